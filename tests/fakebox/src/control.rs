@@ -1,0 +1,194 @@
+//! The test control surface under `/__fakebox/`: expire or revoke tokens, invalidate
+//! cursors, inject faults, change files, and inspect what was issued and requested.
+//! It never reveals a token value.
+
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::files::{Content, NewEntry};
+use crate::seed;
+use crate::state::{App, Fault};
+use crate::wire;
+
+fn bad(message: String) -> Response {
+    wire::json(StatusCode::BAD_REQUEST, &json!({"error": message}))
+}
+
+/// `POST /__fakebox/expire-access-tokens`: every live access token now answers
+/// 401 `expired_access_token`.
+pub async fn expire_access_tokens(State(app): State<App>) -> Response {
+    let mut s = app.lock();
+    let now = Instant::now();
+    let mut n = 0;
+    for t in s.access.values_mut().filter(|t| t.expires_at.is_some()) {
+        t.expires_at = Some(now);
+        n += 1;
+    }
+    wire::ok(&json!({"expired": n}))
+}
+
+/// `POST /__fakebox/unlink`: as if the user removed the app on dropbox.com.
+pub async fn unlink(State(app): State<App>) -> Response {
+    let mut s = app.lock();
+    let live: Vec<u64> = s
+        .grants
+        .iter()
+        .filter(|g| !g.revoked)
+        .map(|g| g.id)
+        .collect();
+    for g in &live {
+        s.revoke_grant(*g);
+    }
+    wire::ok(&json!({"revoked_grants": live.len()}))
+}
+
+/// `POST /__fakebox/reset-cursors`: every cursor handed out so far gets `reset`.
+pub async fn reset_cursors(State(app): State<App>) -> Response {
+    let epoch = {
+        let mut s = app.lock();
+        s.tree.epoch += 1;
+        s.tree.epoch
+    };
+    app.notify_changed(u64::MAX - epoch);
+    wire::ok(&json!({"epoch": epoch}))
+}
+
+/// `POST /__fakebox/faults`: one fault or a list of them.
+pub async fn add_faults(State(app): State<App>, body: Bytes) -> Response {
+    let faults: Vec<Fault> = match serde_json::from_slice::<Value>(&body) {
+        Ok(v @ Value::Array(_)) => match serde_json::from_value(v) {
+            Ok(f) => f,
+            Err(e) => return bad(e.to_string()),
+        },
+        Ok(v) => match serde_json::from_value(v) {
+            Ok(f) => vec![f],
+            Err(e) => return bad(e.to_string()),
+        },
+        Err(e) => return bad(e.to_string()),
+    };
+    let mut s = app.lock();
+    s.faults.extend(faults.into_iter().map(Fault::normalized));
+    wire::ok(&json!({"faults": s.faults.len()}))
+}
+
+/// `DELETE /__fakebox/faults`.
+pub async fn clear_faults(State(app): State<App>) -> Response {
+    app.lock().faults.clear();
+    wire::ok(&json!({"faults": 0}))
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum FileOp {
+    /// Add or replace a file: `content` (text) or `size` (zero bytes).
+    AddFile {
+        path: String,
+        #[serde(default)]
+        content: Option<String>,
+        #[serde(default)]
+        size: Option<u64>,
+    },
+    AddFolder {
+        path: String,
+    },
+    Delete {
+        path: String,
+    },
+    Generate {
+        path: String,
+        count: usize,
+    },
+}
+
+#[derive(Deserialize)]
+struct FileOps {
+    ops: Vec<FileOp>,
+}
+
+/// `POST /__fakebox/files`: `{"ops": [{"op": "add_file" | "add_folder" | "delete" |
+/// "generate", ...}]}`, applied in order; each change is seen by cursors and long-polls.
+pub async fn files(State(app): State<App>, body: Bytes) -> Response {
+    let ops: FileOps = match serde_json::from_slice(&body) {
+        Ok(o) => o,
+        Err(e) => return bad(e.to_string()),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let seq = {
+        let mut s = app.lock();
+        for (i, op) in ops.ops.into_iter().enumerate() {
+            let result = match op {
+                FileOp::AddFile {
+                    path,
+                    content,
+                    size,
+                } => s
+                    .tree
+                    .add(NewEntry {
+                        path,
+                        folder: false,
+                        content: match content {
+                            Some(text) => Content::Bytes(text.into_bytes().into()),
+                            None => Content::Zeros(size.unwrap_or(0)),
+                        },
+                        content_hash: None,
+                        modified: now,
+                    })
+                    .map(drop),
+                FileOp::AddFolder { path } => s
+                    .tree
+                    .add(NewEntry {
+                        path,
+                        folder: true,
+                        content: Content::Zeros(0),
+                        content_hash: None,
+                        modified: now,
+                    })
+                    .map(drop),
+                FileOp::Delete { path } => s.tree.delete(&path),
+                FileOp::Generate { path, count } => {
+                    seed::generate(&mut s.tree, &path, count, i as u64)
+                }
+            };
+            if let Err(e) = result {
+                return bad(format!("op {i}: {e:?}"));
+            }
+        }
+        s.tree.seq()
+    };
+    app.notify_changed(seq);
+    wire::ok(&json!({"seq": seq}))
+}
+
+/// `GET /__fakebox/state`: grants (never their tokens), live token count, request log.
+pub async fn state(State(app): State<App>) -> Response {
+    let s = app.lock();
+    let now = Instant::now();
+    let live = s
+        .access
+        .values()
+        .filter(|t| t.expires_at.is_none_or(|e| e > now))
+        .count();
+    wire::ok(&json!({
+        "grants": s.grants,
+        "live_access_tokens": live,
+        "codes_issued": s.codes.len(),
+        "codes_used": s.codes.values().filter(|c| c.used).count(),
+        "entries": s.tree.len(),
+        "faults_pending": s.faults,
+        "requests": s.log,
+    }))
+}
+
+/// `DELETE /__fakebox/log`.
+pub async fn clear_log(State(app): State<App>) -> Response {
+    app.lock().log.clear();
+    wire::ok(&json!({"requests": 0}))
+}

@@ -1,0 +1,357 @@
+//! fakebox: a faithful local stand-in for Dropbox's OAuth 2 server and the API v2 routes
+//! Dropdesk uses, so every test and the demo run offline. `dropbox-protocol.md` (in the
+//! shared design folder) is the reference for every status, content type and error text.
+//!
+//! One loopback origin serves all of Dropbox's hosts' paths:
+//!
+//! | path | Dropbox host |
+//! | --- | --- |
+//! | `GET/POST /oauth2/authorize` | www (consent page and its form) |
+//! | `POST /oauth2/token` | api |
+//! | `POST /2/auth/token/revoke`, `/2/users/*`, `/2/files/*` | api |
+//! | `POST|GET /2/files/download` | content |
+//! | `POST /2/files/list_folder/longpoll` | notify |
+//!
+//! # Control surface (tests only), JSON, under `/__fakebox/`
+//!
+//! - `POST /__fakebox/expire-access-tokens`: all live access tokens now get 401
+//!   `expired_access_token`. Answers `{"expired": n}`.
+//! - `POST /__fakebox/unlink`: as if the user removed the app on dropbox.com; every grant
+//!   is revoked (access tokens get `invalid_access_token`, refresh gets `invalid_grant`).
+//! - `POST /__fakebox/reset-cursors`: every cursor handed out so far gets 409 `reset`.
+//! - `POST /__fakebox/faults`: `{"route": "files/list_folder" | "/oauth2/token", "status":
+//!   429|500|503|…, "retry_after": s, "delay_ms": ms, "drop": bool, "count": n}` (or a
+//!   list): the next `count` requests to that path get the status (429 with a
+//!   `Retry-After` header and a RateLimitError body), are delayed, or have their
+//!   connection closed before a complete response. `DELETE` clears them.
+//! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?},
+//!   {"op": "add_folder", "path"}, {"op": "delete", "path"}, {"op": "generate", "path",
+//!   "count"}]}`, seen by cursors and long-polls.
+//! - `GET /__fakebox/state`: grants (id, client, scopes, revoked, refresh count), the count
+//!   of live access tokens, codes issued and used, and the request log (method, path,
+//!   status, and the grant type for token calls); never a token value.
+//!   `DELETE /__fakebox/log` empties the log.
+//!
+//! # Strict choices where the reference is unconfirmed
+//!
+//! - PKCE is required (`S256` only; `plain` is refused) since the app is a public client.
+//! - Codes live 10 minutes and are single-use; a replayed code also revokes the grant it
+//!   minted. A wrong verifier is `invalid_grant` / "invalid code verifier".
+//! - An authorize request whose client or redirect URI is bad shows an error page and never
+//!   redirects; other bad parameters redirect with `error=invalid_request`.
+//! - Unknown API routes get 404 `Unknown API function: "<route>"` as plain text.
+//! - `list_folder/continue` reports deletions whether or not `include_deleted` was set; the
+//!   default page size is 2000.
+
+// Handlers return their error answers as `Err(Response)`; boxing them gains nothing here.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+pub mod control;
+pub mod cursor;
+pub mod files;
+pub mod oauth;
+pub mod seed;
+pub mod state;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::{App, LogEntry, Shared};
+
+/// What a handler adds to the request log besides method, path and status.
+#[derive(Clone, Debug)]
+pub struct LogDetail(pub String);
+
+/// How a fakebox is set up.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Must be a loopback address; port 0 picks a free one.
+    pub listen: SocketAddr,
+    pub app_key: String,
+    pub app_name: String,
+    /// Registered redirect URIs, matched exactly.
+    pub redirect_uris: Vec<String>,
+    /// The user approved this app before: authorize redirects at once.
+    pub auto_approve: bool,
+    pub access_token_ttl: Duration,
+    /// The scopes enabled for the app in its console.
+    pub app_scopes: Vec<String>,
+    pub account_given_name: String,
+    pub account_surname: String,
+    pub account_email: String,
+    /// Mirror this directory into the app folder.
+    pub seed_dir: Option<PathBuf>,
+    /// Generated folders: (path, number of files).
+    pub generate: Vec<(String, usize)>,
+    /// Add the demo's sample files.
+    pub sample: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            app_key: "fakeboxappkey".into(),
+            app_name: "Dropdesk".into(),
+            redirect_uris: Vec::new(),
+            auto_approve: false,
+            access_token_ttl: Duration::from_secs(14_400),
+            app_scopes: vec![
+                "account_info.read".into(),
+                "files.metadata.read".into(),
+                "files.content.read".into(),
+            ],
+            account_given_name: "Alex".into(),
+            account_surname: "Morgan".into(),
+            account_email: "alex.morgan@example.com".into(),
+            seed_dir: None,
+            generate: Vec::new(),
+            sample: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("fakebox only listens on loopback addresses, not {0}")]
+    NotLoopback(SocketAddr),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("cannot seed from {0}: {1}")]
+    Seed(PathBuf, std::io::Error),
+    #[error("cannot generate {0}: {1}")]
+    Generate(String, String),
+}
+
+/// A running fakebox. Dropping it shuts the server down.
+pub struct Fakebox {
+    base_url: String,
+    app: App,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Fakebox {
+    /// Build the data, bind, and serve in the background on the current tokio runtime.
+    pub async fn start(config: Config) -> Result<Fakebox, StartError> {
+        if !config.listen.ip().is_loopback() {
+            return Err(StartError::NotLoopback(config.listen));
+        }
+        let mut tree = files::Tree::default();
+        if config.sample {
+            seed::sample(&mut tree);
+        }
+        if let Some(dir) = &config.seed_dir {
+            seed::from_dir(&mut tree, dir).map_err(|e| StartError::Seed(dir.clone(), e))?;
+        }
+        for (i, (path, n)) in config.generate.iter().enumerate() {
+            seed::generate(&mut tree, path, *n, i as u64 + 1)
+                .map_err(|e| StartError::Generate(path.clone(), format!("{e:?}")))?;
+        }
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| StartError::Bind(config.listen, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(config.listen, e))?;
+        let app = Shared::new(config, tree);
+        let router = router(app.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Fakebox {
+            base_url: format!("http://{addr}"),
+            app,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The app key this fakebox accepts.
+    pub fn app_key(&self) -> &str {
+        &self.app.config.app_key
+    }
+
+    /// Stop accepting connections and wait for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Fakebox {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// The whole HTTP surface.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route(
+            "/oauth2/authorize",
+            get(oauth::authorize).post(oauth::decide),
+        )
+        .route("/oauth2/token", post(oauth::token))
+        .route("/2/auth/token/revoke", post(api::revoke))
+        .route(
+            "/2/users/get_current_account",
+            post(api::get_current_account),
+        )
+        .route("/2/users/get_space_usage", post(api::get_space_usage))
+        .route("/2/files/list_folder", post(api::list_folder))
+        .route(
+            "/2/files/list_folder/continue",
+            post(api::list_folder_continue),
+        )
+        .route(
+            "/2/files/list_folder/get_latest_cursor",
+            post(api::get_latest_cursor),
+        )
+        .route("/2/files/list_folder/longpoll", post(api::longpoll))
+        .route("/2/files/get_metadata", post(api::get_metadata))
+        .route("/2/files/download", post(api::download).get(api::download))
+        .route(
+            "/__fakebox/expire-access-tokens",
+            post(control::expire_access_tokens),
+        )
+        .route("/__fakebox/unlink", post(control::unlink))
+        .route("/__fakebox/reset-cursors", post(control::reset_cursors))
+        .route(
+            "/__fakebox/faults",
+            post(control::add_faults).delete(control::clear_faults),
+        )
+        .route("/__fakebox/files", post(control::files))
+        .route("/__fakebox/state", get(control::state))
+        .route("/__fakebox/log", axum::routing::delete(control::clear_log))
+        .fallback(unknown)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), track))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .with_state(app)
+}
+
+async fn unknown(request: Request) -> Response {
+    let path = request.uri().path();
+    let route = path.strip_prefix("/2/").unwrap_or(path);
+    wire::respond(
+        StatusCode::NOT_FOUND,
+        wire::TEXT,
+        format!("Unknown API function: \"{route}\""),
+    )
+}
+
+async fn wrong_method(request: Request) -> Response {
+    let path = request.uri().path();
+    let route = path.strip_prefix("/2/").unwrap_or(path);
+    wire::bad_input(
+        route,
+        &format!(
+            "Unexpected HTTP method \"{}\"; expecting \"POST\".",
+            request.method()
+        ),
+    )
+}
+
+/// Faults, the request log and `X-Dropbox-Request-Id`, around every non-control request.
+async fn track(State(app): State<App>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if path.starts_with("/__fakebox/") {
+        return next.run(request).await;
+    }
+    let method = request.method().to_string();
+    let fault = app.lock().take_fault(&path);
+    let injected = match &fault {
+        Some(f) => {
+            if let Some(ms) = f.delay_ms {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+            }
+            if f.drop {
+                Some(dropped())
+            } else {
+                f.status.map(|s| canned(s, f.retry_after))
+            }
+        }
+        None => None,
+    };
+    let mut response = match injected {
+        Some(r) => r,
+        None => next.run(request).await,
+    };
+    let detail = response
+        .extensions()
+        .get::<LogDetail>()
+        .map(|d| d.0.clone());
+    app.lock().log.push(LogEntry {
+        method,
+        path,
+        status: response.status().as_u16(),
+        detail,
+    });
+    let id = files::hex(&rand::random::<[u8; 16]>());
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("X-Dropbox-Request-Id", v);
+    }
+    response
+}
+
+fn canned(status: u16, retry_after: Option<u64>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match status {
+        StatusCode::TOO_MANY_REQUESTS => wire::rate_limited(retry_after.unwrap_or(1)),
+        StatusCode::UNAUTHORIZED => wire::auth_error("invalid_access_token"),
+        _ => {
+            let mut r = wire::respond(
+                status,
+                wire::TEXT,
+                status.canonical_reason().unwrap_or("Error").to_string(),
+            );
+            if let Some(s) = retry_after {
+                r.headers_mut().insert("Retry-After", HeaderValue::from(s));
+            }
+            r
+        }
+    }
+}
+
+/// A response whose body fails at once: the server closes the connection before the
+/// client has a complete answer.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::other("fakebox: dropped connection"))
+    });
+    let mut r = Response::new(Body::from_stream(failing));
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_LENGTH,
+        HeaderValue::from(1024u32),
+    );
+    r
+}

@@ -1,0 +1,256 @@
+//! Everything fakebox remembers: the account, OAuth grants, codes, tokens, pending
+//! consents, the file tree, injected faults and the request log. One mutex guards it;
+//! every critical section is short and never awaits.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use crate::files::Tree;
+use crate::Config;
+
+/// How long an authorization code and a pending consent stay valid.
+pub const CODE_TTL: Duration = Duration::from_secs(600);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessType {
+    Offline,
+    Online,
+    Legacy,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Grant {
+    pub id: u64,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub access_type: AccessType,
+    pub revoked: bool,
+    pub refreshes: u64,
+    #[serde(skip)]
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    pub grant: u64,
+    pub scopes: Vec<String>,
+    /// `None` for legacy long-lived tokens.
+    pub expires_at: Option<Instant>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub client_id: String,
+    pub redirect_uri: Option<String>,
+    pub challenge: String,
+    pub scopes: Vec<String>,
+    pub access_type: AccessType,
+    pub issued: Instant,
+    pub used: bool,
+    /// The grant minted from this code, revoked if the code is replayed.
+    pub grant: Option<u64>,
+}
+
+/// A validated authorize request, waiting for the user's Allow or Deny.
+#[derive(Clone, Debug)]
+pub struct AuthorizeRequest {
+    pub client_id: String,
+    pub redirect_uri: Option<String>,
+    pub state: Option<String>,
+    pub challenge: String,
+    pub scopes: Vec<String>,
+    pub access_type: AccessType,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub csrf: String,
+    pub request: AuthorizeRequest,
+    pub created: Instant,
+}
+
+/// A fault to inject into the next `count` requests to a route.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Fault {
+    /// A request path such as `/2/files/list_folder` or `/oauth2/token`; a bare route
+    /// (`files/list_folder`) means `/2/<route>`.
+    pub route: String,
+    /// Answer with this status instead (429 gets `Retry-After` and a RateLimitError body).
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub retry_after: Option<u64>,
+    /// Hold the request this long before handling it (or before the injected answer).
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    /// Close the connection before a complete response.
+    #[serde(default)]
+    pub drop: bool,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Fault {
+    pub fn normalized(mut self) -> Self {
+        if !self.route.starts_with('/') {
+            self.route = format!("/2/{}", self.route);
+        }
+        self
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LogEntry {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    /// For `/oauth2/token`, the grant type; never a token value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub account_id: String,
+    pub given_name: String,
+    pub surname: String,
+    pub email: String,
+    pub allocated: u64,
+}
+
+pub struct State {
+    pub account: Account,
+    pub grants: Vec<Grant>,
+    pub access: HashMap<String, AccessToken>,
+    pub refresh: HashMap<String, u64>,
+    pub codes: HashMap<String, Code>,
+    pub pending: HashMap<String, Pending>,
+    pub tree: Tree,
+    pub faults: Vec<Fault>,
+    pub log: Vec<LogEntry>,
+}
+
+/// What every handler shares.
+pub struct Shared {
+    pub config: Config,
+    state: Mutex<State>,
+    /// Bumped after every change to the tree, to wake long-polls.
+    pub changed: watch::Sender<u64>,
+    /// Key for the cursors' integrity tag.
+    pub cursor_key: [u8; 32],
+}
+
+pub type App = Arc<Shared>;
+
+pub fn random_token(len: usize) -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+impl Shared {
+    pub fn new(config: Config, tree: Tree) -> App {
+        let account = Account {
+            account_id: format!("dbid:AA{}", random_token(33)),
+            given_name: config.account_given_name.clone(),
+            surname: config.account_surname.clone(),
+            email: config.account_email.clone(),
+            allocated: 2 * 1024 * 1024 * 1024 * 1024,
+        };
+        let (changed, _) = watch::channel(tree.seq());
+        Arc::new(Shared {
+            config,
+            state: Mutex::new(State {
+                account,
+                grants: Vec::new(),
+                access: HashMap::new(),
+                refresh: HashMap::new(),
+                codes: HashMap::new(),
+                pending: HashMap::new(),
+                tree,
+                faults: Vec::new(),
+                log: Vec::new(),
+            }),
+            changed,
+            cursor_key: rand::random(),
+        })
+    }
+
+    /// Lock the state. A handler that panicked while holding the lock must not take the
+    /// emulator down with it, so a poisoned lock is recovered.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn notify_changed(&self, seq: u64) {
+        self.changed.send_replace(seq);
+    }
+}
+
+impl State {
+    /// Mint an access token for a grant.
+    pub fn mint_access(
+        &mut self,
+        grant: u64,
+        scopes: Vec<String>,
+        ttl: Option<Duration>,
+    ) -> String {
+        let legacy = ttl.is_none();
+        let token = if legacy {
+            random_token(64)
+        } else {
+            format!("sl.u.{}", random_token(140))
+        };
+        self.access.insert(
+            token.clone(),
+            AccessToken {
+                grant,
+                scopes,
+                expires_at: ttl.map(|t| Instant::now() + t),
+            },
+        );
+        token
+    }
+
+    /// Revoke a grant: its refresh token and every access token minted from it die.
+    pub fn revoke_grant(&mut self, grant: u64) {
+        if let Some(g) = self.grants.iter_mut().find(|g| g.id == grant) {
+            g.revoked = true;
+            if let Some(rt) = g.refresh_token.take() {
+                self.refresh.remove(&rt);
+            }
+        }
+        self.access.retain(|_, t| t.grant != grant);
+    }
+
+    pub fn grant(&self, id: u64) -> Option<&Grant> {
+        self.grants.iter().find(|g| g.id == id)
+    }
+
+    /// Take the first matching fault, counting it down.
+    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let i = self
+            .faults
+            .iter()
+            .position(|f| f.route == path && f.count > 0)?;
+        self.faults[i].count -= 1;
+        let fault = self.faults[i].clone();
+        if self.faults[i].count == 0 {
+            self.faults.remove(i);
+        }
+        Some(fault)
+    }
+}
