@@ -1,0 +1,137 @@
+//! Assembles the core at start-up: settings, the demo emulator when there is no app key,
+//! the keychain, the OAuth and API clients, and the session. A bad setting does not stop
+//! the window from opening: it becomes the problem the window shows.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::auth::OAuth;
+use crate::config::Config;
+use crate::messages::{Action, Problem};
+use crate::session::{Opener, Session, Settings};
+use crate::vault::{Keychain, Vault, DEMO_SERVICE, SERVICE};
+use crate::{demo, dropbox};
+
+/// What the UI learns about the app itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct Info {
+    pub demo: bool,
+    pub version: &'static str,
+}
+
+pub struct App {
+    pub info: Info,
+    /// `Err` when the settings could not be used.
+    pub session: Result<Arc<Session>, Problem>,
+    /// Keeps the demo's emulator alive as long as the app.
+    _demo: Option<demo::Demo>,
+}
+
+fn system_browser() -> Opener {
+    Arc::new(|url: &str| webbrowser::open(url).map_err(|e| e.to_string()))
+}
+
+impl App {
+    pub async fn start(force_demo: bool) -> App {
+        let config = match Config::load() {
+            Ok(c) => c,
+            Err(e) => {
+                log::error!("{e}");
+                return App {
+                    info: Info {
+                        demo: false,
+                        version: env!("CARGO_PKG_VERSION"),
+                    },
+                    session: Err(Problem {
+                        title: "Settings need attention".into(),
+                        message: e.to_string(),
+                        action: Action::Retry,
+                    }),
+                    _demo: None,
+                };
+            }
+        };
+        let demo_mode = force_demo || config.app_key.is_none();
+        let (endpoints, app_key, service, demo) = if demo_mode {
+            match demo::start(&config).await {
+                Ok(d) => (
+                    d.endpoints.clone(),
+                    d.app_key.clone(),
+                    DEMO_SERVICE,
+                    Some(d),
+                ),
+                Err(e) => {
+                    log::error!("{e}");
+                    return App {
+                        info: Info {
+                            demo: true,
+                            version: env!("CARGO_PKG_VERSION"),
+                        },
+                        session: Err(Problem {
+                            title: "The demo could not start".into(),
+                            message: e,
+                            action: Action::Retry,
+                        }),
+                        _demo: None,
+                    };
+                }
+            }
+        } else {
+            (
+                config.endpoints.clone(),
+                config.app_key.clone().unwrap_or_default(),
+                SERVICE,
+                None,
+            )
+        };
+        log::info!(
+            "starting {}; settings from {}",
+            if demo_mode {
+                "the demo against a built-in emulated Dropbox"
+            } else {
+                "against Dropbox"
+            },
+            config
+                .file
+                .as_ref()
+                .map_or("defaults and the environment".to_string(), |f| f
+                    .display()
+                    .to_string())
+        );
+        let vault: Arc<dyn Vault> = Arc::new(Keychain::new(service));
+        if demo_mode {
+            forget_stale_demo_grant(vault.clone()).await;
+        }
+        let http = dropbox::http_client();
+        let session = Session::new(
+            OAuth::new(&app_key, &endpoints, http.clone()),
+            dropbox::Client::new(http, endpoints.api.clone()),
+            vault,
+            Settings {
+                ports: config.redirect_ports.clone(),
+                auth_timeout: config.auth_timeout,
+            },
+            system_browser(),
+        );
+        App {
+            info: Info {
+                demo: demo_mode,
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            session: Ok(session),
+            _demo: demo,
+        }
+    }
+}
+
+/// The demo's Dropbox lives only as long as the app, so a demo grant from an earlier run
+/// is meaningless: remove it rather than report it as revoked.
+async fn forget_stale_demo_grant(vault: Arc<dyn Vault>) {
+    let _ = tokio::task::spawn_blocking(move || {
+        if let Ok(Some(g)) = vault.load() {
+            let _ = vault.delete(&g.account_id);
+        }
+    })
+    .await;
+}

@@ -1,0 +1,233 @@
+//! The OAuth 2 client (oauth2 crate): PKCE S256 with a random `state`, the authorize URL
+//! with `token_access_type=offline`, the code exchange and the refresh, over the shared
+//! reqwest client (which never follows redirects). A public client: no secret anywhere.
+
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
+    BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::config::Endpoints;
+use crate::secret::Secret;
+
+/// What Dropdesk asks for: read-only access to its app folder and the account's name.
+pub const SCOPES: [&str; 3] = [
+    "account_info.read",
+    "files.metadata.read",
+    "files.content.read",
+];
+
+/// Dropbox's extra fields in the token response.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct DropboxFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+}
+
+impl ExtraTokenFields for DropboxFields {}
+
+type TokenBody = StandardTokenResponse<DropboxFields, BasicTokenType>;
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenBody,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// An authorization in progress: the URL for the browser and what must come back.
+pub struct Authorization {
+    pub url: Url,
+    pub redirect_uri: String,
+    pub state: CsrfToken,
+    pub verifier: PkceCodeVerifier,
+}
+
+/// Tokens from the token endpoint.
+#[derive(Debug)]
+pub struct Tokens {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub expires_in: Option<u64>,
+    pub scopes: Vec<String>,
+    pub account_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Dropbox answered with an OAuth error: `invalid_grant` means the code or refresh
+    /// token is no good (revoked, expired, already used).
+    #[error("Dropbox refused the sign-in ({error}: {description})")]
+    Rejected { error: String, description: String },
+    /// No usable answer: network trouble, a 5xx, a 429 or an unreadable body. Try later.
+    #[error("the sign-in server could not be reached or failed ({0})")]
+    Unavailable(String),
+}
+
+impl TokenError {
+    pub fn is_invalid_grant(&self) -> bool {
+        matches!(self, TokenError::Rejected { error, .. } if error == "invalid_grant")
+    }
+}
+
+pub struct OAuth {
+    client: OAuthClient,
+    http: reqwest::Client,
+}
+
+impl OAuth {
+    pub fn new(app_key: &str, endpoints: &Endpoints, http: reqwest::Client) -> Self {
+        let auth = endpoints.web.join("oauth2/authorize").expect("valid path");
+        let token = endpoints.api.join("oauth2/token").expect("valid path");
+        let client = oauth2::Client::new(ClientId::new(app_key.to_string()))
+            .set_auth_uri(AuthUrl::from_url(auth))
+            .set_token_uri(TokenUrl::from_url(token))
+            // PKCE public client: `client_id` goes in the form, there is no secret.
+            .set_auth_type(AuthType::RequestBody);
+        OAuth { client, http }
+    }
+
+    /// A fresh PKCE pair and state, and the authorize URL for this redirect URI.
+    pub fn begin(&self, redirect_uri: &str) -> Authorization {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let client = self
+            .client
+            .clone()
+            .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).expect("loopback URL"));
+        let (url, state) = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(SCOPES.iter().map(|s| Scope::new(s.to_string())))
+            .set_pkce_challenge(challenge)
+            .add_extra_param("token_access_type", "offline")
+            .url();
+        Authorization {
+            url,
+            redirect_uri: redirect_uri.to_string(),
+            state,
+            verifier,
+        }
+    }
+
+    /// Trade the code for tokens, proving PKCE and resending the same redirect URI.
+    pub async fn exchange(&self, auth: Authorization, code: Secret) -> Result<Tokens, TokenError> {
+        let client = self
+            .client
+            .clone()
+            .set_redirect_uri(RedirectUrl::new(auth.redirect_uri).expect("loopback URL"));
+        let body = client
+            .exchange_code(AuthorizationCode::new(code.expose().to_string()))
+            .set_pkce_verifier(auth.verifier)
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        Ok(tokens(body))
+    }
+
+    /// A new access token from the refresh token (Dropbox does not rotate it).
+    pub async fn refresh(&self, refresh_token: &Secret) -> Result<Tokens, TokenError> {
+        let body = self
+            .client
+            .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        Ok(tokens(body))
+    }
+}
+
+fn tokens(body: TokenBody) -> Tokens {
+    Tokens {
+        access_token: Secret::new(body.access_token().secret().clone()),
+        refresh_token: body
+            .refresh_token()
+            .map(|r| Secret::new(r.secret().clone())),
+        expires_in: body.expires_in().map(|d| d.as_secs()),
+        scopes: body
+            .scopes()
+            .map(|s| s.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
+        account_id: body.extra_fields().account_id.clone(),
+    }
+}
+
+fn token_error<E: std::error::Error>(e: RequestTokenError<E, BasicErrorResponse>) -> TokenError {
+    match e {
+        RequestTokenError::ServerResponse(r) => TokenError::Rejected {
+            error: match r.error() {
+                BasicErrorResponseType::Extension(s) => s.clone(),
+                other => other.as_ref().to_string(),
+            },
+            description: r.error_description().cloned().unwrap_or_default(),
+        },
+        RequestTokenError::Request(_) => TokenError::Unavailable("no answer".into()),
+        RequestTokenError::Parse(_, _) => TokenError::Unavailable("unreadable answer".into()),
+        RequestTokenError::Other(s) => TokenError::Unavailable(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oauth() -> OAuth {
+        let base = Url::parse("https://www.example.test/").unwrap();
+        OAuth::new(
+            "appkey123",
+            &Endpoints::single(&base),
+            reqwest::Client::new(),
+        )
+    }
+
+    #[test]
+    fn authorize_url_has_every_parameter() {
+        let auth = oauth().begin("http://127.0.0.1:53421/callback");
+        let url = &auth.url;
+        assert_eq!(url.path(), "/oauth2/authorize");
+        let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(q["client_id"], "appkey123");
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["redirect_uri"], "http://127.0.0.1:53421/callback");
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!(q["token_access_type"], "offline");
+        assert_eq!(
+            q["scope"],
+            "account_info.read files.metadata.read files.content.read"
+        );
+        assert_eq!(q["state"], *auth.state.secret());
+        assert!(q["state"].len() >= 16);
+        assert!(!q.contains_key("client_secret"));
+        // The challenge is S256 of the verifier we keep.
+        let expected = PkceCodeChallenge::from_code_verifier_sha256(&auth.verifier);
+        assert_eq!(q["code_challenge"], *expected.as_str());
+        assert_eq!(q["code_challenge"].len(), 43);
+        // The raw query encodes spaces and colons.
+        assert!(url
+            .query()
+            .unwrap()
+            .contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A53421%2Fcallback"));
+    }
+
+    #[test]
+    fn every_flow_gets_a_fresh_state_and_verifier() {
+        let o = oauth();
+        let a = o.begin("http://127.0.0.1:1/callback");
+        let b = o.begin("http://127.0.0.1:1/callback");
+        assert_ne!(a.state.secret(), b.state.secret());
+        assert_ne!(a.verifier.secret(), b.verifier.secret());
+    }
+}

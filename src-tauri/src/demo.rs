@@ -1,0 +1,39 @@
+//! Demo mode: when no Dropbox app key is configured (or with `--demo`), Dropdesk starts
+//! fakebox in-process on a free loopback port with a sample app folder and registers its
+//! own redirect URIs there. Everything else (browser, consent page, callback, keychain) is
+//! the real flow; only Dropbox is emulated.
+
+use url::Url;
+
+use crate::config::{Config, Endpoints};
+
+pub const DEMO_APP_KEY: &str = "dropdeskdemo";
+
+/// A running demo Dropbox and the settings that point at it.
+pub struct Demo {
+    pub server: fakebox::Fakebox,
+    pub endpoints: Endpoints,
+    pub app_key: String,
+}
+
+pub async fn start(config: &Config) -> Result<Demo, String> {
+    let server = fakebox::Fakebox::start(fakebox::Config {
+        app_key: DEMO_APP_KEY.into(),
+        app_name: "Dropdesk".into(),
+        redirect_uris: config
+            .redirect_ports
+            .iter()
+            .map(|&p| Config::redirect_uri(p))
+            .collect(),
+        sample: true,
+        ..fakebox::Config::default()
+    })
+    .await
+    .map_err(|e| format!("the demo could not start its emulated Dropbox: {e}"))?;
+    let base = Url::parse(server.base_url()).map_err(|e| e.to_string())?;
+    Ok(Demo {
+        endpoints: Endpoints::single(&base),
+        app_key: DEMO_APP_KEY.into(),
+        server,
+    })
+}

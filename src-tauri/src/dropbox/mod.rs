@@ -1,0 +1,130 @@
+//! A typed Dropbox API v2 client on reqwest: account, space usage, list_folder and
+//! continue, token revoke. It takes an access token per call and knows nothing about where
+//! tokens are kept or how they are refreshed (that is `session`'s job).
+
+pub mod error;
+pub mod types;
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use url::Url;
+
+pub use error::ApiError;
+pub use types::{FullAccount, ListFolderResult, Metadata, SpaceUsage};
+
+use crate::secret::Secret;
+
+/// Build the one HTTP client Dropdesk uses: rustls, no redirects (a token request must
+/// never be forwarded), bounded connect and request time.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("Dropdesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("TLS backend initialises")
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    api: Url,
+}
+
+impl Client {
+    pub fn new(http: reqwest::Client, api: Url) -> Self {
+        Client { http, api }
+    }
+
+    fn url(&self, route: &str) -> Url {
+        self.api
+            .join(&format!("2/{route}"))
+            .expect("route paths are valid")
+    }
+
+    /// POST an RPC route; `arg` `None` is a Void argument (no body).
+    async fn rpc<T: DeserializeOwned>(
+        &self,
+        token: &Secret,
+        route: &str,
+        arg: Option<Value>,
+    ) -> Result<T, ApiError> {
+        let mut request = self.http.post(self.url(route)).bearer_auth(token.expose());
+        if let Some(arg) = arg {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(arg.to_string());
+        }
+        let response = request.send().await.map_err(network)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response.text().await.map_err(network)?;
+        if !(200..300).contains(&status) {
+            return Err(error::from_response(status, retry_after.as_deref(), &body));
+        }
+        serde_json::from_str(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
+    }
+
+    pub async fn current_account(&self, token: &Secret) -> Result<FullAccount, ApiError> {
+        self.rpc(token, "users/get_current_account", None).await
+    }
+
+    pub async fn space_usage(&self, token: &Secret) -> Result<SpaceUsage, ApiError> {
+        self.rpc(token, "users/get_space_usage", None).await
+    }
+
+    /// The first page of a folder (`""` is the app folder root).
+    pub async fn list_folder(
+        &self,
+        token: &Secret,
+        path: &str,
+        limit: u32,
+    ) -> Result<ListFolderResult, ApiError> {
+        self.rpc(
+            token,
+            "files/list_folder",
+            Some(json!({"path": path, "limit": limit, "include_non_downloadable_files": true})),
+        )
+        .await
+    }
+
+    pub async fn list_folder_continue(
+        &self,
+        token: &Secret,
+        cursor: &str,
+    ) -> Result<ListFolderResult, ApiError> {
+        self.rpc(
+            token,
+            "files/list_folder/continue",
+            Some(json!({"cursor": cursor})),
+        )
+        .await
+    }
+
+    /// Revoke the token, its refresh token and every token minted from the same grant.
+    pub async fn revoke(&self, token: &Secret) -> Result<(), ApiError> {
+        let _: Value = self.rpc(token, "auth/token/revoke", None).await?;
+        Ok(())
+    }
+}
+
+/// A transport failure, described without the URL's query or any header.
+fn network(e: reqwest::Error) -> ApiError {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_decode() || e.is_body() {
+        "the connection broke off"
+    } else {
+        "the request failed"
+    };
+    ApiError::Network(kind.to_string())
+}

@@ -1,0 +1,125 @@
+//! The shapes Dropdesk reads from Dropbox (stone JSON, `dropbox-protocol.md` §7–§10) and
+//! the plain views it hands to the UI. Unknown fields are ignored; optional ones default.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Name {
+    pub display_name: String,
+    #[serde(default)]
+    pub abbreviated_name: String,
+}
+
+/// `users/get_current_account`, the fields Dropdesk shows.
+#[derive(Clone, Debug, Deserialize)]
+pub struct FullAccount {
+    pub account_id: String,
+    pub name: Name,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum Allocation {
+    Individual {
+        allocated: u64,
+    },
+    Team {
+        allocated: u64,
+    },
+    #[serde(other)]
+    Other,
+}
+
+/// `users/get_space_usage`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SpaceUsage {
+    pub used: u64,
+    pub allocation: Allocation,
+}
+
+impl SpaceUsage {
+    pub fn allocated(&self) -> Option<u64> {
+        match self.allocation {
+            Allocation::Individual { allocated } | Allocation::Team { allocated } => {
+                Some(allocated)
+            }
+            Allocation::Other => None,
+        }
+    }
+}
+
+/// One entry of a listing (`Metadata` with its `.tag`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum Metadata {
+    File(FileMetadata),
+    Folder(FolderMetadata),
+    Deleted(DeletedMetadata),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct FileMetadata {
+    pub name: String,
+    #[serde(default)]
+    pub path_lower: Option<String>,
+    #[serde(default)]
+    pub path_display: Option<String>,
+    pub id: String,
+    pub server_modified: String,
+    pub size: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct FolderMetadata {
+    pub name: String,
+    #[serde(default)]
+    pub path_lower: Option<String>,
+    #[serde(default)]
+    pub path_display: Option<String>,
+    pub id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DeletedMetadata {
+    pub name: String,
+    #[serde(default)]
+    pub path_lower: Option<String>,
+    #[serde(default)]
+    pub path_display: Option<String>,
+}
+
+/// `files/list_folder` and `/continue`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ListFolderResult {
+    pub entries: Vec<Metadata>,
+    pub cursor: String,
+    pub has_more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_real_shapes() {
+        let page: ListFolderResult = serde_json::from_str(
+            r#"{"entries": [{".tag": "file", "name": "Get Started with Dropbox.pdf", "path_lower": "/get started with dropbox.pdf",
+  "path_display": "/Get Started with Dropbox.pdf", "id": "id:NY2cP0crwoAAAAAAAAAABw",
+  "client_modified": "2020-04-08T22:34:21Z", "server_modified": "2020-04-08T22:34:21Z",
+  "rev": "015a2cf1a0002b900000001bb1c96b0", "size": 1102331, "is_downloadable": true,
+  "content_hash": "f7ad488deb7d81790340ecd676fe6e47f0a6064fb99b982685b752d58611c1cb"},
+  {".tag": "folder", "name": "A", "path_lower": "/a", "path_display": "/A", "id": "id:x"},
+  {".tag": "deleted", "name": "B", "path_lower": "/b", "path_display": "/B"}],
+ "cursor": "AAGCmtkBfAAx", "has_more": false}"#,
+        )
+        .unwrap();
+        assert_eq!(page.entries.len(), 3);
+        assert!(matches!(&page.entries[0], Metadata::File(f) if f.size == 1102331));
+        let usage: SpaceUsage = serde_json::from_str(
+            r#"{"used": 1102571, "allocation": {".tag": "individual", "allocated": 2147483648}}"#,
+        )
+        .unwrap();
+        assert_eq!(usage.allocated(), Some(2147483648));
+    }
+}
