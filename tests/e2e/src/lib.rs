@@ -1,1 +1,24 @@
+//! The end-to-end harness: the real Dropdesk window under Xvfb, driven through WebDriver
+//! (tauri-driver + WebKitWebDriver), in a private D-Bus session with gnome-keyring's
+//! Secret Service, against fakebox. Every process it starts is stopped when its guard
+//! drops, also when a test fails.
+//!
+//! - [`desktop::Desktop`]: HOME/XDG dirs, Xvfb, the session bus, the unlocked keyring;
+//!   `keychain_items` reads the keychain back with `secret-tool`.
+//! - [`app::App`]: launch the built app (with extra environment, such as `BROWSER`), read
+//!   and click elements, take screenshots into `tests/e2e/screenshots/`.
+//! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
+//! - the `e2e-browser` binary: a stand-in for the user's browser that drives headless
+//!   Chromium through chromedriver to press Allow or Cancel on the consent page.
 
+pub mod app;
+pub mod desktop;
+pub mod procs;
+pub mod webdriver;
+
+/// One window at a time: WebDriver sessions and displays are heavy on two cores.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().await
+}

@@ -1,0 +1,171 @@
+//! The built Dropdesk, launched in a [`Desktop`] through tauri-driver (WebKitWebDriver),
+//! with helpers to read and click the page and take screenshots.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::desktop::Desktop;
+use crate::procs::{free_port, port_open, wait_until, Proc};
+use crate::webdriver::{WdError, WebDriver};
+
+pub const STEP: Duration = Duration::from_secs(30);
+
+/// The debug build of the app, next to this test binary's target dir.
+pub fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("debug").join("dropdesk")
+}
+
+/// Where screenshots go: `tests/e2e/screenshots/` (the README shows them).
+pub fn screenshots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+pub struct App {
+    pub wd: WebDriver,
+    _driver: Proc,
+}
+
+impl App {
+    /// Start tauri-driver with the desktop's variables plus `env` (the app inherits them),
+    /// and open the app in a WebDriver session.
+    pub async fn launch(
+        desktop: &Desktop,
+        env: &[(&str, String)],
+        args: &[&str],
+    ) -> Result<App, String> {
+        let binary = app_binary();
+        if !binary.exists() {
+            return Err(format!(
+                "{} is missing: build it with `cargo build -p dropdesk`",
+                binary.display()
+            ));
+        }
+        let port = free_port();
+        let native = free_port();
+        let mut cmd = desktop.command("tauri-driver");
+        if let Some(home) = std::env::var_os("HOME") {
+            // tauri-driver lives in the real ~/.cargo/bin.
+            let cargo_bin = Path::new(&home).join(".cargo/bin");
+            let path = format!(
+                "{}:{}",
+                cargo_bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            cmd.env("PATH", path);
+        }
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .envs(env.iter().map(|(k, v)| (k.to_string(), v.clone())))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        let driver = Proc::spawn("tauri-driver", cmd).map_err(|e| e.to_string())?;
+        wait_until(Duration::from_secs(20), "tauri-driver to listen", || {
+            port_open(port).then_some(())
+        })?;
+        let caps = json!({
+            "tauri:options": {
+                "application": binary.display().to_string(),
+                "args": args,
+            }
+        });
+        let wd = tokio::time::timeout(
+            Duration::from_secs(60),
+            WebDriver::connect(&format!("http://127.0.0.1:{port}"), caps, STEP),
+        )
+        .await
+        .map_err(|_| "the WebDriver session did not start within 60 s".to_string())?
+        .map_err(|e| e.to_string())?;
+        let app = App {
+            wd,
+            _driver: driver,
+        };
+        app.wd
+            .wait_for(
+                "return document.body && document.body.dataset.ready === 'true'",
+                STEP,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(app)
+    }
+
+    /// The text of the element with this id (`null` when it does not exist).
+    pub async fn text(&self, id: &str) -> Result<Option<String>, WdError> {
+        let v = self
+            .wd
+            .execute(
+                "const e = document.getElementById(arguments[0]); return e ? e.textContent : null;",
+                json!([id]),
+            )
+            .await?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
+    /// Whether the element exists and is shown (no `hidden` on it or its ancestors).
+    pub async fn visible(&self, id: &str) -> Result<bool, WdError> {
+        let v = self
+            .wd
+            .execute(
+                "const e = document.getElementById(arguments[0]); return !!e && e.getClientRects().length > 0;",
+                json!([id]),
+            )
+            .await?;
+        Ok(v == Value::Bool(true))
+    }
+
+    pub async fn click(&self, id: &str) -> Result<(), WdError> {
+        self.wd
+            .execute(
+                "const e = document.getElementById(arguments[0]); if (!e) throw new Error('no #' + arguments[0]); e.click();",
+                json!([id]),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Wait until the element is visible.
+    pub async fn wait_visible(&self, id: &str, timeout: Duration) -> Result<(), WdError> {
+        self.wd
+            .wait_for(
+                &format!("const e = document.getElementById('{id}'); return !!e && e.getClientRects().length > 0;"),
+                timeout,
+            )
+            .await
+            .map(drop)
+    }
+
+    /// The whole DOM as HTML.
+    pub async fn dom(&self) -> Result<String, WdError> {
+        let v = self
+            .wd
+            .execute("return document.documentElement.outerHTML;", json!([]))
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+
+    /// Save a screenshot under `tests/e2e/screenshots/<name>.png` and return its path.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf, String> {
+        // WebKit paints after the DOM settles; give it a moment so the picture is current.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let png = self.wd.screenshot().await.map_err(|e| e.to_string())?;
+        let path = screenshots_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+
+    pub async fn quit(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.wd.quit()).await;
+    }
+}

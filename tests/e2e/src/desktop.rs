@@ -1,0 +1,176 @@
+//! A private desktop session for one test: fresh HOME and XDG dirs, an Xvfb display, a
+//! D-Bus session bus, and gnome-keyring's Secret Service unlocked on it. Everything the
+//! app needs from a desktop is real; everything is torn down when the value drops.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::procs::{wait_until, Proc};
+
+pub struct Desktop {
+    pub dir: PathBuf,
+    vars: Vec<(String, String)>,
+    /// Display, bus, keyring: stopped in reverse order.
+    procs: Vec<Proc>,
+}
+
+fn fresh_dir() -> PathBuf {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("dropdesk-e2e-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+impl Desktop {
+    pub fn start() -> Result<Desktop, String> {
+        let dir = fresh_dir();
+        let mut vars = Vec::new();
+        for (var, sub) in [
+            ("HOME", "home"),
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_RUNTIME_DIR", "run"),
+        ] {
+            let p = dir.join(sub);
+            std::fs::create_dir_all(&p).map_err(|e| e.to_string())?;
+            vars.push((var.to_string(), p.display().to_string()));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir.join("run"), std::fs::Permissions::from_mode(0o700));
+
+        let mut xvfb = Command::new("Xvfb");
+        xvfb.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+        let mut display = Proc::spawn("Xvfb", xvfb).map_err(|e| e.to_string())?;
+        let number = display
+            .first_line(Duration::from_secs(20))
+            .map_err(|e| e.to_string())?;
+        vars.push(("DISPLAY".into(), format!(":{number}")));
+
+        let mut dbus = Command::new("dbus-daemon");
+        dbus.args(["--session", "--nofork", "--print-address=1"])
+            .envs(vars.iter().cloned())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut bus = Proc::spawn("dbus-daemon", dbus).map_err(|e| e.to_string())?;
+        let address = bus
+            .first_line(Duration::from_secs(20))
+            .map_err(|e| e.to_string())?;
+        vars.push(("DBUS_SESSION_BUS_ADDRESS".into(), address));
+
+        let mut gk = Command::new("gnome-keyring-daemon");
+        gk.args(["--foreground", "--unlock", "--components=secrets"])
+            .envs(vars.iter().cloned())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut keyring = Proc::spawn("gnome-keyring-daemon", gk).map_err(|e| e.to_string())?;
+        keyring.write_stdin_and_close(b"e2e-password")?;
+        let desktop = Desktop {
+            dir,
+            vars,
+            procs: vec![display, bus, keyring],
+        };
+        wait_until(
+            Duration::from_secs(20),
+            "the Secret Service on the bus",
+            || desktop.secrets_service_ready().then_some(()),
+        )?;
+        Ok(desktop)
+    }
+
+    fn secrets_service_ready(&self) -> bool {
+        self.command("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+            .unwrap_or(false)
+    }
+
+    /// The session's variables (DISPLAY, the bus, HOME and the XDG dirs).
+    pub fn vars(&self) -> &[(String, String)] {
+        &self.vars
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A command that runs inside this session.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(self.vars.iter().cloned());
+        c
+    }
+
+    /// What `secret-tool search --all service <service>` finds, attributes and secrets.
+    pub fn keychain_items(&self, service: &str) -> String {
+        let out = self
+            .command("secret-tool")
+            .args(["search", "--all", "--unlock", "service", service])
+            .output()
+            .expect("secret-tool runs");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    /// Every regular file under the session's HOME and XDG dirs other than the keyring.
+    pub fn files_outside_keychain(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        walk(&self.dir, &mut out);
+        out.retain(|p| !p.components().any(|c| c.as_os_str() == "keyrings"));
+        out
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk(&p, out),
+            Ok(t) if t.is_file() => out.push(p),
+            _ => {}
+        }
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        while let Some(p) = self.procs.pop() {
+            drop(p);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,59 @@
+// Human-friendly sizes, dates and file kinds.
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+export function size(bytes) {
+  if (bytes == null) return '';
+  let n = bytes;
+  let u = 0;
+  while (n >= 1000 && u < UNITS.length - 1) { n /= 1000; u += 1; }
+  const digits = u === 0 || n >= 100 ? 0 : 1;
+  return `${n.toFixed(digits)} ${UNITS[u]}`;
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** [shown text, tooltip] for an ISO timestamp: relative when recent, exact in the tooltip. */
+export function date(iso, now = Date.now()) {
+  if (!iso) return ['', ''];
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return ['', ''];
+  const seconds = Math.round((t - now) / 1000);
+  const abs = Math.abs(seconds);
+  let shown;
+  if (abs < 60) shown = relative.format(seconds, 'second');
+  else if (abs < 3600) shown = relative.format(Math.round(seconds / 60), 'minute');
+  else if (abs < 86400) shown = relative.format(Math.round(seconds / 3600), 'hour');
+  else if (abs < 7 * 86400) shown = relative.format(Math.round(seconds / 86400), 'day');
+  else shown = dateOnly.format(t);
+  return [shown, exact.format(t)];
+}
+
+const KINDS = {
+  image: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'heic', 'bmp', 'tif', 'tiff', 'svg'],
+  document: ['pdf', 'doc', 'docx', 'odt', 'txt', 'md', 'rtf', 'xls', 'xlsx', 'ods', 'csv', 'ppt', 'pptx', 'odp'],
+  archive: ['zip', 'gz', 'tgz', 'tar', 'bz2', 'xz', '7z', 'rar'],
+  audio: ['mp3', 'flac', 'wav', 'ogg', 'm4a', 'aac', 'opus'],
+  video: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v'],
+  code: ['rs', 'js', 'ts', 'py', 'go', 'c', 'h', 'cpp', 'java', 'toml', 'json', 'yaml', 'yml', 'html', 'css', 'sh'],
+};
+const ICONS = { folder: '📁', image: '🖼️', document: '📄', archive: '🗜️', audio: '🎵', video: '🎬', code: '🧩', other: '📎' };
+
+export function kindOf(entry) {
+  if (entry.kind === 'folder') return 'folder';
+  const dot = entry.name.lastIndexOf('.');
+  const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';
+  for (const [kind, exts] of Object.entries(KINDS)) if (exts.includes(ext)) return kind;
+  return 'other';
+}
+
+export const iconOf = (entry) => ICONS[kindOf(entry)];
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** Folders first, then natural, case-insensitive name order (file2 before file10). */
+export function byName(a, b) {
+  if ((a.kind === 'folder') !== (b.kind === 'folder')) return a.kind === 'folder' ? -1 : 1;
+  return collator.compare(a.name, b.name);
+}
