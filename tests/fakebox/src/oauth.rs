@@ -73,7 +73,7 @@ fn page(status: StatusCode, title: &str, body_html: &str) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
@@ -218,6 +218,11 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
     }
     let id = random_token(32);
     let csrf = random_token(32);
+    let redirect_origin = request
+        .redirect_uri
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization());
     let scopes_html: String = request
         .scopes
         .iter()
@@ -244,6 +249,14 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
         email = html_escape(&app.config.account_email),
     );
     let mut r = page(StatusCode::OK, "API Request Authorization", &body);
+    // The form posts here, and its answer redirects to the app: browsers apply
+    // form-action to that redirect too, so the app's origin is allowed, nothing else.
+    let target = redirect_origin.map_or(String::new(), |o| format!(" {o}"));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'{target}; frame-ancestors 'none'"
+    )) {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     // Double-submit: the form's token must match this cookie, bound to this consent.
     if let Ok(v) = HeaderValue::from_str(&format!(
         "fb_csrf_{id}={csrf}; Path=/oauth2/authorize; HttpOnly; SameSite=Strict; Max-Age=600"

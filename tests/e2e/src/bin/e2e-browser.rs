@@ -1,0 +1,128 @@
+//! A stand-in for the user's browser in end-to-end tests, used as `BROWSER=e2e-browser`.
+//! Like a real browser launcher it returns at once; in the background it drives a real
+//! headless Chromium (through chromedriver) to the URL and acts as the user would.
+//!
+//! `E2E_BROWSER_MODE`: `allow` (press Allow), `deny` (press Cancel), `ignore` (open
+//! nothing: the user never approves). `E2E_BROWSER_LOG`: a file that gets one line per
+//! step (`opened <url>`, `clicked allow`, `landed <page text>`).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use e2e::procs::{free_port, port_open, wait_until, Proc};
+use e2e::webdriver::WebDriver;
+use serde_json::json;
+
+fn log(line: &str) {
+    if let Ok(path) = std::env::var("E2E_BROWSER_LOG") {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+fn main() {
+    let Some(url) = std::env::args().nth(1) else {
+        eprintln!("usage: e2e-browser URL");
+        std::process::exit(2);
+    };
+    if std::env::var("E2E_BROWSER_DETACHED").is_err() {
+        // Return at once, as xdg-open does; the work goes on in a child.
+        let spawned = Command::new(std::env::current_exe().expect("own path"))
+            .arg(&url)
+            .env("E2E_BROWSER_DETACHED", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        std::process::exit(if spawned.is_ok() { 0 } else { 1 });
+    }
+    log(&format!("opened {url}"));
+    let mode = std::env::var("E2E_BROWSER_MODE").unwrap_or_else(|_| "allow".into());
+    if mode == "ignore" {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if let Err(e) = runtime.block_on(act(&url, &mode)) {
+        log(&format!("failed {e}"));
+    }
+}
+
+async fn act(url: &str, mode: &str) -> Result<(), String> {
+    let port = free_port();
+    let mut cmd = Command::new("chromedriver");
+    cmd.arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _driver = Proc::spawn("chromedriver", cmd).map_err(|e| e.to_string())?;
+    wait_until(Duration::from_secs(20), "chromedriver", || {
+        port_open(port).then_some(())
+    })?;
+    let profile = std::env::temp_dir().join(format!("e2e-browser-{}", std::process::id()));
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        },
+    });
+    let wd = WebDriver::connect(
+        &format!("http://127.0.0.1:{port}"),
+        caps,
+        Duration::from_secs(30),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let result = drive(&wd, url, mode).await;
+    let _ = wd.quit().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    result
+}
+
+async fn drive(wd: &WebDriver, url: &str, mode: &str) -> Result<(), String> {
+    wd.navigate(url).await.map_err(|e| e.to_string())?;
+    let button = if mode == "deny" { "deny" } else { "allow" };
+    // The consent page, unless Dropbox redirected at once (an app approved before).
+    wd.wait_for(
+        &format!(
+            "return !!document.getElementById('{button}') || location.pathname === '/callback';"
+        ),
+        Duration::from_secs(20),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let here = wd.current_url().await.map_err(|e| e.to_string())?;
+    if !here.contains("/callback") {
+        wd.execute(
+            &format!("document.getElementById('{button}').click();"),
+            json!([]),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        log(&format!("clicked {button}"));
+    }
+    let text = wd
+        .wait_for(
+            "return location.pathname === '/callback' && document.readyState === 'complete' ? document.body.innerText : null;",
+            Duration::from_secs(20),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    log(&format!(
+        "landed {}",
+        text.as_str().unwrap_or_default().replace('\n', " ")
+    ));
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Connect Dropbox through the real window: the system browser (headless Chromium driven
+//! by `e2e-browser`) approves or declines on fakebox's consent page, the window shows the
+//! account, the keychain holds the grant, and no token leaks anywhere else.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use e2e::app::{App, STEP};
+use e2e::desktop::Desktop;
+use e2e::procs::free_port;
+use fakebox::{Config, Fakebox};
+use serde_json::Value;
+
+const SERVICE: &str = "app.dropdesk.desktop";
+
+struct Setup {
+    fakebox: Fakebox,
+    ports: Vec<u16>,
+    browser_log: PathBuf,
+}
+
+async fn setup(desktop: &Desktop) -> Setup {
+    let ports = vec![free_port(), free_port()];
+    let fakebox = Fakebox::start(Config {
+        redirect_uris: ports
+            .iter()
+            .map(|p| format!("http://127.0.0.1:{p}/callback"))
+            .collect(),
+        sample: true,
+        ..Config::default()
+    })
+    .await
+    .expect("fakebox");
+    Setup {
+        fakebox,
+        ports,
+        browser_log: desktop.dir.join("browser.log"),
+    }
+}
+
+fn app_env(s: &Setup, mode: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("DROPBOX_APP_KEY", s.fakebox.app_key().to_string()),
+        ("DROPDESK_DROPBOX_URL", s.fakebox.base_url().to_string()),
+        (
+            "DROPDESK_REDIRECT_PORTS",
+            s.ports
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        ("BROWSER", env!("CARGO_BIN_EXE_e2e-browser").to_string()),
+        ("E2E_BROWSER_MODE", mode.to_string()),
+        ("E2E_BROWSER_LOG", s.browser_log.display().to_string()),
+    ]
+}
+
+fn browser_log(s: &Setup) -> String {
+    std::fs::read_to_string(&s.browser_log).unwrap_or_default()
+}
+
+/// The grant JSON stored in the keychain, read back with secret-tool.
+fn stored_grant(desktop: &Desktop) -> Option<Value> {
+    let items = desktop.keychain_items(SERVICE);
+    items
+        .lines()
+        .filter_map(|l| l.strip_prefix("secret = "))
+        .filter_map(|s| serde_json::from_str::<Value>(s).ok())
+        .find(|v| v.get("access_token").is_some())
+}
+
+fn files_containing(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| {
+            std::fs::read(p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        })
+        .cloned()
+        .collect()
+}
+
+async fn wait_for_name(app: &App, s: &Setup) -> String {
+    app.wd
+        .wait_for(
+            "const e = document.getElementById('account-name'); return e && e.textContent ? e.textContent : null;",
+            Duration::from_secs(90),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the account name never showed: {e}\nbrowser: {}", browser_log(s)))
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn connect_approve_keychain_restart_and_no_leaks() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+
+    let app = App::launch(&desktop, &app_env(&s, "allow"), &[])
+        .await
+        .expect("app launches");
+    assert!(
+        !app.visible("demo-badge").await.unwrap(),
+        "a configured app key is not the demo"
+    );
+    app.click("connect").await.unwrap();
+    assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    assert_eq!(
+        app.text("account-email").await.unwrap().as_deref(),
+        Some("alex.morgan@example.com")
+    );
+    assert_eq!(app.text("avatar").await.unwrap().as_deref(), Some("AM"));
+    app.wd
+        .wait_for(
+            "return document.querySelectorAll('#entries .entry').length > 5;",
+            STEP,
+        )
+        .await
+        .expect("the app folder is listed");
+    app.screenshot("connected").await.unwrap();
+    let log = browser_log(&s);
+    assert!(log.contains("clicked allow"), "{log}");
+    assert!(
+        log.contains("return to Dropdesk"),
+        "the tab says what happened: {log}"
+    );
+
+    // The keychain holds the grant; nothing else does.
+    let grant = stored_grant(&desktop).expect("secret-tool finds the grant");
+    let access = grant["access_token"].as_str().unwrap().to_string();
+    let refresh = grant["refresh_token"].as_str().unwrap().to_string();
+    assert!(access.starts_with("sl.") && refresh.len() > 20);
+    let dom = app.dom().await.unwrap();
+    for secret in [&access, &refresh] {
+        assert!(!dom.contains(secret.as_str()), "a token reached the DOM");
+    }
+    app.quit().await;
+    let files = desktop.files_outside_keychain();
+    let log_file = desktop.dir.join("state/dropdesk/dropdesk.log");
+    assert!(
+        files.contains(&log_file),
+        "the app writes its log file: {files:?}"
+    );
+    for secret in [&access, &refresh] {
+        assert_eq!(
+            files_containing(&files, secret),
+            Vec::<PathBuf>::new(),
+            "a token leaked to a file"
+        );
+    }
+
+    // Restart: connected again without the browser.
+    let app = App::launch(&desktop, &app_env(&s, "allow"), &[])
+        .await
+        .expect("app relaunches");
+    assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    assert_eq!(
+        browser_log(&s).matches("opened ").count(),
+        1,
+        "no second browser round-trip"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn declining_in_the_browser_is_a_calm_state() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let app = App::launch(&desktop, &app_env(&s, "deny"), &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    app.wd
+        .wait_for(
+            "const n = document.getElementById('welcome-note'); return n && !n.hidden && n.textContent.includes('declined');",
+            Duration::from_secs(90),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the declined note never showed: {e}\nbrowser: {}", browser_log(&s)));
+    assert!(
+        !app.visible("problem").await.unwrap(),
+        "no error banner for a decline"
+    );
+    assert!(app.visible("connect").await.unwrap());
+    app.screenshot("declined").await.unwrap();
+    assert!(stored_grant(&desktop).is_none(), "nothing stored");
+    assert!(browser_log(&s).contains("clicked deny"));
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn waiting_state_offers_the_link_and_cancel_frees_the_port() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let app = App::launch(&desktop, &app_env(&s, "ignore"), &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    app.wait_visible("view-waiting", STEP)
+        .await
+        .expect("waiting view");
+    assert!(app.visible("copy-link").await.unwrap() && app.visible("reopen").await.unwrap());
+    app.screenshot("waiting").await.unwrap();
+    // A second Connect while waiting does not start a second flow or listener.
+    let again = app
+        .wd
+        .execute(
+            "return window.__TAURI__.core.invoke('start_connect').then(w => w.url);",
+            serde_json::json!([]),
+        )
+        .await
+        .unwrap();
+    let first_url = browser_log(&s)
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("opened ")
+        .to_string();
+    assert_eq!(again.as_str(), Some(first_url.as_str()));
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", s.ports[0])).is_err(),
+        "the listener holds the first port"
+    );
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", s.ports[1])).is_ok(),
+        "no second listener"
+    );
+    app.click("reopen").await.unwrap();
+    e2e::procs::wait_until(
+        Duration::from_secs(10),
+        "the page to be opened again",
+        || (browser_log(&s).matches("opened ").count() == 2).then_some(()),
+    )
+    .unwrap();
+    app.click("cancel").await.unwrap();
+    app.wait_visible("connect", STEP)
+        .await
+        .expect("back to Connect");
+    e2e::procs::wait_until(Duration::from_secs(10), "the port to be free", || {
+        std::net::TcpListener::bind(("127.0.0.1", s.ports[0]))
+            .ok()
+            .map(drop)
+    })
+    .unwrap();
+    app.quit().await;
+}
