@@ -1,0 +1,62 @@
+//! With no Secret Service to talk to, the keychain fails loudly and usefully: a clear,
+//! actionable problem, and no silent fallback store.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dropdesk::auth::OAuth;
+use dropdesk::config::Endpoints;
+use dropdesk::messages::Action;
+use dropdesk::session::{Session, Settings, Status};
+use dropdesk::vault::{Keychain, StoredGrant, Vault, VaultError};
+use dropdesk::{dropbox, secret::Secret};
+
+#[tokio::test]
+async fn no_secret_service_is_an_actionable_problem() {
+    // A bus address where nothing listens (this test binary has no other tests).
+    let dir = std::env::temp_dir().join(format!("dropdesk-nobus-{}", std::process::id()));
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}/bus", dir.display()),
+    );
+    let vault = Arc::new(Keychain::new("test.dropdesk.nobus"));
+    let grant = StoredGrant {
+        account_id: "dbid:x".into(),
+        access_token: Secret::new("sl.not-stored"),
+        refresh_token: None,
+        expires_at: None,
+        scopes: vec![],
+    };
+    let saved = vault.save(&grant).unwrap_err();
+    assert!(matches!(saved, VaultError::Unavailable(_)), "{saved:?}");
+    assert!(matches!(
+        vault.load().unwrap_err(),
+        VaultError::Unavailable(_)
+    ));
+
+    let base = url::Url::parse("http://127.0.0.1:9/").unwrap();
+    let endpoints = Endpoints::single(&base);
+    let http = dropbox::http_client();
+    let session = Session::new(
+        OAuth::new("key", &endpoints, http.clone()),
+        dropbox::Client::new(http, endpoints.api.clone()),
+        vault,
+        Settings {
+            ports: vec![],
+            auth_timeout: Duration::from_secs(1),
+        },
+        Arc::new(|_: &str| Ok(())),
+    );
+    match session.restore().await {
+        Status::Problem { problem } => {
+            assert_eq!(problem.title, "No keychain available");
+            assert!(
+                problem.message.contains("gnome-keyring-daemon"),
+                "{}",
+                problem.message
+            );
+            assert_eq!(problem.action, Action::Retry);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,386 @@
+//! The core without a window, against fakebox and a real keychain (gnome-keyring's Secret
+//! Service in a private D-Bus session): connect by approving the consent form over HTTP,
+//! replayed callbacks, denial, redirect mismatch, refresh, revocation and disconnect.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dropdesk::auth::OAuth;
+use dropdesk::config::{Config as AppConfig, Endpoints};
+use dropdesk::session::{ConnectResult, Session, Settings, Status};
+use dropdesk::vault::{Keychain, Vault};
+use dropdesk::{dropbox, secret::Secret};
+use e2e::desktop::Desktop;
+use e2e::procs::free_port;
+use fakebox::{Config, Fakebox};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+struct World<'d> {
+    desktop: &'d Desktop,
+    fakebox: Fakebox,
+    session: Arc<Session>,
+    vault: Arc<Keychain>,
+    service: String,
+    urls: mpsc::UnboundedReceiver<String>,
+    ports: Vec<u16>,
+}
+
+/// A desktop session with a keychain, a fakebox whose registered redirect URIs are
+/// `registered` (defaults to the app's ports), and a session wired to both. The "browser"
+/// only reports the URL it was asked to open; tests play the user.
+async fn world(
+    desktop: &Desktop,
+    tweak: impl FnOnce(&mut Config),
+    auth_timeout: Duration,
+) -> World<'_> {
+    let ports = vec![free_port(), free_port()];
+    let mut config = Config {
+        redirect_uris: ports.iter().map(|&p| AppConfig::redirect_uri(p)).collect(),
+        sample: true,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let fakebox = Fakebox::start(config).await.expect("fakebox");
+    let base = url::Url::parse(fakebox.base_url()).unwrap();
+    let endpoints = Endpoints::single(&base);
+    let http = dropbox::http_client();
+    let service = format!("test.dropdesk.{}", free_port());
+    let vault = Arc::new(Keychain::new(&service));
+    let (tx, urls) = mpsc::unbounded_channel();
+    let session = Session::new(
+        OAuth::new(fakebox.app_key(), &endpoints, http.clone()),
+        dropbox::Client::new(http, endpoints.api.clone()),
+        vault.clone(),
+        Settings {
+            ports: ports.clone(),
+            auth_timeout,
+        },
+        Arc::new(move |url: &str| tx.send(url.to_string()).map_err(|e| e.to_string())),
+    );
+    World {
+        desktop,
+        fakebox,
+        session,
+        vault,
+        service,
+        urls,
+        ports,
+    }
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("form field") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// Play the user on the consent page; returns where Dropbox redirected.
+async fn decide(client: &reqwest::Client, url: &str, decision: &str) -> String {
+    let page = client.get(url).send().await.unwrap();
+    let origin = page.url().origin().ascii_serialization();
+    let html = page.text().await.unwrap();
+    let r = client
+        .post(format!("{origin}/oauth2/authorize"))
+        .form(&[
+            ("pending", hidden(&html, "pending")),
+            ("csrf", hidden(&html, "csrf")),
+            ("decision", decision.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
+    reqwest::Client::new()
+        .request(method, format!("{}/__fakebox/{path}", w.fakebox.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn state(w: &World<'_>) -> Value {
+    fb(w, reqwest::Method::GET, "state", Value::Null).await
+}
+
+/// Connect by approving in the "browser"; returns the callback URL the browser visited.
+async fn connect(w: &mut World<'_>) -> String {
+    w.session.start_connect().await.expect("flow starts");
+    let url = w.urls.recv().await.expect("browser opened");
+    let callback = decide(&browser(), &url, "allow").await;
+    let landed = browser().get(&callback).send().await.unwrap();
+    assert_eq!(landed.status(), 200);
+    match w.session.finish_connect().await.unwrap() {
+        ConnectResult::Connected { account } => assert_eq!(account.display_name, "Alex Morgan"),
+        other => panic!("not connected: {other:?}"),
+    }
+    callback
+}
+
+fn keychain_has_grant(w: &World<'_>) -> bool {
+    w.desktop
+        .keychain_items(&w.service)
+        .contains("access_token")
+}
+
+async fn connect_stores_the_grant_and_a_replayed_callback_is_refused(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    let callback = connect(&mut w).await;
+    assert!(keychain_has_grant(&w), "secret-tool finds the grant");
+    let stored = w.vault.load().unwrap().expect("grant in keychain");
+    assert!(stored.refresh_token.is_some());
+    assert!(stored.scopes.contains(&"files.metadata.read".to_string()));
+    // The listener has closed: replaying the callback reaches nobody.
+    assert!(reqwest::get(&callback).await.is_err(), "listener is gone");
+    // The code itself is single-use at Dropbox too.
+    let s = state(&w).await;
+    assert_eq!(s["codes_used"], 1);
+    // A fresh session restores from the keychain without a browser.
+    match w.session.restore().await {
+        Status::Connected { account } => assert_eq!(account.email, "alex.morgan@example.com"),
+        other => panic!("{other:?}"),
+    }
+    let page = w.session.list_folder("").await.unwrap();
+    assert!(page
+        .entries
+        .iter()
+        .any(|e| e.name == "Documents" && e.kind == "folder"));
+}
+
+async fn wrong_state_and_junk_do_not_end_the_flow(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    w.session.start_connect().await.unwrap();
+    let url = w.urls.recv().await.unwrap();
+    let redirect = w.session.waiting_url().unwrap();
+    assert_eq!(redirect, url);
+    let port = w.ports[0];
+    let c = reqwest::Client::new();
+    for junk in [
+        "/callback?code=x&state=forged",
+        "/favicon.ico",
+        "/callback",
+        "/",
+    ] {
+        let r = c
+            .get(format!("http://127.0.0.1:{port}{junk}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{junk}");
+    }
+    let r = c
+        .post(format!("http://127.0.0.1:{port}/callback"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    // The real approval still completes.
+    let callback = decide(&browser(), &url, "allow").await;
+    assert_eq!(browser().get(&callback).send().await.unwrap().status(), 200);
+    assert!(matches!(
+        w.session.finish_connect().await.unwrap(),
+        ConnectResult::Connected { .. }
+    ));
+}
+
+async fn denial_is_declined_and_stores_nothing(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    w.session.start_connect().await.unwrap();
+    let url = w.urls.recv().await.unwrap();
+    let callback = decide(&browser(), &url, "deny").await;
+    assert!(callback.contains("error=access_denied"));
+    browser().get(&callback).send().await.unwrap();
+    assert_eq!(
+        w.session.finish_connect().await.unwrap(),
+        ConnectResult::Declined
+    );
+    assert!(!keychain_has_grant(&w));
+    assert_eq!(w.vault.load().unwrap(), None);
+}
+
+async fn unregistered_redirect_uri_never_redirects_and_the_flow_times_out(desktop: &Desktop) {
+    let mut w = world(
+        desktop,
+        |c| c.redirect_uris = vec!["http://127.0.0.1:1/callback".into()],
+        Duration::from_secs(2),
+    )
+    .await;
+    w.session.start_connect().await.unwrap();
+    let url = w.urls.recv().await.unwrap();
+    let r = browser().get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("location").is_none());
+    assert!(r.text().await.unwrap().contains("Invalid redirect_uri"));
+    assert_eq!(
+        w.session.finish_connect().await.unwrap(),
+        ConnectResult::TimedOut
+    );
+    // The port is free again after the timeout.
+    std::net::TcpListener::bind(("127.0.0.1", w.ports[0])).expect("port released");
+}
+
+async fn expiry_refreshes_once_for_many_parallel_calls(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let before = w.vault.load().unwrap().unwrap();
+    fb(&w, reqwest::Method::DELETE, "log", Value::Null).await;
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "expire-access-tokens",
+        Value::Null,
+    )
+    .await;
+    let calls = (0..20).map(|_| {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.list_folder("/Documents").await })
+    });
+    for call in calls {
+        call.await
+            .unwrap()
+            .expect("every call succeeds after one refresh");
+    }
+    let log = state(&w).await["requests"].clone();
+    let refreshes = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["detail"] == "grant_type=refresh_token")
+        .count();
+    assert_eq!(refreshes, 1, "single-flight refresh: {log}");
+    let after = w.vault.load().unwrap().unwrap();
+    assert_ne!(
+        after.access_token, before.access_token,
+        "new token written back"
+    );
+    assert_eq!(
+        after.refresh_token, before.refresh_token,
+        "refresh token kept"
+    );
+}
+
+async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "expire-access-tokens",
+        Value::Null,
+    )
+    .await;
+    for status in [500, 429, 503] {
+        fb(
+            &w,
+            reqwest::Method::POST,
+            "faults",
+            json!({"route": "/oauth2/token", "status": status}),
+        )
+        .await;
+        let err = w.session.list_folder("").await.unwrap_err();
+        assert!(
+            !matches!(err, dropdesk::session::SessionError::Revoked),
+            "{status}: {err:?}"
+        );
+        assert!(
+            w.vault.load().unwrap().is_some(),
+            "grant kept after {status}"
+        );
+    }
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "faults",
+        json!({"route": "/oauth2/token", "drop": true}),
+    )
+    .await;
+    assert!(w.session.list_folder("").await.is_err());
+    assert!(
+        w.vault.load().unwrap().is_some(),
+        "grant kept after a dropped connection"
+    );
+    // Recovers by itself once Dropbox answers again.
+    assert!(w.session.list_folder("").await.is_ok());
+
+    // Removed on dropbox.com: the next call finds out, and the local entry goes.
+    fb(&w, reqwest::Method::POST, "unlink", Value::Null).await;
+    let err = w.session.list_folder("").await.unwrap_err();
+    assert_eq!(err, dropdesk::session::SessionError::Revoked);
+    assert_eq!(w.vault.load().unwrap(), None);
+    assert!(!keychain_has_grant(&w));
+    let shown = dropdesk::messages::session(&err);
+    assert!(shown.title.contains("revoked"), "{shown:?}");
+    assert_eq!(shown.action, dropdesk::messages::Action::Reconnect);
+    assert!(matches!(
+        w.session.status().await,
+        Status::Disconnected { .. }
+    ));
+}
+
+async fn disconnect_revokes_at_dropbox_and_deletes_locally(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let done = w.session.disconnect().await.unwrap();
+    assert!(done.revoke_confirmed, "{}", done.message);
+    assert!(!keychain_has_grant(&w));
+    let s = state(&w).await;
+    assert_eq!(s["grants"][0]["revoked"], true);
+    assert!(matches!(
+        w.session.status().await,
+        Status::Disconnected { problem: None }
+    ));
+}
+
+async fn disconnect_while_dropbox_is_down_still_deletes_and_says_so(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let stored = w.vault.load().unwrap().unwrap();
+    // Take Dropbox away.
+    let spare = Fakebox::start(Config::default()).await.unwrap();
+    std::mem::replace(&mut w.fakebox, spare).shutdown().await;
+    let done = w.session.disconnect().await.unwrap();
+    assert!(!done.revoke_confirmed);
+    assert!(done.message.contains("dropbox.com"), "{}", done.message);
+    assert_eq!(w.vault.load().unwrap(), None);
+    assert!(!w
+        .desktop
+        .keychain_items(&w.service)
+        .contains(&stored.account_id));
+    // Secrets never show in messages.
+    assert!(!done.message.contains(Secret::expose(&stored.access_token)));
+}
+
+/// The keyring crate's D-Bus library reads the session bus address once per process, so
+/// every scenario shares one desktop session; each gets its own fakebox and keychain
+/// service name.
+#[tokio::test]
+async fn session_against_fakebox_and_a_real_keychain() {
+    let desktop = Desktop::start().expect("desktop session");
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        desktop.var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
+    );
+    connect_stores_the_grant_and_a_replayed_callback_is_refused(&desktop).await;
+    wrong_state_and_junk_do_not_end_the_flow(&desktop).await;
+    denial_is_declined_and_stores_nothing(&desktop).await;
+    unregistered_redirect_uri_never_redirects_and_the_flow_times_out(&desktop).await;
+    expiry_refreshes_once_for_many_parallel_calls(&desktop).await;
+    refresh_failures_keep_the_grant_and_revocation_drops_it(&desktop).await;
+    disconnect_revokes_at_dropbox_and_deletes_locally(&desktop).await;
+    disconnect_while_dropbox_is_down_still_deletes_and_says_so(&desktop).await;
+}
