@@ -78,7 +78,7 @@ struct Change {
 }
 
 /// The tree plus its history.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Tree {
     /// Every node by `path_lower`; the root is `""`. Ordered, so a folder's descendants
     /// are one contiguous range (`"/a/"..`).
@@ -513,7 +513,8 @@ fn content_hash_of(content: &Content) -> String {
 /// Content hashes of all-zero files of the given sizes, in one pass: the SHA-256 state
 /// over zeros is shared, so each size costs a clone and a finalize, not a re-hash.
 pub fn zero_hashes(sizes: &[u64]) -> Vec<String> {
-    let full_block = Sha256::digest(vec![0u8; BLOCK]);
+    static FULL_BLOCK: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    let full_block = *FULL_BLOCK.get_or_init(|| Sha256::digest(vec![0u8; BLOCK]).into());
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by_key(|&i| sizes[i] % BLOCK as u64);
     let mut tails = vec![[0u8; 32]; sizes.len()];

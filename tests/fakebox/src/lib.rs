@@ -193,6 +193,32 @@ impl Fakebox {
         &self.app.config.app_key
     }
 
+    /// Mint an offline grant for the configured app and all its scopes without the OAuth
+    /// flow, for tests and benchmarks that are not about signing in. Returns
+    /// `(access_token, refresh_token)`.
+    pub fn mint_grant(&self) -> (String, String) {
+        let config = &self.app.config;
+        let mut s = self.app.lock();
+        let id = s.grants.len() as u64 + 1;
+        let refresh = format!(
+            "{}AAAAAAAAAA{}",
+            state::random_token(11),
+            state::random_token(43)
+        );
+        s.grants.push(state::Grant {
+            id,
+            client_id: config.app_key.clone(),
+            scopes: config.app_scopes.clone(),
+            access_type: state::AccessType::Offline,
+            revoked: false,
+            refreshes: 0,
+            refresh_token: Some(refresh.clone()),
+        });
+        s.refresh.insert(refresh.clone(), id);
+        let access = s.mint_access(id, config.app_scopes.clone(), Some(config.access_token_ttl));
+        (access, refresh)
+    }
+
     /// Stop accepting connections and wait for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {

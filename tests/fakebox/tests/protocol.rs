@@ -1080,3 +1080,45 @@ fn binary_prints_one_url_line_and_serves() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
 }
+
+#[tokio::test]
+async fn seeds_from_a_directory_with_names_sizes_and_bytes() {
+    let dir = std::env::temp_dir().join(format!("fakebox-seed-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("Sub Folder/Ünïcode")).unwrap();
+    std::fs::write(dir.join("hello.txt"), "hello").unwrap();
+    std::fs::write(dir.join("Sub Folder/Ünïcode/deep.bin"), vec![7u8; 5000]).unwrap();
+    let fb = start(|c| {
+        c.sample = false;
+        c.seed_dir = Some(dir.clone());
+    })
+    .await;
+    let (access, _) = fb.mint_grant();
+    let (entries, _, _) = list_all(&fb, &access, "", 2000).await;
+    let names: Vec<_> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["hello.txt", "Sub Folder"]);
+    let hello = &entries[0];
+    assert_eq!(hello["size"], 5);
+    assert_eq!(
+        hello["content_hash"],
+        "9595c9df90075148eb06860365df33584b75bff782a510c6cd4883a419833d50"
+    );
+    let r = Client::new()
+        .post(format!("{}/2/files/download", fb.base_url()))
+        .header(AUTHORIZATION, format!("Bearer {access}"))
+        .header(
+            "Dropbox-API-Arg",
+            fakebox::wire::header_safe_json(&json!({"path": "/sub folder/ünïcode/DEEP.bin"})),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        vec![7u8; 5000].as_slice()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
