@@ -222,6 +222,120 @@ mod tests {
             .contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A53421%2Fcallback"));
     }
 
+    /// A one-shot token endpoint that records the request it got.
+    fn token_endpoint(
+        status: u16,
+        answer: &'static str,
+    ) -> (
+        Url,
+        std::thread::JoinHandle<(String, String, Vec<(String, String)>)>,
+    ) {
+        use std::io::Read;
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let port = server.server_addr().to_ip().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let mut request = server.recv().unwrap();
+            let mut body = String::new();
+            request.as_reader().read_to_string(&mut body).unwrap();
+            let auth = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Authorization"))
+                .map(|h| h.value.to_string())
+                .unwrap_or_default();
+            let path = request.url().to_string();
+            let response = tiny_http::Response::from_string(answer)
+                .with_status_code(status)
+                .with_header(
+                    tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap(),
+                );
+            request.respond(response).unwrap();
+            let form = url::form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+            (path, auth, form)
+        });
+        (
+            Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
+            handle,
+        )
+    }
+
+    #[tokio::test]
+    async fn code_exchange_proves_pkce_and_resends_the_redirect_uri() {
+        let (base, server) = token_endpoint(
+            200,
+            r#"{"access_token":"sl.A","token_type":"bearer","expires_in":14400,"refresh_token":"R","scope":"account_info.read","uid":"1","account_id":"dbid:abc"}"#,
+        );
+        let oauth = OAuth::new(
+            "appkey123",
+            &Endpoints::single(&base),
+            crate::dropbox::http_client(),
+        );
+        let auth = oauth.begin("http://127.0.0.1:53422/callback");
+        let verifier = auth.verifier.secret().clone();
+        let challenge =
+            PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
+        assert!(auth.url.as_str().contains(challenge.as_str()));
+        let tokens = oauth.exchange(auth, Secret::new("the-code")).await.unwrap();
+        let (path, authorization, form) = server.join().unwrap();
+        let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str());
+        assert_eq!(path, "/oauth2/token");
+        assert_eq!(field("grant_type"), Some("authorization_code"));
+        assert_eq!(field("code"), Some("the-code"));
+        assert_eq!(field("code_verifier"), Some(verifier.as_str()));
+        assert_eq!(
+            field("redirect_uri"),
+            Some("http://127.0.0.1:53422/callback")
+        );
+        assert_eq!(field("client_id"), Some("appkey123"));
+        assert_eq!(field("client_secret"), None);
+        assert_eq!(
+            authorization, "",
+            "no Basic auth: a public client has no secret"
+        );
+        assert_eq!(tokens.account_id.as_deref(), Some("dbid:abc"));
+        assert_eq!(tokens.expires_in, Some(14400));
+        assert_eq!(tokens.refresh_token, Some(Secret::new("R")));
+        assert_eq!(format!("{tokens:?}").matches("[redacted]").count(), 2);
+    }
+
+    #[tokio::test]
+    async fn refresh_rejection_is_told_apart_from_unavailability() {
+        let (base, server) = token_endpoint(
+            400,
+            r#"{"error":"invalid_grant","error_description":"refresh token is invalid or revoked"}"#,
+        );
+        let oauth = OAuth::new(
+            "k",
+            &Endpoints::single(&base),
+            crate::dropbox::http_client(),
+        );
+        let err = oauth.refresh(&Secret::new("R")).await.unwrap_err();
+        let (_, _, form) = server.join().unwrap();
+        assert!(form.contains(&("grant_type".into(), "refresh_token".into())));
+        assert!(err.is_invalid_grant(), "{err:?}");
+        let closed = Url::parse(&format!("http://127.0.0.1:{}/", free_port())).unwrap();
+        let err = OAuth::new(
+            "k",
+            &Endpoints::single(&closed),
+            crate::dropbox::http_client(),
+        )
+        .refresh(&Secret::new("R"))
+        .await
+        .unwrap_err();
+        assert!(matches!(err, TokenError::Unavailable(_)));
+        assert!(!err.is_invalid_grant());
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
     #[test]
     fn every_flow_gets_a_fresh_state_and_verifier() {
         let o = oauth();
