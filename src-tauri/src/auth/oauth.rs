@@ -223,14 +223,13 @@ mod tests {
     }
 
     /// A one-shot token endpoint that records the request it got.
+    /// The path, the Authorization header and the form fields of the request received.
+    type Recorded = (String, String, Vec<(String, String)>);
+
     fn token_endpoint(
         status: u16,
         answer: &'static str,
-    ) -> (
-        Url,
-        std::thread::JoinHandle<(String, String, Vec<(String, String)>)>,
-    ) {
-        use std::io::Read;
+    ) -> (Url, std::thread::JoinHandle<Recorded>) {
         let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
         let port = server.server_addr().to_ip().unwrap().port();
         let handle = std::thread::spawn(move || {
