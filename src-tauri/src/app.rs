@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::auth::OAuth;
 use crate::config::Config;
 use crate::messages::{Action, Problem};
-use crate::session::{Opener, Session, Settings};
+use crate::session::{Opener, Retry, Session, Settings};
 use crate::vault::{Keychain, Vault, DEMO_SERVICE, SERVICE};
 use crate::{demo, dropbox};
 
@@ -47,6 +47,7 @@ impl App {
                         title: "Settings need attention".into(),
                         message: e.to_string(),
                         action: Action::Retry,
+                        transient: false,
                     }),
                     _demo: None,
                 };
@@ -72,6 +73,7 @@ impl App {
                             title: "The demo could not start".into(),
                             message: e,
                             action: Action::Retry,
+                            transient: false,
                         }),
                         _demo: None,
                     };
@@ -111,6 +113,7 @@ impl App {
             Settings {
                 ports: config.redirect_ports.clone(),
                 auth_timeout: config.auth_timeout,
+                retry: Retry::default(),
             },
             system_browser(),
         );

@@ -22,6 +22,8 @@ pub struct Problem {
     pub title: String,
     pub message: String,
     pub action: Action,
+    /// It may clear by itself (offline, server trouble): the UI retries on its own.
+    pub transient: bool,
 }
 
 impl Problem {
@@ -30,7 +32,13 @@ impl Problem {
             title: title.into(),
             message: message.into(),
             action,
+            transient: false,
         }
+    }
+
+    fn transient(mut self) -> Self {
+        self.transient = true;
+        self
     }
 }
 
@@ -74,17 +82,20 @@ pub fn api(e: &ApiError) -> Problem {
             "You're offline",
             "Dropdesk cannot reach Dropbox. Check your connection; your sign-in is kept.",
             Action::Retry,
-        ),
+        )
+        .transient(),
         ApiError::RateLimited { retry_after } => Problem::new(
             "Dropbox asked to slow down",
             format!("Try again in {} seconds.", retry_after.as_secs()),
             Action::Retry,
-        ),
+        )
+        .transient(),
         ApiError::Server { status } => Problem::new(
             "Dropbox is having trouble",
             format!("Dropbox answered with a server error ({status}). Your sign-in is kept; try again shortly."),
             Action::Retry,
-        ),
+        )
+        .transient(),
         ApiError::Route { summary } if summary.starts_with("path/not_found") => Problem::new(
             "Folder not found",
             "This folder no longer exists in your app folder.",
@@ -117,7 +128,8 @@ pub fn session(e: &SessionError) -> Problem {
             "Dropbox could not be reached",
             "The sign-in server could not be reached or failed. Check your connection and retry; your sign-in is kept.",
             Action::Retry,
-        ),
+        )
+        .transient(),
         SessionError::AuthFailed { error, description } => Problem::new(
             "Dropbox could not connect Dropdesk",
             format!(
@@ -160,5 +172,7 @@ mod tests {
         let offline = session(&SessionError::Api(ApiError::Network("x".into())));
         assert_eq!(offline.action, Action::Retry);
         assert!(offline.message.contains("kept"));
+        assert!(offline.transient);
+        assert!(!session(&SessionError::Revoked).transient);
     }
 }

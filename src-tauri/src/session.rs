@@ -178,6 +178,7 @@ pub struct Session {
     vault: Arc<dyn Vault>,
     ports: Vec<u16>,
     auth_timeout: Duration,
+    retry: Retry,
     opener: Opener,
     /// The grant. Held across a refresh, so concurrent callers share one refresh.
     grant: tokio::sync::Mutex<Option<StoredGrant>>,
@@ -187,6 +188,47 @@ pub struct Session {
 pub struct Settings {
     pub ports: Vec<u16>,
     pub auth_timeout: Duration,
+    pub retry: Retry,
+}
+
+/// How transient failures (network, 5xx, 429) are retried before the user sees them:
+/// exponential backoff with jitter from `base`, at most `attempts` more tries, and a
+/// 429's `Retry-After` honoured when it is no longer than `max_wait`.
+#[derive(Clone, Copy, Debug)]
+pub struct Retry {
+    pub attempts: u32,
+    pub base: Duration,
+    pub max_wait: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 3,
+            base: Duration::from_millis(500),
+            max_wait: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Retry {
+    /// How long to wait before trying again after `e`, or `None` to give up now.
+    pub fn delay(&self, e: &SessionError, attempt: u32) -> Option<Duration> {
+        if attempt >= self.attempts {
+            return None;
+        }
+        let wait = match e {
+            SessionError::Api(ApiError::RateLimited { retry_after }) => *retry_after,
+            SessionError::Api(ApiError::Server { .. } | ApiError::Network(_))
+            | SessionError::Token(TokenError::Unavailable(_)) => {
+                let jitter = 0.5 + rand::random::<f64>();
+                self.base
+                    .mul_f64(f64::from(1u32 << attempt.min(16)) * jitter)
+            }
+            _ => return None,
+        };
+        (wait <= self.max_wait).then_some(wait)
+    }
 }
 
 impl Session {
@@ -203,6 +245,7 @@ impl Session {
             vault,
             ports: settings.ports,
             auth_timeout: settings.auth_timeout,
+            retry: settings.retry,
             opener,
             grant: tokio::sync::Mutex::new(None),
             flow: Mutex::new(None),
@@ -285,8 +328,29 @@ impl Session {
 
     /// Make an API call with a fresh token; on `expired_access_token` (or an invalid token
     /// that a refresh may cure) refresh once and retry once. A 401 right after a refresh
-    /// means the grant was revoked elsewhere.
+    /// means the grant was revoked elsewhere. Transient failures are retried per `Retry`.
     async fn call<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
+    where
+        F: Fn(Secret) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            match self.call_once(&f).await {
+                Err(e) => match self.retry.delay(&e, attempt) {
+                    Some(wait) => {
+                        log::info!("retrying in {} ms after: {e}", wait.as_millis());
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                    }
+                    None => return Err(e),
+                },
+                ok => return ok,
+            }
+        }
+    }
+
+    async fn call_once<T, F, Fut>(&self, f: &F) -> Result<T, SessionError>
     where
         F: Fn(Secret) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,

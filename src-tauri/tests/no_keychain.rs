@@ -7,7 +7,7 @@ use std::time::Duration;
 use dropdesk::auth::OAuth;
 use dropdesk::config::Endpoints;
 use dropdesk::messages::Action;
-use dropdesk::session::{Session, Settings, Status};
+use dropdesk::session::{Retry, Session, Settings, Status};
 use dropdesk::vault::{Keychain, StoredGrant, Vault, VaultError};
 use dropdesk::{dropbox, secret::Secret};
 
@@ -44,6 +44,7 @@ async fn no_secret_service_is_an_actionable_problem() {
         Settings {
             ports: vec![],
             auth_timeout: Duration::from_secs(1),
+            retry: Retry::default(),
         },
         Arc::new(|_: &str| Ok(())),
     );

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use dropdesk::auth::OAuth;
 use dropdesk::config::{Config as AppConfig, Endpoints};
-use dropdesk::session::{ConnectResult, Session, Settings, Status};
+use dropdesk::session::{ConnectResult, Retry, Session, SessionError, Settings, Status};
 use dropdesk::vault::{Keychain, Vault};
 use dropdesk::{dropbox, secret::Secret};
 use e2e::desktop::Desktop;
@@ -55,6 +55,11 @@ async fn world(
         Settings {
             ports: ports.clone(),
             auth_timeout,
+            retry: Retry {
+                attempts: 3,
+                base: Duration::from_millis(10),
+                max_wait: Duration::from_secs(2),
+            },
         },
         Arc::new(move |url: &str| tx.send(url.to_string()).map_err(|e| e.to_string())),
     );
@@ -284,43 +289,37 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
         Value::Null,
     )
     .await;
-    for status in [500, 429, 503] {
-        fb(
-            &w,
-            reqwest::Method::POST,
-            "faults",
-            json!({"route": "/oauth2/token", "status": status}),
-        )
-        .await;
+    for (status, retry_after) in [(500, 0), (429, 1), (503, 0)] {
+        // More failures than the session retries: the user sees an error, the grant stays.
+        fb(&w, reqwest::Method::POST, "faults", json!({"route": "/oauth2/token", "status": status, "retry_after": retry_after, "count": 10})).await;
         let err = w.session.list_folder("").await.unwrap_err();
-        assert!(
-            !matches!(err, dropdesk::session::SessionError::Revoked),
-            "{status}: {err:?}"
-        );
+        assert!(!matches!(err, SessionError::Revoked), "{status}: {err:?}");
         assert!(
             w.vault.load().unwrap().is_some(),
             "grant kept after {status}"
         );
+        fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
     }
     fb(
         &w,
         reqwest::Method::POST,
         "faults",
-        json!({"route": "/oauth2/token", "drop": true}),
+        json!({"route": "/oauth2/token", "drop": true, "count": 10}),
     )
     .await;
     assert!(w.session.list_folder("").await.is_err());
     assert!(
         w.vault.load().unwrap().is_some(),
-        "grant kept after a dropped connection"
+        "grant kept after dropped connections"
     );
-    // Recovers by itself once Dropbox answers again.
+    fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
+    // Recovers once Dropbox answers again.
     assert!(w.session.list_folder("").await.is_ok());
 
     // Removed on dropbox.com: the next call finds out, and the local entry goes.
     fb(&w, reqwest::Method::POST, "unlink", Value::Null).await;
     let err = w.session.list_folder("").await.unwrap_err();
-    assert_eq!(err, dropdesk::session::SessionError::Revoked);
+    assert_eq!(err, SessionError::Revoked);
     assert_eq!(w.vault.load().unwrap(), None);
     assert!(!keychain_has_grant(&w));
     let shown = dropdesk::messages::session(&err);
@@ -365,6 +364,107 @@ async fn disconnect_while_dropbox_is_down_still_deletes_and_says_so(desktop: &De
     assert!(!done.message.contains(Secret::expose(&stored.access_token)));
 }
 
+async fn transient_failures_are_retried_with_backoff(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    fb(&w, reqwest::Method::DELETE, "log", Value::Null).await;
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "faults",
+        json!([
+            {"route": "files/list_folder", "status": 500},
+            {"route": "files/list_folder", "status": 429, "retry_after": 1},
+            {"route": "files/list_folder", "drop": true},
+        ]),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    w.session.list_folder("").await.expect("retried to success");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
+    let statuses: Vec<u64> = state(&w).await["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/2/files/list_folder")
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [500, 429, 200, 200],
+        "one try per fault, then success"
+    );
+}
+
+async fn expiry_during_a_paged_listing_continues(desktop: &Desktop) {
+    let mut w = world(
+        desktop,
+        |c| c.generate = vec![("/big".into(), 5000)],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    let mut page = w.session.list_folder("/big").await.unwrap();
+    let mut count = page.entries.len();
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "expire-access-tokens",
+        Value::Null,
+    )
+    .await;
+    while page.has_more {
+        page = w
+            .session
+            .list_folder_continue(&page.cursor)
+            .await
+            .expect("continues transparently");
+        count += page.entries.len();
+    }
+    assert_eq!(count, 5000);
+}
+
+async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "expire-access-tokens",
+        Value::Null,
+    )
+    .await;
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "faults",
+        json!({"route": "/oauth2/token", "delay_ms": 700}),
+    )
+    .await;
+    let listing = {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.list_folder("").await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let done = w.session.disconnect().await.unwrap();
+    assert!(done.revoke_confirmed);
+    let _ = listing.await.expect("no panic");
+    assert_eq!(
+        w.vault.load().unwrap(),
+        None,
+        "no token written back after the delete"
+    );
+    assert!(!keychain_has_grant(&w));
+    assert!(matches!(
+        w.session.status().await,
+        Status::Disconnected { .. }
+    ));
+    assert_eq!(state(&w).await["grants"][0]["revoked"], true);
+}
+
 /// The keyring crate's D-Bus library reads the session bus address once per process, so
 /// every scenario shares one desktop session; each gets its own fakebox and keychain
 /// service name.
@@ -383,4 +483,7 @@ async fn session_against_fakebox_and_a_real_keychain() {
     refresh_failures_keep_the_grant_and_revocation_drops_it(&desktop).await;
     disconnect_revokes_at_dropbox_and_deletes_locally(&desktop).await;
     disconnect_while_dropbox_is_down_still_deletes_and_says_so(&desktop).await;
+    transient_failures_are_retried_with_backoff(&desktop).await;
+    expiry_during_a_paged_listing_continues(&desktop).await;
+    disconnect_during_a_refresh_leaves_nothing_behind(&desktop).await;
 }

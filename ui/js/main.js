@@ -17,6 +17,9 @@ function setStatus(state, text) {
 }
 
 let problemAction = null;
+// Transient problems (offline, server trouble) retry by themselves, backing off to 60 s.
+const recovery = { timer: null, delay: 5 };
+
 function showProblem(problem, onAction) {
   $('problem-title').textContent = problem.title;
   $('problem-message').textContent = problem.message;
@@ -24,8 +27,20 @@ function showProblem(problem, onAction) {
   $('problem-action').textContent = labels[problem.action] ?? 'OK';
   problemAction = onAction ?? null;
   $('problem').hidden = false;
+  clearTimeout(recovery.timer);
+  if (problem.transient && onAction) {
+    const wait = recovery.delay;
+    recovery.delay = Math.min(60, recovery.delay * 2);
+    $('problem-message').textContent = `${problem.message} Dropdesk retries by itself in ${wait} s.`;
+    recovery.timer = setTimeout(() => { clearProblem(); onAction(); }, wait * 1000);
+  }
 }
-function clearProblem() { $('problem').hidden = true; problemAction = null; }
+function clearProblem() {
+  $('problem').hidden = true;
+  problemAction = null;
+  clearTimeout(recovery.timer);
+}
+function recovered() { recovery.delay = 5; }
 
 function note(text) {
   $('welcome-note').textContent = text ?? '';
@@ -51,6 +66,7 @@ async function boot() {
 
 async function refreshStatus() {
   show('loading');
+  $('loading-text').textContent = 'Checking your connection…';
   setStatus('pending', 'Checking…');
   try {
     applyStatus(await api.restore());
@@ -63,13 +79,16 @@ async function refreshStatus() {
 
 function applyStatus(status) {
   clearProblem();
+  if (status.state !== 'problem') recovered();
   if (status.state === 'connected') {
     showConnected(status.account);
   } else if (status.state === 'disconnected') {
     showWelcome();
     if (status.problem) showProblem(status.problem, startConnect);
   } else {
-    show('welcome');
+    // A grant is kept but cannot be used now: no Connect button, just the problem.
+    show('loading');
+    $('loading-text').textContent = status.problem.title;
     setStatus('problem', status.problem.title);
     showProblem(status.problem, refreshStatus);
   }
@@ -164,8 +183,15 @@ async function openFolder(path) {
       current.entries.push(...page.entries);
       renderEntries();
     }
+    recovered();
   } catch (e) {
-    showProblem(api.asProblem(e), () => openFolder(path));
+    const problem = api.asProblem(e);
+    if (problem.action === 'reconnect') {
+      showWelcome();
+      showProblem(problem, startConnect);
+    } else {
+      showProblem(problem, () => openFolder(path));
+    }
   }
 }
 

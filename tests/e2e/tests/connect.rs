@@ -7,91 +7,7 @@ use std::time::Duration;
 
 use e2e::app::{App, STEP};
 use e2e::desktop::Desktop;
-use e2e::procs::free_port;
-use fakebox::{Config, Fakebox};
-use serde_json::Value;
-
-const SERVICE: &str = "app.dropdesk.desktop";
-
-struct Setup {
-    fakebox: Fakebox,
-    ports: Vec<u16>,
-    browser_log: PathBuf,
-}
-
-async fn setup(desktop: &Desktop) -> Setup {
-    let ports = vec![free_port(), free_port()];
-    let fakebox = Fakebox::start(Config {
-        redirect_uris: ports
-            .iter()
-            .map(|p| format!("http://127.0.0.1:{p}/callback"))
-            .collect(),
-        sample: true,
-        ..Config::default()
-    })
-    .await
-    .expect("fakebox");
-    Setup {
-        fakebox,
-        ports,
-        browser_log: desktop.dir.join("browser.log"),
-    }
-}
-
-fn app_env(s: &Setup, mode: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("DROPBOX_APP_KEY", s.fakebox.app_key().to_string()),
-        ("DROPDESK_DROPBOX_URL", s.fakebox.base_url().to_string()),
-        (
-            "DROPDESK_REDIRECT_PORTS",
-            s.ports
-                .iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        ("BROWSER", env!("CARGO_BIN_EXE_e2e-browser").to_string()),
-        ("E2E_BROWSER_MODE", mode.to_string()),
-        ("E2E_BROWSER_LOG", s.browser_log.display().to_string()),
-    ]
-}
-
-fn browser_log(s: &Setup) -> String {
-    std::fs::read_to_string(&s.browser_log).unwrap_or_default()
-}
-
-/// The grant JSON stored in the keychain, read back with secret-tool.
-fn stored_grant(desktop: &Desktop) -> Option<Value> {
-    let items = desktop.keychain_items(SERVICE);
-    items
-        .lines()
-        .filter_map(|l| l.strip_prefix("secret = "))
-        .filter_map(|s| serde_json::from_str::<Value>(s).ok())
-        .find(|v| v.get("access_token").is_some())
-}
-
-fn files_containing(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
-    paths
-        .iter()
-        .filter(|p| {
-            std::fs::read(p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        })
-        .cloned()
-        .collect()
-}
-
-async fn wait_for_name(app: &App, s: &Setup) -> String {
-    app.wd
-        .wait_for(
-            "const e = document.getElementById('account-name'); return e && e.textContent ? e.textContent : null;",
-            Duration::from_secs(90),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("the account name never showed: {e}\nbrowser: {}", browser_log(s)))
-        .as_str()
-        .unwrap()
-        .to_string()
-}
+use e2e::fixture::{app_env, browser_log, files_containing, setup, stored_grant, wait_for_name};
 
 #[tokio::test]
 async fn connect_approve_keychain_restart_and_no_leaks() {
@@ -99,9 +15,13 @@ async fn connect_approve_keychain_restart_and_no_leaks() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
 
-    let app = App::launch(&desktop, &app_env(&s, "allow"), &[])
-        .await
-        .expect("app launches");
+    let app = App::launch(
+        &desktop,
+        &app_env(&s, env!("CARGO_BIN_EXE_e2e-browser"), "allow"),
+        &[],
+    )
+    .await
+    .expect("app launches");
     assert!(
         !app.visible("demo-badge").await.unwrap(),
         "a configured app key is not the demo"
@@ -153,9 +73,13 @@ async fn connect_approve_keychain_restart_and_no_leaks() {
     }
 
     // Restart: connected again without the browser.
-    let app = App::launch(&desktop, &app_env(&s, "allow"), &[])
-        .await
-        .expect("app relaunches");
+    let app = App::launch(
+        &desktop,
+        &app_env(&s, env!("CARGO_BIN_EXE_e2e-browser"), "allow"),
+        &[],
+    )
+    .await
+    .expect("app relaunches");
     assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
     assert_eq!(
         browser_log(&s).matches("opened ").count(),
@@ -170,9 +94,13 @@ async fn declining_in_the_browser_is_a_calm_state() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
-    let app = App::launch(&desktop, &app_env(&s, "deny"), &[])
-        .await
-        .expect("app launches");
+    let app = App::launch(
+        &desktop,
+        &app_env(&s, env!("CARGO_BIN_EXE_e2e-browser"), "deny"),
+        &[],
+    )
+    .await
+    .expect("app launches");
     app.click("connect").await.unwrap();
     app.wd
         .wait_for(
@@ -197,9 +125,13 @@ async fn waiting_state_offers_the_link_and_cancel_frees_the_port() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
-    let app = App::launch(&desktop, &app_env(&s, "ignore"), &[])
-        .await
-        .expect("app launches");
+    let app = App::launch(
+        &desktop,
+        &app_env(&s, env!("CARGO_BIN_EXE_e2e-browser"), "ignore"),
+        &[],
+    )
+    .await
+    .expect("app launches");
     app.click("connect").await.unwrap();
     app.wait_visible("view-waiting", STEP)
         .await

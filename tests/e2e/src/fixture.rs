@@ -1,0 +1,109 @@
+//! What the Dropbox-facing end-to-end tests share: a fakebox whose redirect URIs are the
+//! app's ports, the environment that points the app at it with `e2e-browser` as the
+//! system browser, and readers for the browser's log and the keychain.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fakebox::{Config, Fakebox};
+use serde_json::Value;
+
+use crate::app::App;
+use crate::desktop::Desktop;
+use crate::procs::free_port;
+
+pub const SERVICE: &str = "app.dropdesk.desktop";
+
+pub struct Setup {
+    pub fakebox: Fakebox,
+    pub ports: Vec<u16>,
+    pub browser_log: PathBuf,
+}
+
+pub async fn setup(desktop: &Desktop) -> Setup {
+    let ports = vec![free_port(), free_port()];
+    let fakebox = Fakebox::start(Config {
+        redirect_uris: ports
+            .iter()
+            .map(|p| format!("http://127.0.0.1:{p}/callback"))
+            .collect(),
+        sample: true,
+        ..Config::default()
+    })
+    .await
+    .expect("fakebox");
+    Setup {
+        fakebox,
+        ports,
+        browser_log: desktop.dir.join("browser.log"),
+    }
+}
+
+/// The app's environment: fakebox as Dropbox, `e2e-browser` in `mode` as the browser.
+pub fn app_env(s: &Setup, browser: &str, mode: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("DROPBOX_APP_KEY", s.fakebox.app_key().to_string()),
+        ("DROPDESK_DROPBOX_URL", s.fakebox.base_url().to_string()),
+        (
+            "DROPDESK_REDIRECT_PORTS",
+            s.ports
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        ("BROWSER", browser.to_string()),
+        ("E2E_BROWSER_MODE", mode.to_string()),
+        ("E2E_BROWSER_LOG", s.browser_log.display().to_string()),
+    ]
+}
+
+pub fn browser_log(s: &Setup) -> String {
+    std::fs::read_to_string(&s.browser_log).unwrap_or_default()
+}
+
+/// The grant JSON stored in the keychain, read back with secret-tool.
+pub fn stored_grant(desktop: &Desktop) -> Option<Value> {
+    desktop
+        .keychain_items(SERVICE)
+        .lines()
+        .filter_map(|l| l.strip_prefix("secret = "))
+        .filter_map(|s| serde_json::from_str::<Value>(s).ok())
+        .find(|v| v.get("access_token").is_some())
+}
+
+pub fn files_containing(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| {
+            std::fs::read(p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        })
+        .cloned()
+        .collect()
+}
+
+/// Wait until the account card shows a name, and return it.
+pub async fn wait_for_name(app: &App, s: &Setup) -> String {
+    app.wd
+        .wait_for(
+            "const e = document.getElementById('account-name'); return e && e.textContent ? e.textContent : null;",
+            Duration::from_secs(90),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the account name never showed: {e}\nbrowser: {}", browser_log(s)))
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// fakebox's control surface.
+pub async fn control(s: &Setup, method: reqwest::Method, path: &str) -> Value {
+    reqwest::Client::new()
+        .request(method, format!("{}/__fakebox/{path}", s.fakebox.base_url()))
+        .send()
+        .await
+        .expect("fakebox answers")
+        .json()
+        .await
+        .expect("JSON")
+}

@@ -1,0 +1,79 @@
+//! Disconnect and revocation through the real window: Disconnect revokes at Dropbox and
+//! empties the keychain; a grant revoked on dropbox.com shows a calm Reconnect message at
+//! the next start, not an error dump.
+
+use e2e::app::{App, STEP};
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env, control, setup, stored_grant, wait_for_name, SERVICE};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+#[tokio::test]
+async fn disconnect_revokes_and_forgets() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let app = App::launch(&desktop, &app_env(&s, BROWSER, "allow"), &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    assert!(stored_grant(&desktop).is_some());
+
+    app.click("disconnect").await.unwrap();
+    app.wait_visible("confirm-yes", STEP)
+        .await
+        .expect("a confirmation first");
+    app.screenshot("disconnect-confirm").await.unwrap();
+    app.click("confirm-yes").await.unwrap();
+    app.wait_visible("connect", STEP)
+        .await
+        .expect("the Connect button is back");
+    let note = app.text("welcome-note").await.unwrap().unwrap_or_default();
+    assert!(note.contains("revoked"), "{note}");
+    assert!(
+        !desktop.keychain_items(SERVICE).contains("access_token"),
+        "secret-tool finds nothing"
+    );
+    let state = control(&s, reqwest::Method::GET, "state").await;
+    assert_eq!(state["grants"][0]["revoked"], true, "revoked at Dropbox");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn restart_after_a_revoke_elsewhere_offers_reconnect() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let env = app_env(&s, BROWSER, "allow");
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    app.quit().await;
+
+    // The user removes Dropdesk on dropbox.com while it is closed.
+    control(&s, reqwest::Method::POST, "unlink").await;
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app relaunches");
+    app.wait_visible("problem", STEP)
+        .await
+        .expect("a message shows");
+    assert_eq!(
+        app.text("problem-title").await.unwrap().as_deref(),
+        Some("Dropbox access was revoked")
+    );
+    assert_eq!(
+        app.text("problem-action").await.unwrap().as_deref(),
+        Some("Reconnect")
+    );
+    assert!(app.visible("connect").await.unwrap());
+    app.screenshot("revoked").await.unwrap();
+    assert!(
+        stored_grant(&desktop).is_none(),
+        "the dead grant is gone from the keychain"
+    );
+    app.quit().await;
+}
