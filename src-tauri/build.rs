@@ -11,8 +11,9 @@ fn main() {
             "cancel_connect",
             "reopen_browser",
             "disconnect",
-            "list_folder",
-            "list_folder_continue",
+            "open_folder",
+            "folder_window",
+            "folder_seek",
         ]),
     ))
     .expect("tauri build step");

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::auth::OAuth;
+use crate::browser::Browser;
 use crate::config::Config;
 use crate::messages::{Action, Problem};
 use crate::session::{Opener, Retry, Session, Settings};
@@ -20,10 +21,16 @@ pub struct Info {
     pub version: &'static str,
 }
 
+/// The running core: the session and the browser on top of it.
+pub struct Core {
+    pub session: Arc<Session>,
+    pub browser: Arc<Browser>,
+}
+
 pub struct App {
     pub info: Info,
     /// `Err` when the settings could not be used.
-    pub session: Result<Arc<Session>, Problem>,
+    pub core: Result<Core, Problem>,
     /// Keeps the demo's emulator alive as long as the app.
     _demo: Option<demo::Demo>,
 }
@@ -43,7 +50,7 @@ impl App {
                         demo: false,
                         version: env!("CARGO_PKG_VERSION"),
                     },
-                    session: Err(Problem {
+                    core: Err(Problem {
                         title: "Settings need attention".into(),
                         message: e.to_string(),
                         action: Action::Retry,
@@ -69,7 +76,7 @@ impl App {
                             demo: true,
                             version: env!("CARGO_PKG_VERSION"),
                         },
-                        session: Err(Problem {
+                        core: Err(Problem {
                             title: "The demo could not start".into(),
                             message: e,
                             action: Action::Retry,
@@ -122,7 +129,10 @@ impl App {
                 demo: demo_mode,
                 version: env!("CARGO_PKG_VERSION"),
             },
-            session: Ok(session),
+            core: Ok(Core {
+                browser: Browser::new(session.clone()),
+                session,
+            }),
             _demo: demo,
         }
     }

@@ -2,16 +2,21 @@
 //! [`Problem`]s. No logic lives here, and no token ever crosses this boundary: the UI gets
 //! account details, file metadata and messages only.
 
+use std::sync::Arc;
+
+use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::app::{App, Info};
+use crate::app::{App, Core, Info};
+use crate::browser::{Opened, Progress};
+use crate::listing::{ViewSpec, Window};
 use crate::messages::{self, Problem};
-use crate::session::{ConnectResult, Disconnected, Page, Session, Status, Waiting};
+use crate::session::{ConnectResult, Disconnected, Status, Waiting};
 
 type Result<T> = std::result::Result<T, Problem>;
 
-fn session(app: &App) -> Result<&std::sync::Arc<Session>> {
-    app.session.as_ref().map_err(Clone::clone)
+fn core(app: &App) -> Result<&Core> {
+    app.core.as_ref().map_err(Clone::clone)
 }
 
 #[tauri::command]
@@ -21,12 +26,13 @@ pub fn app_info(app: State<'_, App>) -> Info {
 
 #[tauri::command]
 pub async fn restore(app: State<'_, App>) -> Result<Status> {
-    Ok(session(&app)?.restore().await)
+    Ok(core(&app)?.session.restore().await)
 }
 
 #[tauri::command]
 pub async fn start_connect(app: State<'_, App>) -> Result<Waiting> {
-    session(&app)?
+    core(&app)?
+        .session
         .start_connect()
         .await
         .map_err(|e| messages::session(&e))
@@ -34,7 +40,8 @@ pub async fn start_connect(app: State<'_, App>) -> Result<Waiting> {
 
 #[tauri::command]
 pub async fn finish_connect(app: State<'_, App>) -> Result<ConnectResult> {
-    session(&app)?
+    core(&app)?
+        .session
         .finish_connect()
         .await
         .map_err(|e| messages::session(&e))
@@ -42,13 +49,14 @@ pub async fn finish_connect(app: State<'_, App>) -> Result<ConnectResult> {
 
 #[tauri::command]
 pub fn cancel_connect(app: State<'_, App>) -> Result<()> {
-    session(&app)?.cancel_connect();
+    core(&app)?.session.cancel_connect();
     Ok(())
 }
 
 #[tauri::command]
 pub async fn reopen_browser(app: State<'_, App>) -> Result<bool> {
-    session(&app)?
+    core(&app)?
+        .session
         .reopen()
         .await
         .map_err(|e| messages::session(&e))
@@ -56,24 +64,47 @@ pub async fn reopen_browser(app: State<'_, App>) -> Result<bool> {
 
 #[tauri::command]
 pub async fn disconnect(app: State<'_, App>) -> Result<Disconnected> {
-    session(&app)?
+    core(&app)?
+        .browser
         .disconnect()
         .await
         .map_err(|e| messages::session(&e))
 }
 
 #[tauri::command]
-pub async fn list_folder(app: State<'_, App>, path: String) -> Result<Page> {
-    session(&app)?
-        .list_folder(&path)
+pub async fn open_folder(
+    app: State<'_, App>,
+    path: String,
+    on_progress: Channel<Progress>,
+) -> Result<Opened> {
+    let report = Arc::new(move |p: Progress| {
+        let _ = on_progress.send(p);
+    });
+    core(&app)?
+        .browser
+        .open(&path, report)
         .await
         .map_err(|e| messages::session(&e))
 }
 
 #[tauri::command]
-pub async fn list_folder_continue(app: State<'_, App>, cursor: String) -> Result<Page> {
-    session(&app)?
-        .list_folder_continue(&cursor)
-        .await
-        .map_err(|e| messages::session(&e))
+pub fn folder_window(
+    app: State<'_, App>,
+    path_lower: String,
+    spec: ViewSpec,
+    start: usize,
+    count: usize,
+) -> Result<Option<Window>> {
+    Ok(core(&app)?.browser.window(&path_lower, &spec, start, count))
+}
+
+#[tauri::command]
+pub fn folder_seek(
+    app: State<'_, App>,
+    path_lower: String,
+    spec: ViewSpec,
+    prefix: String,
+    from: usize,
+) -> Result<Option<usize>> {
+    Ok(core(&app)?.browser.seek(&path_lower, &spec, &prefix, from))
 }

@@ -5,10 +5,12 @@
 pub mod app;
 pub mod applog;
 pub mod auth;
+pub mod browser;
 mod commands;
 pub mod config;
 pub mod demo;
 pub mod dropbox;
+pub mod listing;
 pub mod messages;
 pub mod secret;
 pub mod session;
@@ -33,8 +35,9 @@ pub fn run() {
             commands::cancel_connect,
             commands::reopen_browser,
             commands::disconnect,
-            commands::list_folder,
-            commands::list_folder_continue,
+            commands::open_folder,
+            commands::folder_window,
+            commands::folder_seek,
         ])
         .run(tauri::generate_context!())
         .expect("Dropdesk could not start its window");

@@ -10,8 +10,14 @@ export const finishConnect = () => invoke('finish_connect');
 export const cancelConnect = () => invoke('cancel_connect');
 export const reopenBrowser = () => invoke('reopen_browser');
 export const disconnect = () => invoke('disconnect');
-export const listFolder = (path) => invoke('list_folder', { path });
-export const listFolderContinue = (cursor) => invoke('list_folder_continue', { cursor });
+/** Open a folder; `channel` (a Tauri Channel) hears of every page and change. */
+export const openFolder = (path, channel) => invoke('open_folder', { path, onProgress: channel });
+/** Rows `start..start+count` of the folder's sorted, filtered view, with totals. */
+export const folderWindow = (pathLower, spec, start, count) =>
+  invoke('folder_window', { pathLower, spec, start, count });
+/** Type-ahead: the next row whose name starts with `prefix`. */
+export const folderSeek = (pathLower, spec, prefix, from) =>
+  invoke('folder_seek', { pathLower, spec, prefix, from });
 
 /** Any thrown value as a problem the banner can show. */
 export function asProblem(error) {

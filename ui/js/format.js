@@ -39,7 +39,6 @@ const KINDS = {
   video: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v'],
   code: ['rs', 'js', 'ts', 'py', 'go', 'c', 'h', 'cpp', 'java', 'toml', 'json', 'yaml', 'yml', 'html', 'css', 'sh'],
 };
-const ICONS = { folder: '📁', image: '🖼️', document: '📄', archive: '🗜️', audio: '🎵', video: '🎬', code: '🧩', other: '📎' };
 
 export function kindOf(entry) {
   if (entry.kind === 'folder') return 'folder';
@@ -47,13 +46,4 @@ export function kindOf(entry) {
   const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';
   for (const [kind, exts] of Object.entries(KINDS)) if (exts.includes(ext)) return kind;
   return 'other';
-}
-
-export const iconOf = (entry) => ICONS[kindOf(entry)];
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-/** Folders first, then natural, case-insensitive name order (file2 before file10). */
-export function byName(a, b) {
-  if ((a.kind === 'folder') !== (b.kind === 'folder')) return a.kind === 'folder' ? -1 : 1;
-  return collator.compare(a.name, b.name);
 }

@@ -1,7 +1,8 @@
-// The window: which view shows when, the connect flow, the account card, and the folder
-// list. Names and messages are always set as text, never as HTML.
+// The window: which view shows when, the connect flow and the account card; the folder
+// list lives in browser.js. Names and messages are always set as text, never as HTML.
 
 import * as api from './api.js';
+import { createBrowser } from './browser.js';
 import * as fmt from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -149,7 +150,9 @@ function showConnected(account) {
   $('usage-text').textContent = account.allocated
     ? `${fmt.size(account.used)} of ${fmt.size(account.allocated)} used`
     : `${fmt.size(account.used)} used`;
-  openFolder('');
+  browser.reset();
+  browser.open('');
+  browser.focus();
 }
 
 async function disconnect() {
@@ -165,111 +168,18 @@ async function disconnect() {
   }
 }
 
-// ---- Folder list ------------------------------------------------------------------------
+// ---- Wiring -----------------------------------------------------------------------------
 
-let current = { path: '', entries: [] };
-let selected = -1;
-
-async function openFolder(path) {
-  current = { path, entries: [] };
-  renderCrumbs(path);
-  renderEntries();
-  try {
-    let page = await api.listFolder(path);
-    current.entries.push(...page.entries);
-    renderEntries();
-    while (page.has_more && current.path === path) {
-      page = await api.listFolderContinue(page.cursor);
-      current.entries.push(...page.entries);
-      renderEntries();
-    }
-    recovered();
-  } catch (e) {
-    const problem = api.asProblem(e);
+const browser = createBrowser({
+  onProblem(problem, retry) {
     if (problem.action === 'reconnect') {
       showWelcome();
       showProblem(problem, startConnect);
     } else {
-      showProblem(problem, () => openFolder(path));
+      showProblem(problem, retry);
     }
-  }
-}
-
-function renderCrumbs(path) {
-  const list = $('crumbs');
-  list.replaceChildren();
-  const parts = path ? path.split('/').slice(1) : [];
-  const add = (label, target) => {
-    const li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = label;
-    b.addEventListener('click', () => openFolder(target));
-    li.append(b);
-    list.append(li);
-  };
-  add('App folder', '');
-  parts.forEach((p, i) => add(p, `/${parts.slice(0, i + 1).join('/')}`));
-  $('up').disabled = !path;
-}
-
-function renderEntries() {
-  const sorted = current.entries.filter((e) => e.kind !== 'deleted').sort(fmt.byName);
-  current.sorted = sorted;
-  const list = $('entries');
-  const rows = sorted.map((entry, i) => {
-    const li = document.createElement('li');
-    li.className = 'entry';
-    li.setAttribute('role', 'option');
-    li.dataset.index = String(i);
-    li.dataset.kind = entry.kind;
-    const name = document.createElement('span');
-    name.className = 'name';
-    const icon = document.createElement('span');
-    icon.className = 'kind';
-    icon.textContent = fmt.iconOf(entry);
-    const label = document.createElement('span');
-    label.textContent = entry.name;
-    label.title = entry.name;
-    name.append(icon, label);
-    const size = document.createElement('span');
-    size.className = 'size';
-    size.textContent = entry.kind === 'file' ? fmt.size(entry.size) : '';
-    const date = document.createElement('span');
-    date.className = 'date';
-    const [shown, tip] = fmt.date(entry.modified);
-    date.textContent = shown;
-    date.title = tip;
-    li.append(name, size, date);
-    return li;
-  });
-  list.replaceChildren(...rows);
-  $('empty').hidden = sorted.length > 0;
-  const folders = sorted.filter((e) => e.kind === 'folder').length;
-  const files = sorted.length - folders;
-  const total = sorted.reduce((n, e) => n + (e.size ?? 0), 0);
-  $('summary').textContent = `${folders} folder${folders === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'} · ${fmt.size(total)}`;
-  select(Math.min(Math.max(selected, 0), sorted.length - 1));
-}
-
-function select(i) {
-  selected = i;
-  for (const li of $('entries').children) {
-    li.setAttribute('aria-selected', String(Number(li.dataset.index) === i));
-  }
-  $('entries').children[i]?.scrollIntoView({ block: 'nearest' });
-}
-
-function activate(i) {
-  const entry = current.sorted?.[i];
-  if (entry?.kind === 'folder') { selected = 0; openFolder(entry.path); }
-}
-
-function parentOf(path) {
-  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
-}
-
-// ---- Wiring -----------------------------------------------------------------------------
+  },
+});
 
 $('connect').addEventListener('click', startConnect);
 $('cancel').addEventListener('click', () => api.cancelConnect());
@@ -282,27 +192,5 @@ $('problem-action').addEventListener('click', () => { const f = problemAction; c
 $('disconnect').addEventListener('click', () => $('confirm-disconnect').showModal());
 $('confirm-no').addEventListener('click', () => $('confirm-disconnect').close());
 $('confirm-yes').addEventListener('click', disconnect);
-$('up').addEventListener('click', () => openFolder(parentOf(current.path)));
-$('refresh').addEventListener('click', () => openFolder(current.path));
-$('entries').addEventListener('click', (e) => {
-  const li = e.target.closest('.entry');
-  if (li) select(Number(li.dataset.index));
-});
-$('entries').addEventListener('dblclick', (e) => {
-  const li = e.target.closest('.entry');
-  if (li) activate(Number(li.dataset.index));
-});
-$('entries').addEventListener('keydown', (e) => {
-  const n = current.sorted?.length ?? 0;
-  if (e.key === 'ArrowDown') { select(Math.min(n - 1, selected + 1)); e.preventDefault(); }
-  else if (e.key === 'ArrowUp') { select(Math.max(0, selected - 1)); e.preventDefault(); }
-  else if (e.key === 'Home') { select(0); e.preventDefault(); }
-  else if (e.key === 'End') { select(n - 1); e.preventDefault(); }
-  else if (e.key === 'Enter') { activate(selected); }
-  else if (e.key === 'Backspace' && current.path) { openFolder(parentOf(current.path)); }
-});
-document.addEventListener('keydown', (e) => {
-  if (e.key === 'F5' && !$('view-connected').hidden) { openFolder(current.path); e.preventDefault(); }
-});
 
 boot().catch((e) => showProblem(api.asProblem(e)));

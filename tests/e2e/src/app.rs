@@ -157,8 +157,16 @@ impl App {
 
     /// Save a screenshot under `tests/e2e/screenshots/<name>.png` and return its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf, String> {
-        // WebKit paints after the DOM settles; give it a moment so the picture is current.
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        // WebKit paints after the DOM settles: wait for two frames and a moment more, so
+        // the picture is current.
+        let _ = self
+            .wd
+            .execute(
+                "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));",
+                json!([]),
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         let png = self.wd.screenshot().await.map_err(|e| e.to_string())?;
         let path = screenshots_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;

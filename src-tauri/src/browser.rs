@@ -1,0 +1,255 @@
+//! The app-folder browser: a cache of listings per folder, each with its cursor. Opening a
+//! folder shows the first page (or the cached listing) at once, then fetches the rest or
+//! the changes since the cursor in the background, reporting progress. A `reset` lists
+//! again from scratch; a vanished folder falls back to its nearest existing parent.
+//! Cleared on disconnect and on revocation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+
+use crate::listing::{Listing, ViewSpec, Window};
+use crate::messages::{self, Problem};
+use crate::session::{Disconnected, Page, Session, SessionError};
+
+/// What the UI is told while a folder loads or refreshes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Progress {
+    pub path_lower: String,
+    pub loaded: usize,
+    pub complete: bool,
+    pub version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// The folder that was opened.
+#[derive(Clone, Debug, Serialize)]
+pub struct Opened {
+    /// The path actually shown (a parent, when the asked one vanished).
+    pub path: String,
+    pub path_lower: String,
+    /// Said to the user when the folder shown is not the one asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    pub from_cache: bool,
+}
+
+pub type Reporter = Arc<dyn Fn(Progress) + Send + Sync>;
+
+pub struct Browser {
+    session: Arc<Session>,
+    cache: Mutex<HashMap<String, Listing>>,
+}
+
+fn parent(path: &str) -> &str {
+    &path[..path.rfind('/').unwrap_or(0)]
+}
+
+impl Browser {
+    pub fn new(session: Arc<Session>) -> Arc<Self> {
+        Arc::new(Browser {
+            session,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn cache(&self) -> MutexGuard<'_, HashMap<String, Listing>> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Show `path`: a cached listing at once (then its changes), or the first page (then
+    /// the rest), in the background, with `report` told of every step.
+    pub async fn open(
+        self: &Arc<Self>,
+        path: &str,
+        report: Reporter,
+    ) -> Result<Opened, SessionError> {
+        let key = path.to_lowercase();
+        if self.cache().contains_key(&key) {
+            self.refresh_in_background(&key, report);
+            return Ok(Opened {
+                path: path.to_string(),
+                path_lower: key,
+                notice: None,
+                from_cache: true,
+            });
+        }
+        let mut shown = path.to_string();
+        let first = loop {
+            match self.session.list_folder(&shown).await {
+                Ok(page) => break page,
+                Err(SessionError::Api(e))
+                    if !shown.is_empty()
+                        && e.route_summary().is_some_and(|s| {
+                            s.starts_with("path/not_found") || s.starts_with("path/not_folder")
+                        }) =>
+                {
+                    shown = parent(&shown).to_string();
+                }
+                Err(e) => return Err(self.forget_if_revoked(e)),
+            }
+        };
+        let notice = (shown != path).then(|| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            format!("“{name}” no longer exists; showing the nearest folder that does.")
+        });
+        let key = shown.to_lowercase();
+        let cursor = first.cursor.clone();
+        let more = first.has_more;
+        self.store_page(&key, first, true);
+        if more {
+            self.fill_in_background(&key, cursor, report);
+        }
+        Ok(Opened {
+            path: shown,
+            path_lower: key,
+            notice,
+            from_cache: false,
+        })
+    }
+
+    /// Rows of a cached folder's view.
+    pub fn window(
+        &self,
+        path_lower: &str,
+        spec: &ViewSpec,
+        start: usize,
+        count: usize,
+    ) -> Option<Window> {
+        let mut cache = self.cache();
+        cache
+            .get_mut(path_lower)
+            .map(|l| l.window(spec, start, count.min(1000)))
+    }
+
+    /// Type-ahead within a cached folder's view.
+    pub fn seek(
+        &self,
+        path_lower: &str,
+        spec: &ViewSpec,
+        prefix: &str,
+        from: usize,
+    ) -> Option<usize> {
+        self.cache().get_mut(path_lower)?.seek(spec, prefix, from)
+    }
+
+    /// Disconnect, and forget every cached listing of the account.
+    pub async fn disconnect(&self) -> Result<Disconnected, SessionError> {
+        let done = self.session.disconnect().await;
+        self.cache().clear();
+        done
+    }
+
+    fn forget_if_revoked(&self, e: SessionError) -> SessionError {
+        if e == SessionError::Revoked {
+            self.cache().clear();
+        }
+        e
+    }
+
+    /// Apply a page to a folder's listing (a fresh one when `first`), and drop cached
+    /// listings below anything that was deleted.
+    fn store_page(&self, key: &str, page: Page, first: bool) -> Progress {
+        let mut cache = self.cache();
+        let listing = cache.entry(key.to_string()).or_default();
+        if first {
+            listing.clear();
+        }
+        let removed = listing.apply(page.entries);
+        listing.cursor = page.cursor;
+        listing.complete = !page.has_more;
+        let progress = Progress {
+            path_lower: key.to_string(),
+            loaded: listing.len(),
+            complete: listing.complete,
+            version: listing.version,
+            problem: None,
+        };
+        for gone in removed {
+            let below = format!("{gone}/");
+            cache.retain(|k, _| *k != gone && !k.starts_with(&below));
+        }
+        progress
+    }
+
+    fn refresh_in_background(self: &Arc<Self>, key: &str, report: Reporter) {
+        let cursor = {
+            let mut cache = self.cache();
+            let Some(listing) = cache.get_mut(key) else {
+                return;
+            };
+            if listing.loading {
+                return;
+            }
+            listing.cursor.clone()
+        };
+        self.fill_in_background(key, cursor, report);
+    }
+
+    /// Follow `cursor` until `has_more` is false, in a background task.
+    fn fill_in_background(self: &Arc<Self>, key: &str, cursor: String, report: Reporter) {
+        if let Some(l) = self.cache().get_mut(key) {
+            l.loading = true;
+        }
+        let me = self.clone();
+        let key = key.to_string();
+        tokio::spawn(async move {
+            let mut cursor = cursor;
+            loop {
+                match me.session.list_folder_continue(&cursor).await {
+                    Ok(page) => {
+                        let more = page.has_more;
+                        cursor = page.cursor.clone();
+                        report(me.store_page(&key, page, false));
+                        if !more {
+                            break;
+                        }
+                    }
+                    Err(SessionError::Api(e))
+                        if e.route_summary().is_some_and(|s| s.starts_with("reset")) =>
+                    {
+                        // The cursor is no longer valid: list again from scratch.
+                        match me.session.list_folder(&key).await {
+                            Ok(page) => {
+                                let more = page.has_more;
+                                cursor = page.cursor.clone();
+                                report(me.store_page(&key, page, true));
+                                if !more {
+                                    break;
+                                }
+                            }
+                            Err(e) => {
+                                me.report_failure(&key, e, &report);
+                                break;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        me.report_failure(&key, e, &report);
+                        break;
+                    }
+                }
+            }
+            if let Some(l) = me.cache().get_mut(&key) {
+                l.loading = false;
+            }
+        });
+    }
+
+    fn report_failure(&self, key: &str, e: SessionError, report: &Reporter) {
+        let e = self.forget_if_revoked(e);
+        let (loaded, complete, version) = self
+            .cache()
+            .get(key)
+            .map_or((0, false, 0), |l| (l.len(), l.complete, l.version));
+        report(Progress {
+            path_lower: key.to_string(),
+            loaded,
+            complete,
+            version,
+            problem: Some(messages::session(&e)),
+        });
+    }
+}

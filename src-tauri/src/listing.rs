@@ -1,0 +1,388 @@
+//! One folder's listing as Dropdesk keeps it: the entries, their cursor, the deltas from
+//! `list_folder/continue` applied in order, and sorted, filtered views served a window at
+//! a time, so the web view only ever holds the rows in sight (100,000 entries included).
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::session::Entry;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    Name,
+    Size,
+    Modified,
+}
+
+/// How the UI wants the rows: sorted by a column, narrowed by a filter.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ViewSpec {
+    pub sort: SortKey,
+    pub descending: bool,
+    #[serde(default)]
+    pub filter: String,
+}
+
+/// Some rows of a view, and what the status bar shows about all of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Window {
+    pub start: usize,
+    pub rows: Vec<Entry>,
+    /// Rows in the view (after the filter).
+    pub total: usize,
+    pub folders: usize,
+    pub files: usize,
+    pub bytes: u64,
+    /// Every page has arrived.
+    pub complete: bool,
+    pub version: u64,
+}
+
+/// Natural, case-insensitive sort key: lower-cased characters, with each run of digits
+/// replaced by a marker, its length and the digits without leading zeros, so that
+/// `file2` sorts before `file10` with a plain byte comparison.
+pub fn natural_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len() + 8);
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut digits = String::from(c);
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            let trimmed = digits.trim_start_matches('0');
+            let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+            key.push('\u{1}');
+            key.push(char::from_u32(trimmed.len().min(0xD7FF) as u32 + 0x20).unwrap_or('\u{20}'));
+            key.push_str(trimmed);
+        } else {
+            key.extend(c.to_lowercase());
+        }
+    }
+    key
+}
+
+#[derive(Default)]
+pub struct Listing {
+    entries: Vec<Entry>,
+    keys: Vec<String>,
+    /// `path_lower` → position in `entries`.
+    index: HashMap<String, usize>,
+    pub cursor: String,
+    pub complete: bool,
+    /// A background task is fetching pages or changes for it.
+    pub loading: bool,
+    /// Bumped on every change, so views and the UI know to refresh.
+    pub version: u64,
+    view: Option<(ViewSpec, u64, Vec<u32>)>,
+}
+
+impl Listing {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Apply entries in order, as the spec says: a file or folder replaces whatever is at
+    /// its path, a `deleted` entry removes it. Returns the paths of deleted folders' (and
+    /// files') so that cached listings below them can be dropped.
+    pub fn apply(&mut self, entries: Vec<Entry>) -> Vec<String> {
+        let mut removed = Vec::new();
+        if entries.is_empty() {
+            return removed;
+        }
+        for entry in entries {
+            let key = entry.path_lower.clone();
+            if entry.kind == "deleted" {
+                if let Some(i) = self.index.remove(&key) {
+                    self.entries.swap_remove(i);
+                    self.keys.swap_remove(i);
+                    if let Some(moved) = self.entries.get(i) {
+                        self.index.insert(moved.path_lower.clone(), i);
+                    }
+                }
+                removed.push(key);
+            } else if let Some(&i) = self.index.get(&key) {
+                self.keys[i] = natural_key(&entry.name);
+                self.entries[i] = entry;
+            } else {
+                self.index.insert(key, self.entries.len());
+                self.keys.push(natural_key(&entry.name));
+                self.entries.push(entry);
+            }
+        }
+        self.version += 1;
+        removed
+    }
+
+    /// Start over (after a `reset`): forget every entry.
+    pub fn clear(&mut self) {
+        let version = self.version + 1;
+        *self = Listing {
+            version,
+            loading: self.loading,
+            ..Listing::default()
+        };
+    }
+
+    fn compare(&self, spec: &ViewSpec, a: usize, b: usize) -> Ordering {
+        let (ea, eb) = (&self.entries[a], &self.entries[b]);
+        let folder_first = (eb.kind == "folder").cmp(&(ea.kind == "folder"));
+        if folder_first != Ordering::Equal {
+            return folder_first;
+        }
+        let by_name = || {
+            self.keys[a]
+                .cmp(&self.keys[b])
+                .then_with(|| ea.name.cmp(&eb.name))
+        };
+        let primary = match spec.sort {
+            SortKey::Name => by_name(),
+            SortKey::Size => ea.size.cmp(&eb.size).then_with(by_name),
+            SortKey::Modified => ea.modified.cmp(&eb.modified).then_with(by_name),
+        };
+        if spec.descending {
+            primary.reverse()
+        } else {
+            primary
+        }
+    }
+
+    /// The view's order (indices into `entries`), computed once per spec and version.
+    fn order(&mut self, spec: &ViewSpec) -> &[u32] {
+        let fresh = matches!(&self.view, Some((s, v, _)) if s == spec && *v == self.version);
+        if !fresh {
+            let needle = spec.filter.to_lowercase();
+            let mut order: Vec<u32> = (0..self.entries.len() as u32)
+                .filter(|&i| {
+                    needle.is_empty()
+                        || self.entries[i as usize]
+                            .name
+                            .to_lowercase()
+                            .contains(&needle)
+                })
+                .collect();
+            order.sort_unstable_by(|&a, &b| self.compare(spec, a as usize, b as usize));
+            self.view = Some((spec.clone(), self.version, order));
+        }
+        &self.view.as_ref().expect("just set").2
+    }
+
+    /// Rows `start..start + count` of the view.
+    pub fn window(&mut self, spec: &ViewSpec, start: usize, count: usize) -> Window {
+        let order = self.order(spec).to_vec();
+        let (mut folders, mut files, mut bytes) = (0, 0, 0);
+        for &i in &order {
+            let e = &self.entries[i as usize];
+            if e.kind == "folder" {
+                folders += 1;
+            } else {
+                files += 1;
+                bytes += e.size.unwrap_or(0);
+            }
+        }
+        let start = start.min(order.len());
+        let end = start.saturating_add(count).min(order.len());
+        Window {
+            start,
+            rows: order[start..end]
+                .iter()
+                .map(|&i| self.entries[i as usize].clone())
+                .collect(),
+            total: order.len(),
+            folders,
+            files,
+            bytes,
+            complete: self.complete,
+            version: self.version,
+        }
+    }
+
+    /// Type-ahead: the first row at or after `from` (wrapping) whose name starts with
+    /// `prefix`, case-insensitively.
+    pub fn seek(&mut self, spec: &ViewSpec, prefix: &str, from: usize) -> Option<usize> {
+        let needle = prefix.to_lowercase();
+        let order = self.order(spec).to_vec();
+        let n = order.len();
+        (0..n).map(|k| (from + k) % n).find(|&pos| {
+            self.entries[order[pos] as usize]
+                .name
+                .to_lowercase()
+                .starts_with(&needle)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, size: u64, modified: &str) -> Entry {
+        Entry {
+            kind: "file",
+            name: name.into(),
+            path: format!("/{name}"),
+            path_lower: format!("/{}", name.to_lowercase()),
+            size: Some(size),
+            modified: Some(modified.into()),
+        }
+    }
+
+    fn folder(name: &str) -> Entry {
+        Entry {
+            kind: "folder",
+            name: name.into(),
+            path: format!("/{name}"),
+            path_lower: format!("/{}", name.to_lowercase()),
+            size: None,
+            modified: None,
+        }
+    }
+
+    fn deleted(name: &str) -> Entry {
+        Entry {
+            kind: "deleted",
+            size: None,
+            modified: None,
+            ..folder(name)
+        }
+    }
+
+    fn names(w: &Window) -> Vec<&str> {
+        w.rows.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    const BY_NAME: ViewSpec = ViewSpec {
+        sort: SortKey::Name,
+        descending: false,
+        filter: String::new(),
+    };
+
+    #[test]
+    fn natural_case_insensitive_order_with_folders_first() {
+        let mut l = Listing::default();
+        l.apply(vec![
+            file("file10.txt", 1, "2026-01-01T00:00:00Z"),
+            file("File2.txt", 1, "2026-01-01T00:00:00Z"),
+            file("file1.txt", 1, "2026-01-01T00:00:00Z"),
+            file("file002b.txt", 1, "2026-01-01T00:00:00Z"),
+            folder("zeta"),
+            file("Éclair.txt", 1, "2026-01-01T00:00:00Z"),
+            file("apple.txt", 1, "2026-01-01T00:00:00Z"),
+            folder("Alpha"),
+        ]);
+        let w = l.window(&BY_NAME, 0, 100);
+        assert_eq!(
+            names(&w),
+            [
+                "Alpha",
+                "zeta",
+                "apple.txt",
+                "file1.txt",
+                "File2.txt",
+                "file002b.txt",
+                "file10.txt",
+                "Éclair.txt"
+            ]
+        );
+        let desc = ViewSpec {
+            descending: true,
+            ..BY_NAME
+        };
+        assert_eq!(
+            names(&l.window(&desc, 0, 2)),
+            ["zeta", "Alpha"],
+            "folders stay first"
+        );
+        assert!(natural_key("a9") < natural_key("a10"));
+        assert!(natural_key("a09") < natural_key("a10"));
+        assert_eq!(natural_key("ÀB"), natural_key("àb"));
+    }
+
+    #[test]
+    fn sorts_by_size_and_date_and_filters() {
+        let mut l = Listing::default();
+        l.apply(vec![
+            file("big.bin", 900, "2024-01-01T00:00:00Z"),
+            file("small.txt", 3, "2026-05-01T00:00:00Z"),
+            file("mid.pdf", 50, "2025-01-01T00:00:00Z"),
+        ]);
+        let size = ViewSpec {
+            sort: SortKey::Size,
+            ..BY_NAME
+        };
+        assert_eq!(
+            names(&l.window(&size, 0, 9)),
+            ["small.txt", "mid.pdf", "big.bin"]
+        );
+        let newest = ViewSpec {
+            sort: SortKey::Modified,
+            descending: true,
+            ..BY_NAME
+        };
+        assert_eq!(
+            names(&l.window(&newest, 0, 9)),
+            ["small.txt", "mid.pdf", "big.bin"]
+        );
+        let filtered = ViewSpec {
+            filter: "I".into(),
+            ..BY_NAME
+        };
+        let w = l.window(&filtered, 0, 9);
+        assert_eq!(names(&w), ["big.bin", "mid.pdf"]);
+        assert_eq!((w.total, w.files, w.bytes), (2, 2, 950));
+    }
+
+    #[test]
+    fn deltas_add_change_and_delete() {
+        let mut l = Listing::default();
+        l.apply(vec![
+            file("a.txt", 1, "x"),
+            file("b.txt", 2, "x"),
+            folder("dir"),
+            file("c.txt", 3, "x"),
+        ]);
+        let v = l.version;
+        let removed = l.apply(vec![
+            file("b.txt", 20, "y"),
+            deleted("a.txt"),
+            deleted("dir"),
+            file("d.txt", 4, "z"),
+            deleted("never-was"),
+        ]);
+        assert!(l.version > v);
+        assert_eq!(removed, ["/a.txt", "/dir", "/never-was"]);
+        let w = l.window(&BY_NAME, 0, 10);
+        assert_eq!(names(&w), ["b.txt", "c.txt", "d.txt"]);
+        assert_eq!(w.rows[0].size, Some(20));
+        assert_eq!(l.len(), 3);
+        // The index still points at the right rows after swap-removes.
+        l.apply(vec![deleted("d.txt"), deleted("b.txt")]);
+        assert_eq!(names(&l.window(&BY_NAME, 0, 10)), ["c.txt"]);
+        let before = l.version;
+        assert!(l.apply(vec![]).is_empty());
+        assert_eq!(l.version, before, "no change, same version");
+    }
+
+    #[test]
+    fn windows_are_bounded_and_seek_wraps() {
+        let mut l = Listing::default();
+        l.apply((0..50).map(|i| file(&format!("n{i}"), i, "x")).collect());
+        let w = l.window(&BY_NAME, 45, 10);
+        assert_eq!((w.start, w.rows.len(), w.total), (45, 5, 50));
+        assert_eq!(l.window(&BY_NAME, 500, 10).rows.len(), 0);
+        assert_eq!(l.seek(&BY_NAME, "N4", 0), Some(4));
+        assert_eq!(l.seek(&BY_NAME, "n4", 5), Some(40));
+        assert_eq!(l.seek(&BY_NAME, "n4", 49), Some(4), "wraps around");
+        assert_eq!(l.seek(&BY_NAME, "zzz", 0), None);
+        l.clear();
+        assert!(l.is_empty());
+    }
+}
