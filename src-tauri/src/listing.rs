@@ -380,7 +380,7 @@ mod tests {
         assert_eq!(l.window(&BY_NAME, 500, 10).rows.len(), 0);
         assert_eq!(l.seek(&BY_NAME, "N4", 0), Some(4));
         assert_eq!(l.seek(&BY_NAME, "n4", 5), Some(40));
-        assert_eq!(l.seek(&BY_NAME, "n4", 49), Some(4), "wraps around");
+        assert_eq!(l.seek(&BY_NAME, "n3", 45), Some(3), "wraps around");
         assert_eq!(l.seek(&BY_NAME, "zzz", 0), None);
         l.clear();
         assert!(l.is_empty());
