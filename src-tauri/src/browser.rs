@@ -20,6 +20,8 @@ pub struct Progress {
     pub loaded: usize,
     pub complete: bool,
     pub version: u64,
+    /// The folder no longer exists: open it again to land on its nearest parent.
+    pub gone: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<Problem>,
 }
@@ -165,6 +167,7 @@ impl Browser {
             loaded: listing.len(),
             complete: listing.complete,
             version: listing.version,
+            gone: false,
             problem: None,
         };
         for gone in removed {
@@ -240,6 +243,23 @@ impl Browser {
 
     fn report_failure(&self, key: &str, e: SessionError, report: &Reporter) {
         let e = self.forget_if_revoked(e);
+        if let SessionError::Api(api) = &e {
+            if api
+                .route_summary()
+                .is_some_and(|s| s.starts_with("path/not_found"))
+            {
+                self.cache().remove(key);
+                report(Progress {
+                    path_lower: key.to_string(),
+                    loaded: 0,
+                    complete: false,
+                    version: 0,
+                    gone: true,
+                    problem: None,
+                });
+                return;
+            }
+        }
         let (loaded, complete, version) = self
             .cache()
             .get(key)
@@ -249,6 +269,7 @@ impl Browser {
             loaded,
             complete,
             version,
+            gone: false,
             problem: Some(messages::session(&e)),
         });
     }

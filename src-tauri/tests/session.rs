@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dropdesk::auth::OAuth;
+use dropdesk::browser::{Browser, Progress, Reporter};
 use dropdesk::config::{Config as AppConfig, Endpoints};
+use dropdesk::listing::{SortKey, ViewSpec};
 use dropdesk::session::{ConnectResult, Retry, Session, SessionError, Settings, Status};
 use dropdesk::vault::{Keychain, Vault};
 use dropdesk::{dropbox, secret::Secret};
@@ -465,6 +467,184 @@ async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
     assert_eq!(state(&w).await["grants"][0]["revoked"], true);
 }
 
+type Events = Arc<std::sync::Mutex<Vec<Progress>>>;
+
+fn recorder() -> (Events, Reporter) {
+    let events: Events = Arc::default();
+    let sink = events.clone();
+    (
+        events,
+        Arc::new(move |p: Progress| sink.lock().unwrap().push(p)),
+    )
+}
+
+async fn until(events: &Events, what: &str, check: impl Fn(&Progress) -> bool) -> Progress {
+    for _ in 0..600 {
+        if let Some(p) = events.lock().unwrap().iter().find(|p| check(p)) {
+            return p.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never saw {what}: {:?}", events.lock().unwrap());
+}
+
+const BY_NAME: fn() -> ViewSpec = || ViewSpec {
+    sort: SortKey::Name,
+    descending: false,
+    filter: String::new(),
+};
+
+fn all_names(browser: &Browser, key: &str) -> Vec<String> {
+    let total = browser.window(key, &BY_NAME(), 0, 0).unwrap().total;
+    (0..total)
+        .step_by(1000)
+        .flat_map(|start| browser.window(key, &BY_NAME(), start, 1000).unwrap().rows)
+        .map(|e| e.name)
+        .collect()
+}
+
+fn checksum(mut names: Vec<String>) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    names.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    names.hash(&mut h);
+    (names.len(), h.finish())
+}
+
+async fn hundred_thousand_entries_list_completely(desktop: &Desktop) {
+    let mut w = world(
+        desktop,
+        |c| c.generate = vec![("/Big".into(), 100_000)],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    let opened = browser.open("/Big", report).await.unwrap();
+    assert!(!opened.from_cache);
+    let first = browser
+        .window(&opened.path_lower, &BY_NAME(), 0, 50)
+        .unwrap();
+    assert_eq!(first.total, 2000, "the first page shows at once");
+    assert!(!first.complete);
+    until(&events, "the whole listing", |p| p.complete).await;
+    let ours = checksum(all_names(&browser, "/big"));
+    // The same folder listed straight from the API, without the cache.
+    let (token, _) = w.fakebox.mint_grant();
+    let api = dropbox::Client::new(
+        dropbox::http_client(),
+        url::Url::parse(w.fakebox.base_url()).unwrap(),
+    );
+    let token = Secret::new(token);
+    let mut page = api.list_folder(&token, "/big", 2000).await.unwrap();
+    let mut names: Vec<String> = Vec::new();
+    loop {
+        names.extend(page.entries.iter().map(|m| match m {
+            dropbox::Metadata::File(f) => f.name.clone(),
+            dropbox::Metadata::Folder(f) => f.name.clone(),
+            dropbox::Metadata::Deleted(d) => d.name.clone(),
+        }));
+        if !page.has_more {
+            break;
+        }
+        page = api
+            .list_folder_continue(&token, &page.cursor)
+            .await
+            .unwrap();
+    }
+    assert_eq!(ours, checksum(names));
+    assert_eq!(ours.0, 100_000);
+}
+
+async fn cached_folders_show_at_once_then_apply_changes(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser.open("", report.clone()).await.unwrap();
+    browser
+        .open("/Photos/Holiday 2025", report.clone())
+        .await
+        .unwrap();
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [
+            {"op": "add_file", "path": "/Fresh.txt", "content": "new"},
+            {"op": "add_file", "path": "/file2.txt", "content": "changed, longer"},
+            {"op": "delete", "path": "/Photos"},
+        ]}),
+    )
+    .await;
+    let before = browser.window("", &BY_NAME(), 0, 100).unwrap();
+    let opened = browser.open("", report).await.unwrap();
+    assert!(opened.from_cache, "shown from the cache at once");
+    until(&events, "the changes", |p| {
+        p.path_lower.is_empty() && p.version > before.version
+    })
+    .await;
+    let names = all_names(&browser, "");
+    assert!(names.contains(&"Fresh.txt".to_string()));
+    assert!(
+        !names.contains(&"Photos".to_string()),
+        "deleted folder gone"
+    );
+    let changed = browser.window("", &BY_NAME(), 0, 100).unwrap();
+    let file2 = changed.rows.iter().find(|e| e.name == "file2.txt").unwrap();
+    assert_eq!(file2.size, Some(15));
+    assert!(
+        browser
+            .window("/photos/holiday 2025", &BY_NAME(), 0, 1)
+            .is_none(),
+        "its children's cache dropped too"
+    );
+}
+
+async fn reset_relists_and_vanished_folders_fall_back(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser.open("/Documents", report.clone()).await.unwrap();
+    fb(&w, reqwest::Method::POST, "reset-cursors", Value::Null).await;
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Documents/After reset.txt", "content": "x"}]}),
+    )
+    .await;
+    browser.open("/Documents", report.clone()).await.unwrap();
+    until(&events, "a re-listing", |p| {
+        p.path_lower == "/documents" && p.complete && p.version > 1
+    })
+    .await;
+    let names = all_names(&browser, "/documents");
+    assert!(names.contains(&"After reset.txt".to_string()), "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| *n == "Taxes").count(),
+        1,
+        "no duplicates after the reset"
+    );
+
+    // A cached folder that vanished: the refresh says so, and opening it again lands on
+    // the nearest existing parent with a notice.
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "delete", "path": "/Documents"}]}),
+    )
+    .await;
+    browser.open("/Documents", report.clone()).await.unwrap();
+    until(&events, "the folder reported gone", |p| p.gone).await;
+    let opened = browser.open("/Documents/Taxes/2025", report).await.unwrap();
+    assert_eq!(opened.path, "");
+    assert!(opened.notice.unwrap().contains("2025"));
+}
+
 /// The keyring crate's D-Bus library reads the session bus address once per process, so
 /// every scenario shares one desktop session; each gets its own fakebox and keychain
 /// service name.
@@ -486,4 +666,7 @@ async fn session_against_fakebox_and_a_real_keychain() {
     transient_failures_are_retried_with_backoff(&desktop).await;
     expiry_during_a_paged_listing_continues(&desktop).await;
     disconnect_during_a_refresh_leaves_nothing_behind(&desktop).await;
+    hundred_thousand_entries_list_completely(&desktop).await;
+    cached_folders_show_at_once_then_apply_changes(&desktop).await;
+    reset_relists_and_vanished_folders_fall_back(&desktop).await;
 }

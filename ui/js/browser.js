@@ -65,6 +65,7 @@ export function createBrowser({ onProblem }) {
 
   function onProgress(p) {
     if (p.path_lower !== state.key) return;
+    if (p.gone) { open(state.path, { history: false }); return; }
     if (p.problem) onProblem(p.problem, () => open(state.path, { history: false }));
     if (p.version !== state.version || p.complete !== state.complete) refreshWindow(true);
   }
@@ -160,8 +161,8 @@ export function createBrowser({ onProblem }) {
 
   function renderSummary(w) {
     const parts = [
-      `${w.folders} folder${w.folders === 1 ? '' : 's'}`,
-      `${w.files} file${w.files === 1 ? '' : 's'}`,
+      `${w.folders.toLocaleString()} folder${w.folders === 1 ? '' : 's'}`,
+      `${w.files.toLocaleString()} file${w.files === 1 ? '' : 's'}`,
       fmt.size(w.bytes),
     ];
     $('summary-text').textContent = parts.join(' · ');

@@ -21,17 +21,22 @@ pub struct Setup {
 }
 
 pub async fn setup(desktop: &Desktop) -> Setup {
+    setup_with(desktop, |_| {}).await
+}
+
+/// As [`setup`], with fakebox's configuration adjusted (say, a generated folder).
+pub async fn setup_with(desktop: &Desktop, tweak: impl FnOnce(&mut Config)) -> Setup {
     let ports = vec![free_port(), free_port()];
-    let fakebox = Fakebox::start(Config {
+    let mut config = Config {
         redirect_uris: ports
             .iter()
             .map(|p| format!("http://127.0.0.1:{p}/callback"))
             .collect(),
         sample: true,
         ..Config::default()
-    })
-    .await
-    .expect("fakebox");
+    };
+    tweak(&mut config);
+    let fakebox = Fakebox::start(config).await.expect("fakebox");
     Setup {
         fakebox,
         ports,

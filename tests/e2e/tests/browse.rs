@@ -1,0 +1,235 @@
+//! Browsing the app folder in the real window, by keyboard and mouse: folders, breadcrumbs,
+//! history, filter, sort, type-ahead; a hostile file name stays text; a 100,000-entry
+//! folder keeps the DOM small while scrolling to its end.
+
+use std::time::Duration;
+
+use e2e::app::{App, STEP};
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env, setup_with, wait_for_name};
+use serde_json::{json, Value};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+/// Run a script in the page.
+async fn js(app: &App, script: &str) -> Value {
+    app.wd
+        .execute(script, json!([]))
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Press a key on the file list (or the element given), as the keyboard would.
+async fn key(app: &App, key: &str, alt: bool) {
+    js(
+        app,
+        &format!(
+            "document.getElementById('entries').dispatchEvent(new KeyboardEvent('keydown', {{key: {key:?}, altKey: {alt}, bubbles: true}}));"
+        ),
+    )
+    .await;
+}
+
+async fn crumbs(app: &App) -> Vec<String> {
+    let v = js(
+        app,
+        "return [...document.querySelectorAll('#crumbs button')].map(b => b.textContent);",
+    )
+    .await;
+    serde_json::from_value(v).unwrap()
+}
+
+async fn wait_crumbs(app: &App, want: &[&str]) {
+    let script = format!(
+        "return JSON.stringify([...document.querySelectorAll('#crumbs button')].map(b => b.textContent)) === {:?} \
+         && document.getElementById('entries').dataset.complete === 'true' && !document.getElementById('entries').hidden;",
+        serde_json::to_string(want).unwrap()
+    );
+    if let Err(e) = app.wd.wait_for(&script, STEP).await {
+        panic!(
+            "breadcrumbs never became {want:?} (are {:?}): {e}",
+            crumbs(app).await
+        );
+    }
+}
+
+/// Names of the rows in the DOM, top to bottom.
+async fn row_names(app: &App) -> Vec<String> {
+    let v = js(
+        app,
+        "return [...document.querySelectorAll('#entries .entry')].sort((a, b) => a.dataset.index - b.dataset.index).map(r => r.querySelector('.label').textContent);",
+    )
+    .await;
+    serde_json::from_value(v).unwrap()
+}
+
+async fn selected_name(app: &App) -> String {
+    js(app, "const r = document.querySelector('#entries .entry[aria-selected=\"true\"] .label'); return r ? r.textContent : '';")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn dblclick(app: &App, name: &str) {
+    js(
+        app,
+        &format!(
+            "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === {name:?}); \
+             r.dispatchEvent(new MouseEvent('dblclick', {{bubbles: true}}));"
+        ),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn browse_by_keyboard_and_mouse_and_scroll_a_huge_folder() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup_with(&desktop, |c| c.generate = vec![("/Big".into(), 100_000)]).await;
+    let app = App::launch(&desktop, &app_env(&s, BROWSER, "allow"), &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    wait_crumbs(&app, &["App folder"]).await;
+
+    // Folders first, natural order; the hostile name is only text.
+    let names = row_names(&app).await;
+    assert_eq!(
+        &names[..6],
+        [
+            "Big",
+            "Documents",
+            "Empty folder",
+            "Music",
+            "Photos",
+            "Projects"
+        ]
+    );
+    let files: Vec<_> = names.iter().filter(|n| n.starts_with("file")).collect();
+    assert_eq!(files, ["file2.txt", "file10.txt"]);
+    assert!(names.contains(&"<img src=x onerror=alert(1)>.txt".to_string()));
+    assert_eq!(
+        js(
+            &app,
+            "return document.querySelectorAll('img[src=\"x\"]').length;"
+        )
+        .await,
+        json!(0)
+    );
+
+    // Keyboard: down to Documents, Enter, Backspace up, Alt+Left back, Alt+Right forward.
+    js(&app, "document.getElementById('entries').focus();").await;
+    key(&app, "ArrowDown", false).await;
+    assert_eq!(selected_name(&app).await, "Documents");
+    key(&app, "Enter", false).await;
+    wait_crumbs(&app, &["App folder", "Documents"]).await;
+    assert!(row_names(&app).await.contains(&"Taxes".to_string()));
+    app.screenshot("browser").await.unwrap();
+    key(&app, "Backspace", false).await;
+    wait_crumbs(&app, &["App folder"]).await;
+    key(&app, "ArrowLeft", true).await;
+    wait_crumbs(&app, &["App folder", "Documents"]).await;
+    key(&app, "ArrowRight", true).await;
+    wait_crumbs(&app, &["App folder"]).await;
+
+    // Mouse: double-click a folder, then a breadcrumb home.
+    dblclick(&app, "Photos").await;
+    wait_crumbs(&app, &["App folder", "Photos"]).await;
+    dblclick(&app, "Holiday 2025").await;
+    wait_crumbs(&app, &["App folder", "Photos", "Holiday 2025"]).await;
+    js(
+        &app,
+        "document.querySelectorAll('#crumbs button')[1].click();",
+    )
+    .await;
+    wait_crumbs(&app, &["App folder", "Photos"]).await;
+    js(
+        &app,
+        "document.querySelectorAll('#crumbs button')[0].click();",
+    )
+    .await;
+    wait_crumbs(&app, &["App folder"]).await;
+
+    // Filter as you type.
+    js(&app, "const f = document.getElementById('filter'); f.value = 'FILE'; f.dispatchEvent(new Event('input'));").await;
+    app.wd
+        .wait_for(
+            "return document.querySelectorAll('#entries .entry').length === 2;",
+            STEP,
+        )
+        .await
+        .expect("filtered to two rows");
+    assert_eq!(row_names(&app).await, ["file2.txt", "file10.txt"]);
+    js(&app, "const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input'));").await;
+    app.wd
+        .wait_for(
+            "return document.querySelectorAll('#entries .entry').length > 10;",
+            STEP,
+        )
+        .await
+        .unwrap();
+
+    // Sort by size, largest first (folders stay first).
+    js(&app, "document.querySelector('[data-sort=size]').click();").await;
+    js(&app, "document.querySelector('[data-sort=size]').click();").await;
+    app.wd
+        .wait_for("return document.querySelector('[data-sort=size]').parentElement.getAttribute('aria-sort') === 'descending';", STEP)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let by_size = row_names(&app).await;
+    assert_eq!(by_size[6..8], ["Budget 2026.xlsx", "Notes with spaces.txt"], "{by_size:?}");
+    js(&app, "document.querySelector('[data-sort=name]').click();").await;
+
+    // Type-ahead jumps to the next name starting with the letters typed.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    key(&app, "n", false).await;
+    app.wd
+        .wait_for("const r = document.querySelector('#entries .entry[aria-selected=\"true\"] .label'); return r && r.textContent.startsWith('Notes');", STEP)
+        .await
+        .expect("type-ahead selects Notes…");
+
+    // 100,000 entries: the first page shows while the rest streams in; the DOM stays small.
+    dblclick(&app, "Big").await;
+    app.wd
+        .wait_for(
+            "return document.getElementById('entries').dataset.total >= 2000;",
+            STEP,
+        )
+        .await
+        .unwrap();
+    app.wd
+        .wait_for("return document.getElementById('entries').dataset.total === '100000' && document.getElementById('entries').dataset.complete === 'true';", Duration::from_secs(120))
+        .await
+        .expect("the whole folder arrives");
+    let mut most = 0u64;
+    for step in 1..=10 {
+        js(&app, &format!("const l = document.getElementById('entries'); l.scrollTop = l.scrollHeight * {step} / 10; l.dispatchEvent(new Event('scroll'));")).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let n = js(
+            &app,
+            "return document.querySelectorAll('#entries .entry').length;",
+        )
+        .await
+        .as_u64()
+        .unwrap();
+        most = most.max(n);
+    }
+    assert!(
+        most > 10 && most <= 80,
+        "rows in the DOM stay bounded: {most}"
+    );
+    let last = js(&app, "return Math.max(...[...document.querySelectorAll('#entries .entry')].map(r => +r.dataset.index));").await;
+    assert_eq!(last, json!(99_999), "scrolled to the very end");
+    let status = app.text("summary-text").await.unwrap().unwrap_or_default();
+    assert!(
+        status.contains("100000 files")
+            || status.contains("100,000 files")
+            || status.contains("100000"),
+        "{status}"
+    );
+    app.screenshot("big-folder").await.unwrap();
+    app.quit().await;
+}
