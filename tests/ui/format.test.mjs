@@ -1,0 +1,41 @@
+// Unit tests of the UI's formatting (sizes, dates, file kinds), run with `node --test`.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import * as fmt from '../../ui/js/format.js';
+
+test('sizes in human units', () => {
+  assert.equal(fmt.size(0), '0 B');
+  assert.equal(fmt.size(999), '999 B');
+  assert.equal(fmt.size(1000), '1.0 KB');
+  assert.equal(fmt.size(38_912), '38.9 KB');
+  assert.equal(fmt.size(48_221_905), '48.2 MB');
+  assert.equal(fmt.size(2_199_023_255_552), '2.2 TB');
+  assert.equal(fmt.size(null), '');
+});
+
+test('recent dates are relative, older ones exact, both with an exact tooltip', () => {
+  const now = Date.parse('2026-06-01T12:00:00Z');
+  const [recent, tip] = fmt.date('2026-06-01T11:30:00Z', now);
+  assert.match(recent, /30 minutes ago/);
+  assert.ok(tip.length > 8);
+  assert.match(fmt.date('2026-05-31T12:00:00Z', now)[0], /yesterday|1 day ago/);
+  const [old] = fmt.date('2024-01-15T08:00:00Z', now);
+  assert.match(old, /2024/);
+  assert.deepEqual(fmt.date(undefined, now), ['', '']);
+  assert.deepEqual(fmt.date('not a date', now), ['', '']);
+});
+
+test('kinds by extension, case-insensitive', () => {
+  const kind = (name, k = 'file') => fmt.kindOf({ name, kind: k });
+  assert.equal(kind('Photos', 'folder'), 'folder');
+  assert.equal(kind('IMG_2043.HEIC'), 'image');
+  assert.equal(kind('Quarterly report Q3.docx'), 'document');
+  assert.equal(kind('site-backup-2025.tar.gz'), 'archive');
+  assert.equal(kind('02 – Interlude.flac'), 'audio');
+  assert.equal(kind('Beach at dusk.mp4'), 'video');
+  assert.equal(kind('main.rs'), 'code');
+  assert.equal(kind('README'), 'other');
+  assert.equal(kind('.hidden'), 'other');
+});
