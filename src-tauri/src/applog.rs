@@ -21,9 +21,11 @@ impl log::Log for AppLog {
         if !self.enabled(record.metadata()) {
             return;
         }
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
         let line = format!(
-            "{} {:5} {}: {}\n",
-            crate::vault::now_unix(),
+            "{now} {:5} {}: {}\n",
             record.level(),
             record.target(),
             record.args()

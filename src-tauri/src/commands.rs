@@ -24,6 +24,12 @@ pub fn app_info(app: State<'_, App>) -> Info {
     app.info.clone()
 }
 
+/// The UI is interactive (the ready mark benchmarks time).
+#[tauri::command]
+pub fn ui_ready() {
+    crate::app::ui_ready();
+}
+
 #[tauri::command]
 pub async fn restore(app: State<'_, App>) -> Result<Status> {
     Ok(core(&app)?.session.restore().await)

@@ -18,6 +18,7 @@ pub mod vault;
 
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
 pub fn run() {
+    app::mark_start();
     applog::init();
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()
@@ -29,6 +30,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::ui_ready,
             commands::restore,
             commands::start_connect,
             commands::finish_connect,

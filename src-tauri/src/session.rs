@@ -469,6 +469,7 @@ impl Session {
                     tokio::task::spawn_blocking(move || listener.wait(&state, timeout, cancel))
                         .await
                         .unwrap_or(Outcome::Cancelled);
+                log::info!("sign-in listener finished: {}", outcome.describe());
                 let result = me.finish(authorization, outcome).await;
                 let _ = tx.send(Some(result));
                 let mut slot = me.flow.lock().unwrap_or_else(|e| e.into_inner());
@@ -557,7 +558,9 @@ impl Session {
         authorization: auth::Authorization,
         code: Secret,
     ) -> Result<AccountView, SessionError> {
+        let started = std::time::Instant::now();
         let tokens = self.oauth.exchange(authorization, code).await?;
+        let exchanged = started.elapsed();
         let account_id = match tokens.account_id.clone() {
             Some(id) => id,
             None => {
@@ -580,8 +583,16 @@ impl Session {
             let _ = self.api.revoke(&grant.access_token).await;
             return Err(SessionError::Vault(e));
         }
+        let stored = started.elapsed();
         *self.grant.lock().await = Some(grant);
-        self.account().await
+        let account = self.account().await;
+        log::info!(
+            "connected: token exchange {} ms, keychain write {} ms, account {} ms",
+            exchanged.as_millis(),
+            (stored - exchanged).as_millis(),
+            (started.elapsed() - stored).as_millis()
+        );
+        account
     }
 
     /// Revoke at Dropbox (best effort, refreshing first if the token expired), then delete

@@ -4,6 +4,7 @@
 const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 
 export const appInfo = () => invoke('app_info');
+export const uiReady = () => invoke('ui_ready');
 export const restore = () => invoke('restore');
 export const startConnect = () => invoke('start_connect');
 export const finishConnect = () => invoke('finish_connect');

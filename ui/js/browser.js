@@ -37,6 +37,10 @@ export function createBrowser({ onProblem }) {
       state.forward = [];
     }
     const ticket = ++state.ticket;
+    // Timings for benchmarks: open → first rows on screen, open → whole listing.
+    state.openedAt = performance.now();
+    list.dataset.firstRowsMs = '';
+    list.dataset.completeMs = '';
     state.path = path;
     state.key = null;
     state.rows.clear();
@@ -55,6 +59,7 @@ export function createBrowser({ onProblem }) {
       state.key = opened.path_lower;
       renderCrumbs(opened.path);
       if (opened.notice) showNotice(opened.notice);
+      list.dataset.fromCache = String(opened.from_cache);
       await refreshWindow(true);
     } catch (e) {
       if (ticket !== state.ticket) return;
@@ -117,6 +122,8 @@ export function createBrowser({ onProblem }) {
       if (entry) nodes.push(row(entry, i));
     }
     spacer.replaceChildren(...nodes);
+    if (nodes.length && !list.dataset.firstRowsMs) list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);
+    if (state.complete && !list.dataset.completeMs) list.dataset.completeMs = (performance.now() - state.openedAt).toFixed(1);
     list.dataset.total = String(state.total);
     list.dataset.complete = String(state.complete);
     list.setAttribute('aria-busy', String(!state.complete));

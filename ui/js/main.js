@@ -63,6 +63,7 @@ async function boot() {
   $('demo-badge').hidden = !info.demo;
   await refreshStatus();
   document.body.dataset.ready = 'true';
+  api.uiReady();
 }
 
 async function refreshStatus() {

@@ -33,6 +33,19 @@ pub enum Outcome {
     TimedOut,
 }
 
+impl Outcome {
+    /// For the log: what happened, never the code.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Outcome::Callback(Callback::Code(_)) => "callback with a code",
+            Outcome::Callback(Callback::Denied) => "declined in the browser",
+            Outcome::Callback(Callback::Failed { .. }) => "error from Dropbox",
+            Outcome::Cancelled => "cancelled",
+            Outcome::TimedOut => "timed out",
+        }
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[error(
     "Dropdesk could not open its sign-in listener: ports {} on 127.0.0.1 are all in use. \

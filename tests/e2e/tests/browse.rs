@@ -180,7 +180,11 @@ async fn browse_by_keyboard_and_mouse_and_scroll_a_huge_folder() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let by_size = row_names(&app).await;
-    assert_eq!(by_size[6..8], ["Budget 2026.xlsx", "Notes with spaces.txt"], "{by_size:?}");
+    assert_eq!(
+        by_size[6..8],
+        ["Budget 2026.xlsx", "Notes with spaces.txt"],
+        "{by_size:?}"
+    );
     js(&app, "document.querySelector('[data-sort=name]').click();").await;
 
     // Type-ahead jumps to the next name starting with the letters typed.
