@@ -13,8 +13,12 @@ use crate::webdriver::{WdError, WebDriver};
 
 pub const STEP: Duration = Duration::from_secs(30);
 
-/// The debug build of the app, next to this test binary's target dir.
+/// The app to drive: `$DROPDESK_APP` (benchmarks point it at the release build), else
+/// the debug build in the workspace's target dir.
 pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("DROPDESK_APP") {
+        return PathBuf::from(p);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));

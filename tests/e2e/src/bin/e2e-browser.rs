@@ -42,7 +42,11 @@ fn main() {
             .spawn();
         std::process::exit(if spawned.is_ok() { 0 } else { 1 });
     }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
     log(&format!("opened {url}"));
+    log(&format!("started-at-ms {now_ms}"));
     let mode = std::env::var("E2E_BROWSER_MODE").unwrap_or_else(|_| "allow".into());
     if mode == "ignore" {
         return;

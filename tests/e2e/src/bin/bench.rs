@@ -1,0 +1,360 @@
+//! Benchmarks of the built app in a real desktop session (not tests: figures, no pass or
+//! fail). Run by `bash tests/bench.sh`, which builds the release app first. Prints a
+//! Markdown report: cold start, memory, connect latency, listing 10k/100k in the window,
+//! and a cached revisit. Each figure is the median of several runs, with min and max.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use e2e::app::{app_binary, App, STEP};
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env, browser_log, setup_with, wait_for_name, Setup};
+use e2e::procs::{wait_until, Proc};
+use serde_json::{json, Value};
+
+const RUNS: usize = 5;
+
+struct Stats(Vec<f64>);
+
+impl Stats {
+    fn show(mut self, unit: &str) -> String {
+        self.0.sort_by(f64::total_cmp);
+        let n = self.0.len();
+        if n == 0 {
+            return "n/a".into();
+        }
+        format!(
+            "{:.1} {unit} (min {:.1}, max {:.1}, n={n})",
+            self.0[n / 2],
+            self.0[0],
+            self.0[n - 1]
+        )
+    }
+}
+
+/// Resident memory (VmRSS, VmHWM in kB) of the app and every process below it.
+fn memory_of_app(binary: &Path) -> (u64, u64, usize) {
+    let target = std::fs::canonicalize(binary).unwrap_or_else(|_| binary.to_path_buf());
+    let mut parent: HashMap<u32, u32> = HashMap::new();
+    let mut roots = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            if let Some(ppid) = stat
+                .rsplit(')')
+                .next()
+                .and_then(|r| r.split_whitespace().nth(1))
+            {
+                parent.insert(pid, ppid.parse().unwrap_or(0));
+            }
+        }
+        if std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|e| e == target) {
+            roots.push(pid);
+        }
+    }
+    let below = |pid: u32| {
+        let mut p = pid;
+        for _ in 0..64 {
+            if roots.contains(&p) {
+                return true;
+            }
+            match parent.get(&p) {
+                Some(&pp) if pp > 1 => p = pp,
+                _ => return false,
+            }
+        }
+        false
+    };
+    let (mut rss, mut hwm, mut count) = (0, 0, 0);
+    for &pid in parent.keys().filter(|&&p| below(p)) {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        rss += field("VmRSS:");
+        hwm += field("VmHWM:");
+        count += 1;
+    }
+    (rss, hwm, count)
+}
+
+async fn js(app: &App, script: &str) -> Value {
+    app.wd
+        .execute(script, json!([]))
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// Launch the app directly (no WebDriver) and time spawn → the UI's ready mark.
+fn cold_start(binary: &Path) -> (Stats, Stats) {
+    let (mut wall, mut inner) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let desktop = Desktop::start().expect("desktop");
+        let log = desktop.dir.join("state/dropdesk/dropdesk.log");
+        let mut cmd = desktop.command(binary);
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let started = Instant::now();
+        let _app = Proc::spawn("dropdesk", cmd).expect("app starts");
+        let line = wait_until(Duration::from_secs(60), "the ready mark", || {
+            std::fs::read_to_string(&log)
+                .ok()?
+                .lines()
+                .find(|l| l.contains("ui ready"))
+                .map(str::to_string)
+        })
+        .expect("ready");
+        wall.push(started.elapsed().as_secs_f64() * 1000.0);
+        let ms: f64 = line
+            .split("ui ready ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN);
+        inner.push(ms);
+    }
+    (Stats(wall), Stats(inner))
+}
+
+fn rfc3339_ms(line: &str) -> Option<f64> {
+    // "2026-11-23T08:25:20.123456789Z INFO ..." → ms since the epoch (same day is enough:
+    // both stamps compared come from one run).
+    let stamp = line.split_whitespace().next()?;
+    let t = stamp.split('T').nth(1)?.trim_end_matches('Z');
+    let mut parts = t.split(':');
+    let h: f64 = parts.next()?.parse().ok()?;
+    let m: f64 = parts.next()?.parse().ok()?;
+    let s: f64 = parts.next()?.parse().ok()?;
+    Some(((h * 60.0 + m) * 60.0 + s) * 1000.0)
+}
+
+fn day_ms(epoch_ms: f64) -> f64 {
+    epoch_ms % 86_400_000.0
+}
+
+struct ConnectRun {
+    click_to_browser: f64,
+    callback_to_name: f64,
+    exchange: f64,
+    keychain: f64,
+    account: f64,
+}
+
+async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
+    let browser = std::env::current_exe()
+        .expect("own path")
+        .with_file_name("e2e-browser");
+    let app = App::launch(
+        desktop,
+        &app_env(s, &browser.display().to_string(), "allow"),
+        &[],
+    )
+    .await
+    .expect("app launches");
+    js(
+        &app,
+        "window.__named = 0; new MutationObserver(() => { if (!window.__named && document.getElementById('account-name').textContent) window.__named = Date.now(); }).observe(document.getElementById('account-name'), {childList: true, characterData: true, subtree: true});",
+    )
+    .await;
+    let clicked = js(
+        &app,
+        "const t = Date.now(); document.getElementById('connect').click(); return t;",
+    )
+    .await
+    .as_f64()
+    .unwrap();
+    wait_for_name(&app, s).await;
+    let named = js(&app, "return window.__named;").await.as_f64().unwrap();
+    let blog = browser_log(s);
+    let browser_at: f64 = blog
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("started-at-ms "))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    let log = std::fs::read_to_string(desktop.dir.join("state/dropdesk/dropdesk.log"))
+        .unwrap_or_default();
+    let callback_at = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("sign-in listener finished"))
+        .and_then(rfc3339_ms)
+        .unwrap_or(f64::NAN);
+    let phases = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("connected: token exchange"))
+        .unwrap_or("");
+    let num = |label: &str| -> f64 {
+        phases
+            .split(label)
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let run = ConnectRun {
+        click_to_browser: browser_at - clicked,
+        callback_to_name: day_ms(named) - callback_at,
+        exchange: num("token exchange "),
+        keychain: num("keychain write "),
+        account: num("account "),
+    };
+    (app, run)
+}
+
+/// Open a folder in the window and time it; returns (first rows ms, complete ms, rows in DOM).
+async fn open_folder(app: &App, name: &str) -> (f64, f64, u64) {
+    js(
+        app,
+        &format!(
+            "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === {name:?}); r.dispatchEvent(new MouseEvent('dblclick', {{bubbles: true}}));"
+        ),
+    )
+    .await;
+    app.wd
+        .wait_for("const l = document.getElementById('entries'); return l.dataset.completeMs ? true : null;", Duration::from_secs(300))
+        .await
+        .expect("the listing completes");
+    let v = js(
+        app,
+        "const l = document.getElementById('entries'); return [+l.dataset.firstRowsMs, +l.dataset.completeMs, document.querySelectorAll('#entries .entry').length];",
+    )
+    .await;
+    (
+        v[0].as_f64().unwrap(),
+        v[1].as_f64().unwrap(),
+        v[2].as_u64().unwrap(),
+    )
+}
+
+async fn back_to_root(app: &App) {
+    js(
+        app,
+        "document.querySelectorAll('#crumbs button')[0].click();",
+    )
+    .await;
+    app.wd
+        .wait_for("return document.querySelectorAll('#crumbs button').length === 1 && document.getElementById('entries').dataset.completeMs ? true : null;", STEP)
+        .await
+        .expect("back at the root");
+}
+
+fn file_size(p: &Path) -> String {
+    std::fs::metadata(p).map_or("not built".into(), |m| {
+        format!("{:.2} MB", m.len() as f64 / 1e6)
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let binary = app_binary();
+    assert!(
+        binary.exists(),
+        "{} is missing: run tests/bench.sh",
+        binary.display()
+    );
+    println!(
+        "## Measured {}\n",
+        std::env::var("BENCH_DATE").unwrap_or_default()
+    );
+    println!(
+        "App binary: `{}`, {}\n",
+        binary.display(),
+        file_size(&binary)
+    );
+    if let Some(deb) = std::env::var_os("BENCH_DEB") {
+        println!(
+            "Debian package: `{}`, {}\n",
+            PathBuf::from(&deb).display(),
+            file_size(Path::new(&deb))
+        );
+    }
+
+    let (wall, inner) = cold_start(&binary);
+    println!("| cold start (demo, release) | figure |\n| --- | --- |");
+    println!(
+        "| spawn → UI ready mark, measured outside | {} |",
+        wall.show("ms")
+    );
+    println!(
+        "| process start → UI ready, measured inside | {} |\n",
+        inner.show("ms")
+    );
+
+    let desktop = Desktop::start().expect("desktop");
+    let mut runs = Vec::new();
+    let mut memory = Vec::new();
+    for i in 0..RUNS {
+        let s = setup_with(&desktop, |c| {
+            c.auto_approve = true;
+            c.generate = vec![
+                ("/Ten thousand".into(), 10_000),
+                ("/Hundred thousand".into(), 100_000),
+            ];
+        })
+        .await;
+        let (app, run) = connect_once(&desktop, &s).await;
+        runs.push(run);
+        if i + 1 < RUNS {
+            // Forget the grant so the next run connects afresh.
+            let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect');").await;
+            app.quit().await;
+            continue;
+        }
+        // The last run goes on: memory and listings.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        memory.push(("idle after connecting", memory_of_app(&binary)));
+        let mut listing = Vec::new();
+        for folder in ["Ten thousand", "Hundred thousand"] {
+            let (first, complete, rows) = open_folder(&app, folder).await;
+            memory.push((folder, memory_of_app(&binary)));
+            back_to_root(&app).await;
+            let (cached_first, _, _) = open_folder(&app, folder).await;
+            let from_cache = js(
+                &app,
+                "return document.getElementById('entries').dataset.fromCache;",
+            )
+            .await;
+            listing.push((folder, first, complete, rows, cached_first, from_cache));
+            back_to_root(&app).await;
+        }
+        println!("| connect (auto-approve, median of {RUNS}) | figure |\n| --- | --- |");
+        let col = |f: fn(&ConnectRun) -> f64| Stats(runs.iter().map(f).collect());
+        println!(
+            "| click → browser command started | {} |",
+            col(|r| r.click_to_browser).show("ms")
+        );
+        println!(
+            "| callback received → name on screen | {} |",
+            col(|r| r.callback_to_name).show("ms")
+        );
+        println!("| … token exchange | {} |", col(|r| r.exchange).show("ms"));
+        println!("| … keychain write | {} |", col(|r| r.keychain).show("ms"));
+        println!(
+            "| … account + space usage | {} |\n",
+            col(|r| r.account).show("ms")
+        );
+        println!("| memory (app + WebKit processes) | RSS | peak (sum of VmHWM) | processes |\n| --- | --- | --- | --- |");
+        for (label, (rss, hwm, n)) in &memory {
+            println!(
+                "| {label} | {:.0} MB | {:.0} MB | {n} |",
+                *rss as f64 / 1024.0,
+                *hwm as f64 / 1024.0
+            );
+        }
+        println!("\n| listing in the window | first rows | whole listing | rows in DOM | cached revisit: first rows |\n| --- | --- | --- | --- | --- |");
+        for (folder, first, complete, rows, cached, from_cache) in listing {
+            println!("| {folder} | {first:.0} ms | {complete:.0} ms | {rows} | {cached:.1} ms (from cache: {from_cache}) |");
+        }
+        app.quit().await;
+    }
+}
