@@ -55,25 +55,29 @@ fn system_browser() -> Opener {
 }
 
 impl App {
+    /// An app that opens its window only to say what is wrong, and how to fix it.
+    fn failed(demo: bool, title: &str, problem: String) -> App {
+        log::error!("{problem}");
+        let message = format!("{problem}. Fix this, then restart Dropdesk.");
+        App {
+            info: Info {
+                demo,
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            core: Err(Problem {
+                title: title.into(),
+                message,
+                action: Action::Dismiss,
+                transient: false,
+            }),
+            _demo: None,
+        }
+    }
+
     pub async fn start(force_demo: bool) -> App {
         let config = match Config::load() {
             Ok(c) => c,
-            Err(e) => {
-                log::error!("{e}");
-                return App {
-                    info: Info {
-                        demo: false,
-                        version: env!("CARGO_PKG_VERSION"),
-                    },
-                    core: Err(Problem {
-                        title: "Settings need attention".into(),
-                        message: e.to_string(),
-                        action: Action::Retry,
-                        transient: false,
-                    }),
-                    _demo: None,
-                };
-            }
+            Err(e) => return App::failed(false, "Settings need attention", e.to_string()),
         };
         let demo_mode = force_demo || config.app_key.is_none();
         let (endpoints, app_key, service, demo) = if demo_mode {
@@ -84,22 +88,7 @@ impl App {
                     DEMO_SERVICE,
                     Some(d),
                 ),
-                Err(e) => {
-                    log::error!("{e}");
-                    return App {
-                        info: Info {
-                            demo: true,
-                            version: env!("CARGO_PKG_VERSION"),
-                        },
-                        core: Err(Problem {
-                            title: "The demo could not start".into(),
-                            message: e,
-                            action: Action::Retry,
-                            transient: false,
-                        }),
-                        _demo: None,
-                    };
-                }
+                Err(e) => return App::failed(true, "The demo could not start", e),
             }
         } else {
             (
