@@ -29,3 +29,38 @@ async fn window_opens_with_title_and_connect_button() {
     app.quit().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
+
+#[tokio::test]
+async fn a_bad_config_file_is_explained_in_the_window() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let file =
+        std::path::Path::new(desktop.var("XDG_CONFIG_HOME").unwrap()).join("dropdesk/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "redirect_ports = [80]\n").unwrap();
+    let app = App::launch(&desktop, &[], &[])
+        .await
+        .expect("the app still opens");
+    app.wait_visible("problem", STEP)
+        .await
+        .expect("the problem shows");
+    assert_eq!(
+        app.text("problem-title").await.unwrap().as_deref(),
+        Some("Settings need attention")
+    );
+    let message = app
+        .text("problem-message")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        message.contains(&file.display().to_string()),
+        "names the file: {message}"
+    );
+    assert!(
+        message.contains("redirect_ports"),
+        "names the key: {message}"
+    );
+    app.screenshot("bad-config").await.unwrap();
+    app.quit().await;
+}
