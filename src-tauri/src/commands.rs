@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::app::{App, Core, Info};
+use crate::app::{Core, Info, Launch};
 use crate::browser::{Opened, Progress};
 use crate::listing::{ViewSpec, Window};
 use crate::messages::{self, Problem};
@@ -15,29 +15,30 @@ use crate::session::{ConnectResult, Disconnected, Status, Waiting};
 
 type Result<T> = std::result::Result<T, Problem>;
 
-fn core(app: &App) -> Result<&Core> {
-    app.core.as_ref().map_err(Clone::clone)
+async fn core(launch: &Launch) -> Result<&Core> {
+    launch.app().await.core.as_ref().map_err(Clone::clone)
 }
 
 #[tauri::command]
-pub fn app_info(app: State<'_, App>) -> Info {
-    app.info.clone()
+pub async fn app_info(app: State<'_, Launch>) -> std::result::Result<Info, ()> {
+    Ok(app.app().await.info.clone())
 }
 
 /// The UI is interactive (the ready mark benchmarks time).
 #[tauri::command]
 pub fn ui_ready() {
-    crate::app::ui_ready();
+    crate::app::milestone("ui ready");
 }
 
 #[tauri::command]
-pub async fn restore(app: State<'_, App>) -> Result<Status> {
-    Ok(core(&app)?.session.restore().await)
+pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
+    Ok(core(&app).await?.session.restore().await)
 }
 
 #[tauri::command]
-pub async fn start_connect(app: State<'_, App>) -> Result<Waiting> {
-    core(&app)?
+pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
+    core(&app)
+        .await?
         .session
         .start_connect()
         .await
@@ -45,8 +46,9 @@ pub async fn start_connect(app: State<'_, App>) -> Result<Waiting> {
 }
 
 #[tauri::command]
-pub async fn finish_connect(app: State<'_, App>) -> Result<ConnectResult> {
-    core(&app)?
+pub async fn finish_connect(app: State<'_, Launch>) -> Result<ConnectResult> {
+    core(&app)
+        .await?
         .session
         .finish_connect()
         .await
@@ -54,14 +56,15 @@ pub async fn finish_connect(app: State<'_, App>) -> Result<ConnectResult> {
 }
 
 #[tauri::command]
-pub fn cancel_connect(app: State<'_, App>) -> Result<()> {
-    core(&app)?.session.cancel_connect();
+pub async fn cancel_connect(app: State<'_, Launch>) -> Result<()> {
+    core(&app).await?.session.cancel_connect();
     Ok(())
 }
 
 #[tauri::command]
-pub async fn reopen_browser(app: State<'_, App>) -> Result<bool> {
-    core(&app)?
+pub async fn reopen_browser(app: State<'_, Launch>) -> Result<bool> {
+    core(&app)
+        .await?
         .session
         .reopen()
         .await
@@ -69,8 +72,9 @@ pub async fn reopen_browser(app: State<'_, App>) -> Result<bool> {
 }
 
 #[tauri::command]
-pub async fn disconnect(app: State<'_, App>) -> Result<Disconnected> {
-    core(&app)?
+pub async fn disconnect(app: State<'_, Launch>) -> Result<Disconnected> {
+    core(&app)
+        .await?
         .browser
         .disconnect()
         .await
@@ -79,14 +83,15 @@ pub async fn disconnect(app: State<'_, App>) -> Result<Disconnected> {
 
 #[tauri::command]
 pub async fn open_folder(
-    app: State<'_, App>,
+    app: State<'_, Launch>,
     path: String,
     on_progress: Channel<Progress>,
 ) -> Result<Opened> {
     let report = Arc::new(move |p: Progress| {
         let _ = on_progress.send(p);
     });
-    core(&app)?
+    core(&app)
+        .await?
         .browser
         .open(&path, report)
         .await
@@ -94,23 +99,29 @@ pub async fn open_folder(
 }
 
 #[tauri::command]
-pub fn folder_window(
-    app: State<'_, App>,
+pub async fn folder_window(
+    app: State<'_, Launch>,
     path_lower: String,
     spec: ViewSpec,
     start: usize,
     count: usize,
 ) -> Result<Option<Window>> {
-    Ok(core(&app)?.browser.window(&path_lower, &spec, start, count))
+    Ok(core(&app)
+        .await?
+        .browser
+        .window(&path_lower, &spec, start, count))
 }
 
 #[tauri::command]
-pub fn folder_seek(
-    app: State<'_, App>,
+pub async fn folder_seek(
+    app: State<'_, Launch>,
     path_lower: String,
     spec: ViewSpec,
     prefix: String,
     from: usize,
 ) -> Result<Option<usize>> {
-    Ok(core(&app)?.browser.seek(&path_lower, &spec, &prefix, from))
+    Ok(core(&app)
+        .await?
+        .browser
+        .seek(&path_lower, &spec, &prefix, from))
 }

@@ -22,10 +22,19 @@ pub fn run() {
     applog::init();
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()
-        .setup(move |tauri_app| {
+        .on_page_load(|_, payload| {
+            if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
+                app::milestone("page loaded");
+            }
+        })
+        .manage(app::Launch::new(force_demo))
+        .setup(|tauri_app| {
             use tauri::Manager;
-            let app = tauri::async_runtime::block_on(app::App::start(force_demo));
-            tauri_app.manage(app);
+            // Start the core while the window loads; commands wait for it.
+            let handle = tauri_app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                handle.state::<app::Launch>().app().await;
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
