@@ -1,3 +1,5 @@
+//! The Dropdesk binary: only starts the app; everything lives in the library.
+
 fn main() {
     dropdesk::run()
 }

@@ -34,7 +34,9 @@ impl Stats {
     }
 }
 
-/// Resident memory (VmRSS, VmHWM in kB) of the app and every process below it.
+/// Memory of the app and every process below it, in kB: the sum of RSS (shared pages
+/// counted in each process), the sum of PSS (shared pages split between processes), and
+/// the number of processes.
 fn memory_of_app(binary: &Path) -> (u64, u64, usize) {
     let target = std::fs::canonicalize(binary).unwrap_or_else(|_| binary.to_path_buf());
     let mut parent: HashMap<u32, u32> = HashMap::new();
@@ -69,7 +71,7 @@ fn memory_of_app(binary: &Path) -> (u64, u64, usize) {
         }
         false
     };
-    let (mut rss, mut hwm, mut count) = (0, 0, 0);
+    let (mut rss, mut pss, mut count) = (0, 0, 0);
     for &pid in parent.keys().filter(|&&p| below(p)) {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         let field = |name: &str| {
@@ -81,10 +83,16 @@ fn memory_of_app(binary: &Path) -> (u64, u64, usize) {
                 .unwrap_or(0)
         };
         rss += field("VmRSS:");
-        hwm += field("VmHWM:");
+        pss += std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
         count += 1;
     }
-    (rss, hwm, count)
+    (rss, pss, count)
 }
 
 async fn js(app: &App, script: &str) -> Value {
