@@ -36,6 +36,8 @@ pub struct Opened {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     pub from_cache: bool,
+    /// The first rows of the view asked for, so the UI can draw without another call.
+    pub first: Option<Window>,
 }
 
 pub type Reporter = Arc<dyn Fn(Progress) + Send + Sync>;
@@ -62,20 +64,25 @@ impl Browser {
     }
 
     /// Show `path`: a cached listing at once (then its changes), or the first page (then
-    /// the rest), in the background, with `report` told of every step.
+    /// the rest), in the background, with `report` told of every step. The answer carries
+    /// the first `rows` rows of the view `spec`.
     pub async fn open(
         self: &Arc<Self>,
         path: &str,
+        spec: &ViewSpec,
+        rows: usize,
         report: Reporter,
     ) -> Result<Opened, SessionError> {
         let key = path.to_lowercase();
         if self.cache().contains_key(&key) {
+            let first = self.window(&key, spec, 0, rows);
             self.refresh_in_background(&key, report);
             return Ok(Opened {
                 path: path.to_string(),
                 path_lower: key,
                 notice: None,
                 from_cache: true,
+                first,
             });
         }
         let mut shown = path.to_string();
@@ -105,6 +112,7 @@ impl Browser {
             self.fill_in_background(&key, cursor, report);
         }
         Ok(Opened {
+            first: self.window(&key, spec, 0, rows),
             path: shown,
             path_lower: key,
             notice,

@@ -85,6 +85,8 @@ pub async fn disconnect(app: State<'_, Launch>) -> Result<Disconnected> {
 pub async fn open_folder(
     app: State<'_, Launch>,
     path: String,
+    spec: ViewSpec,
+    rows: usize,
     on_progress: Channel<Progress>,
 ) -> Result<Opened> {
     let report = Arc::new(move |p: Progress| {
@@ -93,7 +95,7 @@ pub async fn open_folder(
     core(&app)
         .await?
         .browser
-        .open(&path, report)
+        .open(&path, &spec, rows, report)
         .await
         .map_err(|e| messages::session(&e))
 }

@@ -303,13 +303,11 @@ impl Session {
     }
 
     pub async fn account(&self) -> Result<AccountView, SessionError> {
-        let account = self
-            .call(|t| async move { self.api.current_account(&t).await })
-            .await?;
-        let usage = self
-            .call(|t| async move { self.api.space_usage(&t).await })
-            .await?;
-        Ok(AccountView::new(account, usage))
+        let (account, usage) = tokio::join!(
+            self.call(|t| async move { self.api.current_account(&t).await }),
+            self.call(|t| async move { self.api.space_usage(&t).await })
+        );
+        Ok(AccountView::new(account?, usage?))
     }
 
     pub async fn list_folder(&self, path: &str) -> Result<Page, SessionError> {

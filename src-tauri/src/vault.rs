@@ -132,15 +132,26 @@ impl Vault for Keychain {
 
     fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
         let text = serde_json::to_string(grant).expect("grant serializes");
-        self.entry(&account_user(&grant.account_id))?
-            .set_password(&text)
-            .map_err(map_error)?;
-        let mut ids = self.index()?;
-        if !ids.contains(&grant.account_id) {
-            ids.push(grant.account_id.clone());
-            self.write_index(&ids)?;
-        }
-        Ok(())
+        // Each keychain call is a D-Bus round trip with its own key exchange: write the
+        // entry and bring the index up to date side by side.
+        std::thread::scope(|scope| {
+            let entry = scope.spawn(|| {
+                self.entry(&account_user(&grant.account_id))?
+                    .set_password(&text)
+                    .map_err(map_error)
+            });
+            let index = self.index().and_then(|mut ids| {
+                if ids.contains(&grant.account_id) {
+                    return Ok(());
+                }
+                ids.push(grant.account_id.clone());
+                self.write_index(&ids)
+            });
+            let entry = entry
+                .join()
+                .unwrap_or_else(|_| Err(VaultError::Other("keychain thread failed".into())));
+            entry.and(index)
+        })
     }
 
     fn delete(&self, account_id: &str) -> Result<(), VaultError> {

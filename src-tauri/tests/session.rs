@@ -521,7 +521,7 @@ async fn hundred_thousand_entries_list_completely(desktop: &Desktop) {
     connect(&mut w).await;
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    let opened = browser.open("/Big", report).await.unwrap();
+    let opened = browser.open("/Big", &BY_NAME(), 50, report).await.unwrap();
     assert!(!opened.from_cache);
     let first = browser
         .window(&opened.path_lower, &BY_NAME(), 0, 50)
@@ -562,9 +562,12 @@ async fn cached_folders_show_at_once_then_apply_changes(desktop: &Desktop) {
     connect(&mut w).await;
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    browser.open("", report.clone()).await.unwrap();
     browser
-        .open("/Photos/Holiday 2025", report.clone())
+        .open("", &BY_NAME(), 50, report.clone())
+        .await
+        .unwrap();
+    browser
+        .open("/Photos/Holiday 2025", &BY_NAME(), 50, report.clone())
         .await
         .unwrap();
     fb(
@@ -579,7 +582,7 @@ async fn cached_folders_show_at_once_then_apply_changes(desktop: &Desktop) {
     )
     .await;
     let before = browser.window("", &BY_NAME(), 0, 100).unwrap();
-    let opened = browser.open("", report).await.unwrap();
+    let opened = browser.open("", &BY_NAME(), 50, report).await.unwrap();
     assert!(opened.from_cache, "shown from the cache at once");
     until(&events, "the changes", |p| {
         p.path_lower.is_empty() && p.version > before.version
@@ -607,7 +610,10 @@ async fn reset_relists_and_vanished_folders_fall_back(desktop: &Desktop) {
     connect(&mut w).await;
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    browser.open("/Documents", report.clone()).await.unwrap();
+    browser
+        .open("/Documents", &BY_NAME(), 50, report.clone())
+        .await
+        .unwrap();
     fb(&w, reqwest::Method::POST, "reset-cursors", Value::Null).await;
     fb(
         &w,
@@ -616,7 +622,10 @@ async fn reset_relists_and_vanished_folders_fall_back(desktop: &Desktop) {
         json!({"ops": [{"op": "add_file", "path": "/Documents/After reset.txt", "content": "x"}]}),
     )
     .await;
-    browser.open("/Documents", report.clone()).await.unwrap();
+    browser
+        .open("/Documents", &BY_NAME(), 50, report.clone())
+        .await
+        .unwrap();
     until(&events, "a re-listing", |p| {
         p.path_lower == "/documents" && p.complete && p.version > 1
     })
@@ -638,9 +647,15 @@ async fn reset_relists_and_vanished_folders_fall_back(desktop: &Desktop) {
         json!({"ops": [{"op": "delete", "path": "/Documents"}]}),
     )
     .await;
-    browser.open("/Documents", report.clone()).await.unwrap();
+    browser
+        .open("/Documents", &BY_NAME(), 50, report.clone())
+        .await
+        .unwrap();
     until(&events, "the folder reported gone", |p| p.gone).await;
-    let opened = browser.open("/Documents/Taxes/2025", report).await.unwrap();
+    let opened = browser
+        .open("/Documents/Taxes/2025", &BY_NAME(), 50, report)
+        .await
+        .unwrap();
     assert_eq!(opened.path, "");
     assert!(opened.notice.unwrap().contains("2025"));
 }

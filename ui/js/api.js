@@ -11,8 +11,10 @@ export const finishConnect = () => invoke('finish_connect');
 export const cancelConnect = () => invoke('cancel_connect');
 export const reopenBrowser = () => invoke('reopen_browser');
 export const disconnect = () => invoke('disconnect');
-/** Open a folder; `channel` (a Tauri Channel) hears of every page and change. */
-export const openFolder = (path, channel) => invoke('open_folder', { path, onProgress: channel });
+/** Open a folder and get the first `rows` rows of the view `spec`; `channel` (a Tauri
+ * Channel) hears of every page and change after that. */
+export const openFolder = (path, spec, rows, channel) =>
+  invoke('open_folder', { path, spec, rows, onProgress: channel });
 /** Rows `start..start+count` of the folder's sorted, filtered view, with totals. */
 export const folderWindow = (pathLower, spec, start, count) =>
   invoke('folder_window', { pathLower, spec, start, count });

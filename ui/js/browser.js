@@ -53,14 +53,16 @@ export function createBrowser({ onProblem }) {
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = (p) => onProgress(p);
     try {
-      const opened = await api.openFolder(path, channel);
+      const [start, end] = visibleRange();
+      const opened = await api.openFolder(path, state.spec, end - start, channel);
       if (ticket !== state.ticket) return; // the user went elsewhere meanwhile
       state.path = opened.path;
       state.key = opened.path_lower;
       renderCrumbs(opened.path);
       if (opened.notice) showNotice(opened.notice);
       list.dataset.fromCache = String(opened.from_cache);
-      await refreshWindow(true);
+      if (opened.first) showWindow(opened.first, true);
+      else await refreshWindow(true);
     } catch (e) {
       if (ticket !== state.ticket) return;
       showSkeleton(false);
@@ -89,6 +91,10 @@ export function createBrowser({ onProblem }) {
     const key = state.key;
     const w = await api.folderWindow(key, state.spec, start, end - start);
     if (!w || key !== state.key) return;
+    showWindow(w, reset);
+  }
+
+  function showWindow(w, reset) {
     if (reset || w.version !== state.version) state.rows.clear();
     state.version = w.version;
     state.total = w.total;
