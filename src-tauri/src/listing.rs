@@ -78,7 +78,7 @@ pub struct Listing {
     pub loading: bool,
     /// Bumped on every change, so views and the UI know to refresh.
     pub version: u64,
-    view: Option<(ViewSpec, u64, Vec<u32>)>,
+    view: Option<View>,
 }
 
 impl Listing {
@@ -155,9 +155,10 @@ impl Listing {
         }
     }
 
-    /// The view's order (indices into `entries`), computed once per spec and version.
-    fn order(&mut self, spec: &ViewSpec) -> &[u32] {
-        let fresh = matches!(&self.view, Some((s, v, _)) if s == spec && *v == self.version);
+    /// The view for `spec`: its order (indices into `entries`) and totals, computed once
+    /// per spec and version, so that each window costs only its own rows.
+    fn view(&mut self, spec: &ViewSpec) -> &View {
+        let fresh = matches!(&self.view, Some(v) if v.spec == *spec && v.version == self.version);
         if !fresh {
             let needle = spec.filter.to_lowercase();
             let mut order: Vec<u32> = (0..self.entries.len() as u32)
@@ -170,36 +171,44 @@ impl Listing {
                 })
                 .collect();
             order.sort_unstable_by(|&a, &b| self.compare(spec, a as usize, b as usize));
-            self.view = Some((spec.clone(), self.version, order));
+            let (mut folders, mut files, mut bytes) = (0, 0, 0);
+            for &i in &order {
+                let e = &self.entries[i as usize];
+                if e.kind == "folder" {
+                    folders += 1;
+                } else {
+                    files += 1;
+                    bytes += e.size.unwrap_or(0);
+                }
+            }
+            self.view = Some(View {
+                spec: spec.clone(),
+                version: self.version,
+                order,
+                folders,
+                files,
+                bytes,
+            });
         }
-        &self.view.as_ref().expect("just set").2
+        self.view.as_ref().expect("just set")
     }
 
     /// Rows `start..start + count` of the view.
     pub fn window(&mut self, spec: &ViewSpec, start: usize, count: usize) -> Window {
-        let order = self.order(spec).to_vec();
-        let (mut folders, mut files, mut bytes) = (0, 0, 0);
-        for &i in &order {
-            let e = &self.entries[i as usize];
-            if e.kind == "folder" {
-                folders += 1;
-            } else {
-                files += 1;
-                bytes += e.size.unwrap_or(0);
-            }
-        }
-        let start = start.min(order.len());
-        let end = start.saturating_add(count).min(order.len());
+        self.view(spec);
+        let view = self.view.as_ref().expect("computed");
+        let start = start.min(view.order.len());
+        let end = start.saturating_add(count).min(view.order.len());
         Window {
             start,
-            rows: order[start..end]
+            rows: view.order[start..end]
                 .iter()
                 .map(|&i| self.entries[i as usize].clone())
                 .collect(),
-            total: order.len(),
-            folders,
-            files,
-            bytes,
+            total: view.order.len(),
+            folders: view.folders,
+            files: view.files,
+            bytes: view.bytes,
             complete: self.complete,
             version: self.version,
         }
@@ -209,7 +218,8 @@ impl Listing {
     /// `prefix`, case-insensitively.
     pub fn seek(&mut self, spec: &ViewSpec, prefix: &str, from: usize) -> Option<usize> {
         let needle = prefix.to_lowercase();
-        let order = self.order(spec).to_vec();
+        self.view(spec);
+        let order = &self.view.as_ref().expect("computed").order;
         let n = order.len();
         (0..n).map(|k| (from + k) % n).find(|&pos| {
             self.entries[order[pos] as usize]
@@ -218,6 +228,16 @@ impl Listing {
                 .starts_with(&needle)
         })
     }
+}
+
+/// A sorted, filtered view of a listing at one version.
+struct View {
+    spec: ViewSpec,
+    version: u64,
+    order: Vec<u32>,
+    folders: usize,
+    files: usize,
+    bytes: u64,
 }
 
 #[cfg(test)]
