@@ -182,6 +182,11 @@ pub struct Session {
     opener: Opener,
     /// The grant. Held across a refresh, so concurrent callers share one refresh.
     grant: tokio::sync::Mutex<Option<StoredGrant>>,
+    /// Set, under the grant's lock, when Dropbox revoked the grant this session held, so
+    /// every caller that then finds no grant learns why: a listing racing the account
+    /// fetch must not see a plain "not connected". Cleared when a grant is held again or
+    /// the user disconnects.
+    revoked: AtomicBool,
     flow: Mutex<Option<Arc<Flow>>>,
 }
 
@@ -248,6 +253,7 @@ impl Session {
             retry: settings.retry,
             opener,
             grant: tokio::sync::Mutex::new(None),
+            revoked: AtomicBool::new(false),
             flow: Mutex::new(None),
         })
     }
@@ -279,7 +285,7 @@ impl Session {
             },
             Ok(None) => Status::Disconnected { problem: None },
             Ok(Some(grant)) => {
-                *self.grant.lock().await = Some(grant);
+                self.hold(grant).await;
                 self.status().await
             }
         }
@@ -288,7 +294,9 @@ impl Session {
     /// Ask Dropbox who we are with the grant in memory.
     pub async fn status(&self) -> Status {
         if self.grant.lock().await.is_none() {
-            return Status::Disconnected { problem: None };
+            return Status::Disconnected {
+                problem: self.was_revoked().then(messages::revoked),
+            };
         }
         match self.account().await {
             Ok(account) => Status::Connected { account },
@@ -372,7 +380,7 @@ impl Session {
     /// The access token, refreshed first if it is about to expire.
     async fn fresh_token(&self) -> Result<Secret, SessionError> {
         let mut guard = self.grant.lock().await;
-        let grant = guard.as_ref().ok_or(SessionError::NotConnected)?;
+        let grant = guard.as_ref().ok_or_else(|| self.no_grant())?;
         if grant.expires_within(REFRESH_MARGIN_SECS) {
             return self.refresh_locked(&mut guard).await;
         }
@@ -382,7 +390,7 @@ impl Session {
     /// Refresh because `stale` was refused, unless another caller already did.
     async fn refresh_after(&self, stale: &Secret) -> Result<Secret, SessionError> {
         let mut guard = self.grant.lock().await;
-        let grant = guard.as_ref().ok_or(SessionError::NotConnected)?;
+        let grant = guard.as_ref().ok_or_else(|| self.no_grant())?;
         if grant.access_token != *stale {
             return Ok(grant.access_token.clone());
         }
@@ -395,7 +403,7 @@ impl Session {
         &self,
         guard: &mut Option<StoredGrant>,
     ) -> Result<Secret, SessionError> {
-        let grant = guard.as_mut().ok_or(SessionError::NotConnected)?;
+        let grant = guard.as_mut().ok_or_else(|| self.no_grant())?;
         let Some(refresh_token) = grant.refresh_token.clone() else {
             // A legacy token cannot be refreshed; if it is refused, it was revoked.
             return Err(SessionError::Revoked);
@@ -416,6 +424,7 @@ impl Session {
             Err(e) if e.is_invalid_grant() => {
                 let account_id = grant.account_id.clone();
                 *guard = None;
+                self.revoked.store(true, Ordering::SeqCst);
                 self.delete_entry(account_id).await;
                 Err(SessionError::Revoked)
             }
@@ -423,9 +432,33 @@ impl Session {
         }
     }
 
+    /// Hold a grant restored from the keychain or just granted.
+    async fn hold(&self, grant: StoredGrant) {
+        let mut guard = self.grant.lock().await;
+        *guard = Some(grant);
+        self.revoked.store(false, Ordering::SeqCst);
+    }
+
+    fn was_revoked(&self) -> bool {
+        self.revoked.load(Ordering::SeqCst)
+    }
+
+    /// Why a call found no grant.
+    fn no_grant(&self) -> SessionError {
+        if self.was_revoked() {
+            SessionError::Revoked
+        } else {
+            SessionError::NotConnected
+        }
+    }
+
     /// The grant was revoked elsewhere: drop it in memory and in the keychain.
     async fn forget_revoked(&self) {
-        let taken = self.grant.lock().await.take();
+        let taken = {
+            let mut guard = self.grant.lock().await;
+            self.revoked.store(true, Ordering::SeqCst);
+            guard.take()
+        };
         if let Some(g) = taken {
             self.delete_entry(g.account_id).await;
         }
@@ -582,7 +615,7 @@ impl Session {
             return Err(SessionError::Vault(e));
         }
         let stored = started.elapsed();
-        *self.grant.lock().await = Some(grant);
+        self.hold(grant).await;
         let account = self.account().await;
         log::info!(
             "connected: token exchange {} ms, keychain write {} ms, account {} ms",
@@ -616,6 +649,7 @@ impl Session {
             Some(grant.access_token.clone())
         };
         *guard = None;
+        self.revoked.store(false, Ordering::SeqCst);
         drop(guard);
         let revoke_confirmed = match token {
             None => true,

@@ -333,6 +333,35 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
     ));
 }
 
+/// Removed on dropbox.com while many calls are in flight (the account fetch and a listing
+/// at start-up): one of them finds out and drops the grant, and every other one must also
+/// say "revoked", not "not connected", whichever finishes first.
+async fn a_revocation_met_by_parallel_calls_is_revoked_for_each(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    fb(&w, reqwest::Method::POST, "unlink", Value::Null).await;
+    let listings = (0..8).map(|_| {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.list_folder("").await.map(drop) })
+    });
+    let accounts = (0..4).map(|_| {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.account().await.map(drop) })
+    });
+    let calls: Vec<_> = listings.chain(accounts).collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), Err(SessionError::Revoked));
+    }
+    assert_eq!(w.vault.load().unwrap(), None);
+    match w.session.status().await {
+        Status::Disconnected { problem: Some(p) } => assert!(p.title.contains("revoked"), "{p:?}"),
+        other => panic!("expected the revoked message, got {other:?}"),
+    }
+    // Connecting again starts clean.
+    connect(&mut w).await;
+    assert!(matches!(w.session.status().await, Status::Connected { .. }));
+}
+
 async fn disconnect_revokes_at_dropbox_and_deletes_locally(desktop: &Desktop) {
     let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
@@ -676,6 +705,7 @@ async fn session_against_fakebox_and_a_real_keychain() {
     unregistered_redirect_uri_never_redirects_and_the_flow_times_out(&desktop).await;
     expiry_refreshes_once_for_many_parallel_calls(&desktop).await;
     refresh_failures_keep_the_grant_and_revocation_drops_it(&desktop).await;
+    a_revocation_met_by_parallel_calls_is_revoked_for_each(&desktop).await;
     disconnect_revokes_at_dropbox_and_deletes_locally(&desktop).await;
     disconnect_while_dropbox_is_down_still_deletes_and_says_so(&desktop).await;
     transient_failures_are_retried_with_backoff(&desktop).await;
