@@ -34,6 +34,8 @@ pub fn screenshots_dir() -> PathBuf {
 
 pub struct App {
     pub wd: WebDriver,
+    /// The app's own log in the desktop session, quoted when a wait fails.
+    log: PathBuf,
     _driver: Proc,
 }
 
@@ -53,7 +55,9 @@ impl App {
             ));
         }
         let port = free_port();
-        let native = free_port();
+        let native = std::iter::repeat_with(free_port)
+            .find(|&p| p != port)
+            .expect("a second free port");
         let mut cmd = desktop.command("tauri-driver");
         if let Some(home) = std::env::var_os("HOME") {
             // tauri-driver lives in the real ~/.cargo/bin.
@@ -75,8 +79,11 @@ impl App {
         .stdout(Stdio::null())
         .stderr(Stdio::null());
         let driver = Proc::spawn("tauri-driver", cmd).map_err(|e| e.to_string())?;
+        // tauri-driver listens at once but forwards the new-session request to
+        // WebKitWebDriver, which starts a moment later; a request sent before that is
+        // dropped without an answer. Wait for both.
         wait_until(Duration::from_secs(20), "tauri-driver to listen", || {
-            port_open(port).then_some(())
+            (port_open(port) && port_open(native)).then_some(())
         })?;
         let caps = json!({
             "tauri:options": {
@@ -93,6 +100,7 @@ impl App {
         .map_err(|e| e.to_string())?;
         let app = App {
             wd,
+            log: desktop.app_log(),
             _driver: driver,
         };
         app.wd
@@ -139,7 +147,8 @@ impl App {
         Ok(())
     }
 
-    /// Wait until the element is visible.
+    /// Wait until the element is visible. A timeout quotes the app's log, so a failure in
+    /// CI says what the app was doing.
     pub async fn wait_visible(&self, id: &str, timeout: Duration) -> Result<(), WdError> {
         self.wd
             .wait_for(
@@ -148,6 +157,13 @@ impl App {
             )
             .await
             .map(drop)
+            .map_err(|e| match e {
+                WdError::Driver(m) => WdError::Driver(format!(
+                    "{m}\napp log:\n{}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                )),
+                other => other,
+            })
     }
 
     /// The whole DOM as HTML.

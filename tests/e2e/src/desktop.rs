@@ -143,6 +143,11 @@ impl Desktop {
         )
     }
 
+    /// Where the app writes its log in this session (`$XDG_STATE_HOME/dropdesk/`).
+    pub fn app_log(&self) -> PathBuf {
+        self.dir.join("state/dropdesk/dropdesk.log")
+    }
+
     /// Every regular file under the session's HOME and XDG dirs other than the keyring.
     pub fn files_outside_keychain(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();

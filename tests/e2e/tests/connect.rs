@@ -59,7 +59,7 @@ async fn connect_approve_keychain_restart_and_no_leaks() {
     }
     app.quit().await;
     let files = desktop.files_outside_keychain();
-    let log_file = desktop.dir.join("state/dropdesk/dropdesk.log");
+    let log_file = desktop.app_log();
     assert!(
         files.contains(&log_file),
         "the app writes its log file: {files:?}"

@@ -107,7 +107,7 @@ fn cold_start(binary: &Path) -> (Stats, Stats) {
     let (mut wall, mut inner) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
         let desktop = Desktop::start().expect("desktop");
-        let log = desktop.dir.join("state/dropdesk/dropdesk.log");
+        let log = desktop.app_log();
         let mut cmd = desktop.command(binary);
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
         let started = Instant::now();
@@ -188,8 +188,7 @@ async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
         .find_map(|l| l.strip_prefix("started-at-ms "))
         .and_then(|v| v.parse().ok())
         .unwrap();
-    let log = std::fs::read_to_string(desktop.dir.join("state/dropdesk/dropdesk.log"))
-        .unwrap_or_default();
+    let log = std::fs::read_to_string(desktop.app_log()).unwrap_or_default();
     let callback_at = log
         .lines()
         .rev()
