@@ -110,15 +110,7 @@ async fn decide(client: &reqwest::Client, url: &str, decision: &str) -> String {
 }
 
 async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
-    reqwest::Client::new()
-        .request(method, format!("{}/__fakebox/{path}", w.fakebox.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    e2e::fixture::fakebox_control(&w.fakebox, method, path, body).await
 }
 
 async fn state(w: &World<'_>) -> Value {

@@ -101,10 +101,24 @@ pub async fn wait_for_name(app: &App, s: &Setup) -> String {
         .to_string()
 }
 
-/// fakebox's control surface.
+/// fakebox's control surface (`/__fakebox/<path>`), without a body.
 pub async fn control(s: &Setup, method: reqwest::Method, path: &str) -> Value {
-    reqwest::Client::new()
-        .request(method, format!("{}/__fakebox/{path}", s.fakebox.base_url()))
+    fakebox_control(&s.fakebox, method, path, Value::Null).await
+}
+
+/// fakebox's control surface with a JSON body (none when `body` is null); its JSON answer.
+pub async fn fakebox_control(
+    fakebox: &Fakebox,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
+    let mut request =
+        reqwest::Client::new().request(method, format!("{}/__fakebox/{path}", fakebox.base_url()));
+    if !body.is_null() {
+        request = request.json(&body);
+    }
+    request
         .send()
         .await
         .expect("fakebox answers")
