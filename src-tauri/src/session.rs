@@ -365,9 +365,9 @@ impl Session {
         match f(token.clone()).await {
             Err(e) if token_refused(&e) => {
                 let token = self.refresh_after(&token).await?;
-                match f(token).await {
+                match f(token.clone()).await {
                     Err(e) if token_refused(&e) => {
-                        self.forget_revoked().await;
+                        self.forget_revoked(&token).await;
                         Err(SessionError::Revoked)
                     }
                     other => other.map_err(SessionError::Api),
@@ -452,16 +452,17 @@ impl Session {
         }
     }
 
-    /// The grant was revoked elsewhere: drop it in memory and in the keychain.
-    async fn forget_revoked(&self) {
-        let taken = {
-            let mut guard = self.grant.lock().await;
-            self.revoked.store(true, Ordering::SeqCst);
-            guard.take()
+    /// `refused`, fresh from a refresh, was refused too: the grant was revoked elsewhere.
+    /// Drop it in memory and in the keychain, unless the grant held now is another one
+    /// (the user disconnected or reconnected meanwhile).
+    async fn forget_revoked(&self, refused: &Secret) {
+        let mut guard = self.grant.lock().await;
+        let Some(gone) = guard.take_if(|g| g.access_token == *refused) else {
+            return;
         };
-        if let Some(g) = taken {
-            self.delete_entry(g.account_id).await;
-        }
+        self.revoked.store(true, Ordering::SeqCst);
+        drop(guard);
+        self.delete_entry(gone.account_id).await;
     }
 
     async fn delete_entry(&self, account_id: String) {

@@ -488,6 +488,41 @@ async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
     assert_eq!(state(&w).await["grants"][0]["revoked"], true);
 }
 
+/// A call whose token is refused even after a refresh drops the grant as revoked, but
+/// only the grant it was made with: if the user disconnected and connected again while the
+/// call was on its way, the new grant stays.
+async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
+    let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    // The listing's token is refused; so is the refreshed one, but only after 3 s.
+    fb(
+        &w,
+        reqwest::Method::POST,
+        "faults",
+        json!([
+            {"route": "files/list_folder", "status": 401},
+            {"route": "files/list_folder", "status": 401, "delay_ms": 3000},
+        ]),
+    )
+    .await;
+    let listing = {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.list_folder("").await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(w.session.disconnect().await.unwrap().revoke_confirmed);
+    connect(&mut w).await;
+    let newer = w.vault.load().unwrap().expect("the new grant is stored");
+    assert!(listing.await.unwrap().is_err(), "the old call failed");
+    assert_eq!(
+        w.vault.load().unwrap(),
+        Some(newer),
+        "the new grant is kept"
+    );
+    assert!(keychain_has_grant(&w));
+    assert!(matches!(w.session.status().await, Status::Connected { .. }));
+}
+
 type Events = Arc<std::sync::Mutex<Vec<Progress>>>;
 
 fn recorder() -> (Events, Reporter) {
@@ -703,6 +738,7 @@ async fn session_against_fakebox_and_a_real_keychain() {
     transient_failures_are_retried_with_backoff(&desktop).await;
     expiry_during_a_paged_listing_continues(&desktop).await;
     disconnect_during_a_refresh_leaves_nothing_behind(&desktop).await;
+    a_late_refusal_never_drops_a_newer_grant(&desktop).await;
     hundred_thousand_entries_list_completely(&desktop).await;
     cached_folders_show_at_once_then_apply_changes(&desktop).await;
     reset_relists_and_vanished_folders_fall_back(&desktop).await;
