@@ -338,7 +338,10 @@ export function createBrowser({ onProblem }) {
 
   return {
     open: (path) => open(path, { history: false }),
+    // Forget the history, and drop the answers of every open still on its way (after a
+    // Disconnect they would only say "not connected").
     reset() {
+      state.ticket++;
       state.back = [];
       state.forward = [];
       state.key = null;

@@ -159,6 +159,7 @@ function showConnected(account) {
 async function disconnect() {
   $('confirm-disconnect').close();
   $('disconnect').disabled = true;
+  browser.reset();
   try {
     const done = await api.disconnect();
     showWelcome(done.message);

@@ -4,7 +4,10 @@
 
 use e2e::app::{App, STEP};
 use e2e::desktop::Desktop;
-use e2e::fixture::{app_env, control, setup, stored_grant, wait_for_name, SERVICE};
+use e2e::fixture::{
+    app_env, control, fakebox_control, setup, stored_grant, wait_for_name, SERVICE,
+};
+use serde_json::json;
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
 
@@ -25,10 +28,22 @@ async fn disconnect_revokes_and_forgets() {
         .await
         .expect("a confirmation first");
     app.screenshot("disconnect-confirm").await.unwrap();
+    // A refresh of the folder is still on its way when the user disconnects: its late
+    // answer must not put a "not connected" message over the calm Disconnected note.
+    fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "faults",
+        json!({"route": "files/list_folder/continue", "status": 401, "delay_ms": 2500}),
+    )
+    .await;
+    app.click("refresh").await.unwrap();
     app.click("confirm-yes").await.unwrap();
     app.wait_visible("connect", STEP)
         .await
         .expect("the Connect button is back");
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(!app.visible("problem").await.unwrap(), "no late problem");
     let note = app.text("welcome-note").await.unwrap().unwrap_or_default();
     assert!(note.contains("revoked"), "{note}");
     assert!(
