@@ -113,6 +113,10 @@ async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> 
     e2e::fixture::fakebox_control(&w.fakebox, method, path, body).await
 }
 
+async fn post(w: &World<'_>, path: &str, body: Value) -> Value {
+    fb(w, reqwest::Method::POST, path, body).await
+}
+
 async fn state(w: &World<'_>) -> Value {
     fb(w, reqwest::Method::GET, "state", Value::Null).await
 }
@@ -238,13 +242,7 @@ async fn expiry_refreshes_once_for_many_parallel_calls(desktop: &Desktop) {
     connect(&mut w).await;
     let before = w.vault.load().unwrap().unwrap();
     fb(&w, reqwest::Method::DELETE, "log", Value::Null).await;
-    fb(
-        &w,
-        reqwest::Method::POST,
-        "expire-access-tokens",
-        Value::Null,
-    )
-    .await;
+    post(&w, "expire-access-tokens", Value::Null).await;
     let calls = (0..20).map(|_| {
         let s = w.session.clone();
         tokio::spawn(async move { s.list_folder("/Documents").await })
@@ -276,16 +274,10 @@ async fn expiry_refreshes_once_for_many_parallel_calls(desktop: &Desktop) {
 async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Desktop) {
     let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
-    fb(
-        &w,
-        reqwest::Method::POST,
-        "expire-access-tokens",
-        Value::Null,
-    )
-    .await;
+    post(&w, "expire-access-tokens", Value::Null).await;
     for (status, retry_after) in [(500, 0), (429, 1), (503, 0)] {
         // More failures than the session retries: the user sees an error, the grant stays.
-        fb(&w, reqwest::Method::POST, "faults", json!({"route": "/oauth2/token", "status": status, "retry_after": retry_after, "count": 10})).await;
+        post(&w, "faults", json!({"route": "/oauth2/token", "status": status, "retry_after": retry_after, "count": 10})).await;
         let err = w.session.list_folder("").await.unwrap_err();
         assert!(!matches!(err, SessionError::Revoked), "{status}: {err:?}");
         assert!(
@@ -294,9 +286,8 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
         );
         fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
     }
-    fb(
+    post(
         &w,
-        reqwest::Method::POST,
         "faults",
         json!({"route": "/oauth2/token", "drop": true, "count": 10}),
     )
@@ -311,7 +302,7 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
     assert!(w.session.list_folder("").await.is_ok());
 
     // Removed on dropbox.com: the next call finds out, and the local entry goes.
-    fb(&w, reqwest::Method::POST, "unlink", Value::Null).await;
+    post(&w, "unlink", Value::Null).await;
     let err = w.session.list_folder("").await.unwrap_err();
     assert_eq!(err, SessionError::Revoked);
     assert_eq!(w.vault.load().unwrap(), None);
@@ -331,7 +322,7 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
 async fn a_revocation_met_by_parallel_calls_is_revoked_for_each(desktop: &Desktop) {
     let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
-    fb(&w, reqwest::Method::POST, "unlink", Value::Null).await;
+    post(&w, "unlink", Value::Null).await;
     let listings = (0..8).map(|_| {
         let s = w.session.clone();
         tokio::spawn(async move { s.list_folder("").await.map(drop) })
@@ -391,9 +382,8 @@ async fn transient_failures_are_retried_with_backoff(desktop: &Desktop) {
     let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
     fb(&w, reqwest::Method::DELETE, "log", Value::Null).await;
-    fb(
+    post(
         &w,
-        reqwest::Method::POST,
         "faults",
         json!([
             {"route": "files/list_folder", "status": 500},
@@ -432,13 +422,7 @@ async fn expiry_during_a_paged_listing_continues(desktop: &Desktop) {
     connect(&mut w).await;
     let mut page = w.session.list_folder("/big").await.unwrap();
     let mut count = page.entries.len();
-    fb(
-        &w,
-        reqwest::Method::POST,
-        "expire-access-tokens",
-        Value::Null,
-    )
-    .await;
+    post(&w, "expire-access-tokens", Value::Null).await;
     while page.has_more {
         page = w
             .session
@@ -453,16 +437,9 @@ async fn expiry_during_a_paged_listing_continues(desktop: &Desktop) {
 async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
     let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
-    fb(
+    post(&w, "expire-access-tokens", Value::Null).await;
+    post(
         &w,
-        reqwest::Method::POST,
-        "expire-access-tokens",
-        Value::Null,
-    )
-    .await;
-    fb(
-        &w,
-        reqwest::Method::POST,
         "faults",
         json!({"route": "/oauth2/token", "delay_ms": 700}),
     )
@@ -495,9 +472,8 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
     let mut w = world(desktop, |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
     // The listing's token is refused; so is the refreshed one, but only after 3 s.
-    fb(
+    post(
         &w,
-        reqwest::Method::POST,
         "faults",
         json!([
             {"route": "files/list_folder", "status": 401},
@@ -626,9 +602,8 @@ async fn cached_folders_show_at_once_then_apply_changes(desktop: &Desktop) {
         .open("/Photos/Holiday 2025", &BY_NAME(), 50, report.clone())
         .await
         .unwrap();
-    fb(
+    post(
         &w,
-        reqwest::Method::POST,
         "files",
         json!({"ops": [
             {"op": "add_file", "path": "/Fresh.txt", "content": "new"},
@@ -670,10 +645,9 @@ async fn reset_relists_and_vanished_folders_fall_back(desktop: &Desktop) {
         .open("/Documents", &BY_NAME(), 50, report.clone())
         .await
         .unwrap();
-    fb(&w, reqwest::Method::POST, "reset-cursors", Value::Null).await;
-    fb(
+    post(&w, "reset-cursors", Value::Null).await;
+    post(
         &w,
-        reqwest::Method::POST,
         "files",
         json!({"ops": [{"op": "add_file", "path": "/Documents/After reset.txt", "content": "x"}]}),
     )
@@ -696,9 +670,8 @@ async fn reset_relists_and_vanished_folders_fall_back(desktop: &Desktop) {
 
     // A cached folder that vanished: the refresh says so, and opening it again lands on
     // the nearest existing parent with a notice.
-    fb(
+    post(
         &w,
-        reqwest::Method::POST,
         "files",
         json!({"ops": [{"op": "delete", "path": "/Documents"}]}),
     )
