@@ -148,6 +148,10 @@ async fn rpc(fb: &Fakebox, token: &str, route: &str, body: Option<Value>) -> req
     req.send().await.unwrap()
 }
 
+async fn list(fb: &Fakebox, token: &str, body: Value) -> reqwest::Response {
+    rpc(fb, token, "files/list_folder", Some(body)).await
+}
+
 async fn control(fb: &Fakebox, path: &str, body: Value) -> Value {
     Client::new()
         .post(format!("{}/__fakebox/{path}", fb.base_url()))
@@ -564,13 +568,7 @@ async fn api_conventions_auth_and_bodies() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    let r = rpc(
-        &fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": "x".repeat(2_000_000)})),
-    )
-    .await;
+    let r = list(&fb, access, json!({"path": "x".repeat(2_000_000)})).await;
     assert_eq!(r.status(), 413);
 }
 
@@ -608,28 +606,16 @@ async fn list_folder_paths_and_errors() {
     let fb = start(|_| {}).await;
     let t = connect(&fb).await;
     let access = t["access_token"].as_str().unwrap();
-    let r = rpc(&fb, access, "files/list_folder", Some(json!({"path": "/"}))).await;
+    let r = list(&fb, access, json!({"path": "/"})).await;
     assert_eq!(r.status(), 400);
     assert!(r
         .text()
         .await
         .unwrap()
         .contains("Specify the root folder as an empty string rather than as \"/\"."));
-    let r = rpc(
-        &fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": "Documents"})),
-    )
-    .await;
+    let r = list(&fb, access, json!({"path": "Documents"})).await;
     assert_eq!(r.status(), 400);
-    let r = rpc(
-        &fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": "/Nope"})),
-    )
-    .await;
+    let r = list(&fb, access, json!({"path": "/Nope"})).await;
     assert_eq!(r.status(), 409);
     let e: Value = r.json().await.unwrap();
     assert_eq!(
@@ -640,31 +626,13 @@ async fn list_folder_paths_and_errors() {
         .as_str()
         .unwrap()
         .starts_with("path/not_found/"));
-    let r = rpc(
-        &fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": "/Budget 2026.xlsx"})),
-    )
-    .await;
+    let r = list(&fb, access, json!({"path": "/Budget 2026.xlsx"})).await;
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["path"][".tag"], "not_folder");
-    let r = rpc(
-        &fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": "", "limit": 0})),
-    )
-    .await;
+    let r = list(&fb, access, json!({"path": "", "limit": 0})).await;
     assert_eq!(r.status(), 400);
     // Case-insensitive, case-preserving.
-    let r = rpc(
-        &fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": "/DOCUMENTS"})),
-    )
-    .await;
+    let r = list(&fb, access, json!({"path": "/DOCUMENTS"})).await;
     assert_eq!(r.status(), 200);
     let l: Value = r.json().await.unwrap();
     let file = l["entries"]
@@ -706,16 +674,11 @@ async fn list_all(
     path: &str,
     limit: u32,
 ) -> (Vec<Value>, String, usize) {
-    let mut r: Value = rpc(
-        fb,
-        access,
-        "files/list_folder",
-        Some(json!({"path": path, "limit": limit})),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let mut r: Value = list(fb, access, json!({"path": path, "limit": limit}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut entries = Vec::new();
     let mut pages = 1;
     loop {
