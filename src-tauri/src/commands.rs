@@ -10,7 +10,7 @@ use tauri::State;
 use crate::app::{Core, Info, Launch};
 use crate::browser::{Opened, Progress};
 use crate::listing::{ViewSpec, Window};
-use crate::messages::{self, Problem};
+use crate::messages::Problem;
 use crate::session::{ConnectResult, Disconnected, Status, Waiting};
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -37,22 +37,12 @@ pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
 
 #[tauri::command]
 pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
-    core(&app)
-        .await?
-        .session
-        .start_connect()
-        .await
-        .map_err(|e| messages::session(&e))
+    Ok(core(&app).await?.session.start_connect().await?)
 }
 
 #[tauri::command]
 pub async fn finish_connect(app: State<'_, Launch>) -> Result<ConnectResult> {
-    core(&app)
-        .await?
-        .session
-        .finish_connect()
-        .await
-        .map_err(|e| messages::session(&e))
+    Ok(core(&app).await?.session.finish_connect().await?)
 }
 
 #[tauri::command]
@@ -63,22 +53,12 @@ pub async fn cancel_connect(app: State<'_, Launch>) -> Result<()> {
 
 #[tauri::command]
 pub async fn reopen_browser(app: State<'_, Launch>) -> Result<bool> {
-    core(&app)
-        .await?
-        .session
-        .reopen()
-        .await
-        .map_err(|e| messages::session(&e))
+    Ok(core(&app).await?.session.reopen().await?)
 }
 
 #[tauri::command]
 pub async fn disconnect(app: State<'_, Launch>) -> Result<Disconnected> {
-    core(&app)
-        .await?
-        .browser
-        .disconnect()
-        .await
-        .map_err(|e| messages::session(&e))
+    Ok(core(&app).await?.browser.disconnect().await?)
 }
 
 #[tauri::command]
@@ -92,12 +72,11 @@ pub async fn open_folder(
     let report = Arc::new(move |p: Progress| {
         let _ = on_progress.send(p);
     });
-    core(&app)
+    Ok(core(&app)
         .await?
         .browser
         .open(&path, &spec, rows, report)
-        .await
-        .map_err(|e| messages::session(&e))
+        .await?)
 }
 
 #[tauri::command]

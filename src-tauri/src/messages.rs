@@ -113,6 +113,12 @@ pub fn revoked() -> Problem {
     )
 }
 
+impl From<SessionError> for Problem {
+    fn from(e: SessionError) -> Self {
+        session(&e)
+    }
+}
+
 pub fn session(e: &SessionError) -> Problem {
     match e {
         SessionError::Vault(v) => keychain(v),
