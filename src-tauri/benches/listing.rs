@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use dropdesk::dropbox::{self, ListFolderResult};
-use dropdesk::secret::Secret;
+use dropdesk::secret::AccessToken;
 use fakebox::{Config, Fakebox};
 
 const RUNS: usize = 5;
@@ -92,7 +92,7 @@ fn certificates(dir: &Path) {
     ]);
 }
 
-async fn list_all(client: &dropbox::Client, token: &Secret, path: &str) -> usize {
+async fn list_all(client: &dropbox::Client, token: &AccessToken, path: &str) -> usize {
     let mut page = client
         .list_folder(token, path, 2000)
         .await
@@ -195,7 +195,7 @@ async fn main() {
         .build()
         .unwrap();
     let client = dropbox::Client::new(http.clone(), url::Url::parse(&format!("{base}/")).unwrap());
-    let secret = Secret::new(token.clone());
+    let secret = AccessToken::new(token.clone());
 
     println!("| listing over TLS, limit 2000 | Dropdesk | Python SDK | ratio | parse-only floor | Dropdesk / floor |");
     println!("| --- | --- | --- | --- | --- | --- |");

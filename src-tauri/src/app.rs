@@ -5,22 +5,13 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use serde::Serialize;
-
 use crate::auth::OAuth;
 use crate::browser::Browser;
 use crate::config::Config;
-use crate::messages::{Action, Problem};
 use crate::session::{Opener, Retry, Session, Settings};
-use crate::vault::{Keychain, Vault, DEMO_SERVICE, SERVICE};
-use crate::{demo, dropbox};
-
-/// What the UI learns about the app itself.
-#[derive(Clone, Debug, Serialize)]
-pub struct Info {
-    pub demo: bool,
-    pub version: &'static str,
-}
+use crate::vault::{self, Keychain, Keyring, DEMO_SERVICE, SERVICE};
+use crate::view::{Info, Problem};
+use crate::{demo, dropbox, messages};
 
 /// The running core: the session and the browser on top of it.
 pub struct Core {
@@ -83,20 +74,14 @@ fn system_browser() -> Opener {
 
 impl App {
     /// An app that opens its window only to say what is wrong, and how to fix it.
-    fn failed(demo: bool, title: &str, problem: String) -> App {
-        log::error!("{problem}");
-        let message = format!("{problem}. Fix this, then restart Dropdesk.");
+    fn failed(demo: bool, problem: Problem) -> App {
+        log::error!("{}", problem.message);
         App {
             info: Info {
                 demo,
                 version: env!("CARGO_PKG_VERSION"),
             },
-            core: Err(Problem {
-                title: title.into(),
-                message,
-                action: Action::Dismiss,
-                transient: false,
-            }),
+            core: Err(problem),
             _demo: None,
         }
     }
@@ -104,7 +89,7 @@ impl App {
     pub async fn start(force_demo: bool) -> App {
         let config = match Config::load() {
             Ok(c) => c,
-            Err(e) => return App::failed(false, "Settings need attention", e.to_string()),
+            Err(e) => return App::failed(false, messages::settings(&e)),
         };
         let demo_mode = force_demo || config.app_key.is_none();
         let (endpoints, app_key, service, demo) = if demo_mode {
@@ -115,7 +100,7 @@ impl App {
                     DEMO_SERVICE,
                     Some(d),
                 ),
-                Err(e) => return App::failed(true, "The demo could not start", e),
+                Err(e) => return App::failed(true, messages::demo_failed(&e)),
             }
         } else {
             (
@@ -139,15 +124,15 @@ impl App {
                     .display()
                     .to_string())
         );
-        let vault: Arc<dyn Vault> = Arc::new(Keychain::new(service));
+        let keyring = Keyring::new(Arc::new(Keychain::new(service)), vault::TIMEOUT);
         if demo_mode {
-            forget_stale_demo_grant(vault.clone()).await;
+            forget_stale_demo_grant(&keyring).await;
         }
         let http = dropbox::http_client();
         let session = Session::new(
             OAuth::new(&app_key, &endpoints, http.clone()),
             dropbox::Client::new(http, endpoints.api.clone()),
-            vault,
+            keyring,
             Settings {
                 ports: config.redirect_ports.clone(),
                 auth_timeout: config.auth_timeout,
@@ -170,12 +155,10 @@ impl App {
 }
 
 /// The demo's Dropbox lives only as long as the app, so a demo grant from an earlier run
-/// is meaningless: remove it rather than report it as revoked.
-async fn forget_stale_demo_grant(vault: Arc<dyn Vault>) {
-    let _ = tokio::task::spawn_blocking(move || {
-        if let Ok(Some(g)) = vault.load() {
-            let _ = vault.delete(&g.account_id);
-        }
-    })
-    .await;
+/// is meaningless: remove it rather than report it as revoked. Bounded like every
+/// keychain call: a locked keychain must not keep the window at "Starting…".
+async fn forget_stale_demo_grant(keyring: &Keyring) {
+    if let Err(e) = keyring.delete().await {
+        log::warn!("could not remove an earlier demo grant: {e}");
+    }
 }

@@ -7,14 +7,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde::Serialize;
+use crate::dropbox::RouteError;
+use crate::listing::{Listing, Page};
+use crate::session::{Revoke, Session, SessionError};
+use crate::view::{ViewSpec, Window};
 
-use crate::listing::{Listing, ViewSpec, Window};
-use crate::messages::{self, Problem};
-use crate::session::{Disconnected, Page, Session, SessionError};
-
-/// What the UI is told while a folder loads or refreshes.
-#[derive(Clone, Debug, Serialize)]
+/// What happened to a folder while it loads or refreshes.
+#[derive(Clone, Debug)]
 pub struct Progress {
     pub path_lower: String,
     pub loaded: usize,
@@ -22,19 +21,17 @@ pub struct Progress {
     pub version: u64,
     /// The folder no longer exists: open it again to land on its nearest parent.
     pub gone: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<Problem>,
+    pub error: Option<SessionError>,
 }
 
 /// The folder that was opened.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Opened {
     /// The path actually shown (a parent, when the asked one vanished).
     pub path: String,
     pub path_lower: String,
-    /// Said to the user when the folder shown is not the one asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notice: Option<String>,
+    /// The name of the folder asked for, when it vanished and a parent is shown instead.
+    pub vanished: Option<String>,
     pub from_cache: bool,
     /// The first rows of the view asked for, so the UI can draw without another call.
     pub first: Option<Window>,
@@ -80,7 +77,7 @@ impl Browser {
             return Ok(Opened {
                 path: path.to_string(),
                 path_lower: key,
-                notice: None,
+                vanished: None,
                 from_cache: true,
                 first,
             });
@@ -91,19 +88,14 @@ impl Browser {
                 Ok(page) => break page,
                 Err(SessionError::Api(e))
                     if !shown.is_empty()
-                        && e.route_summary().is_some_and(|s| {
-                            s.starts_with("path/not_found") || s.starts_with("path/not_folder")
-                        }) =>
+                        && e.route_error().is_some_and(|r| r.is_missing_folder()) =>
                 {
                     shown = parent(&shown).to_string();
                 }
                 Err(e) => return Err(self.forget_if_revoked(e)),
             }
         };
-        let notice = (shown != path).then(|| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            format!("“{name}” no longer exists; showing the nearest folder that does.")
-        });
+        let vanished = (shown != path).then(|| path.rsplit('/').next().unwrap_or(path).to_string());
         let key = shown.to_lowercase();
         let cursor = first.cursor.clone();
         let more = first.has_more;
@@ -115,7 +107,7 @@ impl Browser {
             first: self.window(&key, spec, 0, rows),
             path: shown,
             path_lower: key,
-            notice,
+            vanished,
             from_cache: false,
         })
     }
@@ -146,7 +138,7 @@ impl Browser {
     }
 
     /// Disconnect, and forget every cached listing of the account.
-    pub async fn disconnect(&self) -> Result<Disconnected, SessionError> {
+    pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
         let done = self.session.disconnect().await;
         self.cache().clear();
         done
@@ -167,7 +159,7 @@ impl Browser {
         if first {
             listing.clear();
         }
-        let removed = listing.apply(page.entries);
+        let removed = listing.apply(page.changes);
         listing.cursor = page.cursor;
         listing.complete = !page.has_more;
         let progress = Progress {
@@ -176,7 +168,7 @@ impl Browser {
             complete: listing.complete,
             version: listing.version,
             gone: false,
-            problem: None,
+            error: None,
         };
         for gone in removed {
             let below = format!("{gone}/");
@@ -218,9 +210,7 @@ impl Browser {
                             break;
                         }
                     }
-                    Err(SessionError::Api(e))
-                        if e.route_summary().is_some_and(|s| s.starts_with("reset")) =>
-                    {
+                    Err(SessionError::Api(e)) if e.route_error() == Some(RouteError::Reset) => {
                         // The cursor is no longer valid: list again from scratch.
                         match me.session.list_folder(&key).await {
                             Ok(page) => {
@@ -252,10 +242,7 @@ impl Browser {
     fn report_failure(&self, key: &str, e: SessionError, report: &Reporter) {
         let e = self.forget_if_revoked(e);
         if let SessionError::Api(api) = &e {
-            if api
-                .route_summary()
-                .is_some_and(|s| s.starts_with("path/not_found"))
-            {
+            if api.route_error().is_some_and(|r| r.is_missing_folder()) {
                 self.cache().remove(key);
                 report(Progress {
                     path_lower: key.to_string(),
@@ -263,7 +250,7 @@ impl Browser {
                     complete: false,
                     version: 0,
                     gone: true,
-                    problem: None,
+                    error: None,
                 });
                 return;
             }
@@ -278,7 +265,7 @@ impl Browser {
             complete,
             version,
             gone: false,
-            problem: Some(messages::session(&e)),
+            error: Some(e),
         });
     }
 }

@@ -1,17 +1,18 @@
-//! The Tauri IPC surface: thin functions that call the core and map errors to
-//! [`Problem`]s. No logic lives here, and no token ever crosses this boundary: the UI gets
-//! account details, file metadata and messages only.
+//! The Tauri IPC surface: one-line functions that call the core and turn its typed
+//! outcomes into the window's shapes through `messages`. No logic lives here, and no token
+//! ever crosses this boundary: the UI gets account details, file metadata and messages.
+//! The command names are listed once, in `command_names.rs`.
 
 use std::sync::Arc;
 
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::app::{Core, Info, Launch};
-use crate::browser::{Opened, Progress};
-use crate::listing::{ViewSpec, Window};
-use crate::messages::Problem;
-use crate::session::{ConnectResult, Disconnected, Status, Waiting};
+use crate::app::{Core, Launch};
+use crate::messages;
+use crate::view::{
+    ConnectResult, Disconnected, Info, Opened, Problem, Progress, Status, ViewSpec, Waiting, Window,
+};
 
 type Result<T> = std::result::Result<T, Problem>;
 
@@ -32,7 +33,7 @@ pub fn ui_ready() {
 
 #[tauri::command]
 pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
-    Ok(core(&app).await?.session.restore().await)
+    Ok(messages::status(core(&app).await?.session.restore().await))
 }
 
 #[tauri::command]
@@ -42,7 +43,8 @@ pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
 
 #[tauri::command]
 pub async fn finish_connect(app: State<'_, Launch>) -> Result<ConnectResult> {
-    Ok(core(&app).await?.session.finish_connect().await?)
+    let outcome = core(&app).await?.session.finish_connect().await?;
+    Ok(messages::connect_result(outcome))
 }
 
 #[tauri::command]
@@ -58,7 +60,9 @@ pub async fn reopen_browser(app: State<'_, Launch>) -> Result<bool> {
 
 #[tauri::command]
 pub async fn disconnect(app: State<'_, Launch>) -> Result<Disconnected> {
-    Ok(core(&app).await?.browser.disconnect().await?)
+    Ok(messages::disconnected(
+        core(&app).await?.browser.disconnect().await?,
+    ))
 }
 
 #[tauri::command]
@@ -69,14 +73,13 @@ pub async fn open_folder(
     rows: usize,
     on_progress: Channel<Progress>,
 ) -> Result<Opened> {
-    let report = Arc::new(move |p: Progress| {
-        let _ = on_progress.send(p);
+    let report = Arc::new(move |p| {
+        let _ = on_progress.send(messages::progress(p));
     });
-    Ok(core(&app)
-        .await?
-        .browser
-        .open(&path, &spec, rows, report)
-        .await?)
+    let browser = &core(&app).await?.browser;
+    Ok(messages::opened(
+        browser.open(&path, &spec, rows, report).await?,
+    ))
 }
 
 #[tauri::command]
@@ -87,10 +90,8 @@ pub async fn folder_window(
     start: usize,
     count: usize,
 ) -> Result<Option<Window>> {
-    Ok(core(&app)
-        .await?
-        .browser
-        .window(&path_lower, &spec, start, count))
+    let browser = &core(&app).await?.browser;
+    Ok(browser.window(&path_lower, &spec, start, count))
 }
 
 #[tauri::command]
@@ -101,8 +102,6 @@ pub async fn folder_seek(
     prefix: String,
     from: usize,
 ) -> Result<Option<usize>> {
-    Ok(core(&app)
-        .await?
-        .browser
-        .seek(&path_lower, &spec, &prefix, from))
+    let browser = &core(&app).await?.browser;
+    Ok(browser.seek(&path_lower, &spec, &prefix, from))
 }

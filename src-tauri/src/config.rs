@@ -1,7 +1,9 @@
 //! Settings: the Dropbox app key, the loopback ports registered as redirect URIs, the
 //! connect timeout, and Dropbox's base URLs (overridable so the app can talk to the
-//! emulator). Read from the environment and `config.toml` in the XDG config dir. Holds
-//! no secrets; a bad file gives a message that names the file and the key.
+//! emulator). Read from the environment and `config.toml` in the platform's config dir
+//! (the `dirs` crate: XDG on Linux, Application Support on macOS, AppData on Windows).
+//! Holds no secrets. A bad setting is a typed [`ConfigError`] naming where it came from
+//! and the key; `messages` words it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,14 +14,15 @@ use url::Url;
 /// Ports to register in the Dropbox App Console as `http://127.0.0.1:<port>/callback`.
 pub const DEFAULT_PORTS: [u16; 3] = [53421, 53422, 53423];
 pub const DEFAULT_AUTH_TIMEOUT: Duration = Duration::from_secs(300);
+const TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 10..=3600;
 
-/// Base URLs of Dropbox's four hosts.
+/// Base URLs of the Dropbox hosts Dropdesk talks to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {
+    /// The authorize page.
     pub web: Url,
+    /// The token endpoint and the RPC routes.
     pub api: Url,
-    pub content: Url,
-    pub notify: Url,
 }
 
 impl Endpoints {
@@ -28,8 +31,6 @@ impl Endpoints {
         Endpoints {
             web: u("https://www.dropbox.com"),
             api: u("https://api.dropboxapi.com"),
-            content: u("https://content.dropboxapi.com"),
-            notify: u("https://notify.dropboxapi.com"),
         }
     }
 
@@ -38,8 +39,6 @@ impl Endpoints {
         Endpoints {
             web: base.clone(),
             api: base.clone(),
-            content: base.clone(),
-            notify: base.clone(),
         }
     }
 }
@@ -67,16 +66,53 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("Dropdesk cannot use its settings in {}: {key}: {problem}", file.display())]
+/// Where a setting came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Environment,
+}
+
+/// What is wrong with one setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The file exists but cannot be read (the I/O error's text).
+    Unreadable(String),
+    /// Not TOML, or a value of the wrong type (toml's own description).
+    Invalid(String),
+    UnknownKey,
+    AppKey,
+    NoPorts,
+    NotPortList(String),
+    Port(i64),
+    Timeout(u64),
+    NotUrl(String),
+    /// Plain http to a host other than this machine.
+    Insecure(String),
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[error("a setting cannot be used: {key:?} from {origin:?}: {problem:?}")]
 pub struct ConfigError {
-    pub file: PathBuf,
-    pub key: String,
-    pub problem: String,
+    pub origin: Source,
+    /// The key, dotted (`dropbox.api_url`) or the environment variable; `None` when the
+    /// file as a whole is the problem.
+    pub key: Option<String>,
+    /// Where in the file, for a syntax error.
+    pub at_byte: Option<usize>,
+    pub problem: Problem,
+}
+
+fn fail(source: &Source, key: &str, problem: Problem) -> ConfigError {
+    ConfigError {
+        origin: source.clone(),
+        key: Some(key.to_string()),
+        at_byte: None,
+        problem,
+    }
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct FileConfig {
     app_key: Option<String>,
     redirect_ports: Option<Vec<i64>>,
@@ -85,36 +121,33 @@ struct FileConfig {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct FileEndpoints {
     web_url: Option<String>,
     api_url: Option<String>,
-    content_url: Option<String>,
-    notify_url: Option<String>,
 }
 
-/// Where `config.toml` lives: `$DROPDESK_CONFIG`, else `$XDG_CONFIG_HOME/dropdesk/`, else
-/// `~/.config/dropdesk/`.
-pub fn config_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    if let Some(p) = env("DROPDESK_CONFIG").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    let base = env("XDG_CONFIG_HOME")
-        .filter(|p| Path::new(p).is_absolute())
-        .map(PathBuf::from)
-        .or_else(|| env("HOME").map(|h| Path::new(&h).join(".config")))?;
-    Some(base.join("dropdesk").join("config.toml"))
+/// The platform's place for `config.toml`.
+pub fn default_file() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("dropdesk").join("config.toml"))
 }
 
 impl Config {
-    /// Read the process environment and the config file.
+    /// Read the process environment and the config file (`$DROPDESK_CONFIG`, else the
+    /// platform's config dir).
     pub fn load() -> Result<Config, ConfigError> {
-        Self::load_from(&|k| std::env::var(k).ok())
+        Self::load_from(&|k| std::env::var(k).ok(), default_file())
     }
 
-    pub fn load_from(env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn load_from(
+        env: &dyn Fn(&str) -> Option<String>,
+        default_file: Option<PathBuf>,
+    ) -> Result<Config, ConfigError> {
         let mut config = Config::default();
-        if let Some(path) = config_path(env) {
+        let path = env("DROPDESK_CONFIG")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or(default_file);
+        if let Some(path) = path {
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
                     config.apply_file(&path, &text)?;
@@ -123,53 +156,47 @@ impl Config {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
                     return Err(ConfigError {
-                        file: path,
-                        key: "(file)".into(),
-                        problem: e.to_string(),
+                        origin: Source::File(path),
+                        key: None,
+                        at_byte: None,
+                        problem: Problem::Unreadable(e.to_string()),
                     })
                 }
             }
         }
         // The environment wins over the file.
-        let env_source = PathBuf::from("the environment");
+        let src = Source::Environment;
         if let Some(key) = env("DROPBOX_APP_KEY").filter(|k| !k.trim().is_empty()) {
-            config.app_key = Some(check_app_key(&env_source, "DROPBOX_APP_KEY", &key)?);
+            config.app_key = Some(check_app_key(&src, "DROPBOX_APP_KEY", &key)?);
         }
         if let Some(ports) = env("DROPDESK_REDIRECT_PORTS").filter(|p| !p.is_empty()) {
-            let parsed: Result<Vec<i64>, _> = ports.split(',').map(|p| p.trim().parse()).collect();
-            let parsed = parsed.map_err(|_| ConfigError {
-                file: env_source.clone(),
-                key: "DROPDESK_REDIRECT_PORTS".into(),
-                problem: format!("'{ports}' is not a comma-separated list of port numbers"),
-            })?;
-            config.redirect_ports = check_ports(&env_source, "DROPDESK_REDIRECT_PORTS", &parsed)?;
+            let key = "DROPDESK_REDIRECT_PORTS";
+            let parsed: Vec<i64> = ports
+                .split(',')
+                .map(|p| p.trim().parse())
+                .collect::<Result<_, _>>()
+                .map_err(|_| fail(&src, key, Problem::NotPortList(ports.clone())))?;
+            config.redirect_ports = check_ports(&src, key, &parsed)?;
         }
         if let Some(base) = env("DROPDESK_DROPBOX_URL").filter(|u| !u.is_empty()) {
-            let url = check_url(&env_source, "DROPDESK_DROPBOX_URL", &base)?;
+            let url = check_url(&src, "DROPDESK_DROPBOX_URL", &base)?;
             config.endpoints = Endpoints::single(&url);
         }
         Ok(config)
     }
 
     fn apply_file(&mut self, path: &Path, text: &str) -> Result<(), ConfigError> {
-        let parsed: FileConfig = toml::from_str(text).map_err(|e| ConfigError {
-            file: path.to_path_buf(),
-            key: toml_key(&e),
-            problem: e.message().to_string(),
-        })?;
+        let src = Source::File(path.to_path_buf());
+        let parsed = parse(&src, text)?;
         if let Some(key) = parsed.app_key {
-            self.app_key = Some(check_app_key(path, "app_key", &key)?);
+            self.app_key = Some(check_app_key(&src, "app_key", &key)?);
         }
         if let Some(ports) = parsed.redirect_ports {
-            self.redirect_ports = check_ports(path, "redirect_ports", &ports)?;
+            self.redirect_ports = check_ports(&src, "redirect_ports", &ports)?;
         }
         if let Some(secs) = parsed.auth_timeout_secs {
-            if !(10..=3600).contains(&secs) {
-                return Err(ConfigError {
-                    file: path.to_path_buf(),
-                    key: "auth_timeout_secs".into(),
-                    problem: format!("{secs} is outside 10..=3600 seconds"),
-                });
+            if !TIMEOUT_RANGE.contains(&secs) {
+                return Err(fail(&src, "auth_timeout_secs", Problem::Timeout(secs)));
             }
             self.auth_timeout = Duration::from_secs(secs);
         }
@@ -178,11 +205,9 @@ impl Config {
             for (key, value, slot) in [
                 ("dropbox.web_url", d.web_url, &mut e.web),
                 ("dropbox.api_url", d.api_url, &mut e.api),
-                ("dropbox.content_url", d.content_url, &mut e.content),
-                ("dropbox.notify_url", d.notify_url, &mut e.notify),
             ] {
                 if let Some(v) = value {
-                    *slot = check_url(path, key, &v)?;
+                    *slot = check_url(&src, key, &v)?;
                 }
             }
         }
@@ -194,43 +219,58 @@ impl Config {
     }
 }
 
-/// The dotted key a TOML error is about, or `(file)` when it is about the syntax.
-fn toml_key(e: &toml::de::Error) -> String {
-    let message = e.message();
-    if let Some(rest) = message.split("unknown field `").nth(1) {
-        return rest.split('`').next().unwrap_or("(file)").to_string();
-    }
-    if let Some(rest) = message.split("for key `").nth(1) {
-        return rest.split('`').next().unwrap_or("(file)").to_string();
-    }
-    match e.span() {
-        Some(span) => format!("(file, at byte {})", span.start),
-        None => "(file)".into(),
+/// Parse the file: `serde_ignored` finds the first unknown key, `serde_path_to_error` the
+/// dotted key a wrong value is at.
+fn parse(src: &Source, text: &str) -> Result<FileConfig, ConfigError> {
+    let mut unknown = None;
+    let mut track = serde_path_to_error::Track::new();
+    let de = serde_path_to_error::Deserializer::new(toml::Deserializer::new(text), &mut track);
+    let parsed: Result<FileConfig, toml::de::Error> = serde_ignored::deserialize(de, |path| {
+        unknown.get_or_insert_with(|| dotted(&path));
+    });
+    match parsed {
+        Err(e) => {
+            let key = track.path().to_string();
+            Err(ConfigError {
+                origin: src.clone(),
+                key: (!key.is_empty() && key != ".").then_some(key),
+                at_byte: e.span().map(|s| s.start),
+                problem: Problem::Invalid(e.message().to_string()),
+            })
+        }
+        Ok(_) if unknown.is_some() => Err(fail(src, &unknown.unwrap(), Problem::UnknownKey)),
+        Ok(parsed) => Ok(parsed),
     }
 }
 
-fn check_app_key(file: &Path, key: &str, value: &str) -> Result<String, ConfigError> {
+/// `dropbox.notify` for an ignored key (serde_ignored's own display marks the `Option`
+/// levels with `?`).
+fn dotted(path: &serde_ignored::Path) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Map { parent, key } => match dotted(parent) {
+            p if p.is_empty() => key.clone(),
+            p => format!("{p}.{key}"),
+        },
+        Path::Seq { parent, index } => format!("{}[{index}]", dotted(parent)),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => dotted(parent),
+    }
+}
+
+fn check_app_key(src: &Source, key: &str, value: &str) -> Result<String, ConfigError> {
     let v = value.trim();
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(ConfigError {
-            file: file.to_path_buf(),
-            key: key.into(),
-            problem:
-                "an app key is the letters and digits shown as 'App key' in the Dropbox App Console"
-                    .into(),
-        });
+        return Err(fail(src, key, Problem::AppKey));
     }
     Ok(v.to_string())
 }
 
-fn check_ports(file: &Path, key: &str, ports: &[i64]) -> Result<Vec<u16>, ConfigError> {
-    let fail = |problem: String| ConfigError {
-        file: file.to_path_buf(),
-        key: key.into(),
-        problem,
-    };
+fn check_ports(src: &Source, key: &str, ports: &[i64]) -> Result<Vec<u16>, ConfigError> {
     if ports.is_empty() {
-        return Err(fail("list at least one port".into()));
+        return Err(fail(src, key, Problem::NoPorts));
     }
     ports
         .iter()
@@ -238,24 +278,27 @@ fn check_ports(file: &Path, key: &str, ports: &[i64]) -> Result<Vec<u16>, Config
             u16::try_from(p)
                 .ok()
                 .filter(|&p| p >= 1024)
-                .ok_or_else(|| fail(format!("{p} is not a port between 1024 and 65535")))
+                .ok_or_else(|| fail(src, key, Problem::Port(p)))
         })
         .collect()
 }
 
-fn check_url(file: &Path, key: &str, value: &str) -> Result<Url, ConfigError> {
-    let fail = |problem: String| ConfigError {
-        file: file.to_path_buf(),
-        key: key.into(),
-        problem,
+/// An https URL, or an http one to this machine (the emulator): bearer and refresh tokens
+/// never travel in clear over a network.
+fn check_url(src: &Source, key: &str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value).map_err(|_| fail(src, key, Problem::NotUrl(value.into())))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => return Err(fail(src, key, Problem::NotUrl(value.into()))),
     };
-    let url = Url::parse(value).map_err(|e| fail(format!("'{value}' is not a URL ({e})")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(fail(format!(
-            "'{value}' must be an http(s) URL with a host"
-        )));
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(fail(src, key, Problem::Insecure(value.into()))),
+        _ => Err(fail(src, key, Problem::NotUrl(value.into()))),
     }
-    Ok(url)
 }
 
 #[cfg(test)]
@@ -271,25 +314,24 @@ mod tests {
         let file = dir.path().join("dropdesk").join("config.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, text).unwrap();
-        let mut vars: HashMap<String, String> = extra
+        let vars: HashMap<String, String> = extra
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        vars.insert("XDG_CONFIG_HOME".into(), dir.path().display().to_string());
-        let result = Config::load_from(&|k| vars.get(k).cloned());
+        let result = Config::load_from(&|k| vars.get(k).cloned(), Some(file));
         (dir, result)
     }
 
     #[test]
     fn defaults_without_file_or_env() {
-        let c = Config::load_from(&|_| None).unwrap();
+        let c = Config::load_from(&|_| None, None).unwrap();
         assert_eq!(c.app_key, None);
         assert!(c.redirect_ports.len() >= 3);
         assert_eq!(c.endpoints.api.as_str(), "https://api.dropboxapi.com/");
     }
 
     #[test]
-    fn file_then_env() {
+    fn the_file_is_read_and_the_environment_wins() {
         let (_d, c) = with_file(
             "app_key = \"abc123\"\nredirect_ports = [50000, 50001]\n[dropbox]\napi_url = \"http://127.0.0.1:9/\"\n",
             &[],
@@ -304,46 +346,91 @@ mod tests {
     }
 
     #[test]
-    fn bad_files_name_file_and_key() {
-        let cases = [
-            (
-                "redirect_ports = [80]",
-                "redirect_ports",
-                "80 is not a port",
-            ),
-            ("redirect_ports = [70000]", "redirect_ports", "70000"),
+    fn a_bad_file_names_the_file_and_the_key() {
+        /// The file's text, the key named, and what the problem must be.
+        type Case = (&'static str, Option<&'static str>, fn(&Problem) -> bool);
+        let cases: [Case; 9] = [
+            ("redirect_ports = [80]", Some("redirect_ports"), |p| {
+                *p == Problem::Port(80)
+            }),
+            ("redirect_ports = [70000]", Some("redirect_ports"), |p| {
+                *p == Problem::Port(70000)
+            }),
             (
                 "[dropbox]\napi_url = \"ftp://x\"",
-                "dropbox.api_url",
-                "http(s)",
+                Some("dropbox.api_url"),
+                |p| matches!(p, Problem::NotUrl(_)),
             ),
             (
                 "[dropbox]\nweb_url = \"not a url\"",
-                "dropbox.web_url",
-                "not a URL",
+                Some("dropbox.web_url"),
+                |p| matches!(p, Problem::NotUrl(_)),
             ),
-            ("app_kee = \"x\"", "app_kee", "unknown field"),
-            ("app_key = [1]", "(file", "invalid type"),
-            ("this is not toml", "(file", ""),
-            ("auth_timeout_secs = 1", "auth_timeout_secs", "outside"),
+            ("app_kee = \"x\"", Some("app_kee"), |p| {
+                *p == Problem::UnknownKey
+            }),
+            ("[dropbox]\nnotify = 1", Some("dropbox.notify"), |p| {
+                *p == Problem::UnknownKey
+            }),
+            (
+                "app_key = [1]",
+                Some("app_key"),
+                |p| matches!(p, Problem::Invalid(m) if m.contains("invalid type")),
+            ),
+            ("this is not toml", None, |p| {
+                matches!(p, Problem::Invalid(_))
+            }),
+            ("auth_timeout_secs = 1", Some("auth_timeout_secs"), |p| {
+                *p == Problem::Timeout(1)
+            }),
         ];
         for (text, key, problem) in cases {
             let (dir, result) = with_file(text, &[]);
             let err = result.unwrap_err();
-            assert!(err.key.starts_with(key), "{text}: key {}", err.key);
-            assert!(err.problem.contains(problem), "{text}: {}", err.problem);
-            let shown = err.to_string();
-            assert!(shown.contains(&dir.path().display().to_string()), "{shown}");
+            assert_eq!(err.key.as_deref(), key, "{text}");
+            assert!(problem(&err.problem), "{text}: {:?}", err.problem);
+            let Source::File(file) = &err.origin else {
+                panic!("{text}: from the file")
+            };
+            assert!(file.starts_with(dir.path()), "{text}");
         }
+        let (_d, syntax) = with_file("this is not toml", &[]);
+        assert!(syntax.unwrap_err().at_byte.is_some());
     }
 
     #[test]
-    fn bad_env_is_explained() {
-        let err = Config::load_from(&|k| (k == "DROPDESK_REDIRECT_PORTS").then(|| "1,x".into()))
+    fn a_bad_environment_is_explained() {
+        let err = Config::load_from(
+            &|k| (k == "DROPDESK_REDIRECT_PORTS").then(|| "1,x".into()),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("DROPDESK_REDIRECT_PORTS"));
+        assert_eq!(err.origin, Source::Environment);
+        let err = Config::load_from(&|k| (k == "DROPBOX_APP_KEY").then(|| "a b".into()), None)
             .unwrap_err();
-        assert_eq!(err.key, "DROPDESK_REDIRECT_PORTS");
-        let err =
-            Config::load_from(&|k| (k == "DROPBOX_APP_KEY").then(|| "a b".into())).unwrap_err();
-        assert_eq!(err.key, "DROPBOX_APP_KEY");
+        assert_eq!(err.key.as_deref(), Some("DROPBOX_APP_KEY"));
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        let env =
+            |url: &'static str| move |k: &str| (k == "DROPDESK_DROPBOX_URL").then(|| url.into());
+        for ok in [
+            "http://127.0.0.1:8080/",
+            "http://localhost:1/",
+            "http://[::1]:2/",
+            "https://example.com/",
+        ] {
+            assert!(Config::load_from(&env(ok), None).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/",
+            "http://10.0.0.1/",
+            "http://127.0.0.1.example.com/",
+        ] {
+            let err = Config::load_from(&env(bad), None).unwrap_err();
+            assert_eq!(err.problem, Problem::Insecure(bad.into()), "{bad}");
+        }
     }
 }

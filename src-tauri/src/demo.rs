@@ -16,6 +16,7 @@ pub struct Demo {
     pub app_key: String,
 }
 
+/// Start the emulator; the error is fakebox's own description of what failed.
 pub async fn start(config: &Config) -> Result<Demo, String> {
     let server = fakebox::Fakebox::start(fakebox::Config {
         app_key: DEMO_APP_KEY.into(),
@@ -29,7 +30,7 @@ pub async fn start(config: &Config) -> Result<Demo, String> {
         ..fakebox::Config::default()
     })
     .await
-    .map_err(|e| format!("the demo could not start its emulated Dropbox: {e}"))?;
+    .map_err(|e| e.to_string())?;
     let base = Url::parse(server.base_url()).map_err(|e| e.to_string())?;
     Ok(Demo {
         endpoints: Endpoints::single(&base),

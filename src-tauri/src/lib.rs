@@ -1,20 +1,25 @@
 //! Dropdesk: a small, secure desktop client for the Dropbox app folder. This file builds
-//! and runs the Tauri app; everything below `commands` is plain Rust that knows nothing of
-//! Tauri and is tested against fakebox.
+//! and runs the Tauri app; only it and `commands` know Tauri, everything else is plain
+//! Rust tested without a window against fakebox. `ARCHITECTURE.md` beside `src/` says
+//! what each module owns.
 
 pub mod app;
 pub mod applog;
 pub mod auth;
 pub mod browser;
+/// The IPC command names, listed once (`build.rs` includes the file too).
+pub mod command_names;
 mod commands;
 pub mod config;
 pub mod demo;
 pub mod dropbox;
+pub mod error;
 pub mod listing;
 pub mod messages;
 pub mod secret;
 pub mod session;
 pub mod vault;
+pub mod view;
 
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
 pub fn run() {

@@ -5,40 +5,59 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use crate::dropbox::Metadata;
+use crate::view::{Entry, Kind, SortKey, ViewSpec, Window};
 
-use crate::session::Entry;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortKey {
-    Name,
-    Size,
-    Modified,
+/// One change of a listing page, in order: an entry added or replaced, or a path removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Upsert(Entry),
+    /// The `path_lower` of what was deleted.
+    Removed(String),
 }
 
-/// How the UI wants the rows: sorted by a column, narrowed by a filter.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct ViewSpec {
-    pub sort: SortKey,
-    pub descending: bool,
-    #[serde(default)]
-    pub filter: String,
+impl From<Metadata> for Change {
+    fn from(m: Metadata) -> Self {
+        let (kind, name, display, lower, size, modified) = match m {
+            Metadata::File(f) => (
+                Kind::File,
+                f.name,
+                f.path_display,
+                f.path_lower,
+                Some(f.size),
+                Some(f.server_modified),
+            ),
+            Metadata::Folder(f) => (
+                Kind::Folder,
+                f.name,
+                f.path_display,
+                f.path_lower,
+                None,
+                None,
+            ),
+            Metadata::Deleted(d) => {
+                let path = d.path_lower.or(d.path_display.map(|p| p.to_lowercase()));
+                return Change::Removed(path.unwrap_or_default());
+            }
+        };
+        let path = display.unwrap_or_default();
+        Change::Upsert(Entry {
+            kind,
+            path_lower: lower.unwrap_or_else(|| path.to_lowercase()),
+            path,
+            name,
+            size,
+            modified,
+        })
+    }
 }
 
-/// Some rows of a view, and what the status bar shows about all of it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Window {
-    pub start: usize,
-    pub rows: Vec<Entry>,
-    /// Rows in the view (after the filter).
-    pub total: usize,
-    pub folders: usize,
-    pub files: usize,
-    pub bytes: u64,
-    /// Every page has arrived.
-    pub complete: bool,
-    pub version: u64,
+/// One page of `list_folder` or its `continue`.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub changes: Vec<Change>,
+    pub cursor: String,
+    pub has_more: bool,
 }
 
 /// Natural, case-insensitive sort key: lower-cased characters, with each run of digits
@@ -90,32 +109,37 @@ impl Listing {
         self.entries.is_empty()
     }
 
-    /// Apply entries in order, as the spec says: a file or folder replaces whatever is at
-    /// its path, a `deleted` entry removes it. Returns the paths of deleted folders' (and
-    /// files') so that cached listings below them can be dropped.
-    pub fn apply(&mut self, entries: Vec<Entry>) -> Vec<String> {
+    /// Apply changes in order, as Dropbox says: an upsert replaces whatever is at its path,
+    /// a removal removes it. Returns the removed paths, so that cached listings below them
+    /// can be dropped.
+    pub fn apply(&mut self, changes: Vec<Change>) -> Vec<String> {
         let mut removed = Vec::new();
-        if entries.is_empty() {
+        if changes.is_empty() {
             return removed;
         }
-        for entry in entries {
-            let key = entry.path_lower.clone();
-            if entry.kind == "deleted" {
-                if let Some(i) = self.index.remove(&key) {
-                    self.entries.swap_remove(i);
-                    self.keys.swap_remove(i);
-                    if let Some(moved) = self.entries.get(i) {
-                        self.index.insert(moved.path_lower.clone(), i);
+        for change in changes {
+            match change {
+                Change::Removed(key) => {
+                    if let Some(i) = self.index.remove(&key) {
+                        self.entries.swap_remove(i);
+                        self.keys.swap_remove(i);
+                        if let Some(moved) = self.entries.get(i) {
+                            self.index.insert(moved.path_lower.clone(), i);
+                        }
+                    }
+                    removed.push(key);
+                }
+                Change::Upsert(entry) => {
+                    if let Some(&i) = self.index.get(&entry.path_lower) {
+                        self.keys[i] = natural_key(&entry.name);
+                        self.entries[i] = entry;
+                    } else {
+                        self.index
+                            .insert(entry.path_lower.clone(), self.entries.len());
+                        self.keys.push(natural_key(&entry.name));
+                        self.entries.push(entry);
                     }
                 }
-                removed.push(key);
-            } else if let Some(&i) = self.index.get(&key) {
-                self.keys[i] = natural_key(&entry.name);
-                self.entries[i] = entry;
-            } else {
-                self.index.insert(key, self.entries.len());
-                self.keys.push(natural_key(&entry.name));
-                self.entries.push(entry);
             }
         }
         self.version += 1;
@@ -134,7 +158,7 @@ impl Listing {
 
     fn compare(&self, spec: &ViewSpec, a: usize, b: usize) -> Ordering {
         let (ea, eb) = (&self.entries[a], &self.entries[b]);
-        let folder_first = (eb.kind == "folder").cmp(&(ea.kind == "folder"));
+        let folder_first = (eb.kind == Kind::Folder).cmp(&(ea.kind == Kind::Folder));
         if folder_first != Ordering::Equal {
             return folder_first;
         }
@@ -174,7 +198,7 @@ impl Listing {
             let (mut folders, mut files, mut bytes) = (0, 0, 0);
             for &i in &order {
                 let e = &self.entries[i as usize];
-                if e.kind == "folder" {
+                if e.kind == Kind::Folder {
                     folders += 1;
                 } else {
                     files += 1;
@@ -244,35 +268,30 @@ struct View {
 mod tests {
     use super::*;
 
-    fn file(name: &str, size: u64, modified: &str) -> Entry {
-        Entry {
-            kind: "file",
+    fn file(name: &str, size: u64, modified: &str) -> Change {
+        Change::Upsert(Entry {
+            kind: Kind::File,
             name: name.into(),
             path: format!("/{name}"),
             path_lower: format!("/{}", name.to_lowercase()),
             size: Some(size),
             modified: Some(modified.into()),
-        }
+        })
     }
 
-    fn folder(name: &str) -> Entry {
-        Entry {
-            kind: "folder",
+    fn folder(name: &str) -> Change {
+        Change::Upsert(Entry {
+            kind: Kind::Folder,
             name: name.into(),
             path: format!("/{name}"),
             path_lower: format!("/{}", name.to_lowercase()),
             size: None,
             modified: None,
-        }
+        })
     }
 
-    fn deleted(name: &str) -> Entry {
-        Entry {
-            kind: "deleted",
-            size: None,
-            modified: None,
-            ..folder(name)
-        }
+    fn deleted(name: &str) -> Change {
+        Change::Removed(format!("/{}", name.to_lowercase()))
     }
 
     fn names(w: &Window) -> Vec<&str> {

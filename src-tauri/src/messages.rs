@@ -1,116 +1,73 @@
-//! The one place that turns every failure into words a person can act on: a title, a
-//! message, and the action the UI offers (Retry, Reconnect, …). Never includes a token.
+//! The one writer of sentences: every typed outcome and error of the core becomes what the
+//! window shows. A [`Problem`] has a stable `code` (tests and the UI match on it), a
+//! title, a message a person can act on, and the action the banner offers. Every match
+//! here is exhaustive, so a new error does not compile until it is worded. Never includes
+//! a token (none of the types worded here can hold one).
 
-use serde::Serialize;
+use oauth2::basic::BasicErrorResponseType;
 
-use crate::auth::TokenError;
-use crate::dropbox::ApiError;
-use crate::session::SessionError;
+use crate::auth::{PortsBusy, TokenError};
+use crate::browser;
+use crate::config::{self, ConfigError, Source};
+use crate::dropbox::{ApiError, AuthError, LookupError, RouteError};
+use crate::error::SessionError;
+use crate::session::{ConnectOutcome, Revoke};
 use crate::vault::VaultError;
+use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Problem, Status};
 
-/// What the UI's button should do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Retry,
-    Reconnect,
-    Dismiss,
-}
+/// How long the window waits before it tries again by itself after a transient problem
+/// that gave no wait of its own. Rust's retry policy has already tried a few times.
+const RETRY_IN_SECS: u64 = 10;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub title: String,
-    pub message: String,
-    pub action: Action,
-    /// It may clear by itself (offline, server trouble): the UI retries on its own.
-    pub transient: bool,
-}
-
-impl Problem {
-    fn new(title: &str, message: impl Into<String>, action: Action) -> Self {
-        Problem {
-            title: title.into(),
-            message: message.into(),
-            action,
-            transient: false,
-        }
-    }
-
-    fn transient(mut self) -> Self {
-        self.transient = true;
-        self
+fn problem(code: &'static str, title: &str, message: impl Into<String>, action: Action) -> Problem {
+    Problem {
+        code,
+        title: title.into(),
+        message: message.into(),
+        action,
+        retry_in: None,
     }
 }
 
-pub fn keychain(e: &VaultError) -> Problem {
-    match e {
-        VaultError::Unavailable(detail) => Problem::new(
-            "No keychain available",
+/// Any failure of a session call.
+pub fn session(e: &SessionError) -> Problem {
+    let mut p = match e {
+        SessionError::Vault(v) => keychain(v),
+        SessionError::Api(a) => api(a),
+        SessionError::Token(t) => token(t),
+        SessionError::Ports(p) => ports(p),
+        SessionError::Revoked => revoked(),
+        SessionError::AuthFailed { error, description } => problem(
+            "authorize_failed",
+            "Dropbox could not connect Dropdesk",
             format!(
-                "Dropdesk keeps your Dropbox sign-in only in the system keychain, and none answered ({detail}). \
-                 On GNOME, start GNOME Keyring (gnome-keyring-daemon --start --components=secrets); on KDE, enable \
-                 KWallet's Secret Service; then retry."
+                "Dropbox reported '{error}' {description}. If you set your own app key, check its redirect \
+                 URIs and permissions in the App Console."
             ),
-            Action::Retry,
-        ),
-        VaultError::Locked(_) => Problem::new(
-            "Keychain locked",
-            "Your keychain is locked or refused access. Unlock your login keyring (for example in Passwords and Keys), then retry.",
-            Action::Retry,
-        ),
-        VaultError::Timeout => Problem::new(
-            "Keychain not answering",
-            "The keychain did not answer in time. If an unlock prompt is open, answer it, then retry.",
-            Action::Retry,
-        ),
-        VaultError::Corrupt => Problem::new(
-            "Saved sign-in unreadable",
-            "The Dropbox sign-in saved in your keychain cannot be read. Disconnect and connect again.",
             Action::Reconnect,
         ),
-        VaultError::Other(detail) => Problem::new(
-            "Keychain error",
-            format!("The keychain failed: {detail}. Retry, or restart your session's keyring."),
-            Action::Retry,
+        SessionError::NotConnected => problem(
+            "not_connected",
+            "Not connected",
+            "Connect Dropbox first.",
+            Action::Reconnect,
         ),
-    }
-}
-
-pub fn api(e: &ApiError) -> Problem {
-    match e {
-        ApiError::Network(_) => Problem::new(
-            "You're offline",
-            "Dropdesk cannot reach Dropbox. Check your connection; your sign-in is kept.",
-            Action::Retry,
-        )
-        .transient(),
-        ApiError::RateLimited { retry_after } => Problem::new(
-            "Dropbox asked to slow down",
-            format!("Try again in {} seconds.", retry_after.as_secs()),
-            Action::Retry,
-        )
-        .transient(),
-        ApiError::Server { status } => Problem::new(
-            "Dropbox is having trouble",
-            format!("Dropbox answered with a server error ({status}). Your sign-in is kept; try again shortly."),
-            Action::Retry,
-        )
-        .transient(),
-        ApiError::Route { summary } if summary.starts_with("path/not_found") => Problem::new(
-            "Folder not found",
-            "This folder no longer exists in your app folder.",
-            Action::Retry,
+        SessionError::NotWaiting => problem(
+            "not_waiting",
+            "No sign-in in progress",
+            "Use Connect Dropbox to start one.",
+            Action::Dismiss,
         ),
-        other => Problem::new("Dropbox error", other.to_string(), Action::Retry),
+    };
+    if e.is_transient() {
+        let secs = match e {
+            SessionError::Api(ApiError::RateLimited { retry_after }) => retry_after.as_secs(),
+            _ => RETRY_IN_SECS,
+        };
+        p.retry_in = Some(secs);
+        p.message = format!("{} Dropdesk retries by itself in {secs} s.", p.message);
     }
-}
-
-pub fn revoked() -> Problem {
-    Problem::new(
-        "Dropbox access was revoked",
-        "Dropdesk's access was removed (perhaps on dropbox.com). Reconnect to keep using Dropdesk.",
-        Action::Reconnect,
-    )
+    p
 }
 
 impl From<SessionError> for Problem {
@@ -119,66 +76,412 @@ impl From<SessionError> for Problem {
     }
 }
 
-pub fn session(e: &SessionError) -> Problem {
+fn keychain(e: &VaultError) -> Problem {
     match e {
-        SessionError::Vault(v) => keychain(v),
-        SessionError::Api(a) => api(a),
-        SessionError::Revoked => revoked(),
-        SessionError::Ports(p) => Problem::new("Sign-in listener unavailable", p.to_string(), Action::Retry),
-        SessionError::Token(TokenError::Rejected { error, description }) => Problem::new(
-            "Dropbox refused the sign-in",
-            format!("Dropbox said: {error} {description}. Connect again to start over."),
-            Action::Reconnect,
-        ),
-        SessionError::Token(TokenError::Unavailable(_)) => Problem::new(
-            "Dropbox could not be reached",
-            "The sign-in server could not be reached or failed. Check your connection and retry; your sign-in is kept.",
-            Action::Retry,
-        )
-        .transient(),
-        SessionError::AuthFailed { error, description } => Problem::new(
-            "Dropbox could not connect Dropdesk",
+        VaultError::Unavailable(detail) => problem(
+            "keychain_unavailable",
+            "No keychain available",
             format!(
-                "Dropbox reported '{error}' {description}. If you set your own app key, check its redirect URIs and \
-                 permissions in the App Console."
+                "Dropdesk keeps your Dropbox sign-in only in the system keychain, and none answered ({detail}). \
+                 On GNOME, start GNOME Keyring (gnome-keyring-daemon --start --components=secrets); on KDE, enable \
+                 KWallet's Secret Service; then retry."
             ),
+            Action::Retry,
+        ),
+        VaultError::Locked(_) => problem(
+            "keychain_locked",
+            "Keychain locked",
+            "Your keychain is locked or refused access. Unlock your login keyring (for example in Passwords and Keys), then retry.",
+            Action::Retry,
+        ),
+        VaultError::Timeout => problem(
+            "keychain_timeout",
+            "Keychain not answering",
+            "The keychain did not answer in time. If an unlock prompt is open, answer it, then retry.",
+            Action::Retry,
+        ),
+        VaultError::Corrupt => problem(
+            "keychain_corrupt",
+            "Saved sign-in unreadable",
+            "The Dropbox sign-in saved in your keychain cannot be read. Disconnect and connect again.",
             Action::Reconnect,
         ),
-        SessionError::NotConnected => Problem::new(
-            "Not connected",
-            "Connect Dropbox first.",
+        VaultError::Other(detail) => problem(
+            "keychain_error",
+            "Keychain error",
+            format!("The keychain failed: {detail}. Retry, or restart your session's keyring."),
+            Action::Retry,
+        ),
+    }
+}
+
+fn api(e: &ApiError) -> Problem {
+    match e {
+        ApiError::Network(_) => problem(
+            "offline",
+            "You're offline",
+            "Dropdesk cannot reach Dropbox. Check your connection; your sign-in is kept.",
+            Action::Retry,
+        ),
+        ApiError::RateLimited { retry_after } => problem(
+            "rate_limited",
+            "Dropbox asked to slow down",
+            format!("Dropbox asked Dropdesk to wait {} seconds.", retry_after.as_secs()),
+            Action::Retry,
+        ),
+        ApiError::Server { status } => problem(
+            "server_error",
+            "Dropbox is having trouble",
+            format!("Dropbox answered with a server error ({status}). Your sign-in is kept; try again shortly."),
+            Action::Retry,
+        ),
+        ApiError::Unauthorized(tag) => unauthorized(*tag),
+        ApiError::Route { error, summary, .. } => route(*error, summary),
+        ApiError::BadRequest { route, status } => problem(
+            "bad_request",
+            "Dropbox refused a request",
+            format!(
+                "Dropbox refused Dropdesk's request to {route} ({status}). If you set your own app key, check \
+                 its settings in the App Console; otherwise please report this."
+            ),
+            Action::Retry,
+        ),
+        ApiError::Decode(_) => problem(
+            "bad_answer",
+            "Unexpected answer from Dropbox",
+            "Dropbox sent an answer Dropdesk does not understand. Retry; if it keeps happening, please report it.",
+            Action::Retry,
+        ),
+    }
+}
+
+fn unauthorized(tag: AuthError) -> Problem {
+    match tag {
+        AuthError::MissingScope => problem(
+            "missing_scope",
+            "Dropdesk lacks a permission",
+            "Dropbox says this sign-in does not allow what Dropdesk asked. If you use your own app key, tick \
+             account_info.read, files.metadata.read and files.content.read in the App Console, then reconnect.",
             Action::Reconnect,
         ),
-        SessionError::NotWaiting => Problem::new(
-            "No sign-in in progress",
-            "Use Connect Dropbox to start one.",
-            Action::Dismiss,
+        AuthError::UserSuspended => problem(
+            "account_suspended",
+            "Dropbox account suspended",
+            "Dropbox says this account is suspended. Sign in on dropbox.com to see why.",
+            Action::Reconnect,
         ),
+        AuthError::ExpiredAccessToken | AuthError::InvalidAccessToken | AuthError::Other => problem(
+            "sign_in_refused",
+            "Dropbox refused the sign-in",
+            "Dropbox no longer accepts Dropdesk's sign-in. Reconnect to keep using Dropdesk.",
+            Action::Reconnect,
+        ),
+    }
+}
+
+fn route(error: RouteError, summary: &str) -> Problem {
+    match error {
+        RouteError::Path {
+            path: LookupError::NotFound | LookupError::NotFolder,
+        } => problem(
+            "folder_not_found",
+            "Folder not found",
+            "This folder no longer exists in your app folder.",
+            Action::Retry,
+        ),
+        RouteError::Reset => problem(
+            "listing_reset",
+            "The folder changed",
+            "Dropbox asked Dropdesk to list this folder again. Retry.",
+            Action::Retry,
+        ),
+        RouteError::Path {
+            path: LookupError::Other,
+        }
+        | RouteError::Other => problem(
+            "route_error",
+            "Dropbox could not list this folder",
+            format!("Dropbox said: {summary}. Retry, or open another folder."),
+            Action::Retry,
+        ),
+    }
+}
+
+fn token(e: &TokenError) -> Problem {
+    match e {
+        TokenError::Unavailable(_) => problem(
+            "sign_in_server_unreachable",
+            "Dropbox could not be reached",
+            "The sign-in server could not be reached or failed. Check your connection; your sign-in is kept.",
+            Action::Retry,
+        ),
+        TokenError::Rejected { error, .. } => {
+            let why = match error {
+                BasicErrorResponseType::InvalidGrant => {
+                    "the sign-in code expired or was already used"
+                }
+                BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient => {
+                    "it does not know this app key, or the app may not use PKCE sign-in"
+                }
+                BasicErrorResponseType::InvalidScope => "the app does not have the permissions Dropdesk asks for",
+                BasicErrorResponseType::InvalidRequest
+                | BasicErrorResponseType::UnsupportedGrantType
+                | BasicErrorResponseType::Extension(_) => "the request was not accepted",
+            };
+            problem(
+                "sign_in_refused_by_dropbox",
+                "Dropbox refused the sign-in",
+                format!("Dropbox refused the sign-in ({error}): {why}. Connect again to start over."),
+                Action::Reconnect,
+            )
+        }
+    }
+}
+
+fn ports(p: &PortsBusy) -> Problem {
+    let list = p
+        .ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    problem(
+        "ports_busy",
+        "Sign-in listener unavailable",
+        format!(
+            "Dropdesk could not open its sign-in listener: ports {list} on 127.0.0.1 are all in use. Close the \
+             program using them, or set other registered ports with redirect_ports in config.toml."
+        ),
+        Action::Retry,
+    )
+}
+
+pub fn revoked() -> Problem {
+    problem(
+        "revoked",
+        "Dropbox access was revoked",
+        "Dropdesk's access was removed (perhaps on dropbox.com). Reconnect to keep using Dropdesk.",
+        Action::Reconnect,
+    )
+}
+
+/// A setting that cannot be used: the window opens only to say so.
+pub fn settings(e: &ConfigError) -> Problem {
+    let origin = match &e.origin {
+        Source::File(path) => format!("its settings in {}", path.display()),
+        Source::Environment => "its settings from the environment".into(),
+    };
+    let key = match (&e.key, e.at_byte) {
+        (Some(key), _) => key.clone(),
+        (None, Some(at)) => format!("(the file, at byte {at})"),
+        (None, None) => "(the file)".into(),
+    };
+    let what = match &e.problem {
+        config::Problem::Unreadable(io) => format!("the file cannot be read ({io})"),
+        config::Problem::Invalid(detail) => format!("this is not valid here ({detail})"),
+        config::Problem::UnknownKey => {
+            "unknown field; check its spelling against the README".into()
+        }
+        config::Problem::AppKey => {
+            "an app key is the letters and digits shown as 'App key' in the Dropbox App Console"
+                .into()
+        }
+        config::Problem::NoPorts => "list at least one port".into(),
+        config::Problem::NotPortList(text) => {
+            format!("'{text}' is not a comma-separated list of port numbers")
+        }
+        config::Problem::Port(p) => format!("{p} is not a port between 1024 and 65535"),
+        config::Problem::Timeout(secs) => format!("{secs} is outside 10 to 3600 seconds"),
+        config::Problem::NotUrl(text) => format!("'{text}' must be an http(s) URL with a host"),
+        config::Problem::Insecure(text) => {
+            format!("'{text}' uses plain http to another machine; use https (http is only for 127.0.0.1)")
+        }
+    };
+    problem(
+        "settings",
+        "Settings need attention",
+        format!("Dropdesk cannot use {origin}: {key}: {what}. Fix this, then restart Dropdesk."),
+        Action::Dismiss,
+    )
+}
+
+/// The built-in emulator of the demo did not start.
+pub fn demo_failed(detail: &str) -> Problem {
+    problem(
+        "demo_failed",
+        "The demo could not start",
+        format!("The demo could not start its emulated Dropbox ({detail}). Restart Dropdesk."),
+        Action::Dismiss,
+    )
+}
+
+/// What the window shows after a restore or a status check.
+pub fn status(r: Result<AccountView, SessionError>) -> Status {
+    match r {
+        Ok(account) => Status::Connected { account },
+        Err(SessionError::NotConnected) => Status::Disconnected { problem: None },
+        Err(SessionError::Revoked) => Status::Disconnected {
+            problem: Some(revoked()),
+        },
+        Err(e) => Status::Problem {
+            problem: session(&e),
+        },
+    }
+}
+
+pub fn connect_result(o: ConnectOutcome) -> ConnectResult {
+    match o {
+        ConnectOutcome::Connected(account) => ConnectResult::Connected { account },
+        ConnectOutcome::Declined => ConnectResult::Declined {
+            note: "You declined the request in your browser. Connect again whenever you like."
+                .into(),
+        },
+        ConnectOutcome::Cancelled => ConnectResult::Cancelled,
+        ConnectOutcome::TimedOut => ConnectResult::TimedOut {
+            note: "The sign-in timed out before Dropbox answered. Connect again to retry.".into(),
+        },
+        ConnectOutcome::Failed(e) => ConnectResult::Failed {
+            problem: session(&e),
+        },
+    }
+}
+
+pub fn disconnected(r: Revoke) -> Disconnected {
+    let message = match r {
+        Revoke {
+            was_connected: false,
+            ..
+        } => "Dropdesk was not connected.",
+        Revoke { confirmed: true, .. } => {
+            "Disconnected. Dropbox confirmed that Dropdesk's access is revoked, and the sign-in was removed from this computer."
+        }
+        Revoke { confirmed: false, .. } => {
+            "Disconnected on this computer, but Dropbox could not confirm the revoke. To be sure, remove Dropdesk under \
+             Settings → Connected apps on dropbox.com."
+        }
+    };
+    Disconnected {
+        revoke_confirmed: r.confirmed,
+        message: message.into(),
+    }
+}
+
+pub fn progress(p: browser::Progress) -> view::Progress {
+    view::Progress {
+        path_lower: p.path_lower,
+        loaded: p.loaded,
+        complete: p.complete,
+        version: p.version,
+        gone: p.gone,
+        problem: p.error.as_ref().map(session),
+    }
+}
+
+pub fn opened(o: browser::Opened) -> view::Opened {
+    view::Opened {
+        notice: o.vanished.map(|name| {
+            format!("“{name}” no longer exists; showing the nearest folder that does.")
+        }),
+        path: o.path,
+        path_lower: o.path_lower,
+        from_cache: o.from_cache,
+        first: o.first,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
-    fn keychain_messages_say_how_to_fix() {
-        let p = keychain(&VaultError::Unavailable("ServiceUnknown".into()));
+    fn keychain_problems_say_how_to_fix() {
+        let p = session(&SessionError::Vault(VaultError::Unavailable(
+            "ServiceUnknown".into(),
+        )));
+        assert_eq!(p.code, "keychain_unavailable");
         assert!(p.message.contains("gnome-keyring-daemon"));
         assert_eq!(p.action, Action::Retry);
-        assert!(keychain(&VaultError::Locked("x".into()))
-            .message
-            .contains("Unlock"));
-        assert_eq!(keychain(&VaultError::Corrupt).action, Action::Reconnect);
+        let locked = session(&SessionError::Vault(VaultError::Locked("x".into())));
+        assert_eq!(locked.code, "keychain_locked");
+        assert!(locked.message.contains("Unlock"));
+        assert_eq!(
+            session(&VaultError::Corrupt.into()).action,
+            Action::Reconnect
+        );
     }
 
     #[test]
-    fn revoked_offers_reconnect_and_offline_offers_retry() {
-        assert_eq!(session(&SessionError::Revoked).action, Action::Reconnect);
-        let offline = session(&SessionError::Api(ApiError::Network("x".into())));
+    fn revoked_offers_reconnect_and_offline_retries_by_itself() {
+        let revoked = session(&SessionError::Revoked);
+        assert_eq!(
+            (revoked.code, revoked.action, revoked.retry_in),
+            ("revoked", Action::Reconnect, None)
+        );
+        let offline = session(&SessionError::Api(ApiError::Network("could not connect")));
+        assert_eq!(offline.code, "offline");
         assert_eq!(offline.action, Action::Retry);
         assert!(offline.message.contains("kept"));
-        assert!(offline.transient);
-        assert!(!session(&SessionError::Revoked).transient);
+        assert_eq!(offline.retry_in, Some(RETRY_IN_SECS));
+        let slow = session(&SessionError::Api(ApiError::RateLimited {
+            retry_after: Duration::from_secs(90),
+        }));
+        assert_eq!(slow.retry_in, Some(90));
+        assert!(slow.message.contains("90"));
+    }
+
+    #[test]
+    fn route_and_scope_errors_are_worded_apart() {
+        let missing = session(&SessionError::Api(ApiError::Route {
+            route: "files/list_folder".into(),
+            error: RouteError::Path {
+                path: LookupError::NotFound,
+            },
+            summary: "path/not_found".into(),
+        }));
+        assert_eq!(missing.code, "folder_not_found");
+        let scope = session(&SessionError::Api(ApiError::Unauthorized(
+            AuthError::MissingScope,
+        )));
+        assert_eq!(
+            (scope.code, scope.action),
+            ("missing_scope", Action::Reconnect)
+        );
+        let bad = session(&SessionError::Api(ApiError::BadRequest {
+            route: "files/list_folder".into(),
+            status: 400,
+        }));
+        assert_eq!(bad.code, "bad_request");
+        assert!(bad.message.contains("files/list_folder"));
+    }
+
+    #[test]
+    fn a_bad_setting_names_the_file_and_the_key() {
+        let p = settings(&ConfigError {
+            origin: Source::File(PathBuf::from("/home/u/.config/dropdesk/config.toml")),
+            key: Some("redirect_ports".into()),
+            at_byte: None,
+            problem: config::Problem::Port(80),
+        });
+        assert_eq!(p.code, "settings");
+        assert!(p.message.contains("/home/u/.config/dropdesk/config.toml"));
+        assert!(p.message.contains("redirect_ports"));
+        assert!(p.message.contains("80 is not a port"));
+    }
+
+    #[test]
+    fn a_disconnect_says_what_was_confirmed() {
+        let sure = disconnected(Revoke {
+            was_connected: true,
+            confirmed: true,
+        });
+        assert!(sure.revoke_confirmed && sure.message.contains("confirmed"));
+        let unsure = disconnected(Revoke {
+            was_connected: true,
+            confirmed: false,
+        });
+        assert!(!unsure.revoke_confirmed && unsure.message.contains("could not confirm"));
     }
 }

@@ -1,45 +1,79 @@
-//! `Secret`: a string that never prints. Tokens, verifiers and codes travel in it, so a
-//! stray `{:?}` in a log line or an error message shows `[redacted]`, not the value.
+//! One newtype per secret meaning (access token, refresh token, authorization code), as
+//! oauth2 does: `Debug` prints `[redacted]`, there is no `Display`, no `Serialize` and no
+//! `==`, so a secret cannot reach a log line, an error text or an IPC answer by accident.
+//! The value comes out only through `expose()`, at the one place that sends it. Two
+//! secrets are compared with [`subtle`]'s constant-time equality.
 
-use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
 
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+macro_rules! secret {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name(String);
 
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                $name(value.into())
+            }
 
-    /// The value itself, for the one place that must send it (an HTTP header or form).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
+            /// The value itself, for the one place that must send or store it.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+
+            /// Equal, compared in constant time.
+            pub fn same_as(&self, other: &Self) -> bool {
+                same(&self.0, &other.0)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("[redacted]")
+            }
+        }
+    };
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+secret!(
+    /// A bearer token for API calls.
+    AccessToken
+);
+secret!(
+    /// The long-lived token that mints new access tokens.
+    RefreshToken
+);
+secret!(
+    /// The one-time code the browser brings back to the loopback listener.
+    AuthCode
+);
 
-impl std::fmt::Display for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
+/// Constant-time comparison of two strings (the length is not secret).
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Secret;
+    use super::*;
 
     #[test]
-    fn never_prints_its_value() {
-        let s = Secret::new("sl.very-secret");
-        assert_eq!(format!("{s}"), "[redacted]");
+    fn secrets_never_print_their_value() {
+        let s = AccessToken::new("sl.very-secret");
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(&s)), "Some([redacted])");
+        assert_eq!(format!("{:?}", RefreshToken::new("r")), "[redacted]");
+        assert_eq!(format!("{:?}", AuthCode::new("c")), "[redacted]");
         assert_eq!(s.expose(), "sl.very-secret");
+    }
+
+    #[test]
+    fn secrets_compare_by_value() {
+        let a = AccessToken::new("abc");
+        assert!(a.same_as(&AccessToken::new("abc")));
+        assert!(!a.same_as(&AccessToken::new("abd")));
+        assert!(!a.same_as(&AccessToken::new("ab")));
+        assert!(same("", ""));
     }
 }

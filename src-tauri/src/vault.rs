@@ -1,45 +1,83 @@
 //! The keychain: the only place a grant (refresh token, access token, expiry, scopes,
-//! account id) is persisted. One keychain entry per account under the app identifier as
-//! service, plus an index entry listing the connected account ids. Behind the small
-//! [`Vault`] trait; the real one is the OS keychain through the keyring crate (Secret
+//! account id) is persisted, as one keychain item under the app identifier. Behind the
+//! small [`Vault`] trait; the real one is the OS keychain through the keyring crate (Secret
 //! Service on Linux). There is no fallback store: no keychain is an error the user sees.
+//! [`Keyring`] runs every call in order on one worker thread, each bounded in time, so a
+//! keychain that hangs (an unlock prompt nobody answers) never blocks the app.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::secret::Secret;
+use crate::secret::{AccessToken, RefreshToken};
 
 /// The keychain service name: the app identifier from `tauri.conf.json`.
 pub const SERVICE: &str = "app.dropdesk.desktop";
 /// The demo keeps its emulated grants apart from real ones.
 pub const DEMO_SERVICE: &str = "app.dropdesk.desktop.demo";
-const INDEX_USER: &str = "accounts";
+/// The one item's user name under the service.
+const GRANT_USER: &str = "grant";
+/// A keychain call that takes longer is reported as not answering.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// A grant as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A grant as Dropdesk holds it.
+#[derive(Clone, Debug)]
 pub struct StoredGrant {
     pub account_id: String,
-    pub access_token: Secret,
+    pub access_token: AccessToken,
     /// `None` only for a legacy long-lived token.
-    pub refresh_token: Option<Secret>,
+    pub refresh_token: Option<RefreshToken>,
     /// Unix seconds when the access token expires; `None` if it does not.
     pub expires_at: Option<u64>,
     pub scopes: Vec<String>,
+}
+
+/// The keychain item's text: the one place a grant is serialized.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    account_id: String,
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: Option<u64>,
+    scopes: Vec<String>,
+}
+
+impl StoredGrant {
+    fn to_record(&self) -> String {
+        serde_json::to_string(&Record {
+            account_id: self.account_id.clone(),
+            access_token: self.access_token.expose().to_string(),
+            refresh_token: self.refresh_token.as_ref().map(|r| r.expose().to_string()),
+            expires_at: self.expires_at,
+            scopes: self.scopes.clone(),
+        })
+        .expect("a record serializes")
+    }
+
+    fn from_record(text: &str) -> Result<StoredGrant, VaultError> {
+        let r: Record = serde_json::from_str(text).map_err(|_| VaultError::Corrupt)?;
+        Ok(StoredGrant {
+            account_id: r.account_id,
+            access_token: AccessToken::new(r.access_token),
+            refresh_token: r.refresh_token.map(RefreshToken::new),
+            expires_at: r.expires_at,
+            scopes: r.scopes,
+        })
+    }
+
+    /// Fewer than `margin_secs` left on the access token.
+    pub fn expires_within(&self, margin_secs: u64) -> bool {
+        self.expires_at
+            .is_some_and(|at| at <= now_unix().saturating_add(margin_secs))
+    }
 }
 
 pub fn now_unix() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-impl StoredGrant {
-    /// Fewer than `margin_secs` left on the access token.
-    pub fn expires_within(&self, margin_secs: u64) -> bool {
-        self.expires_at
-            .is_some_and(|at| at <= now_unix().saturating_add(margin_secs))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,21 +91,21 @@ pub enum VaultError {
     /// The keychain did not answer in time (perhaps an unlock prompt is waiting).
     #[error("the keychain did not answer in time")]
     Timeout,
-    /// The stored entry is not a grant Dropdesk wrote.
+    /// The stored item is not a grant Dropdesk wrote.
     #[error("the saved sign-in in the keychain cannot be read")]
     Corrupt,
     #[error("the keychain failed: {0}")]
     Other(String),
 }
 
-/// Where grants live.
+/// Where the grant lives. Blocking calls: use them through [`Keyring`].
 pub trait Vault: Send + Sync + 'static {
-    /// The connected account's grant, if any.
+    /// The saved grant, if any.
     fn load(&self) -> Result<Option<StoredGrant>, VaultError>;
-    /// Create or update the account's entry.
+    /// Create or replace the saved grant.
     fn save(&self, grant: &StoredGrant) -> Result<(), VaultError>;
-    /// Remove the account's entry; removing a missing entry is not an error.
-    fn delete(&self, account_id: &str) -> Result<(), VaultError>;
+    /// Remove the saved grant; removing a missing one is not an error.
+    fn delete(&self) -> Result<(), VaultError>;
 }
 
 /// The OS keychain.
@@ -82,86 +120,31 @@ impl Keychain {
         }
     }
 
-    fn entry(&self, user: &str) -> Result<keyring::Entry, VaultError> {
-        keyring::Entry::new(&self.service, user).map_err(map_error)
+    fn entry(&self) -> Result<keyring::Entry, VaultError> {
+        keyring::Entry::new(&self.service, GRANT_USER).map_err(map_error)
     }
+}
 
-    fn read(&self, user: &str) -> Result<Option<String>, VaultError> {
-        match self.entry(user)?.get_password() {
-            Ok(v) => Ok(Some(v)),
+impl Vault for Keychain {
+    fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
+        match self.entry()?.get_password() {
+            Ok(text) => StoredGrant::from_record(&text).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e)),
         }
     }
 
-    fn index(&self) -> Result<Vec<String>, VaultError> {
-        match self.read(INDEX_USER)? {
-            Some(text) => serde_json::from_str(&text).map_err(|_| VaultError::Corrupt),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    fn write_index(&self, ids: &[String]) -> Result<(), VaultError> {
-        let entry = self.entry(INDEX_USER)?;
-        if ids.is_empty() {
-            return match entry.delete_credential() {
-                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-                Err(e) => Err(map_error(e)),
-            };
-        }
-        let text = serde_json::to_string(ids).expect("ids serialize");
-        entry.set_password(&text).map_err(map_error)
-    }
-}
-
-fn account_user(account_id: &str) -> String {
-    format!("account:{account_id}")
-}
-
-impl Vault for Keychain {
-    fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
-        for id in self.index()? {
-            if let Some(text) = self.read(&account_user(&id))? {
-                let grant: StoredGrant =
-                    serde_json::from_str(&text).map_err(|_| VaultError::Corrupt)?;
-                return Ok(Some(grant));
-            }
-        }
-        Ok(None)
-    }
-
     fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
-        let text = serde_json::to_string(grant).expect("grant serializes");
-        // Each keychain call is a D-Bus round trip with its own key exchange: write the
-        // entry and bring the index up to date side by side.
-        std::thread::scope(|scope| {
-            let entry = scope.spawn(|| {
-                self.entry(&account_user(&grant.account_id))?
-                    .set_password(&text)
-                    .map_err(map_error)
-            });
-            let index = self.index().and_then(|mut ids| {
-                if ids.contains(&grant.account_id) {
-                    return Ok(());
-                }
-                ids.push(grant.account_id.clone());
-                self.write_index(&ids)
-            });
-            let entry = entry
-                .join()
-                .unwrap_or_else(|_| Err(VaultError::Other("keychain thread failed".into())));
-            entry.and(index)
-        })
+        self.entry()?
+            .set_password(&grant.to_record())
+            .map_err(map_error)
     }
 
-    fn delete(&self, account_id: &str) -> Result<(), VaultError> {
-        match self.entry(&account_user(account_id))?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => {}
-            Err(e) => return Err(map_error(e)),
+    fn delete(&self) -> Result<(), VaultError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_error(e)),
         }
-        let mut ids = self.index()?;
-        ids.retain(|id| id != account_id);
-        self.write_index(&ids)
     }
 }
 
@@ -176,42 +159,96 @@ pub fn map_error(e: keyring::Error) -> VaultError {
     }
 }
 
-/// A vault in memory, for unit tests of the code above it. The real keychain is covered
-/// by the integration tests that run against gnome-keyring.
-#[cfg(test)]
+type Job = Box<dyn FnOnce(&dyn Vault) + Send>;
+
+/// A vault used from async code: one worker thread runs the calls in the order they were
+/// made (a save and a later delete can never swap), and each caller waits at most
+/// `timeout` for its answer.
+#[derive(Clone)]
+pub struct Keyring {
+    jobs: mpsc::Sender<Job>,
+    timeout: Duration,
+}
+
+impl Keyring {
+    pub fn new(vault: Arc<dyn Vault>, timeout: Duration) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                for job in queue {
+                    job(vault.as_ref());
+                }
+            })
+            .expect("the keychain thread starts");
+        Keyring { jobs, timeout }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Vault) -> Result<T, VaultError> + Send + 'static,
+    ) -> Result<T, VaultError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |v| {
+            let _ = tx.send(f(v));
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| VaultError::Other("the keychain thread has stopped".into()))?;
+        match tokio::time::timeout(self.timeout, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(VaultError::Other("the keychain thread has stopped".into())),
+            Err(_) => Err(VaultError::Timeout),
+        }
+    }
+
+    pub async fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
+        self.run(|v| v.load()).await
+    }
+
+    pub async fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
+        let grant = grant.clone();
+        self.run(move |v| v.save(&grant)).await
+    }
+
+    pub async fn delete(&self) -> Result<(), VaultError> {
+        self.run(|v| v.delete()).await
+    }
+}
+
+/// A vault in memory, for tests of the code above the keychain that run in parallel. The
+/// real keychain is covered by the integration tests that run against gnome-keyring.
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Default)]
 pub struct MemoryVault {
-    pub grants: std::sync::Mutex<Vec<StoredGrant>>,
+    pub grant: std::sync::Mutex<Option<StoredGrant>>,
+    /// Every call fails with this while it is set.
     pub fail: std::sync::Mutex<Option<VaultError>>,
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "test-support"))]
+impl MemoryVault {
+    fn check(&self) -> Result<(), VaultError> {
+        self.fail.lock().unwrap().clone().map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(any(test, feature = "test-support"))]
 impl Vault for MemoryVault {
     fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
-        if let Some(e) = self.fail.lock().unwrap().clone() {
-            return Err(e);
-        }
-        Ok(self.grants.lock().unwrap().first().cloned())
+        self.check()?;
+        Ok(self.grant.lock().unwrap().clone())
     }
 
     fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
-        if let Some(e) = self.fail.lock().unwrap().clone() {
-            return Err(e);
-        }
-        let mut g = self.grants.lock().unwrap();
-        g.retain(|x| x.account_id != grant.account_id);
-        g.push(grant.clone());
+        self.check()?;
+        *self.grant.lock().unwrap() = Some(grant.clone());
         Ok(())
     }
 
-    fn delete(&self, account_id: &str) -> Result<(), VaultError> {
-        if let Some(e) = self.fail.lock().unwrap().clone() {
-            return Err(e);
-        }
-        self.grants
-            .lock()
-            .unwrap()
-            .retain(|x| x.account_id != account_id);
+    fn delete(&self) -> Result<(), VaultError> {
+        self.check()?;
+        *self.grant.lock().unwrap() = None;
         Ok(())
     }
 }
@@ -220,19 +257,35 @@ impl Vault for MemoryVault {
 mod tests {
     use super::*;
 
-    #[test]
-    fn grant_debug_is_redacted() {
-        let g = StoredGrant {
+    fn grant() -> StoredGrant {
+        StoredGrant {
             account_id: "dbid:x".into(),
-            access_token: Secret::new("sl.abc"),
-            refresh_token: Some(Secret::new("refresh-xyz")),
+            access_token: AccessToken::new("sl.abc"),
+            refresh_token: Some(RefreshToken::new("refresh-xyz")),
             expires_at: Some(now_unix() + 100),
-            scopes: vec![],
-        };
+            scopes: vec!["files.metadata.read".into()],
+        }
+    }
+
+    #[test]
+    fn grant_debug_is_redacted_and_expiry_is_judged() {
+        let g = grant();
         let shown = format!("{g:?}");
         assert!(!shown.contains("sl.abc") && !shown.contains("refresh-xyz"));
         assert!(g.expires_within(300));
         assert!(!g.expires_within(10));
+    }
+
+    #[test]
+    fn a_record_round_trips_and_junk_is_corrupt() {
+        let back = StoredGrant::from_record(&grant().to_record()).unwrap();
+        assert_eq!(back.access_token.expose(), "sl.abc");
+        assert_eq!(back.refresh_token.unwrap().expose(), "refresh-xyz");
+        assert_eq!(back.scopes, ["files.metadata.read"]);
+        assert_eq!(
+            StoredGrant::from_record("{\"x\":1}").unwrap_err(),
+            VaultError::Corrupt
+        );
     }
 
     #[test]
@@ -248,5 +301,39 @@ mod tests {
             map_error(keyring::Error::BadEncoding(vec![0xff])),
             VaultError::Corrupt
         );
+    }
+
+    /// A vault whose calls take a while and record the order they ran in.
+    struct Slow(std::sync::Mutex<Vec<&'static str>>);
+
+    impl Vault for Slow {
+        fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
+            std::thread::sleep(Duration::from_millis(300));
+            self.0.lock().unwrap().push("load");
+            Ok(None)
+        }
+        fn save(&self, _: &StoredGrant) -> Result<(), VaultError> {
+            self.0.lock().unwrap().push("save");
+            Ok(())
+        }
+        fn delete(&self) -> Result<(), VaultError> {
+            self.0.lock().unwrap().push("delete");
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn keyring_calls_are_bounded_and_run_in_order() {
+        let slow = Arc::new(Slow(Default::default()));
+        let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
+        assert_eq!(keyring.load().await.unwrap_err(), VaultError::Timeout);
+        // The timed-out load still runs first; the save and the delete follow in order.
+        let bounded = Keyring {
+            timeout: Duration::from_secs(5),
+            ..keyring
+        };
+        bounded.save(&grant()).await.unwrap();
+        bounded.delete().await.unwrap();
+        assert_eq!(*slow.0.lock().unwrap(), ["load", "save", "delete"]);
     }
 }

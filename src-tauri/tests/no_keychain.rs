@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use dropdesk::auth::OAuth;
 use dropdesk::config::Endpoints;
-use dropdesk::messages::Action;
-use dropdesk::session::{Retry, Session, Settings, Status};
-use dropdesk::vault::{Keychain, StoredGrant, Vault, VaultError};
-use dropdesk::{dropbox, secret::Secret};
+use dropdesk::secret::AccessToken;
+use dropdesk::session::{Retry, Session, Settings};
+use dropdesk::vault::{self, Keychain, Keyring, StoredGrant, Vault, VaultError};
+use dropdesk::view::{Action, Status};
+use dropdesk::{dropbox, messages};
 
 #[tokio::test]
 async fn no_secret_service_is_an_actionable_problem() {
@@ -22,7 +23,7 @@ async fn no_secret_service_is_an_actionable_problem() {
     let vault = Arc::new(Keychain::new("test.dropdesk.nobus"));
     let grant = StoredGrant {
         account_id: "dbid:x".into(),
-        access_token: Secret::new("sl.not-stored"),
+        access_token: AccessToken::new("sl.not-stored"),
         refresh_token: None,
         expires_at: None,
         scopes: vec![],
@@ -40,7 +41,7 @@ async fn no_secret_service_is_an_actionable_problem() {
     let session = Session::new(
         OAuth::new("key", &endpoints, http.clone()),
         dropbox::Client::new(http, endpoints.api.clone()),
-        vault,
+        Keyring::new(vault, vault::TIMEOUT),
         Settings {
             ports: vec![],
             auth_timeout: Duration::from_secs(1),
@@ -48,8 +49,9 @@ async fn no_secret_service_is_an_actionable_problem() {
         },
         Arc::new(|_: &str| Ok(())),
     );
-    match session.restore().await {
+    match messages::status(session.restore().await) {
         Status::Problem { problem } => {
+            assert_eq!(problem.code, "keychain_unavailable");
             assert_eq!(problem.title, "No keychain available");
             assert!(
                 problem.message.contains("gnome-keyring-daemon"),

@@ -1,6 +1,7 @@
 //! The OAuth 2 client (oauth2 crate): PKCE S256 with a random `state`, the authorize URL
-//! with `token_access_type=offline`, the code exchange and the refresh, over the shared
+//! with `token_access_type=offline`, the code exchange and the refresh, over the app's one
 //! reqwest client (which never follows redirects). A public client: no secret anywhere.
+//! Token endpoint errors keep oauth2's typed `BasicErrorResponseType`.
 
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
@@ -8,15 +9,14 @@ use oauth2::basic::{
 };
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
-    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
-    TokenUrl,
+    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::Endpoints;
-use crate::secret::Secret;
+use crate::secret::{AccessToken, AuthCode, RefreshToken};
 
 /// What Dropdesk asks for: read-only access to its app folder and the account's name.
 pub const SCOPES: [&str; 3] = [
@@ -61,8 +61,9 @@ pub struct Authorization {
 /// Tokens from the token endpoint.
 #[derive(Debug)]
 pub struct Tokens {
-    pub access_token: Secret,
-    pub refresh_token: Option<Secret>,
+    pub access_token: AccessToken,
+    /// Present on the code exchange; on a refresh only when the server rotates it.
+    pub refresh_token: Option<RefreshToken>,
     pub expires_in: Option<u64>,
     pub scopes: Vec<String>,
     pub account_id: Option<String>,
@@ -72,16 +73,29 @@ pub struct Tokens {
 pub enum TokenError {
     /// Dropbox answered with an OAuth error: `invalid_grant` means the code or refresh
     /// token is no good (revoked, expired, already used).
-    #[error("Dropbox refused the sign-in ({error}: {description})")]
-    Rejected { error: String, description: String },
+    #[error("Dropbox refused the sign-in ({error})")]
+    Rejected {
+        error: BasicErrorResponseType,
+        description: String,
+    },
     /// No usable answer: network trouble, a 5xx, a 429 or an unreadable body. Try later.
     #[error("the sign-in server could not be reached or failed ({0})")]
-    Unavailable(String),
+    Unavailable(&'static str),
 }
 
 impl TokenError {
     pub fn is_invalid_grant(&self) -> bool {
-        matches!(self, TokenError::Rejected { error, .. } if error == "invalid_grant")
+        matches!(
+            self,
+            TokenError::Rejected {
+                error: BasicErrorResponseType::InvalidGrant,
+                ..
+            }
+        )
+    }
+
+    pub fn is_transient(&self) -> bool {
+        matches!(self, TokenError::Unavailable(_))
     }
 }
 
@@ -124,7 +138,11 @@ impl OAuth {
     }
 
     /// Trade the code for tokens, proving PKCE and resending the same redirect URI.
-    pub async fn exchange(&self, auth: Authorization, code: Secret) -> Result<Tokens, TokenError> {
+    pub async fn exchange(
+        &self,
+        auth: Authorization,
+        code: AuthCode,
+    ) -> Result<Tokens, TokenError> {
         let client = self
             .client
             .clone()
@@ -138,11 +156,14 @@ impl OAuth {
         Ok(tokens(body))
     }
 
-    /// A new access token from the refresh token (Dropbox does not rotate it).
-    pub async fn refresh(&self, refresh_token: &Secret) -> Result<Tokens, TokenError> {
+    /// A new access token from the refresh token (and a new refresh token, should the
+    /// server rotate it: Dropbox does not today, RFC 9700 asks it of public clients).
+    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Tokens, TokenError> {
         let body = self
             .client
-            .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
+            .exchange_refresh_token(&oauth2::RefreshToken::new(
+                refresh_token.expose().to_string(),
+            ))
             .request_async(&self.http)
             .await
             .map_err(token_error)?;
@@ -152,10 +173,10 @@ impl OAuth {
 
 fn tokens(body: TokenBody) -> Tokens {
     Tokens {
-        access_token: Secret::new(body.access_token().secret().clone()),
+        access_token: AccessToken::new(body.access_token().secret().as_str()),
         refresh_token: body
             .refresh_token()
-            .map(|r| Secret::new(r.secret().clone())),
+            .map(|r| RefreshToken::new(r.secret().as_str())),
         expires_in: body.expires_in().map(|d| d.as_secs()),
         scopes: body
             .scopes()
@@ -168,15 +189,12 @@ fn tokens(body: TokenBody) -> Tokens {
 fn token_error<E: std::error::Error>(e: RequestTokenError<E, BasicErrorResponse>) -> TokenError {
     match e {
         RequestTokenError::ServerResponse(r) => TokenError::Rejected {
-            error: match r.error() {
-                BasicErrorResponseType::Extension(s) => s.clone(),
-                other => other.as_ref().to_string(),
-            },
+            error: r.error().clone(),
             description: r.error_description().cloned().unwrap_or_default(),
         },
-        RequestTokenError::Request(_) => TokenError::Unavailable("no answer".into()),
-        RequestTokenError::Parse(_, _) => TokenError::Unavailable("unreadable answer".into()),
-        RequestTokenError::Other(s) => TokenError::Unavailable(s),
+        RequestTokenError::Request(_) => TokenError::Unavailable("no answer"),
+        RequestTokenError::Parse(_, _) => TokenError::Unavailable("unreadable answer"),
+        RequestTokenError::Other(_) => TokenError::Unavailable("unexpected answer"),
     }
 }
 
@@ -276,7 +294,10 @@ mod tests {
         let challenge =
             PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
         assert!(auth.url.as_str().contains(challenge.as_str()));
-        let tokens = oauth.exchange(auth, Secret::new("the-code")).await.unwrap();
+        let tokens = oauth
+            .exchange(auth, AuthCode::new("the-code"))
+            .await
+            .unwrap();
         let (path, authorization, form) = server.join().unwrap();
         let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, v)| v.as_str());
         assert_eq!(path, "/oauth2/token");
@@ -295,7 +316,10 @@ mod tests {
         );
         assert_eq!(tokens.account_id.as_deref(), Some("dbid:abc"));
         assert_eq!(tokens.expires_in, Some(14400));
-        assert_eq!(tokens.refresh_token, Some(Secret::new("R")));
+        assert_eq!(
+            tokens.refresh_token.as_ref().map(RefreshToken::expose),
+            Some("R")
+        );
         assert_eq!(format!("{tokens:?}").matches("[redacted]").count(), 2);
     }
 
@@ -310,7 +334,7 @@ mod tests {
             &Endpoints::single(&base),
             crate::dropbox::http_client(),
         );
-        let err = oauth.refresh(&Secret::new("R")).await.unwrap_err();
+        let err = oauth.refresh(&RefreshToken::new("R")).await.unwrap_err();
         let (_, _, form) = server.join().unwrap();
         assert!(form.contains(&("grant_type".into(), "refresh_token".into())));
         assert!(err.is_invalid_grant(), "{err:?}");
@@ -320,7 +344,7 @@ mod tests {
             &Endpoints::single(&closed),
             crate::dropbox::http_client(),
         )
-        .refresh(&Secret::new("R"))
+        .refresh(&RefreshToken::new("R"))
         .await
         .unwrap_err();
         assert!(matches!(err, TokenError::Unavailable(_)));

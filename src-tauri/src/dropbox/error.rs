@@ -1,20 +1,74 @@
-//! What can go wrong in a Dropbox API call, decoded from the status and body exactly as
-//! Dropbox sends them (§6.3): 400 plain text, 401 `AuthError`, 409 route errors with
-//! `error_summary`, 429 with `Retry-After`, 5xx. Never carries a token.
+//! What can go wrong in a Dropbox API call, decoded by serde from the status and body
+//! exactly as Dropbox sends them: 400 plain text, 401 with an `AuthError` tag, 409 with a
+//! route error (`path/not_found`, `reset`, …) and its `error_summary`, 429 with
+//! `Retry-After`, 5xx. Carries no token and no free text from the body: the UI and the log
+//! see the status, the route and Dropbox's error tags only.
 
 use std::time::Duration;
 
+use serde::Deserialize;
+
+/// The `.tag` of a 401's `error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum AuthError {
+    /// Refresh and retry once.
+    ExpiredAccessToken,
+    /// Revoked or unknown; a refresh tells the two apart.
+    InvalidAccessToken,
+    /// The app lacks a permission this call needs.
+    MissingScope,
+    UserSuspended,
+    #[serde(other)]
+    Other,
+}
+
+/// A 409's `error` for the routes Dropdesk calls (`list_folder` and `/continue`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum RouteError {
+    Path {
+        path: LookupError,
+    },
+    /// The cursor is no longer valid: list again from scratch.
+    Reset,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum LookupError {
+    NotFound,
+    NotFolder,
+    #[serde(other)]
+    Other,
+}
+
+impl RouteError {
+    /// The folder asked for does not exist (any more), or is not a folder.
+    pub fn is_missing_folder(&self) -> bool {
+        matches!(
+            self,
+            RouteError::Path {
+                path: LookupError::NotFound | LookupError::NotFolder
+            }
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    /// 401 `expired_access_token`: refresh and retry once.
-    #[error("the access token has expired")]
-    Expired,
-    /// 401 `invalid_access_token` (revoked or unknown) or another auth failure.
-    #[error("Dropbox no longer accepts this app's access ({0})")]
-    Unauthorized(String),
-    /// 409: an endpoint-specific error; `summary` is the stable tag path (dots removed).
-    #[error("Dropbox could not do that: {summary}")]
-    Route { summary: String },
+    /// 401.
+    #[error("Dropbox refused the access token ({0:?})")]
+    Unauthorized(AuthError),
+    /// 409: an endpoint-specific error; `summary` is Dropbox's stable tag path, for the log.
+    #[error("Dropbox could not do {route}: {summary}")]
+    Route {
+        route: String,
+        error: RouteError,
+        summary: String,
+    },
     /// 429: wait this long.
     #[error("Dropbox asked to slow down for {} s", retry_after.as_secs())]
     RateLimited { retry_after: Duration },
@@ -22,11 +76,11 @@ pub enum ApiError {
     #[error("Dropbox had a server error ({status})")]
     Server { status: u16 },
     /// 400 and other statuses: a bug on our side or an app misconfiguration.
-    #[error("Dropbox refused the request ({status}): {message}")]
-    BadRequest { status: u16, message: String },
+    #[error("Dropbox refused the request to {route} ({status})")]
+    BadRequest { route: String, status: u16 },
     /// No answer: offline, DNS, connection refused or dropped, timeout.
     #[error("Dropbox could not be reached ({0})")]
-    Network(String),
+    Network(&'static str),
     /// An answer that does not have the documented shape.
     #[error("Dropbox sent an answer Dropdesk does not understand ({0})")]
     Decode(String),
@@ -41,37 +95,64 @@ impl ApiError {
         )
     }
 
-    /// The route error's first tags, e.g. `path/not_found`.
-    pub fn route_summary(&self) -> Option<&str> {
+    /// The route error, when Dropbox sent one.
+    pub fn route_error(&self) -> Option<RouteError> {
         match self {
-            ApiError::Route { summary } => Some(summary),
+            ApiError::Route { error, .. } => Some(*error),
             _ => None,
         }
     }
 }
 
-/// Build the error for a non-2xx answer.
-pub fn from_response(status: u16, retry_after_header: Option<&str>, body: &str) -> ApiError {
-    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    let tag = |j: &serde_json::Value| j["error"][".tag"].as_str().map(str::to_string);
+#[derive(Deserialize)]
+struct Body<E> {
+    error: E,
+    #[serde(default)]
+    error_summary: String,
+}
+
+#[derive(Deserialize)]
+struct RateLimit {
+    #[serde(default)]
+    retry_after: Option<u64>,
+}
+
+/// Build the error for a non-2xx answer to `route`.
+pub fn from_response(
+    route: &str,
+    status: u16,
+    retry_after_header: Option<&str>,
+    body: &str,
+) -> ApiError {
     match status {
-        401 => match json.as_ref().and_then(tag).as_deref() {
-            Some("expired_access_token") => ApiError::Expired,
-            Some(other) => ApiError::Unauthorized(other.to_string()),
-            None => ApiError::Unauthorized("unauthorized".into()),
-        },
+        401 => ApiError::Unauthorized(
+            serde_json::from_str::<Body<AuthError>>(body).map_or(AuthError::Other, |b| b.error),
+        ),
         409 => {
-            let summary = json
-                .as_ref()
-                .and_then(|j| j["error_summary"].as_str())
-                .map(|s| s.trim_end_matches(['.', '/']).to_string())
-                .unwrap_or_else(|| "unknown".into());
-            ApiError::Route { summary }
+            let (error, summary) = match serde_json::from_str::<Body<RouteError>>(body) {
+                Ok(b) => (b.error, b.error_summary),
+                Err(_) => (
+                    RouteError::Other,
+                    serde_json::from_str::<Body<serde::de::IgnoredAny>>(body)
+                        .map(|b| b.error_summary)
+                        .unwrap_or_default(),
+                ),
+            };
+            let summary = summary.trim_end_matches(['.', '/']);
+            ApiError::Route {
+                route: route.to_string(),
+                error,
+                summary: if summary.is_empty() {
+                    "unknown".into()
+                } else {
+                    summary.into()
+                },
+            }
         }
         429 => {
-            let from_body = json
-                .as_ref()
-                .and_then(|j| j["error"]["retry_after"].as_u64());
+            let from_body = serde_json::from_str::<Body<RateLimit>>(body)
+                .ok()
+                .and_then(|b| b.error.retry_after);
             let from_header = retry_after_header.and_then(|h| h.trim().parse::<u64>().ok());
             let secs = from_body.or(from_header).unwrap_or(5).clamp(1, 3600);
             ApiError::RateLimited {
@@ -80,8 +161,8 @@ pub fn from_response(status: u16, retry_after_header: Option<&str>, body: &str) 
         }
         500..=599 => ApiError::Server { status },
         _ => ApiError::BadRequest {
+            route: route.to_string(),
             status,
-            message: body.chars().take(300).collect(),
         },
     }
 }
@@ -90,53 +171,97 @@ pub fn from_response(status: u16, retry_after_header: Option<&str>, body: &str) 
 mod tests {
     use super::*;
 
+    const ROUTE: &str = "files/list_folder";
+
     #[test]
-    fn maps_each_status() {
+    fn a_401_keeps_its_auth_tag() {
+        let expired = r#"{"error_summary": "expired_access_token/..", "error": {".tag": "expired_access_token"}}"#;
         assert_eq!(
-            from_response(
-                401,
-                None,
-                r#"{"error_summary": "expired_access_token/..", "error": {".tag": "expired_access_token"}}"#
-            ),
-            ApiError::Expired
+            from_response(ROUTE, 401, None, expired),
+            ApiError::Unauthorized(AuthError::ExpiredAccessToken)
+        );
+        let invalid =
+            r#"{"error":{".tag":"invalid_access_token"},"error_summary":"invalid_access_token/"}"#;
+        assert_eq!(
+            from_response(ROUTE, 401, None, invalid),
+            ApiError::Unauthorized(AuthError::InvalidAccessToken)
+        );
+        let scope = r#"{"error":{".tag":"missing_scope","required_scope":"files.content.read"},"error_summary":"missing_scope/"}"#;
+        assert_eq!(
+            from_response(ROUTE, 401, None, scope),
+            ApiError::Unauthorized(AuthError::MissingScope)
         );
         assert_eq!(
-            from_response(
-                401,
-                None,
-                r#"{"error":{".tag":"invalid_access_token"},"error_summary":"invalid_access_token/"}"#
-            ),
-            ApiError::Unauthorized("invalid_access_token".into())
+            from_response(ROUTE, 401, None, "not json"),
+            ApiError::Unauthorized(AuthError::Other)
         );
+    }
+
+    #[test]
+    fn a_409_is_decoded_into_its_route_error() {
+        let not_found = r#"{"error_summary": "path/not_found/..", "error": {".tag": "path", "path": {".tag": "not_found"}}}"#;
+        let e = from_response(ROUTE, 409, None, not_found);
         assert_eq!(
-            from_response(409, None, r#"{"error_summary": "path/not_found/..", "error": {".tag": "path", "path": {".tag": "not_found"}}}"#).route_summary(),
-            Some("path/not_found")
+            e.route_error(),
+            Some(RouteError::Path {
+                path: LookupError::NotFound
+            })
         );
+        assert!(e.route_error().unwrap().is_missing_folder());
+        assert!(e.to_string().contains("path/not_found"));
+        let reset = r#"{"error_summary": "reset/..", "error": {".tag": "reset"}}"#;
         assert_eq!(
-            from_response(429, Some("7"), "too many"),
+            from_response(ROUTE, 409, None, reset).route_error(),
+            Some(RouteError::Reset)
+        );
+        let odd = r#"{"error_summary": "path/malformed_path/.", "error": {".tag": "path", "path": {".tag": "malformed_path"}}}"#;
+        let e = from_response(ROUTE, 409, None, odd);
+        assert_eq!(
+            e.route_error(),
+            Some(RouteError::Path {
+                path: LookupError::Other
+            })
+        );
+        assert!(!e.route_error().unwrap().is_missing_folder());
+        assert_eq!(
+            from_response(ROUTE, 409, None, "{}").route_error(),
+            Some(RouteError::Other)
+        );
+    }
+
+    #[test]
+    fn a_429_waits_as_long_as_dropbox_asks() {
+        assert_eq!(
+            from_response(ROUTE, 429, Some("7"), "too many"),
             ApiError::RateLimited {
                 retry_after: Duration::from_secs(7)
             }
         );
+        let body = r#"{"error_summary": "too_many_requests/..", "error": {"reason": {".tag": "too_many_requests"}, "retry_after": 300}}"#;
         assert_eq!(
-            from_response(
-                429,
-                Some("7"),
-                r#"{"error_summary": "too_many_requests/..", "error": {"reason": {".tag": "too_many_requests"}, "retry_after": 300}}"#
-            ),
+            from_response(ROUTE, 429, Some("7"), body),
             ApiError::RateLimited {
                 retry_after: Duration::from_secs(300)
             }
         );
+    }
+
+    #[test]
+    fn other_statuses_keep_no_body_text() {
         assert_eq!(
-            from_response(503, None, ""),
+            from_response(ROUTE, 503, None, ""),
             ApiError::Server { status: 503 }
         );
-        assert!(matches!(
-            from_response(400, None, "Error in call"),
-            ApiError::BadRequest { status: 400, .. }
-        ));
-        assert!(ApiError::Network("x".into()).is_transient());
-        assert!(!ApiError::Expired.is_transient());
+        let e = from_response(ROUTE, 400, None, "Error in call: secret details");
+        assert_eq!(
+            e,
+            ApiError::BadRequest {
+                route: ROUTE.into(),
+                status: 400
+            }
+        );
+        assert!(!e.to_string().contains("secret details"));
+        assert!(ApiError::Network("timed out").is_transient());
+        assert!(!ApiError::Unauthorized(AuthError::ExpiredAccessToken).is_transient());
     }
 }

@@ -11,10 +11,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use url::Url;
 
-pub use error::ApiError;
+pub use error::{ApiError, AuthError, LookupError, RouteError};
 pub use types::{FullAccount, ListFolderResult, Metadata, SpaceUsage};
 
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 
 /// Build the one HTTP client Dropdesk uses: rustls, no redirects (a token request must
 /// never be forwarded), bounded connect and request time.
@@ -48,7 +48,7 @@ impl Client {
     /// POST an RPC route; `arg` `None` is a Void argument (no body).
     async fn rpc<T: DeserializeOwned>(
         &self,
-        token: &Secret,
+        token: &AccessToken,
         route: &str,
         arg: Option<Value>,
     ) -> Result<T, ApiError> {
@@ -67,23 +67,28 @@ impl Client {
             .map(str::to_string);
         let body = response.text().await.map_err(network)?;
         if !(200..300).contains(&status) {
-            return Err(error::from_response(status, retry_after.as_deref(), &body));
+            return Err(error::from_response(
+                route,
+                status,
+                retry_after.as_deref(),
+                &body,
+            ));
         }
         serde_json::from_str(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
     }
 
-    pub async fn current_account(&self, token: &Secret) -> Result<FullAccount, ApiError> {
+    pub async fn current_account(&self, token: &AccessToken) -> Result<FullAccount, ApiError> {
         self.rpc(token, "users/get_current_account", None).await
     }
 
-    pub async fn space_usage(&self, token: &Secret) -> Result<SpaceUsage, ApiError> {
+    pub async fn space_usage(&self, token: &AccessToken) -> Result<SpaceUsage, ApiError> {
         self.rpc(token, "users/get_space_usage", None).await
     }
 
     /// The first page of a folder (`""` is the app folder root).
     pub async fn list_folder(
         &self,
-        token: &Secret,
+        token: &AccessToken,
         path: &str,
         limit: u32,
     ) -> Result<ListFolderResult, ApiError> {
@@ -97,7 +102,7 @@ impl Client {
 
     pub async fn list_folder_continue(
         &self,
-        token: &Secret,
+        token: &AccessToken,
         cursor: &str,
     ) -> Result<ListFolderResult, ApiError> {
         self.rpc(
@@ -109,7 +114,7 @@ impl Client {
     }
 
     /// Revoke the token, its refresh token and every token minted from the same grant.
-    pub async fn revoke(&self, token: &Secret) -> Result<(), ApiError> {
+    pub async fn revoke(&self, token: &AccessToken) -> Result<(), ApiError> {
         let _: Value = self.rpc(token, "auth/token/revoke", None).await?;
         Ok(())
     }
@@ -126,5 +131,5 @@ fn network(e: reqwest::Error) -> ApiError {
     } else {
         "the request failed"
     };
-    ApiError::Network(kind.to_string())
+    ApiError::Network(kind)
 }

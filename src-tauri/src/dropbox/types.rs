@@ -1,7 +1,7 @@
-//! The shapes Dropdesk reads from Dropbox (stone JSON, `dropbox-protocol.md` §7–§10) and
-//! the plain views it hands to the UI. Unknown fields are ignored; optional ones default.
+//! The shapes Dropdesk reads from Dropbox's API v2 (its stone JSON: `.tag` for unions,
+//! snake_case fields). Unknown fields are ignored; optional ones default.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Name {
@@ -50,7 +50,7 @@ impl SpaceUsage {
 }
 
 /// One entry of a listing (`Metadata` with its `.tag`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
 pub enum Metadata {
     File(FileMetadata),
@@ -58,7 +58,7 @@ pub enum Metadata {
     Deleted(DeletedMetadata),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct FileMetadata {
     pub name: String,
     #[serde(default)]
@@ -70,7 +70,7 @@ pub struct FileMetadata {
     pub size: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct FolderMetadata {
     pub name: String,
     #[serde(default)]
@@ -80,7 +80,7 @@ pub struct FolderMetadata {
     pub id: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct DeletedMetadata {
     pub name: String,
     #[serde(default)]

@@ -1,0 +1,75 @@
+//! The core's one error type: what a session call can fail with, typed all the way down
+//! (keychain, Dropbox API, token endpoint, listener ports). No sentences here: `messages`
+//! words each variant for the window, and its match is exhaustive. `is_transient` is the
+//! one answer to "may this clear by itself?", used by the retry policy and the window.
+
+use crate::auth::{PortsBusy, TokenError};
+use crate::dropbox::ApiError;
+use crate::vault::VaultError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
+    Ports(#[from] PortsBusy),
+    /// Dropbox revoked the grant (the app was removed on dropbox.com, say).
+    #[error("the grant was revoked")]
+    Revoked,
+    /// Dropbox's authorize page redirected back with an error other than a denial.
+    #[error("Dropbox reported {error} on the authorize page")]
+    AuthFailed { error: String, description: String },
+    #[error("not connected")]
+    NotConnected,
+    #[error("no sign-in is in progress")]
+    NotWaiting,
+}
+
+impl SessionError {
+    /// It may clear by itself (offline, server trouble, rate limit): worth retrying later
+    /// without the user doing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SessionError::Api(e) => e.is_transient(),
+            SessionError::Token(e) => e.is_transient(),
+            SessionError::Vault(_)
+            | SessionError::Ports(_)
+            | SessionError::Revoked
+            | SessionError::AuthFailed { .. }
+            | SessionError::NotConnected
+            | SessionError::NotWaiting => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn only_network_server_and_rate_limits_are_transient() {
+        for e in [
+            SessionError::Api(ApiError::Network("timed out")),
+            SessionError::Api(ApiError::Server { status: 503 }),
+            SessionError::Api(ApiError::RateLimited {
+                retry_after: Duration::from_secs(1),
+            }),
+            SessionError::Token(TokenError::Unavailable("no answer")),
+        ] {
+            assert!(e.is_transient(), "{e:?}");
+        }
+        for e in [
+            SessionError::Revoked,
+            SessionError::NotConnected,
+            SessionError::Vault(VaultError::Timeout),
+            SessionError::Api(ApiError::Decode("x".into())),
+        ] {
+            assert!(!e.is_transient(), "{e:?}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The session: the facade the commands call for everything about the connection. It
+//! composes the token source (`token_source`: the grant, single-flight refresh), the retry
+//! policy (`retry`: backoff, one refresh then one retry), and the connect flow
+//! (`connect`); Disconnect is here. Returns typed outcomes and [`SessionError`]s; the
+//! words for them are `messages`'.
+
+mod connect;
+pub mod retry;
+pub mod token_source;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use connect::{ConnectOutcome, Opener};
+pub use retry::Retry;
+pub use token_source::REFRESH_MARGIN_SECS;
+
+use crate::auth::OAuth;
+use crate::dropbox::{self, ApiError, AuthError};
+pub use crate::error::SessionError;
+use crate::listing::{Change, Page};
+use crate::secret::AccessToken;
+use crate::vault::Keyring;
+use crate::view::AccountView;
+use token_source::TokenSource;
+
+const PAGE_LIMIT: u32 = 2000;
+
+pub struct Settings {
+    pub ports: Vec<u16>,
+    pub auth_timeout: Duration,
+    pub retry: Retry,
+}
+
+/// How a Disconnect ended. The keychain item is gone either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Revoke {
+    /// There was a grant to disconnect.
+    pub was_connected: bool,
+    /// Dropbox confirmed that the grant is dead (or it already was).
+    pub confirmed: bool,
+}
+
+pub struct Session {
+    tokens: TokenSource,
+    api: dropbox::Client,
+    settings: Settings,
+    opener: Opener,
+    flow: connect::FlowSlot,
+}
+
+impl Session {
+    pub fn new(
+        oauth: OAuth,
+        api: dropbox::Client,
+        keyring: Keyring,
+        settings: Settings,
+        opener: Opener,
+    ) -> Arc<Self> {
+        Arc::new(Session {
+            tokens: TokenSource::new(oauth, keyring),
+            api,
+            settings,
+            opener,
+            flow: Mutex::new(None),
+        })
+    }
+
+    /// At start-up: load the grant from the keychain and check it with Dropbox.
+    pub async fn restore(&self) -> Result<AccountView, SessionError> {
+        match self.tokens.keyring().load().await? {
+            None => Err(SessionError::NotConnected),
+            Some(grant) => {
+                self.tokens.hold(grant).await;
+                self.status().await
+            }
+        }
+    }
+
+    /// Ask Dropbox who we are with the grant in memory.
+    pub async fn status(&self) -> Result<AccountView, SessionError> {
+        if !self.tokens.is_holding().await {
+            return Err(if self.tokens.was_revoked() {
+                SessionError::Revoked
+            } else {
+                SessionError::NotConnected
+            });
+        }
+        self.account().await
+    }
+
+    pub async fn account(&self) -> Result<AccountView, SessionError> {
+        let (account, usage) = tokio::join!(
+            self.call(|t| async move { self.api.current_account(&t).await }),
+            self.call(|t| async move { self.api.space_usage(&t).await })
+        );
+        Ok(AccountView::new(account?, usage?))
+    }
+
+    pub async fn list_folder(&self, path: &str) -> Result<Page, SessionError> {
+        let r = self
+            .call(|t| async move { self.api.list_folder(&t, path, PAGE_LIMIT).await })
+            .await?;
+        Ok(page(r))
+    }
+
+    pub async fn list_folder_continue(&self, cursor: &str) -> Result<Page, SessionError> {
+        let r = self
+            .call(|t| async move { self.api.list_folder_continue(&t, cursor).await })
+            .await?;
+        Ok(page(r))
+    }
+
+    async fn call<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        retry::call(&self.tokens, &self.settings.retry, f).await
+    }
+
+    /// Revoke at Dropbox (best effort, refreshing first if the token expired), then delete
+    /// the keychain item whatever happened, and say whether the revoke was confirmed.
+    pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
+        let Some((_, token)) = self.tokens.release().await? else {
+            return Ok(Revoke {
+                was_connected: false,
+                confirmed: true,
+            });
+        };
+        let confirmed = match token {
+            None => true,
+            Some(t) => match self.api.revoke(&t).await {
+                Ok(()) => true,
+                // Only the answers that mean the token is dead count as confirmed.
+                Err(ApiError::Unauthorized(AuthError::InvalidAccessToken)) => true,
+                Err(e) => {
+                    log::warn!("revoke failed: {e}");
+                    false
+                }
+            },
+        };
+        self.tokens.keyring().delete().await?;
+        Ok(Revoke {
+            was_connected: true,
+            confirmed,
+        })
+    }
+}
+
+fn page(r: dropbox::ListFolderResult) -> Page {
+    Page {
+        changes: r.entries.into_iter().map(Change::from).collect(),
+        cursor: r.cursor,
+        has_more: r.has_more,
+    }
+}

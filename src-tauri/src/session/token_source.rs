@@ -1,0 +1,330 @@
+//! The token source: holds the one grant in memory and hands out fresh access tokens.
+//! Refreshes proactively when under five minutes remain and reactively after a refusal,
+//! single-flight (the grant's lock is held across the refresh, so concurrent callers share
+//! one), writes refreshed tokens back to the keychain, and drops the grant only when
+//! Dropbox says it was revoked. Every change of the grant gets a new generation, so a
+//! caller can tell whether the grant it used is still the one held.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::auth::OAuth;
+use crate::error::SessionError;
+use crate::secret::AccessToken;
+use crate::vault::{now_unix, Keyring, StoredGrant};
+
+/// Refresh when fewer than this many seconds remain on the access token.
+pub const REFRESH_MARGIN_SECS: u64 = 300;
+
+/// An access token and the generation of the grant it came from.
+#[derive(Clone, Debug)]
+pub struct Lease {
+    pub token: AccessToken,
+    pub generation: u64,
+}
+
+#[derive(Default)]
+struct Held {
+    grant: Option<StoredGrant>,
+    generation: u64,
+}
+
+pub struct TokenSource {
+    oauth: OAuth,
+    keyring: Keyring,
+    held: Mutex<Held>,
+    generations: AtomicU64,
+    /// Set, under the lock, when Dropbox revoked the grant held, so every caller that then
+    /// finds no grant learns why (a listing racing the account fetch must not see a plain
+    /// "not connected"). Cleared when a grant is held again or the user disconnects.
+    revoked: AtomicBool,
+}
+
+impl TokenSource {
+    pub fn new(oauth: OAuth, keyring: Keyring) -> Self {
+        TokenSource {
+            oauth,
+            keyring,
+            held: Mutex::new(Held::default()),
+            generations: AtomicU64::new(0),
+            revoked: AtomicBool::new(false),
+        }
+    }
+
+    pub fn oauth(&self) -> &OAuth {
+        &self.oauth
+    }
+
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    fn next_generation(&self) -> u64 {
+        self.generations.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Hold a grant restored from the keychain or just granted.
+    pub async fn hold(&self, grant: StoredGrant) {
+        let mut held = self.held.lock().await;
+        held.grant = Some(grant);
+        held.generation = self.next_generation();
+        self.revoked.store(false, Ordering::SeqCst);
+    }
+
+    pub async fn is_holding(&self) -> bool {
+        self.held.lock().await.grant.is_some()
+    }
+
+    pub fn was_revoked(&self) -> bool {
+        self.revoked.load(Ordering::SeqCst)
+    }
+
+    /// Why a call found no grant.
+    fn no_grant(&self) -> SessionError {
+        if self.was_revoked() {
+            SessionError::Revoked
+        } else {
+            SessionError::NotConnected
+        }
+    }
+
+    fn lease(held: &Held) -> Option<Lease> {
+        held.grant.as_ref().map(|g| Lease {
+            token: g.access_token.clone(),
+            generation: held.generation,
+        })
+    }
+
+    /// The access token, refreshed first if it is about to expire.
+    pub async fn fresh(&self) -> Result<Lease, SessionError> {
+        let mut held = self.held.lock().await;
+        let grant = held.grant.as_ref().ok_or_else(|| self.no_grant())?;
+        if grant.expires_within(REFRESH_MARGIN_SECS) {
+            self.refresh_locked(&mut held).await?;
+        }
+        Self::lease(&held).ok_or_else(|| self.no_grant())
+    }
+
+    /// Refresh because `stale` was refused, unless another caller already did.
+    pub async fn refresh_after(&self, stale: &Lease) -> Result<Lease, SessionError> {
+        let mut held = self.held.lock().await;
+        if held.grant.is_none() {
+            return Err(self.no_grant());
+        }
+        if held.generation == stale.generation {
+            self.refresh_locked(&mut held).await?;
+        }
+        Self::lease(&held).ok_or_else(|| self.no_grant())
+    }
+
+    /// Refresh with the lock held. Only `invalid_grant` drops the grant; network errors,
+    /// 5xx, 429 and keychain hiccups keep it.
+    async fn refresh_locked(&self, held: &mut MutexGuard<'_, Held>) -> Result<(), SessionError> {
+        let grant = held.grant.as_mut().ok_or_else(|| self.no_grant())?;
+        let Some(refresh_token) = grant.refresh_token.clone() else {
+            // A legacy token cannot be refreshed; if it is refused, it was revoked.
+            return Err(SessionError::Revoked);
+        };
+        match self.oauth.refresh(&refresh_token).await {
+            Ok(tokens) => {
+                grant.access_token = tokens.access_token;
+                grant.expires_at = tokens.expires_in.map(|s| now_unix() + s);
+                if let Some(rotated) = tokens.refresh_token {
+                    grant.refresh_token = Some(rotated);
+                }
+                let saved = grant.clone();
+                held.generation = self.next_generation();
+                if let Err(e) = self.keyring.save(&saved).await {
+                    // The refresh token is still in the keychain; the new access token
+                    // lives in memory until the next successful write.
+                    log::warn!("could not write the refreshed grant to the keychain: {e}");
+                }
+                Ok(())
+            }
+            Err(e) if e.is_invalid_grant() => {
+                held.grant = None;
+                held.generation = self.next_generation();
+                self.revoked.store(true, Ordering::SeqCst);
+                self.delete_revoked().await;
+                Err(SessionError::Revoked)
+            }
+            Err(e) => Err(SessionError::Token(e)),
+        }
+    }
+
+    /// `refused`, fresh from a refresh, was refused too: the grant was revoked elsewhere.
+    /// Drop it in memory and in the keychain, unless the grant held now is another one
+    /// (the user disconnected or reconnected meanwhile).
+    pub async fn forget_revoked(&self, refused: &Lease) {
+        let mut held = self.held.lock().await;
+        if held.grant.is_none() || held.generation != refused.generation {
+            return;
+        }
+        held.grant = None;
+        held.generation = self.next_generation();
+        self.revoked.store(true, Ordering::SeqCst);
+        self.delete_revoked().await;
+    }
+
+    async fn delete_revoked(&self) {
+        if let Err(e) = self.keyring.delete().await {
+            log::warn!("could not delete a revoked grant from the keychain: {e}");
+        }
+    }
+
+    /// For Disconnect: stop holding the grant (loading it from the keychain if none is
+    /// held) and return it with the token to revoke, refreshed first if it has expired;
+    /// `None` for the token when the grant turned out to be revoked already.
+    pub async fn release(
+        &self,
+    ) -> Result<Option<(StoredGrant, Option<AccessToken>)>, SessionError> {
+        let mut held = self.held.lock().await;
+        if held.grant.is_none() {
+            held.grant = self.keyring.load().await?;
+        }
+        let Some(grant) = held.grant.clone() else {
+            return Ok(None);
+        };
+        let token = if grant.expires_within(60) {
+            match self.refresh_locked(&mut held).await {
+                Ok(()) => held.grant.as_ref().map(|g| g.access_token.clone()),
+                Err(SessionError::Revoked) => None,
+                Err(_) => Some(grant.access_token.clone()),
+            }
+        } else {
+            Some(grant.access_token.clone())
+        };
+        held.grant = None;
+        held.generation = self.next_generation();
+        self.revoked.store(false, Ordering::SeqCst);
+        Ok(Some((grant, token)))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config::Endpoints;
+    use crate::secret::RefreshToken;
+    use crate::vault::{MemoryVault, Vault};
+
+    pub(crate) struct Rig {
+        pub fakebox: fakebox::Fakebox,
+        pub vault: Arc<MemoryVault>,
+        pub tokens: TokenSource,
+    }
+
+    /// A token source against fakebox, on the in-memory vault.
+    pub(crate) async fn rig() -> Rig {
+        let fakebox = fakebox::Fakebox::start(fakebox::Config::default())
+            .await
+            .unwrap();
+        let base = url::Url::parse(fakebox.base_url()).unwrap();
+        let oauth = OAuth::new(
+            fakebox.app_key(),
+            &Endpoints::single(&base),
+            crate::dropbox::http_client(),
+        );
+        let vault = Arc::new(MemoryVault::default());
+        let tokens = TokenSource::new(oauth, Keyring::new(vault.clone(), Duration::from_secs(5)));
+        Rig {
+            fakebox,
+            vault,
+            tokens,
+        }
+    }
+
+    pub(crate) fn grant(rig: &Rig, expires_in: u64) -> StoredGrant {
+        let (access, refresh) = rig.fakebox.mint_grant();
+        StoredGrant {
+            account_id: "dbid:test".into(),
+            access_token: AccessToken::new(access),
+            refresh_token: Some(RefreshToken::new(refresh)),
+            expires_at: Some(now_unix() + expires_in),
+            scopes: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fresh_token_is_handed_out_without_a_refresh() {
+        let rig = rig().await;
+        let g = grant(&rig, 3600);
+        let token = g.access_token.clone();
+        rig.tokens.hold(g).await;
+        let lease = rig.tokens.fresh().await.unwrap();
+        assert!(lease.token.same_as(&token));
+        assert!(rig.vault.grant.lock().unwrap().is_none(), "nothing written");
+    }
+
+    #[tokio::test]
+    async fn an_expiring_token_is_refreshed_once_for_many_callers_and_saved() {
+        let rig = rig().await;
+        let g = grant(&rig, 10);
+        let old = g.access_token.clone();
+        rig.tokens.hold(g).await;
+        let leases = futures::future::join_all((0..8).map(|_| rig.tokens.fresh())).await;
+        let first = leases[0].as_ref().unwrap().clone();
+        assert!(!first.token.same_as(&old), "a new token");
+        for l in &leases {
+            let l = l.as_ref().unwrap();
+            assert!(l.token.same_as(&first.token), "all share one refresh");
+            assert_eq!(l.generation, first.generation);
+        }
+        let saved = rig.vault.grant.lock().unwrap().clone().expect("saved");
+        assert!(saved.access_token.same_as(&first.token));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_already_cured_by_another_caller_does_not_refresh_again() {
+        let rig = rig().await;
+        rig.tokens.hold(grant(&rig, 3600)).await;
+        let stale = rig.tokens.fresh().await.unwrap();
+        let cured = rig.tokens.refresh_after(&stale).await.unwrap();
+        assert_ne!(cured.generation, stale.generation);
+        let again = rig.tokens.refresh_after(&stale).await.unwrap();
+        assert_eq!(again.generation, cured.generation, "no second refresh");
+        assert!(again.token.same_as(&cured.token));
+    }
+
+    #[tokio::test]
+    async fn invalid_grant_drops_the_grant_and_says_revoked() {
+        let rig = rig().await;
+        let mut g = grant(&rig, 10);
+        g.refresh_token = Some(RefreshToken::new("not-a-refresh-token"));
+        rig.vault.save(&g).unwrap();
+        rig.tokens.hold(g).await;
+        assert_eq!(rig.tokens.fresh().await.unwrap_err(), SessionError::Revoked);
+        assert!(rig.tokens.was_revoked());
+        assert!(!rig.tokens.is_holding().await);
+        assert!(rig.vault.grant.lock().unwrap().is_none(), "deleted");
+        assert_eq!(rig.tokens.fresh().await.unwrap_err(), SessionError::Revoked);
+    }
+
+    #[tokio::test]
+    async fn a_late_revocation_never_drops_a_newer_grant() {
+        let rig = rig().await;
+        rig.tokens.hold(grant(&rig, 3600)).await;
+        let old = rig.tokens.fresh().await.unwrap();
+        rig.tokens.hold(grant(&rig, 3600)).await;
+        rig.tokens.forget_revoked(&old).await;
+        assert!(rig.tokens.is_holding().await);
+        assert!(!rig.tokens.was_revoked());
+    }
+
+    #[tokio::test]
+    async fn release_hands_over_the_grant_and_forgets_it() {
+        let rig = rig().await;
+        let g = grant(&rig, 3600);
+        rig.vault.save(&g).unwrap();
+        let (released, token) = rig.tokens.release().await.unwrap().expect("loaded");
+        assert_eq!(released.account_id, "dbid:test");
+        assert!(token.unwrap().same_as(&g.access_token));
+        assert!(!rig.tokens.is_holding().await);
+        rig.vault.delete().unwrap();
+        assert!(rig.tokens.release().await.unwrap().is_none());
+    }
+}

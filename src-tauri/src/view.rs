@@ -1,0 +1,191 @@
+//! The shapes the window is shown and sends, exactly as they cross the IPC boundary: the
+//! account, an entry with its [`Kind`], a window of rows, the statuses of the connection
+//! and of a folder, and a [`Problem`]. Plain data: no secrets (no secret type can be put
+//! in a field here, since none implements `Serialize`), and no sentences, which
+//! `messages` writes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dropbox::{FullAccount, SpaceUsage};
+
+/// What the UI learns about the app itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct Info {
+    pub demo: bool,
+    pub version: &'static str,
+}
+
+/// What the problem banner's button does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Retry,
+    Reconnect,
+    Dismiss,
+}
+
+/// A failure as the window shows it. `code` is stable (tests and the UI match on it, never
+/// on the wording); `retry_in` says that the problem may clear by itself and when the
+/// window should try again on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: &'static str,
+    pub title: String,
+    pub message: String,
+    pub action: Action,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_in: Option<u64>,
+}
+
+/// The account as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountView {
+    pub display_name: String,
+    pub email: String,
+    pub initials: String,
+    pub used: u64,
+    pub allocated: Option<u64>,
+}
+
+impl AccountView {
+    pub fn new(account: FullAccount, usage: SpaceUsage) -> Self {
+        let initials = if account.name.abbreviated_name.is_empty() {
+            account
+                .name
+                .display_name
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .take(2)
+                .collect()
+        } else {
+            account.name.abbreviated_name.clone()
+        };
+        AccountView {
+            allocated: usage.allocated(),
+            used: usage.used,
+            display_name: account.name.display_name,
+            email: account.email,
+            initials,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    File,
+    Folder,
+}
+
+/// One row of a folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub kind: Kind,
+    pub name: String,
+    pub path: String,
+    pub path_lower: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    Name,
+    Size,
+    Modified,
+}
+
+/// How the UI wants the rows: sorted by a column, narrowed by a filter.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ViewSpec {
+    pub sort: SortKey,
+    pub descending: bool,
+    #[serde(default)]
+    pub filter: String,
+}
+
+/// Some rows of a view, and what the status bar shows about all of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Window {
+    pub start: usize,
+    pub rows: Vec<Entry>,
+    /// Rows in the view (after the filter).
+    pub total: usize,
+    pub folders: usize,
+    pub files: usize,
+    pub bytes: u64,
+    /// Every page has arrived.
+    pub complete: bool,
+    pub version: u64,
+}
+
+/// What the window should show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Status {
+    Connected {
+        account: AccountView,
+    },
+    Disconnected {
+        problem: Option<Problem>,
+    },
+    /// A grant is kept but cannot be used right now (offline, keychain locked, …).
+    Problem {
+        problem: Problem,
+    },
+}
+
+/// A sign-in waiting for the browser.
+#[derive(Clone, Debug, Serialize)]
+pub struct Waiting {
+    pub url: String,
+    pub browser_opened: bool,
+}
+
+/// How a sign-in ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ConnectResult {
+    Connected { account: AccountView },
+    Declined { note: String },
+    Cancelled,
+    TimedOut { note: String },
+    Failed { problem: Problem },
+}
+
+/// How a disconnect ended. The local item is always gone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Disconnected {
+    pub revoke_confirmed: bool,
+    pub message: String,
+}
+
+/// What the UI is told while a folder loads or refreshes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Progress {
+    pub path_lower: String,
+    pub loaded: usize,
+    pub complete: bool,
+    pub version: u64,
+    /// The folder no longer exists: open it again to land on its nearest parent.
+    pub gone: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// The folder that was opened.
+#[derive(Clone, Debug, Serialize)]
+pub struct Opened {
+    /// The path actually shown (a parent, when the asked one vanished).
+    pub path: String,
+    pub path_lower: String,
+    /// Said to the user when the folder shown is not the one asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    pub from_cache: bool,
+    /// The first rows of the view asked for, so the UI can draw without another call.
+    pub first: Option<Window>,
+}

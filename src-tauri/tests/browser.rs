@@ -1,0 +1,172 @@
+//! The folder browser against fakebox, on the in-memory vault: a 100,000-entry folder
+//! listed completely, cached folders shown at once and then brought up to date, a `reset`
+//! cursor listed again, and a vanished folder falling back to its nearest parent.
+
+mod support;
+
+use std::time::Duration;
+
+use dropdesk::browser::Browser;
+use dropdesk::dropbox;
+use dropdesk::secret::AccessToken;
+use serde_json::{json, Value};
+use support::*;
+
+fn checksum(mut names: Vec<String>) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    names.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    names.hash(&mut h);
+    (names.len(), h.finish())
+}
+
+#[tokio::test]
+async fn hundred_thousand_entries_list_completely() {
+    let mut w = world(
+        None,
+        |c| c.generate = vec![("/Big".into(), 100_000)],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    let opened = browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    assert!(!opened.from_cache);
+    let first = browser
+        .window(&opened.path_lower, &by_name(), 0, 50)
+        .unwrap();
+    assert_eq!(first.total, 2000, "the first page shows at once");
+    assert!(!first.complete);
+    until(&events, "the whole listing", |p| p.complete).await;
+    let ours = checksum(all_names(&browser, "/big"));
+    // The same folder listed straight from the API, without the cache.
+    let (token, _) = w.fakebox.mint_grant();
+    let api = dropbox::Client::new(
+        dropbox::http_client(),
+        url::Url::parse(w.fakebox.base_url()).unwrap(),
+    );
+    let token = AccessToken::new(token);
+    let mut page = api.list_folder(&token, "/big", 2000).await.unwrap();
+    let mut names: Vec<String> = Vec::new();
+    loop {
+        names.extend(page.entries.iter().map(|m| match m {
+            dropbox::Metadata::File(f) => f.name.clone(),
+            dropbox::Metadata::Folder(f) => f.name.clone(),
+            dropbox::Metadata::Deleted(d) => d.name.clone(),
+        }));
+        if !page.has_more {
+            break;
+        }
+        page = api
+            .list_folder_continue(&token, &page.cursor)
+            .await
+            .unwrap();
+    }
+    assert_eq!(ours, checksum(names));
+    assert_eq!(ours.0, 100_000);
+}
+
+#[tokio::test]
+async fn cached_folders_show_at_once_then_apply_changes() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser
+        .open("", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    browser
+        .open("/Photos/Holiday 2025", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    post(
+        &w,
+        "files",
+        json!({"ops": [
+            {"op": "add_file", "path": "/Fresh.txt", "content": "new"},
+            {"op": "add_file", "path": "/file2.txt", "content": "changed, longer"},
+            {"op": "delete", "path": "/Photos"},
+        ]}),
+    )
+    .await;
+    let before = browser.window("", &by_name(), 0, 100).unwrap();
+    let opened = browser.open("", &by_name(), 50, report).await.unwrap();
+    assert!(opened.from_cache, "shown from the cache at once");
+    until(&events, "the changes", |p| {
+        p.path_lower.is_empty() && p.version > before.version
+    })
+    .await;
+    let names = all_names(&browser, "");
+    assert!(names.contains(&"Fresh.txt".to_string()));
+    assert!(
+        !names.contains(&"Photos".to_string()),
+        "deleted folder gone"
+    );
+    let changed = browser.window("", &by_name(), 0, 100).unwrap();
+    let file2 = changed.rows.iter().find(|e| e.name == "file2.txt").unwrap();
+    assert_eq!(file2.size, Some(15));
+    assert!(
+        browser
+            .window("/photos/holiday 2025", &by_name(), 0, 1)
+            .is_none(),
+        "its children's cache dropped too"
+    );
+}
+
+#[tokio::test]
+async fn reset_relists_and_vanished_folders_fall_back() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser
+        .open("/Documents", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    post(&w, "reset-cursors", Value::Null).await;
+    post(
+        &w,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Documents/After reset.txt", "content": "x"}]}),
+    )
+    .await;
+    browser
+        .open("/Documents", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    until(&events, "a re-listing", |p| {
+        p.path_lower == "/documents" && p.complete && p.version > 1
+    })
+    .await;
+    let names = all_names(&browser, "/documents");
+    assert!(names.contains(&"After reset.txt".to_string()), "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| *n == "Taxes").count(),
+        1,
+        "no duplicates after the reset"
+    );
+
+    // A cached folder that vanished: the refresh says so, and opening it again lands on
+    // the nearest existing parent with a notice.
+    post(
+        &w,
+        "files",
+        json!({"ops": [{"op": "delete", "path": "/Documents"}]}),
+    )
+    .await;
+    browser
+        .open("/Documents", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    until(&events, "the folder reported gone", |p| p.gone).await;
+    let opened = browser
+        .open("/Documents/Taxes/2025", &by_name(), 50, report)
+        .await
+        .unwrap();
+    assert_eq!(opened.path, "");
+    assert_eq!(opened.vanished.as_deref(), Some("2025"));
+    let shown = dropdesk::messages::opened(opened);
+    assert!(shown.notice.unwrap().contains("2025"));
+}

@@ -1,0 +1,229 @@
+//! The core against fakebox and a real keychain (gnome-keyring's Secret Service in a
+//! private D-Bus session), read back with `secret-tool`: what is stored on connect, kept
+//! through failures, and removed on revocation and Disconnect. The keyring crate's D-Bus
+//! library reads the session bus address once per process, so every scenario shares one
+//! desktop session (each with its own fakebox and keychain service); this file has its own
+//! test harness (libtest-mimic) so that each scenario is still a named test.
+
+mod support;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dropdesk::listing::Change;
+use dropdesk::messages;
+use dropdesk::session::{ConnectOutcome, SessionError};
+use dropdesk::view::{Action, Kind, Status};
+use e2e::desktop::Desktop;
+use fakebox::{Config, Fakebox};
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde_json::{json, Value};
+use support::*;
+
+async fn connect_stores_the_grant_and_a_replayed_callback_is_refused(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    let callback = connect(&mut w).await;
+    assert!(has_grant(&w), "secret-tool finds the grant");
+    let stored = w.vault.load().unwrap().expect("grant in keychain");
+    assert!(stored.refresh_token.is_some());
+    assert!(stored.scopes.contains(&"files.metadata.read".to_string()));
+    // The listener has closed: replaying the callback reaches nobody.
+    assert!(reqwest::get(&callback).await.is_err(), "listener is gone");
+    // The code itself is single-use at Dropbox too.
+    assert_eq!(state(&w).await["codes_used"], 1);
+    // Restoring from the keychain needs no browser.
+    let account = w.session.restore().await.expect("restored");
+    assert_eq!(account.email, "alex.morgan@example.com");
+    let page = w.session.list_folder("").await.unwrap();
+    assert!(page.changes.iter().any(
+        |c| matches!(c, Change::Upsert(e) if e.name == "Documents" && e.kind == Kind::Folder)
+    ));
+}
+
+async fn denial_is_declined_and_stores_nothing(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    w.session.start_connect().await.unwrap();
+    let url = w.urls.recv().await.unwrap();
+    let callback = decide(&browser(), &url, "deny").await;
+    assert!(callback.contains("error=access_denied"));
+    browser().get(&callback).send().await.unwrap();
+    assert_eq!(
+        w.session.finish_connect().await.unwrap(),
+        ConnectOutcome::Declined
+    );
+    assert!(!has_grant(&w));
+}
+
+async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    post(&w, "expire-access-tokens", Value::Null).await;
+    for (status, retry_after) in [(500, 0), (429, 1), (503, 0)] {
+        // More failures than the session retries: the user sees an error, the grant stays.
+        post(&w, "faults", json!({"route": "/oauth2/token", "status": status, "retry_after": retry_after, "count": 10})).await;
+        let err = w.session.list_folder("").await.unwrap_err();
+        assert!(!matches!(err, SessionError::Revoked), "{status}: {err:?}");
+        assert!(has_grant(&w), "grant kept after {status}");
+        fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
+    }
+    post(
+        &w,
+        "faults",
+        json!({"route": "/oauth2/token", "drop": true, "count": 10}),
+    )
+    .await;
+    assert!(w.session.list_folder("").await.is_err());
+    assert!(has_grant(&w), "grant kept after dropped connections");
+    fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
+    // Recovers once Dropbox answers again.
+    assert!(w.session.list_folder("").await.is_ok());
+
+    // Removed on dropbox.com: the next call finds out, and the local item goes.
+    post(&w, "unlink", Value::Null).await;
+    let err = w.session.list_folder("").await.unwrap_err();
+    assert_eq!(err, SessionError::Revoked);
+    assert!(!has_grant(&w));
+    let shown = messages::session(&err);
+    assert_eq!(shown.code, "revoked");
+    assert_eq!(shown.action, Action::Reconnect);
+    assert!(matches!(
+        messages::status(w.session.status().await),
+        Status::Disconnected { .. }
+    ));
+}
+
+async fn disconnect_revokes_at_dropbox_and_deletes_locally(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let done = w.session.disconnect().await.unwrap();
+    assert!(done.confirmed && done.was_connected, "{done:?}");
+    assert!(!has_grant(&w));
+    assert_eq!(state(&w).await["grants"][0]["revoked"], true);
+    assert!(matches!(
+        messages::status(w.session.status().await),
+        Status::Disconnected { problem: None }
+    ));
+}
+
+async fn disconnect_while_dropbox_is_down_still_deletes_and_says_so(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let stored = w.vault.load().unwrap().unwrap();
+    // Take Dropbox away.
+    let spare = Fakebox::start(Config::default()).await.unwrap();
+    std::mem::replace(&mut w.fakebox, spare).shutdown().await;
+    let done = messages::disconnected(w.session.disconnect().await.unwrap());
+    assert!(!done.revoke_confirmed);
+    assert!(done.message.contains("dropbox.com"), "{}", done.message);
+    assert!(!has_grant(&w));
+    assert!(!desktop
+        .keychain_items(&w.service)
+        .contains(&stored.account_id));
+    // Secrets never show in messages.
+    assert!(!done.message.contains(stored.access_token.expose()));
+}
+
+async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    post(&w, "expire-access-tokens", Value::Null).await;
+    post(
+        &w,
+        "faults",
+        json!({"route": "/oauth2/token", "delay_ms": 700}),
+    )
+    .await;
+    let listing = {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.list_folder("").await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let done = w.session.disconnect().await.unwrap();
+    assert!(done.confirmed);
+    let _ = listing.await.expect("no panic");
+    assert!(!has_grant(&w), "no token written back after the delete");
+    assert!(matches!(
+        messages::status(w.session.status().await),
+        Status::Disconnected { .. }
+    ));
+    assert_eq!(state(&w).await["grants"][0]["revoked"], true);
+}
+
+/// A call whose token is refused even after a refresh drops the grant as revoked, but
+/// only the grant it was made with: if the user disconnected and connected again while the
+/// call was on its way, the new grant stays.
+async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    // The listing's token is refused; so is the refreshed one, but only after 3 s.
+    post(
+        &w,
+        "faults",
+        json!([
+            {"route": "files/list_folder", "status": 401},
+            {"route": "files/list_folder", "status": 401, "delay_ms": 3000},
+        ]),
+    )
+    .await;
+    let listing = {
+        let s = w.session.clone();
+        tokio::spawn(async move { s.list_folder("").await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(w.session.disconnect().await.unwrap().confirmed);
+    connect(&mut w).await;
+    let newer = w.vault.load().unwrap().expect("the new grant is stored");
+    assert!(listing.await.unwrap().is_err(), "the old call failed");
+    let kept = w.vault.load().unwrap().expect("the new grant is kept");
+    assert!(kept.access_token.same_as(&newer.access_token));
+    assert!(has_grant(&w));
+    assert!(matches!(
+        messages::status(w.session.status().await),
+        Status::Connected { .. }
+    ));
+}
+
+fn scenario<F, Fut>(name: &str, desktop: &Arc<Desktop>, f: F) -> Trial
+where
+    F: FnOnce(Arc<Desktop>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
+    let desktop = desktop.clone();
+    Trial::test(name, move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failed::from(e.to_string()))?;
+        runtime.block_on(f(desktop));
+        Ok(())
+    })
+}
+
+macro_rules! scenarios {
+    ($desktop:expr, $($name:ident),* $(,)?) => {
+        vec![$(scenario(stringify!($name), $desktop, |d| async move { $name(&d).await })),*]
+    };
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let desktop = Arc::new(Desktop::start().expect("desktop session"));
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        desktop.var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
+    );
+    let trials = scenarios!(
+        &desktop,
+        connect_stores_the_grant_and_a_replayed_callback_is_refused,
+        denial_is_declined_and_stores_nothing,
+        refresh_failures_keep_the_grant_and_revocation_drops_it,
+        disconnect_revokes_at_dropbox_and_deletes_locally,
+        disconnect_while_dropbox_is_down_still_deletes_and_says_so,
+        disconnect_during_a_refresh_leaves_nothing_behind,
+        a_late_refusal_never_drops_a_newer_grant,
+    );
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(desktop);
+    conclusion.exit();
+}

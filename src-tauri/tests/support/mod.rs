@@ -1,0 +1,195 @@
+//! What the core's integration tests share: a fakebox, a session wired to it on a vault
+//! (the real keychain of a desktop session, or the in-memory one for tests that are not
+//! about the keychain), a "browser" that only reports the URL it was asked to open, and
+//! helpers that play the user on the consent page and watch a folder's progress.
+
+#![allow(dead_code)] // each test binary uses its own part of this
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dropdesk::auth::OAuth;
+use dropdesk::browser::{Browser, Progress, Reporter};
+use dropdesk::config::{Config as AppConfig, Endpoints};
+use dropdesk::dropbox;
+use dropdesk::session::{ConnectOutcome, Retry, Session, Settings};
+use dropdesk::vault::{self, Keychain, Keyring, MemoryVault, Vault};
+use dropdesk::view::{SortKey, ViewSpec};
+use e2e::desktop::Desktop;
+use e2e::procs::free_port;
+use fakebox::{Config, Fakebox};
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+pub struct World<'d> {
+    pub desktop: Option<&'d Desktop>,
+    pub fakebox: Fakebox,
+    pub session: Arc<Session>,
+    pub vault: Arc<dyn Vault>,
+    pub service: String,
+    pub urls: mpsc::UnboundedReceiver<String>,
+    pub ports: Vec<u16>,
+}
+
+/// A fakebox whose registered redirect URIs are the session's ports (unless `tweak`
+/// changes them), and a session on the real keychain of `desktop`, or on the in-memory
+/// vault when there is none.
+pub async fn world<'d>(
+    desktop: Option<&'d Desktop>,
+    tweak: impl FnOnce(&mut Config),
+    auth_timeout: Duration,
+) -> World<'d> {
+    let ports = vec![free_port(), free_port()];
+    let mut config = Config {
+        redirect_uris: ports.iter().map(|&p| AppConfig::redirect_uri(p)).collect(),
+        sample: true,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let fakebox = Fakebox::start(config).await.expect("fakebox");
+    let base = url::Url::parse(fakebox.base_url()).unwrap();
+    let endpoints = Endpoints::single(&base);
+    let http = dropbox::http_client();
+    let service = format!("test.dropdesk.{}", free_port());
+    let vault: Arc<dyn Vault> = match desktop {
+        Some(_) => Arc::new(Keychain::new(&service)),
+        None => Arc::new(MemoryVault::default()),
+    };
+    let (tx, urls) = mpsc::unbounded_channel();
+    let session = Session::new(
+        OAuth::new(fakebox.app_key(), &endpoints, http.clone()),
+        dropbox::Client::new(http, endpoints.api.clone()),
+        Keyring::new(vault.clone(), vault::TIMEOUT),
+        Settings {
+            ports: ports.clone(),
+            auth_timeout,
+            retry: Retry {
+                attempts: 3,
+                base: Duration::from_millis(10),
+                max_wait: Duration::from_secs(2),
+            },
+        },
+        Arc::new(move |url: &str| tx.send(url.to_string()).map_err(|e| e.to_string())),
+    );
+    World {
+        desktop,
+        fakebox,
+        session,
+        vault,
+        service,
+        urls,
+        ports,
+    }
+}
+
+/// A world on the in-memory vault with the usual settings.
+pub async fn memory_world() -> World<'static> {
+    world(None, |_| {}, Duration::from_secs(60)).await
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("form field") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// Play the user on the consent page; returns where Dropbox redirected.
+pub async fn decide(client: &reqwest::Client, url: &str, decision: &str) -> String {
+    let page = client.get(url).send().await.unwrap();
+    let origin = page.url().origin().ascii_serialization();
+    let html = page.text().await.unwrap();
+    let r = client
+        .post(format!("{origin}/oauth2/authorize"))
+        .form(&[
+            ("pending", hidden(&html, "pending")),
+            ("csrf", hidden(&html, "csrf")),
+            ("decision", decision.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+pub async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
+    e2e::fixture::fakebox_control(&w.fakebox, method, path, body).await
+}
+
+pub async fn post(w: &World<'_>, path: &str, body: Value) -> Value {
+    fb(w, reqwest::Method::POST, path, body).await
+}
+
+pub async fn state(w: &World<'_>) -> Value {
+    fb(w, reqwest::Method::GET, "state", Value::Null).await
+}
+
+/// Connect by approving in the "browser"; returns the callback URL the browser visited.
+pub async fn connect(w: &mut World<'_>) -> String {
+    w.session.start_connect().await.expect("flow starts");
+    let url = w.urls.recv().await.expect("browser opened");
+    let callback = decide(&browser(), &url, "allow").await;
+    let landed = browser().get(&callback).send().await.unwrap();
+    assert_eq!(landed.status(), 200);
+    match w.session.finish_connect().await.unwrap() {
+        ConnectOutcome::Connected(account) => assert_eq!(account.display_name, "Alex Morgan"),
+        other => panic!("not connected: {other:?}"),
+    }
+    callback
+}
+
+/// The vault holds a grant; on the real keychain, `secret-tool` finds it too.
+pub fn has_grant(w: &World<'_>) -> bool {
+    let stored = w.vault.load().unwrap().is_some();
+    if let Some(desktop) = w.desktop {
+        let found = desktop.keychain_items(&w.service).contains("access_token");
+        assert_eq!(stored, found, "the keyring crate and secret-tool agree");
+    }
+    stored
+}
+
+pub type Events = Arc<std::sync::Mutex<Vec<Progress>>>;
+
+pub fn recorder() -> (Events, Reporter) {
+    let events: Events = Arc::default();
+    let sink = events.clone();
+    (
+        events,
+        Arc::new(move |p: Progress| sink.lock().unwrap().push(p)),
+    )
+}
+
+pub async fn until(events: &Events, what: &str, check: impl Fn(&Progress) -> bool) -> Progress {
+    for _ in 0..600 {
+        if let Some(p) = events.lock().unwrap().iter().find(|p| check(p)) {
+            return p.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never saw {what}: {:?}", events.lock().unwrap());
+}
+
+pub fn by_name() -> ViewSpec {
+    ViewSpec {
+        sort: SortKey::Name,
+        descending: false,
+        filter: String::new(),
+    }
+}
+
+pub fn all_names(browser: &Browser, key: &str) -> Vec<String> {
+    let total = browser.window(key, &by_name(), 0, 0).unwrap().total;
+    (0..total)
+        .step_by(1000)
+        .flat_map(|start| browser.window(key, &by_name(), start, 1000).unwrap().rows)
+        .map(|e| e.name)
+        .collect()
+}
