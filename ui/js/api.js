@@ -1,5 +1,6 @@
-// The only module that talks to Rust: Tauri's invoke, one function per command.
-// Errors arrive as { title, message, action } problems.
+// The only module that talks to Rust: Tauri's invoke, one function per command (the
+// names must match src-tauri/src/command_names.rs; a test checks). Errors arrive as
+// { code, title, message, action, retry_in? } problems.
 
 const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 
@@ -22,8 +23,9 @@ export const folderWindow = (pathLower, spec, start, count) =>
 export const folderSeek = (pathLower, spec, prefix, from) =>
   invoke('folder_seek', { pathLower, spec, prefix, from });
 
-/** Any thrown value as a problem the banner can show. */
+/** Any thrown value as a problem the banner can show. Rust words every problem; only a
+ * failure of the IPC bridge itself, which never reached Rust, is worded here. */
 export function asProblem(error) {
   if (error && typeof error === 'object' && 'title' in error) return error;
-  return { title: 'Something went wrong', message: String(error), action: 'retry' };
+  return { code: 'ipc', title: 'Something went wrong', message: String(error), action: 'retry' };
 }

@@ -1,17 +1,19 @@
-// The file browser: a virtualized list (only the rows in view, plus a margin, are in the
-// DOM), fed a window at a time by Rust, which keeps, sorts and filters the listing.
-// Keyboard and mouse as in a file manager; names are always set as text.
+// The file browser: fetches folders and windows of rows from Rust (which keeps, sorts and
+// filters each listing), draws only the rows in view (the arithmetic is in viewport.js,
+// the row DOM in rows.js, Back/Forward in history.js), and wires keys and mouse as in a
+// file manager. Benchmarks read the timing marks it leaves on the list.
 
 import * as api from './api.js';
-import * as fmt from './format.js';
+import { createHistory } from './history.js';
+import * as rows from './rows.js';
+import * as viewport from './viewport.js';
 
-const ROW = 36;
-const MARGIN = 12;
 const $ = (id) => document.getElementById(id);
 
 export function createBrowser({ onProblem }) {
   const list = $('entries');
   const spacer = $('spacer');
+  const history = createHistory();
   const state = {
     path: '',
     key: null,
@@ -21,9 +23,8 @@ export function createBrowser({ onProblem }) {
     complete: false,
     rows: new Map(),
     selected: 0,
-    back: [],
-    forward: [],
-    pending: null,
+    // Progress that arrived while the folder's open call was still on its way.
+    early: [],
     typed: '',
     typedAt: 0,
     ticket: 0,
@@ -31,11 +32,8 @@ export function createBrowser({ onProblem }) {
 
   // ---- Opening folders ------------------------------------------------------------------
 
-  async function open(path, { history = true } = {}) {
-    if (history && state.key !== null && path !== state.path) {
-      state.back.push(state.path);
-      state.forward = [];
-    }
+  async function open(path, { history: remember = true } = {}) {
+    if (remember && state.key !== null && path !== state.path) history.visit(state.path);
     const ticket = ++state.ticket;
     // Timings for benchmarks: open → first rows on screen, open → whole listing.
     state.openedAt = performance.now();
@@ -43,26 +41,31 @@ export function createBrowser({ onProblem }) {
     list.dataset.completeMs = '';
     state.path = path;
     state.key = null;
+    state.early = [];
     state.rows.clear();
     state.selected = 0;
     state.total = 0;
-    renderCrumbs(path);
+    rows.renderCrumbs($('crumbs'), path, open);
     showNotice('');
     showSkeleton(true);
     updateNav();
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = (p) => onProgress(p);
     try {
-      const [start, end] = visibleRange();
+      const [start, end] = range();
       const opened = await api.openFolder(path, state.spec, end - start, channel);
       if (ticket !== state.ticket) return; // the user went elsewhere meanwhile
       state.path = opened.path;
       state.key = opened.path_lower;
-      renderCrumbs(opened.path);
+      rows.renderCrumbs($('crumbs'), opened.path, open);
       if (opened.notice) showNotice(opened.notice);
       list.dataset.fromCache = String(opened.from_cache);
       if (opened.first) showWindow(opened.first, true);
       else await refreshWindow(true);
+      // Changes reported before the answer arrived are not lost.
+      const early = state.early;
+      state.early = [];
+      for (const p of early) onProgress(p);
     } catch (e) {
       if (ticket !== state.ticket) return;
       showSkeleton(false);
@@ -71,6 +74,7 @@ export function createBrowser({ onProblem }) {
   }
 
   function onProgress(p) {
+    if (state.key === null) { state.early.push(p); return; }
     if (p.path_lower !== state.key) return;
     if (p.gone) { open(state.path, { history: false }); return; }
     if (p.problem) onProblem(p.problem, () => open(state.path, { history: false }));
@@ -79,15 +83,11 @@ export function createBrowser({ onProblem }) {
 
   // ---- Windows of rows ------------------------------------------------------------------
 
-  function visibleRange() {
-    const first = Math.floor(list.scrollTop / ROW);
-    const count = Math.ceil(list.clientHeight / ROW) + 1;
-    return [Math.max(0, first - MARGIN), first + count + MARGIN];
-  }
+  const range = () => viewport.visibleRange(list.scrollTop, list.clientHeight);
 
   async function refreshWindow(reset) {
     if (state.key === null) return;
-    const [start, end] = visibleRange();
+    const [start, end] = range();
     const key = state.key;
     const w = await api.folderWindow(key, state.spec, start, end - start);
     if (!w || key !== state.key) return;
@@ -99,12 +99,14 @@ export function createBrowser({ onProblem }) {
     state.version = w.version;
     state.total = w.total;
     state.complete = w.complete;
-    w.rows.forEach((row, i) => state.rows.set(w.start + i, row));
+    w.rows.forEach((r, i) => state.rows.set(w.start + i, r));
     showSkeleton(false);
-    spacer.style.height = `${state.total * ROW}px`;
+    spacer.style.height = `${state.total * viewport.ROW}px`;
     if (state.selected >= state.total) state.selected = Math.max(0, state.total - 1);
     render();
-    renderSummary(w);
+    $('summary-text').textContent = rows.summary(w);
+    $('loading-more').hidden = w.complete;
+    $('loading-more').textContent = `Loading more… ${w.total.toLocaleString()} so far`;
   }
 
   let scrollQueued = false;
@@ -113,19 +115,17 @@ export function createBrowser({ onProblem }) {
     scrollQueued = true;
     requestAnimationFrame(() => {
       scrollQueued = false;
-      const [start, end] = visibleRange();
-      let missing = false;
-      for (let i = start; i < Math.min(end, state.total); i += 1) if (!state.rows.has(i)) { missing = true; break; }
-      if (missing) refreshWindow(false); else render();
+      const [start, end] = range();
+      if (viewport.missing(state.rows, start, end, state.total)) refreshWindow(false); else render();
     });
   });
 
   function render() {
-    const [start, end] = visibleRange();
+    const [start, end] = range();
     const nodes = [];
     for (let i = start; i < Math.min(end, state.total); i += 1) {
       const entry = state.rows.get(i);
-      if (entry) nodes.push(row(entry, i));
+      if (entry) nodes.push(rows.row(entry, i, i === state.selected));
     }
     spacer.replaceChildren(...nodes);
     if (nodes.length && !list.dataset.firstRowsMs) list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);
@@ -136,51 +136,6 @@ export function createBrowser({ onProblem }) {
     const empty = state.total === 0 && state.complete;
     $('empty').hidden = !empty || state.spec.filter !== '';
     $('no-match').hidden = !(state.total === 0 && state.spec.filter !== '');
-  }
-
-  function row(entry, i) {
-    const li = document.createElement('li');
-    li.className = 'entry';
-    li.id = `row-${i}`;
-    li.setAttribute('role', 'option');
-    li.setAttribute('aria-selected', String(i === state.selected));
-    li.style.top = `${i * ROW}px`;
-    li.dataset.index = String(i);
-    li.dataset.kind = entry.kind;
-    const name = document.createElement('span');
-    name.className = 'name';
-    const icon = document.createElement('img');
-    icon.className = 'kind';
-    icon.alt = '';
-    icon.width = 20;
-    icon.height = 20;
-    icon.src = `assets/kinds/${fmt.kindOf(entry)}.svg`;
-    const label = document.createElement('span');
-    label.className = 'label';
-    label.textContent = entry.name;
-    label.title = entry.name;
-    name.append(icon, label);
-    const size = document.createElement('span');
-    size.className = 'size';
-    size.textContent = entry.kind === 'file' ? fmt.size(entry.size) : '';
-    const date = document.createElement('span');
-    date.className = 'date';
-    const [shown, tip] = fmt.date(entry.modified);
-    date.textContent = shown;
-    date.title = tip;
-    li.append(name, size, date);
-    return li;
-  }
-
-  function renderSummary(w) {
-    const parts = [
-      `${w.folders.toLocaleString()} folder${w.folders === 1 ? '' : 's'}`,
-      `${w.files.toLocaleString()} file${w.files === 1 ? '' : 's'}`,
-      fmt.size(w.bytes),
-    ];
-    $('summary-text').textContent = parts.join(' · ');
-    $('loading-more').hidden = w.complete;
-    $('loading-more').textContent = `Loading more… ${w.total.toLocaleString()} so far`;
   }
 
   function showSkeleton(on) {
@@ -197,42 +152,22 @@ export function createBrowser({ onProblem }) {
     $('browser-notice').hidden = !text;
   }
 
-  // ---- Breadcrumbs and history ----------------------------------------------------------
-
-  function renderCrumbs(path) {
-    const crumbs = $('crumbs');
-    crumbs.replaceChildren();
-    const parts = path ? path.split('/').slice(1) : [];
-    const add = (label, target, current) => {
-      const li = document.createElement('li');
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = label;
-      if (current) b.setAttribute('aria-current', 'location');
-      b.addEventListener('click', () => open(target));
-      li.append(b);
-      crumbs.append(li);
-    };
-    add('App folder', '', parts.length === 0);
-    parts.forEach((p, i) => add(p, `/${parts.slice(0, i + 1).join('/')}`, i === parts.length - 1));
-  }
+  // ---- History --------------------------------------------------------------------------
 
   function updateNav() {
-    $('back').disabled = state.back.length === 0;
-    $('forward').disabled = state.forward.length === 0;
+    $('back').disabled = !history.canBack();
+    $('forward').disabled = !history.canForward();
     $('up').disabled = state.path === '';
   }
 
   function goBack() {
-    if (!state.back.length) return;
-    state.forward.push(state.path);
-    open(state.back.pop(), { history: false });
+    const to = history.back(state.path);
+    if (to !== undefined) open(to, { history: false });
   }
 
   function goForward() {
-    if (!state.forward.length) return;
-    state.back.push(state.path);
-    open(state.forward.pop(), { history: false });
+    const to = history.forward(state.path);
+    if (to !== undefined) open(to, { history: false });
   }
 
   function goUp() {
@@ -243,10 +178,8 @@ export function createBrowser({ onProblem }) {
 
   function select(i) {
     if (state.total === 0) return;
-    state.selected = Math.max(0, Math.min(state.total - 1, i));
-    const top = state.selected * ROW;
-    if (top < list.scrollTop) list.scrollTop = top;
-    else if (top + ROW > list.scrollTop + list.clientHeight) list.scrollTop = top + ROW - list.clientHeight;
+    state.selected = viewport.clamp(i, state.total);
+    list.scrollTop = viewport.scrollFor(state.selected, list.scrollTop, list.clientHeight);
     list.setAttribute('aria-activedescendant', `row-${state.selected}`);
     if (state.rows.has(state.selected)) render(); else refreshWindow(false);
   }
@@ -311,17 +244,9 @@ export function createBrowser({ onProblem }) {
     if (li) activate(Number(li.dataset.index));
   });
   list.addEventListener('keydown', (e) => {
-    const page = Math.max(1, Math.floor(list.clientHeight / ROW) - 1);
-    const moves = {
-      ArrowDown: state.selected + 1,
-      ArrowUp: state.selected - 1,
-      Home: 0,
-      End: state.total - 1,
-      PageDown: state.selected + page,
-      PageUp: state.selected - page,
-    };
     if (e.altKey) return;
-    if (e.key in moves) { select(moves[e.key]); e.preventDefault(); }
+    const to = viewport.moveSelection(e.key, state.selected, state.total, list.clientHeight);
+    if (to !== undefined) { select(to); e.preventDefault(); }
     else if (e.key === 'Enter') { activate(state.selected); e.preventDefault(); }
     else if (e.key === 'Backspace') { goUp(); e.preventDefault(); }
     else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && e.key !== '/') { typeAhead(e.key); e.preventDefault(); }
@@ -342,8 +267,7 @@ export function createBrowser({ onProblem }) {
     // Disconnect they would only say "not connected").
     reset() {
       state.ticket++;
-      state.back = [];
-      state.forward = [];
+      history.clear();
       state.key = null;
       $('filter').value = '';
       state.spec = { ...state.spec, filter: '' };

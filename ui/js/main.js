@@ -18,30 +18,28 @@ function setStatus(state, text) {
 }
 
 let problemAction = null;
-// Transient problems (offline, server trouble) retry by themselves, backing off to 60 s.
-const recovery = { timer: null, delay: 5 };
+let retryTimer = null;
 
+// Rust decides whether a problem may clear by itself and when to try again (`retry_in`);
+// the window only keeps that appointment.
 function showProblem(problem, onAction) {
+  $('problem').dataset.code = problem.code ?? '';
   $('problem-title').textContent = problem.title;
   $('problem-message').textContent = problem.message;
   const labels = { retry: 'Retry', reconnect: 'Reconnect', dismiss: 'Dismiss' };
   $('problem-action').textContent = labels[problem.action] ?? 'OK';
   problemAction = onAction ?? null;
   $('problem').hidden = false;
-  clearTimeout(recovery.timer);
-  if (problem.transient && onAction) {
-    const wait = recovery.delay;
-    recovery.delay = Math.min(60, recovery.delay * 2);
-    $('problem-message').textContent = `${problem.message} Dropdesk retries by itself in ${wait} s.`;
-    recovery.timer = setTimeout(() => { clearProblem(); onAction(); }, wait * 1000);
+  clearTimeout(retryTimer);
+  if (problem.retry_in && onAction) {
+    retryTimer = setTimeout(() => { clearProblem(); onAction(); }, problem.retry_in * 1000);
   }
 }
 function clearProblem() {
   $('problem').hidden = true;
   problemAction = null;
-  clearTimeout(recovery.timer);
+  clearTimeout(retryTimer);
 }
-function recovered() { recovery.delay = 5; }
 
 function note(text) {
   $('welcome-note').textContent = text ?? '';
@@ -81,7 +79,6 @@ async function refreshStatus() {
 
 function applyStatus(status) {
   clearProblem();
-  if (status.state !== 'problem') recovered();
   if (status.state === 'connected') {
     showConnected(status.account);
   } else if (status.state === 'disconnected') {
@@ -122,9 +119,9 @@ async function startConnect() {
 function onConnectResult(result) {
   switch (result.state) {
     case 'connected': showConnected(result.account); break;
-    case 'declined': showWelcome('You declined the request in your browser. Connect again whenever you like.'); break;
+    case 'declined': showWelcome(result.note); break;
     case 'cancelled': showWelcome(); break;
-    case 'timed_out': showWelcome('The sign-in timed out before Dropbox answered. Connect again to retry.'); break;
+    case 'timed_out': showWelcome(result.note); break;
     default: showWelcome(); showProblem(result.problem, startConnect);
   }
 }

@@ -25,9 +25,14 @@ pub fn app_binary() -> PathBuf {
     target.join("debug").join("dropdesk")
 }
 
-/// Where screenshots go: `tests/e2e/screenshots/` (the README shows them).
+/// Where screenshots go: `target/screenshots/`, so a test run never changes a tracked file;
+/// `DROPDESK_SCREENSHOTS` names another folder (`bash tests/screenshots.sh` sets it to
+/// `tests/e2e/screenshots/`, the README's pictures).
 pub fn screenshots_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let dir = match std::env::var_os("DROPDESK_SCREENSHOTS") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots"),
+    };
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
@@ -125,6 +130,18 @@ impl App {
         Ok(v.as_str().map(str::to_string))
     }
 
+    /// The stable code of the problem the banner shows (`revoked`, `settings`, …).
+    pub async fn problem_code(&self) -> Result<Option<String>, WdError> {
+        let v = self
+            .wd
+            .execute(
+                "const e = document.getElementById('problem'); return e && !e.hidden ? e.dataset.code : null;",
+                json!([]),
+            )
+            .await?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
     /// Whether the element exists and is shown (no `hidden` on it or its ancestors).
     pub async fn visible(&self, id: &str) -> Result<bool, WdError> {
         let v = self
@@ -175,7 +192,7 @@ impl App {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
-    /// Save a screenshot under `tests/e2e/screenshots/<name>.png` and return its path.
+    /// Save a screenshot as `<name>.png` in [`screenshots_dir`] and return its path.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf, String> {
         // WebKit paints after the DOM settles: wait for two frames and a moment more, so
         // the picture is current.

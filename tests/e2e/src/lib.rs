@@ -6,7 +6,7 @@
 //! - [`desktop::Desktop`]: HOME/XDG dirs, Xvfb, the session bus, the unlocked keyring;
 //!   `keychain_items` reads the keychain back with `secret-tool`.
 //! - [`app::App`]: launch the built app (with extra environment, such as `BROWSER`), read
-//!   and click elements, take screenshots into `tests/e2e/screenshots/`.
+//!   and click elements, take screenshots (into `target/screenshots/`).
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
 //! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads.
 //! - the `e2e-browser` binary: a stand-in for the user's browser that drives headless

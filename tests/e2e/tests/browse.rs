@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use e2e::app::{App, STEP};
 use e2e::desktop::Desktop;
-use e2e::fixture::{app_env, setup_with, wait_for_name};
+use e2e::fixture::{app_env, setup_with, wait_for_name, Setup};
 use serde_json::{json, Value};
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
@@ -82,17 +82,24 @@ async fn dblclick(app: &App, name: &str) {
     .await;
 }
 
-#[tokio::test]
-async fn browse_by_keyboard_and_mouse_and_scroll_a_huge_folder() {
-    let _one_at_a_time = e2e::serial().await;
-    let desktop = Desktop::start().expect("desktop session");
-    let s = setup_with(&desktop, |c| c.generate = vec![("/Big".into(), 100_000)]).await;
-    let app = App::launch(&desktop, &app_env(&s, BROWSER, "allow"), &[])
+/// The app connected to a fakebox with the sample folder and a generated `/Big` of
+/// 100,000 files, showing the app folder's root.
+async fn connected(desktop: &Desktop) -> (App, Setup) {
+    let s = setup_with(desktop, |c| c.generate = vec![("/Big".into(), 100_000)]).await;
+    let app = App::launch(desktop, &app_env(&s, BROWSER, "allow"), &[])
         .await
         .expect("app launches");
     app.click("connect").await.unwrap();
     wait_for_name(&app, &s).await;
     wait_crumbs(&app, &["App folder"]).await;
+    (app, s)
+}
+
+#[tokio::test]
+async fn folders_come_first_names_stay_text_and_keys_and_mouse_walk_the_tree() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let (app, _s) = connected(&desktop).await;
 
     // Folders first, natural order; the hostile name is only text.
     let names = row_names(&app).await;
@@ -151,6 +158,14 @@ async fn browse_by_keyboard_and_mouse_and_scroll_a_huge_folder() {
     )
     .await;
     wait_crumbs(&app, &["App folder"]).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn filter_sort_and_type_ahead_narrow_and_order_the_rows() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let (app, _s) = connected(&desktop).await;
 
     // Filter as you type.
     js(&app, "const f = document.getElementById('filter'); f.value = 'FILE'; f.dispatchEvent(new Event('input'));").await;
@@ -189,11 +204,20 @@ async fn browse_by_keyboard_and_mouse_and_scroll_a_huge_folder() {
 
     // Type-ahead jumps to the next name starting with the letters typed.
     tokio::time::sleep(Duration::from_millis(300)).await;
+    js(&app, "document.getElementById('entries').focus();").await;
     key(&app, "n", false).await;
     app.wd
         .wait_for("const r = document.querySelector('#entries .entry[aria-selected=\"true\"] .label'); return r && r.textContent.startsWith('Notes');", STEP)
         .await
         .expect("type-ahead selects Notes…");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_huge_folder_streams_in_and_scrolls_to_its_end_with_a_bounded_dom() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let (app, _s) = connected(&desktop).await;
 
     // 100,000 entries: the first page shows while the rest streams in; the DOM stays small.
     dblclick(&app, "Big").await;

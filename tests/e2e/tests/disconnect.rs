@@ -77,6 +77,10 @@ async fn restart_after_a_revoke_elsewhere_offers_reconnect() {
         .await
         .expect("a message shows");
     assert_eq!(
+        app.problem_code().await.unwrap().as_deref(),
+        Some("revoked")
+    );
+    assert_eq!(
         app.text("problem-title").await.unwrap().as_deref(),
         Some("Dropbox access was revoked")
     );

@@ -45,6 +45,10 @@ async fn a_bad_config_file_is_explained_in_the_window() {
         .await
         .expect("the problem shows");
     assert_eq!(
+        app.problem_code().await.unwrap().as_deref(),
+        Some("settings")
+    );
+    assert_eq!(
         app.text("problem-title").await.unwrap().as_deref(),
         Some("Settings need attention")
     );

@@ -1,6 +1,7 @@
 //! The test control surface under `/__fakebox/`: expire or revoke tokens, invalidate
 //! cursors, inject faults, change files, and inspect what was issued and requested.
-//! It never reveals a token value.
+//! It never reveals a token value. Compiled only with the `control` feature: the app's
+//! demo runs fakebox without it, so no local process can steer the demo's emulator.
 
 use std::time::Instant;
 
@@ -8,6 +9,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::{delete, get, post};
+use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -15,6 +18,21 @@ use crate::files::{Content, NewEntry};
 use crate::seed;
 use crate::state::{App, Fault};
 use crate::wire;
+
+/// The control routes, added to fakebox's router.
+pub fn routes(router: Router<App>) -> Router<App> {
+    router
+        .route(
+            "/__fakebox/expire-access-tokens",
+            post(expire_access_tokens),
+        )
+        .route("/__fakebox/unlink", post(unlink))
+        .route("/__fakebox/reset-cursors", post(reset_cursors))
+        .route("/__fakebox/faults", post(add_faults).delete(clear_faults))
+        .route("/__fakebox/files", post(files))
+        .route("/__fakebox/state", get(state))
+        .route("/__fakebox/log", delete(clear_log))
+}
 
 fn bad(message: String) -> Response {
     wire::json(StatusCode::BAD_REQUEST, &json!({"error": message}))

@@ -1,6 +1,6 @@
 //! fakebox: a faithful local stand-in for Dropbox's OAuth 2 server and the API v2 routes
-//! Dropdesk uses, so every test and the demo run offline. `dropbox-protocol.md` (in the
-//! shared design folder) is the reference for every status, content type and error text.
+//! Dropdesk uses, so every test and the demo run offline. Dropbox's own documentation of the HTTP wire format is the reference for every status,
+//! content type and error text.
 //!
 //! One loopback origin serves all of Dropbox's hosts' paths:
 //!
@@ -12,7 +12,8 @@
 //! | `POST|GET /2/files/download` | content |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
-//! # Control surface (tests only), JSON, under `/__fakebox/`
+//! # Control surface (only with the `control` feature, which tests enable and the app's
+//! demo does not), JSON, under `/__fakebox/`
 //!
 //! - `POST /__fakebox/expire-access-tokens`: all live access tokens now get 401
 //!   `expired_access_token`. Answers `{"expired": n}`.
@@ -47,6 +48,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+#[cfg(feature = "control")]
 pub mod control;
 pub mod cursor;
 pub mod files;
@@ -241,7 +243,7 @@ impl Drop for Fakebox {
 
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
-    Router::new()
+    let router = Router::new()
         .route(
             "/oauth2/authorize",
             get(oauth::authorize).post(oauth::decide),
@@ -264,20 +266,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/2/files/list_folder/longpoll", post(api::longpoll))
         .route("/2/files/get_metadata", post(api::get_metadata))
-        .route("/2/files/download", post(api::download).get(api::download))
-        .route(
-            "/__fakebox/expire-access-tokens",
-            post(control::expire_access_tokens),
-        )
-        .route("/__fakebox/unlink", post(control::unlink))
-        .route("/__fakebox/reset-cursors", post(control::reset_cursors))
-        .route(
-            "/__fakebox/faults",
-            post(control::add_faults).delete(control::clear_faults),
-        )
-        .route("/__fakebox/files", post(control::files))
-        .route("/__fakebox/state", get(control::state))
-        .route("/__fakebox/log", axum::routing::delete(control::clear_log))
+        .route("/2/files/download", post(api::download).get(api::download));
+    #[cfg(feature = "control")]
+    let router = control::routes(router);
+    router
         .fallback(unknown)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(app.clone(), track))

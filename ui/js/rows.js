@@ -1,0 +1,66 @@
+// The DOM of one row of the list, and of the breadcrumbs. Names are always set as text,
+// never as HTML.
+
+import * as fmt from './format.js';
+import { ROW } from './viewport.js';
+
+export function row(entry, i, selected) {
+  const li = document.createElement('li');
+  li.className = 'entry';
+  li.id = `row-${i}`;
+  li.setAttribute('role', 'option');
+  li.setAttribute('aria-selected', String(selected));
+  li.style.top = `${i * ROW}px`;
+  li.dataset.index = String(i);
+  li.dataset.kind = entry.kind;
+  const name = document.createElement('span');
+  name.className = 'name';
+  const icon = document.createElement('img');
+  icon.className = 'kind';
+  icon.alt = '';
+  icon.width = 20;
+  icon.height = 20;
+  icon.src = `assets/kinds/${fmt.kindOf(entry)}.svg`;
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = entry.name;
+  label.title = entry.name;
+  name.append(icon, label);
+  const size = document.createElement('span');
+  size.className = 'size';
+  size.textContent = entry.kind === 'file' ? fmt.size(entry.size) : '';
+  const date = document.createElement('span');
+  date.className = 'date';
+  const [shown, tip] = fmt.date(entry.modified);
+  date.textContent = shown;
+  date.title = tip;
+  li.append(name, size, date);
+  return li;
+}
+
+/** The breadcrumbs of `path` into `crumbs`; `go(target)` opens one. */
+export function renderCrumbs(crumbs, path, go) {
+  crumbs.replaceChildren();
+  const parts = path ? path.split('/').slice(1) : [];
+  const add = (label, target, current) => {
+    const li = document.createElement('li');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (current) b.setAttribute('aria-current', 'location');
+    b.addEventListener('click', () => go(target));
+    li.append(b);
+    crumbs.append(li);
+  };
+  add('App folder', '', parts.length === 0);
+  parts.forEach((p, i) => add(p, `/${parts.slice(0, i + 1).join('/')}`, i === parts.length - 1));
+}
+
+/** The status bar's summary of a window's totals. */
+export function summary(w) {
+  return [
+    `${w.folders.toLocaleString()} folder${w.folders === 1 ? '' : 's'}`,
+    `${w.files.toLocaleString()} file${w.files === 1 ? '' : 's'}`,
+    fmt.size(w.bytes),
+  ].join(' · ');
+}
