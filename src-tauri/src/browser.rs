@@ -10,19 +10,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::dropbox::RouteError;
 use crate::listing::{Listing, Page};
 use crate::session::{Revoke, Session, SessionError};
-use crate::view::{ViewSpec, Window};
+use crate::view::{self, ViewSpec, Window};
 
-/// What happened to a folder while it loads or refreshes.
-#[derive(Clone, Debug)]
-pub struct Progress {
-    pub path_lower: String,
-    pub loaded: usize,
-    pub complete: bool,
-    pub version: u64,
-    /// The folder no longer exists: open it again to land on its nearest parent.
-    pub gone: bool,
-    pub error: Option<SessionError>,
-}
+/// What happened to a folder while it loads or refreshes, with the error typed.
+pub type Progress = view::Progress<SessionError>;
 
 /// The folder that was opened.
 #[derive(Clone, Debug)]
@@ -168,7 +159,7 @@ impl Browser {
             complete: listing.complete,
             version: listing.version,
             gone: false,
-            error: None,
+            problem: None,
         };
         for gone in removed {
             let below = format!("{gone}/");
@@ -250,7 +241,7 @@ impl Browser {
                     complete: false,
                     version: 0,
                     gone: true,
-                    error: None,
+                    problem: None,
                 });
                 return;
             }
@@ -265,7 +256,7 @@ impl Browser {
             complete,
             version,
             gone: false,
-            error: Some(e),
+            problem: Some(e),
         });
     }
 }

@@ -3,7 +3,8 @@
 //! emulator). Read from the environment and `config.toml` in the platform's config dir
 //! (the `dirs` crate: XDG on Linux, Application Support on macOS, AppData on Windows).
 //! Holds no secrets. A bad setting is a typed [`ConfigError`] naming where it came from
-//! and the key; `messages` words it.
+//! and the key; `messages` words it. A
+//! third of the file is its tests.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

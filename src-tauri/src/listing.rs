@@ -1,6 +1,7 @@
 //! One folder's listing as Dropdesk keeps it: the entries, their cursor, the deltas from
 //! `list_folder/continue` applied in order, and sorted, filtered views served a window at
 //! a time, so the web view only ever holds the rows in sight (100,000 entries included).
+//! Some 200 of its lines are its tests.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -408,6 +409,27 @@ mod tests {
         let before = l.version;
         assert!(l.apply(vec![]).is_empty());
         assert_eq!(l.version, before, "no change, same version");
+    }
+
+    #[test]
+    fn dropbox_metadata_becomes_upserts_and_removals() {
+        let page: crate::dropbox::ListFolderResult = serde_json::from_str(
+            r#"{"entries": [
+              {".tag": "file", "name": "A.txt", "path_lower": "/a.txt", "path_display": "/A.txt",
+               "id": "id:1", "server_modified": "2026-01-01T00:00:00Z", "size": 5},
+              {".tag": "folder", "name": "D", "path_lower": "/d", "path_display": "/D", "id": "id:2"},
+              {".tag": "deleted", "name": "Gone", "path_display": "/Gone"}],
+              "cursor": "c", "has_more": false}"#,
+        )
+        .unwrap();
+        let changes: Vec<Change> = page.entries.into_iter().map(Change::from).collect();
+        assert!(
+            matches!(&changes[0], Change::Upsert(e) if e.kind == Kind::File && e.size == Some(5))
+        );
+        assert!(
+            matches!(&changes[1], Change::Upsert(e) if e.kind == Kind::Folder && e.path == "/D")
+        );
+        assert_eq!(changes[2], Change::Removed("/gone".into()));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! window shows. A [`Problem`] has a stable `code` (tests and the UI match on it), a
 //! title, a message a person can act on, and the action the banner offers. Every match
 //! here is exhaustive, so a new error does not compile until it is worded. Never includes
-//! a token (none of the types worded here can hold one).
+//! a token (none of the types worded here can hold one). Long by design: it is the
+//! only place sentences are written.
 
 use oauth2::basic::BasicErrorResponseType;
 
@@ -373,7 +374,7 @@ pub fn progress(p: browser::Progress) -> view::Progress {
         complete: p.complete,
         version: p.version,
         gone: p.gone,
-        problem: p.error.as_ref().map(session),
+        problem: p.problem.as_ref().map(session),
     }
 }
 

@@ -163,9 +163,10 @@ pub struct Disconnected {
     pub message: String,
 }
 
-/// What the UI is told while a folder loads or refreshes.
+/// What the UI is told while a folder loads or refreshes. The browser reports it with the
+/// typed error (`Progress<SessionError>`); `messages` turns that into a [`Problem`].
 #[derive(Clone, Debug, Serialize)]
-pub struct Progress {
+pub struct Progress<P = Problem> {
     pub path_lower: String,
     pub loaded: usize,
     pub complete: bool,
@@ -173,7 +174,7 @@ pub struct Progress {
     /// The folder no longer exists: open it again to land on its nearest parent.
     pub gone: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<Problem>,
+    pub problem: Option<P>,
 }
 
 /// The folder that was opened.

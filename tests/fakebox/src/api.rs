@@ -1,6 +1,7 @@
 //! The API v2 routes Dropdesk uses, with Dropbox's request checks in Dropbox's order:
 //! authentication (400 for a missing or malformed header, 401 for a bad token), then the
-//! argument (400 plain text), then the route (409 route errors).
+//! argument (400 plain text), then the route (409 route errors). Long
+//! because it holds every route's handler, each short, in the order of the router.
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,7 @@
 //! The app folder: an in-memory tree of files and folders, case-insensitive and
 //! case-preserving, with a change log so that finished cursors can report what changed.
-//! Listing a page costs O(page) (ordered maps and resumable cursors), not O(folder).
+//! Listing a page costs O(page) (ordered maps and resumable cursors), not O(folder). Long
+//! because the tree, its change log and its paging are one data structure.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;

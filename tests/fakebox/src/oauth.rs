@@ -1,7 +1,8 @@
 //! The OAuth 2 authorization server: the authorize page with its consent form, and the
 //! token endpoint (authorization-code grant with PKCE S256, refresh grant). Strict where
-//! `dropbox-protocol.md` leaves room: exact redirect URIs, single-use codes bound to
-//! client, redirect URI and challenge, and a replayed code revokes what it minted.
+//! Dropbox's documentation leaves room: exact redirect URIs, single-use codes bound to
+//! client, redirect URI and challenge, and a replayed code revokes what it minted. Long because the
+//! authorization server is one protocol with one state; its halves share every check.
 
 use std::collections::BTreeMap;
 use std::time::Instant;

@@ -1,5 +1,5 @@
 //! Dropbox's wire conventions: the exact content types, error bodies, timestamps and
-//! header-safe JSON that real clients check (see `dropbox-protocol.md` §6, §7, §13).
+//! header-safe JSON that real clients and the official SDKs check.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};

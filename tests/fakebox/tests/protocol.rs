@@ -1,4 +1,4 @@
-//! fakebox against the rules of `dropbox-protocol.md`, over real HTTP on loopback.
+//! fakebox against Dropbox's documented wire formats and OAuth rules, over real HTTP on loopback.
 
 use std::time::Duration;
 
