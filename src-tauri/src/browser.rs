@@ -2,10 +2,14 @@
 //! folder shows the first page (or the cached listing) at once, then fetches the rest or
 //! the changes since the cursor in the background, reporting progress. A `reset` lists
 //! again from scratch; a vanished folder falls back to its nearest existing parent.
-//! Cleared on disconnect and on revocation.
+//! Every cached listing and every background task belongs to one grant: Disconnect and a
+//! revocation start a new generation, abort the tasks and clear the cache, and a page that
+//! answers late for an older generation is dropped, never stored or shown.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::task::AbortHandle;
 
 use crate::dropbox::RouteError;
 use crate::listing::{Listing, Page};
@@ -32,7 +36,15 @@ pub type Reporter = Arc<dyn Fn(Progress) + Send + Sync>;
 
 pub struct Browser {
     session: Arc<Session>,
-    cache: Mutex<HashMap<String, Listing>>,
+    cache: Mutex<Cache>,
+    tasks: Mutex<Vec<AbortHandle>>,
+}
+
+#[derive(Default)]
+struct Cache {
+    /// Bumped when the grant the listings belong to is gone.
+    generation: u64,
+    folders: HashMap<String, Listing>,
 }
 
 fn parent(path: &str) -> &str {
@@ -43,12 +55,30 @@ impl Browser {
     pub fn new(session: Arc<Session>) -> Arc<Self> {
         Arc::new(Browser {
             session,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::default(),
+            tasks: Mutex::default(),
         })
     }
 
-    fn cache(&self) -> MutexGuard<'_, HashMap<String, Listing>> {
+    fn cache(&self) -> MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The grant is gone: forget its listings and stop its background work.
+    fn forget_all(&self) {
+        {
+            let mut cache = self.cache();
+            cache.generation += 1;
+            cache.folders.clear();
+        }
+        for task in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            task.abort();
+        }
     }
 
     /// Show `path`: a cached listing at once (then its changes), or the first page (then
@@ -62,9 +92,10 @@ impl Browser {
         report: Reporter,
     ) -> Result<Opened, SessionError> {
         let key = path.to_lowercase();
-        if self.cache().contains_key(&key) {
+        let generation = self.cache().generation;
+        if self.cache().folders.contains_key(&key) {
             let first = self.window(&key, spec, 0, rows);
-            self.refresh_in_background(&key, report);
+            self.refresh_in_background(generation, &key, report);
             return Ok(Opened {
                 path: path.to_string(),
                 path_lower: key,
@@ -90,9 +121,12 @@ impl Browser {
         let key = shown.to_lowercase();
         let cursor = first.cursor.clone();
         let more = first.has_more;
-        self.store_page(&key, first, true);
+        if self.store_page(generation, &key, first, true).is_none() {
+            // Disconnected while the first page was on its way.
+            return Err(SessionError::NotConnected);
+        }
         if more {
-            self.fill_in_background(&key, cursor, report);
+            self.fill_in_background(generation, &key, cursor, report);
         }
         Ok(Opened {
             first: self.window(&key, spec, 0, rows),
@@ -113,6 +147,7 @@ impl Browser {
     ) -> Option<Window> {
         let mut cache = self.cache();
         cache
+            .folders
             .get_mut(path_lower)
             .map(|l| l.window(spec, start, count.min(1000)))
     }
@@ -125,31 +160,41 @@ impl Browser {
         prefix: &str,
         from: usize,
     ) -> Option<usize> {
-        self.cache().get_mut(path_lower)?.seek(spec, prefix, from)
+        self.cache()
+            .folders
+            .get_mut(path_lower)?
+            .seek(spec, prefix, from)
     }
 
     /// Disconnect, and forget every cached listing of the account.
     pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
-        let done = self.session.disconnect().await;
-        self.cache().clear();
-        done
+        self.forget_all();
+        self.session.disconnect().await
     }
 
     fn forget_if_revoked(&self, e: SessionError) -> SessionError {
         if e == SessionError::Revoked {
-            self.cache().clear();
+            self.forget_all();
         }
         e
     }
 
     /// Apply a page to a folder's listing (a fresh one when `first`), and drop cached
-    /// listings below anything that was deleted.
-    fn store_page(&self, key: &str, page: Page, first: bool) -> Progress {
+    /// listings below anything that was deleted. `None`, and nothing stored, when the page
+    /// belongs to an older generation or its folder is no longer cached.
+    fn store_page(&self, generation: u64, key: &str, page: Page, first: bool) -> Option<Progress> {
         let mut cache = self.cache();
-        let listing = cache.entry(key.to_string()).or_default();
-        if first {
-            listing.clear();
+        if cache.generation != generation {
+            return None;
         }
+        let folders = &mut cache.folders;
+        let listing = if first {
+            let listing = folders.entry(key.to_string()).or_default();
+            listing.clear();
+            listing
+        } else {
+            folders.get_mut(key)?
+        };
         let removed = listing.apply(page.changes);
         listing.cursor = page.cursor;
         listing.complete = !page.has_more;
@@ -163,15 +208,15 @@ impl Browser {
         };
         for gone in removed {
             let below = format!("{gone}/");
-            cache.retain(|k, _| *k != gone && !k.starts_with(&below));
+            folders.retain(|k, _| *k != gone && !k.starts_with(&below));
         }
-        progress
+        Some(progress)
     }
 
-    fn refresh_in_background(self: &Arc<Self>, key: &str, report: Reporter) {
+    fn refresh_in_background(self: &Arc<Self>, generation: u64, key: &str, report: Reporter) {
         let cursor = {
             let mut cache = self.cache();
-            let Some(listing) = cache.get_mut(key) else {
+            let Some(listing) = cache.folders.get_mut(key) else {
                 return;
             };
             if listing.loading {
@@ -179,24 +224,33 @@ impl Browser {
             }
             listing.cursor.clone()
         };
-        self.fill_in_background(key, cursor, report);
+        self.fill_in_background(generation, key, cursor, report);
     }
 
-    /// Follow `cursor` until `has_more` is false, in a background task.
-    fn fill_in_background(self: &Arc<Self>, key: &str, cursor: String, report: Reporter) {
-        if let Some(l) = self.cache().get_mut(key) {
+    /// Follow `cursor` until `has_more` is false, in a background task of `generation`.
+    fn fill_in_background(
+        self: &Arc<Self>,
+        generation: u64,
+        key: &str,
+        cursor: String,
+        report: Reporter,
+    ) {
+        if let Some(l) = self.cache().folders.get_mut(key) {
             l.loading = true;
         }
         let me = self.clone();
         let key = key.to_string();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let mut cursor = cursor;
             loop {
                 match me.session.list_folder_continue(&cursor).await {
                     Ok(page) => {
                         let more = page.has_more;
                         cursor = page.cursor.clone();
-                        report(me.store_page(&key, page, false));
+                        let Some(progress) = me.store_page(generation, &key, page, false) else {
+                            break;
+                        };
+                        report(progress);
                         if !more {
                             break;
                         }
@@ -207,34 +261,44 @@ impl Browser {
                             Ok(page) => {
                                 let more = page.has_more;
                                 cursor = page.cursor.clone();
-                                report(me.store_page(&key, page, true));
+                                let Some(progress) = me.store_page(generation, &key, page, true)
+                                else {
+                                    break;
+                                };
+                                report(progress);
                                 if !more {
                                     break;
                                 }
                             }
                             Err(e) => {
-                                me.report_failure(&key, e, &report);
+                                me.report_failure(generation, &key, e, &report);
                                 break;
                             }
                         }
                     }
                     Err(e) => {
-                        me.report_failure(&key, e, &report);
+                        me.report_failure(generation, &key, e, &report);
                         break;
                     }
                 }
             }
-            if let Some(l) = me.cache().get_mut(&key) {
+            if let Some(l) = me.cache().folders.get_mut(&key) {
                 l.loading = false;
             }
         });
+        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(task.abort_handle());
     }
 
-    fn report_failure(&self, key: &str, e: SessionError, report: &Reporter) {
+    fn report_failure(&self, generation: u64, key: &str, e: SessionError, report: &Reporter) {
+        if self.cache().generation != generation {
+            return;
+        }
         let e = self.forget_if_revoked(e);
         if let SessionError::Api(api) = &e {
             if api.route_error().is_some_and(|r| r.is_missing_folder()) {
-                self.cache().remove(key);
+                self.cache().folders.remove(key);
                 report(Progress {
                     path_lower: key.to_string(),
                     loaded: 0,
@@ -248,6 +312,7 @@ impl Browser {
         }
         let (loaded, complete, version) = self
             .cache()
+            .folders
             .get(key)
             .map_or((0, false, 0), |l| (l.len(), l.complete, l.version));
         report(Progress {

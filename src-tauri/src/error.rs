@@ -23,6 +23,12 @@ pub enum SessionError {
     /// Dropbox's authorize page redirected back with an error other than a denial.
     #[error("Dropbox reported {error} on the authorize page")]
     AuthFailed { error: String, description: String },
+    /// The one-time sign-in link was opened twice; the sign-in was stopped.
+    #[error("the sign-in link was opened twice")]
+    LinkReused,
+    /// The loopback listener stopped serving before the browser came back.
+    #[error("the sign-in listener stopped")]
+    ListenerFailed,
     #[error("not connected")]
     NotConnected,
     #[error("no sign-in is in progress")]
@@ -40,6 +46,8 @@ impl SessionError {
             | SessionError::Ports(_)
             | SessionError::Revoked
             | SessionError::AuthFailed { .. }
+            | SessionError::LinkReused
+            | SessionError::ListenerFailed
             | SessionError::NotConnected
             | SessionError::NotWaiting => false,
         }

@@ -47,6 +47,20 @@ pub fn session(e: &SessionError) -> Problem {
             ),
             Action::Reconnect,
         ),
+        SessionError::LinkReused => problem(
+            "link_reused",
+            "Sign-in stopped to keep your account safe",
+            "Dropdesk's sign-in link was opened twice, perhaps by another program or person on this computer, so \
+             Dropdesk stopped it. Connect again; if this keeps happening, do not copy the link.",
+            Action::Reconnect,
+        ),
+        SessionError::ListenerFailed => problem(
+            "listener_failed",
+            "The sign-in listener stopped",
+            "Dropdesk's sign-in listener stopped answering, so the sign-in ended and its port is free again. \
+             Connect again.",
+            Action::Reconnect,
+        ),
         SessionError::NotConnected => problem(
             "not_connected",
             "Not connected",
@@ -105,6 +119,12 @@ fn keychain(e: &VaultError) -> Problem {
             "keychain_corrupt",
             "Saved sign-in unreadable",
             "The Dropbox sign-in saved in your keychain cannot be read. Disconnect and connect again.",
+            Action::Reconnect,
+        ),
+        VaultError::Overtaken => problem(
+            "keychain_overtaken",
+            "Sign-in not kept",
+            "Dropdesk stopped keeping this sign-in because it was given up meanwhile. Connect again.",
             Action::Reconnect,
         ),
         VaultError::Other(detail) => problem(

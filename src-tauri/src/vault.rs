@@ -3,8 +3,11 @@
 //! small [`Vault`] trait; the real one is the OS keychain through the keyring crate (Secret
 //! Service on Linux). There is no fallback store: no keychain is an error the user sees.
 //! [`Keyring`] runs every call in order on one worker thread, each bounded in time, so a
-//! keychain that hangs (an unlock prompt nobody answers) never blocks the app.
+//! keychain that hangs (an unlock prompt nobody answers) never blocks the app, and drops a
+//! save that was overtaken (by Disconnect, a revocation or an abandoned sign-in) instead of
+//! bringing a dead grant back.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -96,6 +99,9 @@ pub enum VaultError {
     Corrupt,
     #[error("the keychain failed: {0}")]
     Other(String),
+    /// A save dropped because the grant it carried was given up before it ran.
+    #[error("the save was overtaken")]
+    Overtaken,
 }
 
 /// Where the grant lives. Blocking calls: use them through [`Keyring`].
@@ -163,11 +169,13 @@ type Job = Box<dyn FnOnce(&dyn Vault) + Send>;
 
 /// A vault used from async code: one worker thread runs the calls in the order they were
 /// made (a save and a later delete can never swap), and each caller waits at most
-/// `timeout` for its answer.
+/// `timeout` for its answer. Saves carry the epoch they were made in; [`Keyring::abandon`]
+/// starts a new one, and a save of an older epoch that has not run yet never runs.
 #[derive(Clone)]
 pub struct Keyring {
     jobs: mpsc::Sender<Job>,
     timeout: Duration,
+    epoch: Arc<AtomicU64>,
 }
 
 impl Keyring {
@@ -181,7 +189,16 @@ impl Keyring {
                 }
             })
             .expect("the keychain thread starts");
-        Keyring { jobs, timeout }
+        Keyring {
+            jobs,
+            timeout,
+            epoch: Arc::default(),
+        }
+    }
+
+    /// Drop every save still waiting: the grant they carry is no longer wanted.
+    pub fn abandon(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
     }
 
     async fn run<T: Send + 'static>(
@@ -206,9 +223,17 @@ impl Keyring {
         self.run(|v| v.load()).await
     }
 
+    /// Save, unless [`Keyring::abandon`] is called before the save gets its turn.
     pub async fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
         let grant = grant.clone();
-        self.run(move |v| v.save(&grant)).await
+        let (epoch, made_in) = (self.epoch.clone(), self.epoch.load(Ordering::SeqCst));
+        self.run(move |v| {
+            if epoch.load(Ordering::SeqCst) != made_in {
+                return Err(VaultError::Overtaken);
+            }
+            v.save(&grant)
+        })
+        .await
     }
 
     pub async fn delete(&self) -> Result<(), VaultError> {
@@ -335,5 +360,35 @@ mod tests {
         bounded.save(&grant()).await.unwrap();
         bounded.delete().await.unwrap();
         assert_eq!(*slow.0.lock().unwrap(), ["load", "save", "delete"]);
+    }
+
+    #[tokio::test]
+    async fn a_save_overtaken_before_its_turn_never_runs() {
+        let slow = Arc::new(Slow(Default::default()));
+        let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
+        // A load keeps the worker busy; a save queued behind it times out for its caller.
+        let g = grant();
+        let busy = keyring.load();
+        let late = keyring.save(&g);
+        let (_, late) = tokio::join!(busy, late);
+        assert_eq!(late.unwrap_err(), VaultError::Timeout);
+        // Disconnect gives the grant up before the save got its turn.
+        keyring.abandon();
+        let bounded = Keyring {
+            timeout: Duration::from_secs(5),
+            ..keyring
+        };
+        bounded.delete().await.unwrap();
+        assert_eq!(
+            *slow.0.lock().unwrap(),
+            ["load", "delete"],
+            "the save never ran"
+        );
+        bounded.save(&grant()).await.unwrap();
+        assert_eq!(
+            *slow.0.lock().unwrap(),
+            ["load", "delete", "save"],
+            "a new save runs"
+        );
     }
 }

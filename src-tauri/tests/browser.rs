@@ -170,3 +170,43 @@ async fn reset_relists_and_vanished_folders_fall_back() {
     let shown = dropdesk::messages::opened(opened);
     assert!(shown.notice.unwrap().contains("2025"));
 }
+
+/// A page that answers after Disconnect belongs to the grant that is gone: it is dropped,
+/// never stored, reported or shown as the next account's folder.
+#[tokio::test]
+async fn pages_that_answer_after_disconnect_are_dropped() {
+    let mut w = world(
+        None,
+        |c| c.generate = vec![("/Big".into(), 5000)],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    post(
+        &w,
+        "faults",
+        json!({"route": "files/list_folder/continue", "delay_ms": 1500, "count": 5}),
+    )
+    .await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    assert_eq!(
+        browser.window("/big", &by_name(), 0, 1).unwrap().total,
+        2000
+    );
+    assert!(browser.disconnect().await.unwrap().confirmed);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(
+        events.lock().unwrap().is_empty(),
+        "{:?}",
+        events.lock().unwrap()
+    );
+    assert!(browser.window("/big", &by_name(), 0, 1).is_none());
+    // The next grant starts with an empty cache.
+    fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
+    connect(&mut w).await;
+    let (_, report) = recorder();
+    let opened = browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    assert!(!opened.from_cache);
+}

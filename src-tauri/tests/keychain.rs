@@ -45,9 +45,10 @@ async fn denial_is_declined_and_stores_nothing(desktop: &Desktop) {
     let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
     w.session.start_connect().await.unwrap();
     let url = w.urls.recv().await.unwrap();
-    let callback = decide(&browser(), &url, "deny").await;
+    let b = browser();
+    let callback = decide(&b, &url, "deny").await;
     assert!(callback.contains("error=access_denied"));
-    browser().get(&callback).send().await.unwrap();
+    b.get(&callback).send().await.unwrap();
     assert_eq!(
         w.session.finish_connect().await.unwrap(),
         ConnectOutcome::Declined

@@ -42,8 +42,9 @@ async fn wrong_state_and_junk_do_not_end_the_flow() {
         .unwrap();
     assert_eq!(r.status(), 405);
     // The real approval still completes.
-    let callback = decide(&browser(), &url, "allow").await;
-    assert_eq!(browser().get(&callback).send().await.unwrap().status(), 200);
+    let b = browser();
+    let callback = decide(&b, &url, "allow").await;
+    assert_eq!(b.get(&callback).send().await.unwrap().status(), 200);
     assert!(matches!(
         w.session.finish_connect().await.unwrap(),
         ConnectOutcome::Connected(_)
@@ -60,7 +61,9 @@ async fn unregistered_redirect_uri_never_redirects_and_the_flow_times_out() {
     .await;
     w.session.start_connect().await.unwrap();
     let url = w.urls.recv().await.unwrap();
-    let r = browser().get(&url).send().await.unwrap();
+    let b = browser();
+    let authorize = open_start(&b, &url).await;
+    let r = b.get(&authorize).send().await.unwrap();
     assert_eq!(r.status(), 400);
     assert!(r.headers().get("location").is_none());
     assert!(r.text().await.unwrap().contains("Invalid redirect_uri"));
@@ -197,4 +200,35 @@ async fn expiry_during_a_paged_listing_continues() {
         count += page.changes.len();
     }
     assert_eq!(count, 5000);
+}
+
+/// Login CSRF: someone who learns the sign-in's URLs approves in their own browser. Their
+/// callback lacks the cookie the user's browser got from the start URL, so it is refused
+/// and the sign-in goes on; opening the one-time start URL a second time stops it loudly.
+#[tokio::test]
+async fn a_callback_from_another_browser_is_refused_and_a_reused_start_link_stops_the_sign_in() {
+    let mut w = memory_world().await;
+    w.session.start_connect().await.unwrap();
+    let url = w.urls.recv().await.unwrap();
+    let user = browser();
+    let authorize = open_start(&user, &url).await;
+    let other = browser();
+    let callback = consent(&other, &authorize, "allow").await;
+    let refused = other.get(&callback).send().await.unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("did not start here"));
+    assert!(w.session.waiting_url().is_some(), "the sign-in goes on");
+    let again = other.get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 410);
+    assert_eq!(
+        w.session.finish_connect().await.unwrap(),
+        ConnectOutcome::Failed(SessionError::LinkReused)
+    );
+    assert!(w.vault.load().unwrap().is_none(), "nothing stored");
+    assert_eq!(
+        messages::connect_result(ConnectOutcome::Failed(SessionError::LinkReused)),
+        dropdesk::view::ConnectResult::Failed {
+            problem: messages::session(&SessionError::LinkReused)
+        }
+    );
 }

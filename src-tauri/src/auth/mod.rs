@@ -1,10 +1,12 @@
 //! Signing in to Dropbox: PKCE and state, the authorize URL and the code exchange
-//! (`oauth`), the loopback listener that catches the redirect (`listener`), and the pages
-//! the browser tab shows (`page`). Touches neither the UI nor the keychain.
+//! (`oauth`), the loopback listener that catches the redirect (`listener`) behind its
+//! hardened front (`gate`), and the pages the browser tab shows (`page`). Touches
+//! neither the UI nor the keychain.
 
+pub mod gate;
 pub mod listener;
 pub mod oauth;
 pub mod page;
 
-pub use listener::{Callback, Listener, Outcome, PortsBusy};
+pub use listener::{Callback, Expect, Listener, Outcome, PortsBusy};
 pub use oauth::{Authorization, OAuth, TokenError, Tokens};

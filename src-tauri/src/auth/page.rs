@@ -61,3 +61,24 @@ pub fn not_for_us() -> String {
         "This address is only used by Dropdesk while you sign in.",
     )
 }
+
+pub fn other_browser() -> String {
+    render(
+        "This sign-in did not start here",
+        "Dropdesk accepts the answer only in the browser where its sign-in began. Return to Dropdesk and use Connect Dropbox again.",
+    )
+}
+
+pub fn start_reused() -> String {
+    render(
+        "This sign-in link was already used",
+        "Someone or something opened Dropdesk's sign-in link before you, so Dropdesk stopped this sign-in to keep your account safe. Return to Dropdesk and connect again.",
+    )
+}
+
+pub fn redirecting() -> String {
+    render(
+        "On to Dropbox…",
+        "Taking you to Dropbox to approve Dropdesk.",
+    )
+}

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
 use super::Session;
-use crate::auth::{Authorization, Callback, Listener, Outcome};
+use crate::auth::{Authorization, Callback, Expect, Listener, Outcome};
 use crate::error::SessionError;
 use crate::secret::AuthCode;
 use crate::vault::{now_unix, StoredGrant};
@@ -52,8 +52,14 @@ impl Session {
                 });
             }
             let listener = Listener::bind(&self.settings.ports)?;
+            log::info!("sign-in listener waiting on {}", listener.addr());
             let authorization = self.tokens.oauth().begin(&listener.redirect_uri());
-            let url = authorization.url.to_string();
+            // The browser opens the one-time start URL, which sends it on to Dropbox.
+            let url = listener.start_url();
+            let expect = Expect {
+                state: authorization.state.secret().clone(),
+                authorize_url: authorization.url.to_string(),
+            };
             let cancel = Arc::new(AtomicBool::new(false));
             let (tx, rx) = watch::channel(None);
             let flow = Arc::new(Flow {
@@ -64,12 +70,11 @@ impl Session {
             *slot = Some(flow.clone());
             let me = self.clone();
             tokio::spawn(async move {
-                let state = authorization.state.secret().clone();
                 let timeout = me.settings.auth_timeout;
                 let outcome =
-                    tokio::task::spawn_blocking(move || listener.wait(&state, timeout, cancel))
+                    tokio::task::spawn_blocking(move || listener.wait(&expect, timeout, cancel))
                         .await
-                        .unwrap_or(Outcome::Cancelled);
+                        .unwrap_or(Outcome::ListenerFailed);
                 log::info!("sign-in listener finished: {}", outcome.describe());
                 let result = me.finish(authorization, outcome).await;
                 let _ = tx.send(Some(result));
@@ -143,6 +148,8 @@ impl Session {
             Outcome::Callback(Callback::Failed { error, description }) => {
                 ConnectOutcome::Failed(SessionError::AuthFailed { error, description })
             }
+            Outcome::StartReused => ConnectOutcome::Failed(SessionError::LinkReused),
+            Outcome::ListenerFailed => ConnectOutcome::Failed(SessionError::ListenerFailed),
             Outcome::Cancelled => ConnectOutcome::Cancelled,
             Outcome::TimedOut => ConnectOutcome::TimedOut,
         }
@@ -174,7 +181,9 @@ impl Session {
             scopes: tokens.scopes,
         };
         if let Err(e) = self.tokens.keyring().save(&grant).await {
-            // A grant we cannot keep must not stay alive at Dropbox either.
+            // A grant we cannot keep must not stay alive at Dropbox either, nor land in
+            // the keychain later when a save that merely timed out gets its turn.
+            self.tokens.keyring().abandon();
             let _ = self.api.revoke(&grant.access_token).await;
             return Err(SessionError::Vault(e));
         }

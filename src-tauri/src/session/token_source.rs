@@ -168,6 +168,7 @@ impl TokenSource {
     }
 
     async fn delete_revoked(&self) {
+        self.keyring.abandon();
         if let Err(e) = self.keyring.delete().await {
             log::warn!("could not delete a revoked grant from the keychain: {e}");
         }
@@ -198,6 +199,8 @@ impl TokenSource {
         held.grant = None;
         held.generation = self.next_generation();
         self.revoked.store(false, Ordering::SeqCst);
+        // A refresh's save still waiting for the keychain must not bring the grant back.
+        self.keyring.abandon();
         Ok(Some((grant, token)))
     }
 }

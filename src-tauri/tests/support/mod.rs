@@ -3,7 +3,7 @@
 //! about the keychain), a "browser" that only reports the URL it was asked to open, and
 //! helpers that play the user on the consent page and watch a folder's progress.
 
-#![allow(dead_code)] // each test binary uses its own part of this
+#![allow(dead_code, unused_imports)] // each test binary uses its own part of this
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,38 +87,7 @@ pub async fn memory_world() -> World<'static> {
     world(None, |_| {}, Duration::from_secs(60)).await
 }
 
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).expect("form field") + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-/// Play the user on the consent page; returns where Dropbox redirected.
-pub async fn decide(client: &reqwest::Client, url: &str, decision: &str) -> String {
-    let page = client.get(url).send().await.unwrap();
-    let origin = page.url().origin().ascii_serialization();
-    let html = page.text().await.unwrap();
-    let r = client
-        .post(format!("{origin}/oauth2/authorize"))
-        .form(&[
-            ("pending", hidden(&html, "pending")),
-            ("csrf", hidden(&html, "csrf")),
-            ("decision", decision.to_string()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 302);
-    r.headers()["location"].to_str().unwrap().to_string()
-}
+pub use e2e::fixture::{browser_client as browser, consent, decide, open_start};
 
 pub async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
     e2e::fixture::fakebox_control(&w.fakebox, method, path, body).await
@@ -136,8 +105,9 @@ pub async fn state(w: &World<'_>) -> Value {
 pub async fn connect(w: &mut World<'_>) -> String {
     w.session.start_connect().await.expect("flow starts");
     let url = w.urls.recv().await.expect("browser opened");
-    let callback = decide(&browser(), &url, "allow").await;
-    let landed = browser().get(&callback).send().await.unwrap();
+    let b = browser();
+    let callback = decide(&b, &url, "allow").await;
+    let landed = b.get(&callback).send().await.unwrap();
     assert_eq!(landed.status(), 200);
     match w.session.finish_connect().await.unwrap() {
         ConnectOutcome::Connected(account) => assert_eq!(account.display_name, "Alex Morgan"),

@@ -13,16 +13,33 @@ use crate::webdriver::{WdError, WebDriver};
 
 pub const STEP: Duration = Duration::from_secs(30);
 
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
 /// The app to drive: `$DROPDESK_APP` (benchmarks point it at the release build), else
 /// the debug build in the workspace's target dir.
 pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("DROPDESK_APP") {
         return PathBuf::from(p);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    target.join("debug").join("dropdesk")
+    target_dir().join("debug").join("dropdesk")
+}
+
+/// The release build, which security and fault tests drive (`panic = "abort"` there).
+pub fn release_binary() -> PathBuf {
+    target_dir().join("release").join("dropdesk")
+}
+
+/// How to launch the app beyond its environment and arguments.
+#[derive(Default)]
+pub struct Options {
+    /// Another build than [`app_binary`].
+    pub binary: Option<PathBuf>,
+    /// A lower limit on open files for the app (and the drivers that start it).
+    pub max_files: Option<u32>,
 }
 
 /// Where screenshots go: `target/screenshots/`, so a test run never changes a tracked file;
@@ -52,10 +69,20 @@ impl App {
         env: &[(&str, String)],
         args: &[&str],
     ) -> Result<App, String> {
-        let binary = app_binary();
+        App::launch_with(desktop, env, args, Options::default()).await
+    }
+
+    pub async fn launch_with(
+        desktop: &Desktop,
+        env: &[(&str, String)],
+        args: &[&str],
+        options: Options,
+    ) -> Result<App, String> {
+        let binary = options.binary.unwrap_or_else(app_binary);
         if !binary.exists() {
             return Err(format!(
-                "{} is missing: build it with `cargo build -p dropdesk`",
+                "{} is missing: build it with `cargo build -p dropdesk` (add `--release \
+                 --features tauri/custom-protocol` for the release build)",
                 binary.display()
             ));
         }
@@ -63,7 +90,14 @@ impl App {
         let native = std::iter::repeat_with(free_port)
             .find(|&p| p != port)
             .expect("a second free port");
-        let mut cmd = desktop.command("tauri-driver");
+        let mut cmd = match options.max_files {
+            Some(n) => {
+                let mut c = desktop.command("prlimit");
+                c.arg(format!("--nofile={n}:{n}")).arg("tauri-driver");
+                c
+            }
+            None => desktop.command("tauri-driver"),
+        };
         if let Some(home) = std::env::var_os("HOME") {
             // tauri-driver lives in the real ~/.cargo/bin.
             let cargo_bin = Path::new(&home).join(".cargo/bin");

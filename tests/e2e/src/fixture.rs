@@ -126,3 +126,52 @@ pub async fn fakebox_control(
         .await
         .expect("JSON")
 }
+
+/// A client that plays the user's browser: keeps cookies, follows no redirects.
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+}
+
+/// Open a sign-in's start URL as the browser does: it sets the listener's cookie and
+/// redirects to the authorize page, whose URL this returns.
+pub async fn open_start(client: &reqwest::Client, url: &str) -> String {
+    let r = client.get(url).send().await.expect("the start URL answers");
+    assert_eq!(r.status(), 302, "the start URL redirects to Dropbox");
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).expect("form field") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// Play the user on Dropbox's consent page at `authorize`; returns where it redirected.
+pub async fn consent(client: &reqwest::Client, authorize: &str, decision: &str) -> String {
+    let page = client.get(authorize).send().await.unwrap();
+    let origin = page.url().origin().ascii_serialization();
+    let html = page.text().await.unwrap();
+    let r = client
+        .post(format!("{origin}/oauth2/authorize"))
+        .form(&[
+            ("pending", hidden(&html, "pending")),
+            ("csrf", hidden(&html, "csrf")),
+            ("decision", decision.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// From the start URL through the consent page; returns where Dropbox redirected. Use the
+/// same client for the callback: it holds the listener's cookie.
+pub async fn decide(client: &reqwest::Client, url: &str, decision: &str) -> String {
+    let authorize = open_start(client, url).await;
+    consent(client, &authorize, decision).await
+}

@@ -8,11 +8,14 @@
 //! - [`app::App`]: launch the built app (with extra environment, such as `BROWSER`), read
 //!   and click elements, take screenshots (into `target/screenshots/`).
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
-//! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads.
+//! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads,
+//!   and the user's part of a sign-in played over HTTP.
+//! - [`attack`]: hostile clients of the sign-in listener over raw TCP.
 //! - the `e2e-browser` binary: a stand-in for the user's browser that drives headless
 //!   Chromium through chromedriver to press Allow or Cancel on the consent page.
 
 pub mod app;
+pub mod attack;
 pub mod desktop;
 pub mod fixture;
 pub mod procs;
