@@ -1,6 +1,7 @@
 //! Demo mode: when no Dropbox app key is configured (or with `--demo`), Dropdesk starts
-//! fakebox in-process on a free loopback port with a sample app folder and registers its
-//! own redirect URIs there. Everything else (browser, consent page, callback, keychain) is
+//! fakebox in-process, on a thread and runtime of its own and without its test control
+//! surface, on a free loopback port with a sample app folder, and registers its own
+//! redirect URIs there. Everything else (browser, consent page, callback, keychain) is
 //! the real flow; only Dropbox is emulated.
 
 use url::Url;
@@ -18,7 +19,7 @@ pub struct Demo {
 
 /// Start the emulator; the error is fakebox's own description of what failed.
 pub async fn start(config: &Config) -> Result<Demo, String> {
-    let server = fakebox::Fakebox::start(fakebox::Config {
+    let emulator = fakebox::Config {
         app_key: DEMO_APP_KEY.into(),
         app_name: "Dropdesk".into(),
         redirect_uris: config
@@ -28,9 +29,11 @@ pub async fn start(config: &Config) -> Result<Demo, String> {
             .collect(),
         sample: true,
         ..fakebox::Config::default()
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    };
+    let server = tokio::task::spawn_blocking(move || fakebox::Fakebox::spawn(emulator))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
     let base = Url::parse(server.base_url()).map_err(|e| e.to_string())?;
     Ok(Demo {
         endpoints: Endpoints::single(&base),

@@ -16,6 +16,7 @@ pub mod dropbox;
 pub mod error;
 pub mod listing;
 pub mod messages;
+pub mod process;
 pub mod secret;
 pub mod session;
 pub mod vault;
@@ -24,6 +25,7 @@ pub mod view;
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
 pub fn run() {
     app::mark_start();
+    process::harden();
     applog::init();
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()

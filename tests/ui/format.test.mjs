@@ -39,3 +39,9 @@ test('kinds by extension, case-insensitive', () => {
   assert.equal(kind('README'), 'other');
   assert.equal(kind('.hidden'), 'other');
 });
+
+test('names lose the bidi controls that would disguise their extension', () => {
+  assert.equal(fmt.displayName('invoice\u202Efdp.exe'), 'invoicefdp.exe');
+  assert.equal(fmt.displayName('a\u2066b\u2069c\u202Ad\u202C'), 'abcd');
+  assert.equal(fmt.displayName('Résumé (final).pdf'), 'Résumé (final).pdf');
+});

@@ -1,4 +1,4 @@
-// Human-friendly sizes, dates and file kinds.
+// Human-friendly sizes, dates and file kinds, and names safe to show.
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -46,4 +46,13 @@ export function kindOf(entry) {
   const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';
   for (const [kind, exts] of Object.entries(KINDS)) if (exts.includes(ext)) return kind;
   return 'other';
+}
+
+// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): in a file
+// name they only serve to disguise it, as "invoice\u202Efdp.exe" shows as "invoiceexe.pdf".
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** A name as the list and the breadcrumbs show it: without bidi controls. */
+export function displayName(name) {
+  return name.replace(BIDI_CONTROLS, '');
 }

@@ -23,8 +23,8 @@ export function row(entry, i, selected) {
   icon.src = `assets/kinds/${fmt.kindOf(entry)}.svg`;
   const label = document.createElement('span');
   label.className = 'label';
-  label.textContent = entry.name;
-  label.title = entry.name;
+  label.textContent = fmt.displayName(entry.name);
+  label.title = label.textContent;
   name.append(icon, label);
   const size = document.createElement('span');
   size.className = 'size';
@@ -46,7 +46,7 @@ export function renderCrumbs(crumbs, path, go) {
     const li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
-    b.textContent = label;
+    b.textContent = fmt.displayName(label);
     if (current) b.setAttribute('aria-current', 'location');
     b.addEventListener('click', () => go(target));
     li.append(b);

@@ -86,6 +86,14 @@ async fn dblclick(app: &App, name: &str) {
 /// 100,000 files, showing the app folder's root.
 async fn connected(desktop: &Desktop) -> (App, Setup) {
     let s = setup_with(desktop, |c| c.generate = vec![("/Big".into(), 100_000)]).await;
+    // A name that would pass for a PDF if its right-to-left override were obeyed.
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Photos/invoice\u{202E}fdp.exe", "content": "x"}]}),
+    )
+    .await;
     let app = App::launch(desktop, &app_env(&s, BROWSER, "allow"), &[])
         .await
         .expect("app launches");
@@ -144,6 +152,14 @@ async fn folders_come_first_names_stay_text_and_keys_and_mouse_walk_the_tree() {
     // Mouse: double-click a folder, then a breadcrumb home.
     dblclick(&app, "Photos").await;
     wait_crumbs(&app, &["App folder", "Photos"]).await;
+    // Bidi controls in a name are not obeyed: the spoofed extension shows as it is.
+    assert!(row_names(&app)
+        .await
+        .contains(&"invoicefdp.exe".to_string()));
+    assert_eq!(
+        js(&app, "return getComputedStyle(document.querySelector('#entries .entry .label')).unicodeBidi;").await,
+        json!("isolate")
+    );
     dblclick(&app, "Holiday 2025").await;
     wait_crumbs(&app, &["App folder", "Photos", "Holiday 2025"]).await;
     js(

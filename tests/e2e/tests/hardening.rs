@@ -218,3 +218,30 @@ async fn the_demo_emulator_has_no_control_surface() {
     }
     app.quit().await;
 }
+
+/// The pid of the running app built at `binary`.
+fn app_pid(binary: &std::path::Path) -> Option<u32> {
+    let want = binary.canonicalize().ok()?;
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let exe = std::fs::read_link(e.path().join("exe")).ok()?;
+        (exe == want).then_some(pid)
+    })
+}
+
+#[tokio::test]
+async fn the_app_never_writes_a_core_dump() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let (app, _url) = waiting(&desktop, &s, None).await;
+    let pid = app_pid(&release_binary()).expect("the app's process");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+    app.quit().await;
+}

@@ -34,6 +34,12 @@ pub fn routes(router: Router<App>) -> Router<App> {
         .route("/__fakebox/log", delete(clear_log))
 }
 
+/// The most files one `generate` makes, and the largest file `add_file` takes: enough
+/// for any test, small enough that no request can exhaust memory or hold the state's lock
+/// for long.
+pub const MAX_GENERATE: usize = 1_000_000;
+pub const MAX_FILE_SIZE: u64 = 16 << 30;
+
 fn bad(message: String) -> Response {
     wire::json(StatusCode::BAD_REQUEST, &json!({"error": message}))
 }
@@ -90,6 +96,12 @@ pub async fn add_faults(State(app): State<App>, body: Bytes) -> Response {
         },
         Err(e) => return bad(e.to_string()),
     };
+    if let Some(f) = faults.iter().find(|f| !f.within_limits()) {
+        return bad(format!(
+            "fault for {} is out of bounds (count ≤ 10000, delay_ms ≤ 60000)",
+            f.route
+        ));
+    }
     let mut s = app.lock();
     s.faults.extend(faults.into_iter().map(Fault::normalized));
     wire::ok(&json!({"faults": s.faults.len()}))
@@ -143,6 +155,12 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
         let mut s = app.lock();
         for (i, op) in ops.ops.into_iter().enumerate() {
             let result = match op {
+                FileOp::AddFile { size: Some(n), .. } if n > MAX_FILE_SIZE => {
+                    return bad(format!("op {i}: size {n} is over {MAX_FILE_SIZE}"));
+                }
+                FileOp::Generate { count, .. } if count > MAX_GENERATE => {
+                    return bad(format!("op {i}: count {count} is over {MAX_GENERATE}"));
+                }
                 FileOp::AddFile {
                     path,
                     content,

@@ -148,8 +148,14 @@ fn split(path: &str) -> (&str, &str) {
 
 /// Validate an API path for a file or folder that is not the root: starts with `/`,
 /// no empty components, no trailing slash or whitespace.
+/// The deepest path fakebox takes (Dropbox's own limit is looser; no test needs more, and
+/// it bounds the work any one path can cause).
+pub const MAX_DEPTH: usize = 64;
+
 pub fn check_path(path: &str) -> Result<(), TreeError> {
     if !path.starts_with('/')
+        || path.len() > 4096
+        || path.split('/').count() > MAX_DEPTH + 1
         || path.ends_with('/')
         || path.ends_with(char::is_whitespace)
         || path.contains("//")

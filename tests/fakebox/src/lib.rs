@@ -134,6 +134,8 @@ pub enum StartError {
     Seed(PathBuf, std::io::Error),
     #[error("cannot generate {0}: {1}")]
     Generate(String, String),
+    #[error("cannot start the emulator's own thread: {0}")]
+    Thread(String),
 }
 
 /// A running fakebox. Dropping it shuts the server down.
@@ -142,6 +144,8 @@ pub struct Fakebox {
     app: App,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// The thread of a fakebox started with [`Fakebox::spawn`].
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Fakebox {
@@ -182,6 +186,52 @@ impl Fakebox {
             app,
             shutdown: Some(tx),
             task: Some(task),
+            thread: None,
+        })
+    }
+
+    /// Start on a thread and runtime of its own, so that a slow emulator (the demo's) can
+    /// never stall the runtime of the program that embeds it.
+    pub fn spawn(config: Config) -> Result<Fakebox, StartError> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("fakebox".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(StartError::Thread(e.to_string())));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match Fakebox::start(config).await {
+                        Ok(fakebox) => {
+                            let _ =
+                                ready_tx.send(Ok((fakebox.base_url.clone(), fakebox.app.clone())));
+                            let _ = stop_rx.await;
+                            fakebox.shutdown().await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })
+            .map_err(|e| StartError::Thread(e.to_string()))?;
+        let (base_url, app) = ready_rx
+            .recv()
+            .map_err(|_| StartError::Thread("the emulator's thread stopped".into()))??;
+        Ok(Fakebox {
+            base_url,
+            app,
+            shutdown: Some(stop_tx),
+            task: None,
+            thread: Some(thread),
         })
     }
 
@@ -230,6 +280,9 @@ impl Fakebox {
             task.abort();
             let _ = task.await;
         }
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
     }
 }
 
@@ -237,6 +290,10 @@ impl Drop for Fakebox {
     fn drop(&mut self) {
         if let Some(task) = self.task.take() {
             task.abort();
+        }
+        // A spawned fakebox's thread ends on its own once told to stop.
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
         }
     }
 }
@@ -273,6 +330,7 @@ pub fn router(app: App) -> Router {
         .fallback(unknown)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(app.clone(), track))
+        .layer(axum::middleware::from_fn(loopback_host))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .with_state(app)
 }
@@ -297,6 +355,29 @@ async fn wrong_method(request: Request) -> Response {
             request.method()
         ),
     )
+}
+
+/// Only requests addressed to this machine by name are served: a web page that rebinds
+/// its own host name to 127.0.0.1 (DNS rebinding) gets 421 and learns nothing.
+async fn loopback_host(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    if matches!(name, "127.0.0.1" | "localhost" | "[::1]") {
+        next.run(request).await
+    } else {
+        wire::respond(
+            StatusCode::MISDIRECTED_REQUEST,
+            wire::TEXT,
+            "This server answers only requests addressed to 127.0.0.1.",
+        )
+    }
 }
 
 /// Faults, the request log and `X-Dropbox-Request-Id`, around every non-control request.
@@ -328,12 +409,16 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
         .extensions()
         .get::<LogDetail>()
         .map(|d| d.0.clone());
-    app.lock().log.push(LogEntry {
+    let mut s = app.lock();
+    s.log.push(LogEntry {
         method,
         path,
         status: response.status().as_u16(),
         detail,
     });
+    let extra = s.log.len().saturating_sub(state::MAX_KEPT);
+    s.log.drain(..extra);
+    drop(s);
     let id = files::hex(&rand::random::<[u8; 16]>());
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("X-Dropbox-Request-Id", v);

@@ -229,7 +229,9 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
         .iter()
         .map(|s| format!("<li>{}</li>", html_escape(&describe_scope(s))))
         .collect();
-    app.lock().pending.insert(
+    let mut s = app.lock();
+    s.prune();
+    s.pending.insert(
         id.clone(),
         Pending {
             csrf: csrf.clone(),
@@ -237,6 +239,7 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
             created: Instant::now(),
         },
     );
+    drop(s);
     let body = format!(
         "<p><strong>{name}</strong> would like to:</p><ul>{scopes_html}</ul>\
          <p>signed in as {email}</p>\
@@ -281,7 +284,9 @@ fn describe_scope(scope: &str) -> String {
 /// Issue a code and redirect (or show the code when there was no redirect URI).
 fn approve(app: &App, request: AuthorizeRequest) -> Response {
     let code = random_token(43);
-    app.lock().codes.insert(
+    let mut s = app.lock();
+    s.prune();
+    s.codes.insert(
         code.clone(),
         Code {
             client_id: request.client_id.clone(),
@@ -294,6 +299,7 @@ fn approve(app: &App, request: AuthorizeRequest) -> Response {
             grant: None,
         },
     );
+    drop(s);
     match &request.redirect_uri {
         Some(uri) => {
             let mut params = vec![("code", code.as_str())];

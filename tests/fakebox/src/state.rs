@@ -101,7 +101,15 @@ fn one() -> u32 {
     1
 }
 
+/// What fakebox keeps of each kind at most; past it, the oldest go first.
+pub const MAX_KEPT: usize = 10_000;
+
 impl Fault {
+    /// Small enough that no control request can hold a request for long.
+    pub fn within_limits(&self) -> bool {
+        self.count <= 10_000 && self.delay_ms.unwrap_or(0) <= 60_000
+    }
+
     pub fn normalized(mut self) -> Self {
         if !self.route.starts_with('/') {
             self.route = format!("/2/{}", self.route);
@@ -208,6 +216,7 @@ impl State {
         scopes: Vec<String>,
         ttl: Option<Duration>,
     ) -> String {
+        self.prune();
         let legacy = ttl.is_none();
         let token = if legacy {
             random_token(64)
@@ -223,6 +232,26 @@ impl State {
             },
         );
         token
+    }
+
+    /// Forget what can no longer matter, so that no client can grow fakebox without bound:
+    /// pending consents and codes past their lifetime, access tokens expired an hour ago,
+    /// and the oldest of each (and of the request log) past [`MAX_KEPT`].
+    pub fn prune(&mut self) {
+        let now = Instant::now();
+        self.pending
+            .retain(|_, p| now.duration_since(p.created) < CODE_TTL);
+        self.codes
+            .retain(|_, c| now.duration_since(c.issued) < CODE_TTL);
+        let hour = Duration::from_secs(3600);
+        self.access
+            .retain(|_, t| t.expires_at.is_none_or(|at| at + hour > now));
+        cap(&mut self.pending, |p| p.created);
+        cap(&mut self.codes, |c| c.issued);
+        if self.log.len() > MAX_KEPT {
+            let extra = self.log.len() - MAX_KEPT;
+            self.log.drain(..extra);
+        }
     }
 
     /// Revoke a grant: its refresh token and every access token minted from it die.
@@ -252,5 +281,63 @@ impl State {
             self.faults.remove(i);
         }
         Some(fault)
+    }
+}
+
+/// Keep the newest [`MAX_KEPT`] of a map, by the time each was made.
+fn cap<V>(map: &mut HashMap<String, V>, made: impl Fn(&V) -> Instant) {
+    if map.len() <= MAX_KEPT {
+        return;
+    }
+    let mut times: Vec<Instant> = map.values().map(&made).collect();
+    times.sort_unstable();
+    let cutoff = times[times.len() - MAX_KEPT];
+    map.retain(|_, v| made(v) >= cutoff);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_fakebox_keeps_is_bounded() {
+        let app = Shared::new(Config::default(), Tree::default());
+        let mut s = app.lock();
+        let request = AuthorizeRequest {
+            client_id: "k".into(),
+            redirect_uri: None,
+            state: None,
+            challenge: "c".into(),
+            scopes: vec![],
+            access_type: AccessType::Offline,
+        };
+        for i in 0..MAX_KEPT + 50 {
+            s.pending.insert(
+                format!("p{i}"),
+                Pending {
+                    csrf: String::new(),
+                    request: request.clone(),
+                    created: Instant::now(),
+                },
+            );
+            s.log.push(LogEntry {
+                method: "GET".into(),
+                path: "/".into(),
+                status: 200,
+                detail: None,
+            });
+        }
+        s.pending.insert(
+            "old".into(),
+            Pending {
+                csrf: String::new(),
+                request,
+                created: Instant::now() - CODE_TTL,
+            },
+        );
+        s.prune();
+        assert_eq!(s.pending.len(), MAX_KEPT);
+        assert!(!s.pending.contains_key("old"), "expired consents go");
+        assert_eq!(s.log.len(), MAX_KEPT);
     }
 }

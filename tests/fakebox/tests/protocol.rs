@@ -1085,3 +1085,64 @@ async fn seeds_from_a_directory_with_names_sizes_and_bytes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// DNS rebinding: a request that names another host is not served.
+#[tokio::test]
+async fn a_request_addressed_to_another_host_is_misdirected() {
+    let fb = start(|_| {}).await;
+    let c = Client::new();
+    for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
+        let r = c
+            .post(format!("{}/2/users/get_current_account", fb.base_url()))
+            .header(reqwest::header::HOST, host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 421, "{host}");
+    }
+    let local = c
+        .get(format!("{}/__fakebox/state", fb.base_url()))
+        .header(reqwest::header::HOST, "localhost:1234")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(local.status(), 200);
+}
+
+/// No control request can make fakebox allocate, loop or wait without bound.
+#[tokio::test]
+async fn control_inputs_are_capped() {
+    let fb = start(|_| {}).await;
+    let c = Client::new();
+    let deep = format!("/{}", vec!["a"; 100].join("/"));
+    for (path, body) in [
+        (
+            "files",
+            json!({"ops": [{"op": "generate", "path": "/g", "count": 2_000_000_000u64}]}),
+        ),
+        (
+            "files",
+            json!({"ops": [{"op": "add_file", "path": "/big", "size": u64::MAX}]}),
+        ),
+        (
+            "files",
+            json!({"ops": [{"op": "add_file", "path": deep, "content": "x"}]}),
+        ),
+        (
+            "faults",
+            json!({"route": "files/list_folder", "delay_ms": 1_000_000_000u64}),
+        ),
+        (
+            "faults",
+            json!({"route": "files/list_folder", "count": 1_000_000}),
+        ),
+    ] {
+        let r = c
+            .post(format!("{}/__fakebox/{path}", fb.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{body}");
+    }
+}

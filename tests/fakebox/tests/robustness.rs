@@ -59,11 +59,14 @@ async fn arbitrary_bodies_get_client_errors() {
         "/2/files/get_metadata",
         "/2/files/list_folder/longpoll",
         "/2/users/get_current_account",
+        "/2/users/get_space_usage",
+        "/2/auth/token/revoke",
+        "/2/files/list_folder/get_latest_cursor",
         "/oauth2/token",
         "/oauth2/authorize",
         "/2/files/download",
     ];
-    for i in 0..200 {
+    for i in 0..330 {
         let body = bodies.new_tree(&mut runner).unwrap().current();
         let route = routes[i % routes.len()];
         let mut request = client
@@ -86,5 +89,36 @@ async fn arbitrary_bodies_get_client_errors() {
             .expect("an answer, not a dropped connection")
             .status();
         assert!(status.is_client_error(), "{route}: {status}");
+    }
+}
+
+/// The control surface (a test build's) answers anything without a server error.
+#[tokio::test]
+async fn arbitrary_bodies_to_the_control_surface_are_answered() {
+    use proptest::strategy::ValueTree;
+    let fb = fakebox::Fakebox::start(fakebox::Config::default())
+        .await
+        .unwrap();
+    let client = reqwest::Client::new();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let bodies = proptest::collection::vec(any::<u8>(), 0..300);
+    let routes = [
+        "faults",
+        "files",
+        "expire-access-tokens",
+        "unlink",
+        "reset-cursors",
+    ];
+    for i in 0..100 {
+        let body = bodies.new_tree(&mut runner).unwrap().current();
+        let route = routes[i % routes.len()];
+        let status = client
+            .post(format!("{}/__fakebox/{route}", fb.base_url()))
+            .body(body)
+            .send()
+            .await
+            .expect("an answer, not a dropped connection")
+            .status();
+        assert!(!status.is_server_error(), "{route}: {status}");
     }
 }
