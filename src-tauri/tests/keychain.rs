@@ -185,6 +185,29 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
     ));
 }
 
+/// An item Dropdesk cannot read is not a dead end: the window offers Reconnect, and
+/// Disconnect removes the item so that a new sign-in can start clean.
+async fn a_corrupt_keychain_item_can_be_removed(desktop: &Desktop) {
+    let w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    keyring::Entry::new(&w.service, "grant")
+        .unwrap()
+        .set_password("not a grant")
+        .unwrap();
+    let err = w.session.restore().await.unwrap_err();
+    let shown = messages::session(&err);
+    assert_eq!(
+        (shown.code, shown.action),
+        ("keychain_corrupt", Action::Reconnect)
+    );
+    let done = w.session.disconnect().await.unwrap();
+    assert!(!done.was_connected);
+    assert!(!desktop.keychain_items(&w.service).contains("not a grant"));
+    assert_eq!(
+        w.session.restore().await.unwrap_err(),
+        SessionError::NotConnected
+    );
+}
+
 fn scenario<F, Fut>(name: &str, desktop: &Arc<Desktop>, f: F) -> Trial
 where
     F: FnOnce(Arc<Desktop>) -> Fut + Send + 'static,
@@ -223,6 +246,7 @@ fn main() {
         disconnect_while_dropbox_is_down_still_deletes_and_says_so,
         disconnect_during_a_refresh_leaves_nothing_behind,
         a_late_refusal_never_drops_a_newer_grant,
+        a_corrupt_keychain_item_can_be_removed,
     );
     let conclusion = libtest_mimic::run(&args, trials);
     drop(desktop);

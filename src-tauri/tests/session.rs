@@ -232,3 +232,19 @@ async fn a_callback_from_another_browser_is_refused_and_a_reused_start_link_stop
         }
     );
 }
+
+/// Reconnecting while a grant is held replaces it: the old one is revoked at Dropbox, the
+/// keychain keeps only the new one, and the next start restores the new one.
+#[tokio::test]
+async fn a_replaced_grant_is_revoked_and_the_new_one_kept() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let first = w.vault.load().unwrap().unwrap();
+    connect(&mut w).await;
+    let grants = state(&w).await["grants"].clone();
+    assert_eq!(grants[0]["revoked"], true, "{grants}");
+    assert_eq!(grants[1]["revoked"], false, "{grants}");
+    let kept = w.vault.load().unwrap().unwrap();
+    assert!(!kept.access_token.same_as(&first.access_token));
+    assert!(w.session.restore().await.is_ok());
+}

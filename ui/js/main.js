@@ -85,12 +85,24 @@ function applyStatus(status) {
     showWelcome();
     if (status.problem) showProblem(status.problem, startConnect);
   } else {
-    // A grant is kept but cannot be used now: no Connect button, just the problem.
+    // A grant is kept but cannot be used now: no Connect button, just the problem. When
+    // only a new sign-in helps (an unreadable keychain item, a missing permission), its
+    // button removes the old one and starts the new one.
     show('loading');
     $('loading-text').textContent = status.problem.title;
     setStatus('problem', status.problem.title);
-    showProblem(status.problem, refreshStatus);
+    showProblem(status.problem, status.problem.action === 'reconnect' ? replaceSignIn : refreshStatus);
   }
+}
+
+async function replaceSignIn() {
+  try {
+    await api.disconnect();
+  } catch (e) {
+    showProblem(api.asProblem(e), replaceSignIn);
+    return;
+  }
+  startConnect();
 }
 
 // ---- Connect ----------------------------------------------------------------------------

@@ -188,7 +188,13 @@ impl Session {
             return Err(SessionError::Vault(e));
         }
         let stored = started.elapsed();
-        self.tokens.hold(grant).await;
+        if let Some(old) = self.tokens.hold(grant).await {
+            // A grant the user replaced (Reconnect while one was held) must not live on at
+            // Dropbox; the keychain item already holds the new one.
+            if let Err(e) = self.api.revoke(&old.access_token).await {
+                log::warn!("could not revoke the replaced grant: {e}");
+            }
+        }
         let account = self.account().await;
         log::info!(
             "connected: token exchange {} ms, keychain write {} ms, account {} ms",

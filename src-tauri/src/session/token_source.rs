@@ -12,7 +12,7 @@ use tokio::sync::{Mutex, MutexGuard};
 use crate::auth::OAuth;
 use crate::error::SessionError;
 use crate::secret::AccessToken;
-use crate::vault::{now_unix, Keyring, StoredGrant};
+use crate::vault::{now_unix, Keyring, StoredGrant, VaultError};
 
 /// Refresh when fewer than this many seconds remain on the access token.
 pub const REFRESH_MARGIN_SECS: u64 = 300;
@@ -64,12 +64,14 @@ impl TokenSource {
         self.generations.fetch_add(1, Ordering::SeqCst) + 1
     }
 
-    /// Hold a grant restored from the keychain or just granted.
-    pub async fn hold(&self, grant: StoredGrant) {
+    /// Hold a grant restored from the keychain or just granted; returns the grant it
+    /// replaces, if one was held.
+    pub async fn hold(&self, grant: StoredGrant) -> Option<StoredGrant> {
         let mut held = self.held.lock().await;
-        held.grant = Some(grant);
+        let replaced = held.grant.replace(grant);
         held.generation = self.next_generation();
         self.revoked.store(false, Ordering::SeqCst);
+        replaced
     }
 
     pub async fn is_holding(&self) -> bool {
@@ -182,7 +184,14 @@ impl TokenSource {
     ) -> Result<Option<(StoredGrant, Option<AccessToken>)>, SessionError> {
         let mut held = self.held.lock().await;
         if held.grant.is_none() {
-            held.grant = self.keyring.load().await?;
+            held.grant = match self.keyring.load().await {
+                // An item Dropdesk cannot read holds no grant it could revoke: remove it.
+                Err(VaultError::Corrupt) => {
+                    self.keyring.delete().await?;
+                    None
+                }
+                other => other?,
+            };
         }
         let Some(grant) = held.grant.clone() else {
             return Ok(None);
