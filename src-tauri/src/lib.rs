@@ -29,6 +29,17 @@ pub fn run() {
     applog::init();
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()
+        // One Dropdesk at a time: a second launch hands over to this one (which comes to
+        // the front) and exits, instead of fighting over the ports and the keychain.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            use tauri::Manager;
+            log::info!("another launch asked for this window");
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .on_page_load(|_, payload| {
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
                 app::milestone("page loaded");

@@ -232,9 +232,11 @@ pub(crate) mod tests {
 
     /// A token source against fakebox, on the in-memory vault.
     pub(crate) async fn rig() -> Rig {
-        let fakebox = fakebox::Fakebox::start(fakebox::Config::default())
-            .await
-            .unwrap();
+        rig_with(fakebox::Config::default()).await
+    }
+
+    pub(crate) async fn rig_with(config: fakebox::Config) -> Rig {
+        let fakebox = fakebox::Fakebox::start(config).await.unwrap();
         let base = url::Url::parse(fakebox.base_url()).unwrap();
         let oauth = OAuth::new(
             fakebox.app_key(),
@@ -288,6 +290,25 @@ pub(crate) mod tests {
         }
         let saved = rig.vault.grant.lock().unwrap().clone().expect("saved");
         assert!(saved.access_token.same_as(&first.token));
+    }
+
+    #[tokio::test]
+    async fn a_rotated_refresh_token_is_kept_and_used_next_time() {
+        let rig = rig_with(fakebox::Config {
+            rotate_refresh_tokens: true,
+            ..fakebox::Config::default()
+        })
+        .await;
+        let g = grant(&rig, 10);
+        let first = g.refresh_token.clone().unwrap();
+        rig.tokens.hold(g).await;
+        rig.tokens.fresh().await.unwrap();
+        let saved = rig.vault.grant.lock().unwrap().clone().unwrap();
+        let rotated = saved.refresh_token.clone().unwrap();
+        assert!(!rotated.same_as(&first), "the new refresh token is stored");
+        // The old one is dead at the server; the next refresh works only with the new one.
+        let stale = rig.tokens.fresh().await.unwrap();
+        assert!(rig.tokens.refresh_after(&stale).await.is_ok());
     }
 
     #[tokio::test]

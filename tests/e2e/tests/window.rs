@@ -68,3 +68,44 @@ async fn a_bad_config_file_is_explained_in_the_window() {
     app.screenshot("bad-config").await.unwrap();
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_second_launch_hands_over_to_the_running_window() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let app = App::launch(&desktop, &[], &[]).await.expect("app launches");
+    app.wait_visible("connect", STEP).await.unwrap();
+    let mut second = desktop
+        .command(e2e::app::app_binary())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("a second launch starts");
+    let status =
+        e2e::procs::wait_until(Duration::from_secs(30), "the second launch to exit", || {
+            second.try_wait().ok().flatten()
+        });
+    let status = match status {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = second.kill();
+            panic!("{e}");
+        }
+    };
+    assert!(status.success(), "{status}");
+    e2e::procs::wait_until(
+        Duration::from_secs(10),
+        "the first window to hear of it",
+        || {
+            std::fs::read_to_string(desktop.app_log())
+                .ok()
+                .filter(|log| log.contains("another launch asked for this window"))
+        },
+    )
+    .unwrap();
+    assert!(
+        app.visible("connect").await.unwrap(),
+        "the first window goes on"
+    );
+    app.quit().await;
+}

@@ -98,6 +98,9 @@ pub struct Config {
     pub generate: Vec<(String, usize)>,
     /// Add the demo's sample files.
     pub sample: bool,
+    /// Hand out a new refresh token on every refresh, and refuse the old one (as RFC 9700
+    /// asks of servers with public clients; Dropbox does not do it today).
+    pub rotate_refresh_tokens: bool,
 }
 
 impl Default for Config {
@@ -120,6 +123,7 @@ impl Default for Config {
             seed_dir: None,
             generate: Vec::new(),
             sample: false,
+            rotate_refresh_tokens: false,
         }
     }
 }

@@ -550,12 +550,23 @@ fn refresh(app: &App, p: &BTreeMap<String, String>) -> Response {
         g.refreshes += 1;
     }
     let access = s.mint_access(grant_id, scopes, Some(ttl));
-    drop(s);
-    wire::ok(&json!({
+    let mut body = json!({
         "access_token": access,
         "token_type": "bearer",
         "expires_in": ttl.as_secs(),
-    }))
+    });
+    if app.config.rotate_refresh_tokens {
+        // RFC 9700 §4.14.2: a public client's refresh token is single-use.
+        let rotated = crate::state::random_token(64);
+        s.refresh.remove(rt);
+        s.refresh.insert(rotated.clone(), grant_id);
+        if let Some(g) = s.grants.iter_mut().find(|g| g.id == grant_id) {
+            g.refresh_token = Some(rotated.clone());
+        }
+        body["refresh_token"] = json!(rotated);
+    }
+    drop(s);
+    wire::ok(&body)
 }
 
 #[cfg(test)]
