@@ -8,8 +8,10 @@ import * as fmt from './format.js';
 const $ = (id) => document.getElementById(id);
 const views = ['loading', 'welcome', 'waiting', 'connected'];
 
-function show(view) {
+function show(view, { stalled = false } = {}) {
   for (const v of views) $(`view-${v}`).hidden = v !== view;
+  // A problem that waits for the user shows no spinner: nothing is going on.
+  $('view-loading').dataset.stalled = String(stalled);
 }
 
 function setStatus(state, text) {
@@ -88,7 +90,7 @@ function applyStatus(status) {
     // A grant is kept but cannot be used now: no Connect button, just the problem. When
     // only a new sign-in helps (an unreadable keychain item, a missing permission), its
     // button removes the old one and starts the new one.
-    show('loading');
+    show('loading', { stalled: true });
     $('loading-text').textContent = status.problem.title;
     setStatus('problem', status.problem.title);
     showProblem(status.problem, status.problem.action === 'reconnect' ? replaceSignIn : refreshStatus);

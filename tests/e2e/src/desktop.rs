@@ -143,6 +143,83 @@ impl Desktop {
         )
     }
 
+    fn dbus_send(&self, args: &[&str]) -> Result<(), String> {
+        let out = self
+            .command("dbus-send")
+            .args(["--session", "--print-reply"])
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    /// From now on no unlock prompt can appear: the prompter D-Bus would start is pointed
+    /// at a display that does not exist, as on a machine with no prompter running.
+    pub fn without_prompter(&self) -> Result<(), String> {
+        self.dbus_send(&[
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.UpdateActivationEnvironment",
+            "dict:string:string:DISPLAY,:9999",
+        ])
+    }
+
+    /// Lock the login keyring, as the Secret Service's `Lock` method does.
+    pub fn lock_keychain(&self) -> Result<(), String> {
+        self.dbus_send(&[
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+    }
+
+    /// Unlock it again with its password (a new daemon takes over and unlocks, as a login
+    /// does), and wait until the Secret Service answers. Keep the daemon as long as the
+    /// session.
+    pub fn unlock_keychain(&self) -> Result<Proc, String> {
+        let before = self.secrets_owner();
+        let mut gk = self.command("gnome-keyring-daemon");
+        gk.args([
+            "--replace",
+            "--foreground",
+            "--unlock",
+            "--components=secrets",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        let mut keyring = Proc::spawn("gnome-keyring-daemon", gk).map_err(|e| e.to_string())?;
+        keyring.write_stdin_and_close(b"e2e-password")?;
+        wait_until(Duration::from_secs(20), "the new daemon on the bus", || {
+            let now = self.secrets_owner();
+            (now.is_some() && now != before).then_some(())
+        })?;
+        Ok(keyring)
+    }
+
+    /// The unique bus name that owns the Secret Service now.
+    fn secrets_owner(&self) -> Option<String> {
+        let out = self
+            .command("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetNameOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.split('"').nth(1).map(str::to_string)
+    }
+
     /// Where the app writes its log in this session (`$XDG_STATE_HOME/dropdesk/`).
     pub fn app_log(&self) -> PathBuf {
         self.dir.join("state/dropdesk/dropdesk.log")

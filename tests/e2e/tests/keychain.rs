@@ -1,0 +1,43 @@
+//! The keychain through the real window: locked with no prompter to unlock it, the window
+//! says so at start instead of hanging, keeps the sign-in, and is connected again after
+//! the keyring is unlocked and the user presses Retry.
+
+use e2e::app::{App, STEP};
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env, setup, stored_grant, wait_for_name};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+#[tokio::test]
+async fn a_locked_keychain_is_explained_and_retry_recovers_after_unlock() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let env = app_env(&s, BROWSER, "allow");
+    let app = App::launch(&desktop, &env, &[]).await.expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    app.quit().await;
+
+    desktop.without_prompter().unwrap();
+    desktop.lock_keychain().unwrap();
+    let app = App::launch(&desktop, &env, &[]).await.expect("app relaunches");
+    app.wait_visible("problem", STEP)
+        .await
+        .expect("the problem shows");
+    assert_eq!(
+        app.problem_code().await.unwrap().as_deref(),
+        Some("keychain_locked")
+    );
+    assert_eq!(
+        app.text("problem-action").await.unwrap().as_deref(),
+        Some("Retry")
+    );
+    app.screenshot("keychain-locked").await.unwrap();
+
+    let _unlocked = desktop.unlock_keychain().unwrap();
+    assert!(stored_grant(&desktop).is_some(), "the sign-in was kept");
+    app.click("problem-action").await.unwrap();
+    assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    app.quit().await;
+}
