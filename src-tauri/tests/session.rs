@@ -248,3 +248,25 @@ async fn a_replaced_grant_is_revoked_and_the_new_one_kept() {
     assert!(!kept.access_token.same_as(&first.access_token));
     assert!(w.session.restore().await.is_ok());
 }
+
+/// Only an answer that says the token is dead confirms a revoke: a 401 for another reason
+/// (here a missing permission) leaves the user told to check on dropbox.com.
+#[tokio::test]
+async fn only_a_dead_token_confirms_a_revoke() {
+    for (tag, confirmed) in [("invalid_access_token", true), ("missing_scope", false)] {
+        let mut w = memory_world().await;
+        connect(&mut w).await;
+        post(
+            &w,
+            "faults",
+            json!({"route": "auth/token/revoke", "status": 401, "auth_tag": tag}),
+        )
+        .await;
+        let done = w.session.disconnect().await.unwrap();
+        assert_eq!(done.confirmed, confirmed, "{tag}");
+        assert!(
+            w.vault.load().unwrap().is_none(),
+            "deleted locally either way"
+        );
+    }
+}

@@ -14,14 +14,18 @@ async fn a_locked_keychain_is_explained_and_retry_recovers_after_unlock() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let env = app_env(&s, BROWSER, "allow");
-    let app = App::launch(&desktop, &env, &[]).await.expect("app launches");
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app launches");
     app.click("connect").await.unwrap();
     wait_for_name(&app, &s).await;
     app.quit().await;
 
     desktop.without_prompter().unwrap();
     desktop.lock_keychain().unwrap();
-    let app = App::launch(&desktop, &env, &[]).await.expect("app relaunches");
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app relaunches");
     app.wait_visible("problem", STEP)
         .await
         .expect("the problem shows");
@@ -39,5 +43,20 @@ async fn a_locked_keychain_is_explained_and_retry_recovers_after_unlock() {
     assert!(stored_grant(&desktop).is_some(), "the sign-in was kept");
     app.click("problem-action").await.unwrap();
     assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    app.quit().await;
+}
+
+/// The demo removes an earlier demo grant at start; with the keychain locked that call
+/// fails, bounded, and the window still opens on the welcome view.
+#[tokio::test]
+async fn the_demo_starts_with_a_locked_keychain() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    desktop.without_prompter().unwrap();
+    desktop.lock_keychain().unwrap();
+    let app = App::launch(&desktop, &[], &[]).await.expect("app launches");
+    app.wait_visible("connect", STEP)
+        .await
+        .expect("the welcome view, not Starting… forever");
     app.quit().await;
 }

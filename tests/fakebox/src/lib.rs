@@ -21,8 +21,8 @@
 //!   is revoked (access tokens get `invalid_access_token`, refresh gets `invalid_grant`).
 //! - `POST /__fakebox/reset-cursors`: every cursor handed out so far gets 409 `reset`.
 //! - `POST /__fakebox/faults`: `{"route": "files/list_folder" | "/oauth2/token", "status":
-//!   429|500|503|…, "retry_after": s, "delay_ms": ms, "drop": bool, "count": n}` (or a
-//!   list): the next `count` requests to that path get the status (429 with a
+//!   401|429|500|503|…, "auth_tag": "missing_scope"…, "retry_after": s, "delay_ms": ms,
+//!   "drop": bool, "count": n}` (or a list): the next `count` requests to that path get the status (429 with a
 //!   `Retry-After` header and a RateLimitError body), are delayed, or have their
 //!   connection closed before a complete response. `DELETE` clears them.
 //! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?},
@@ -400,7 +400,8 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
             if f.drop {
                 Some(dropped())
             } else {
-                f.status.map(|s| canned(s, f.retry_after))
+                f.status
+                    .map(|s| canned(s, f.retry_after, f.auth_tag.as_deref()))
             }
         }
         None => None,
@@ -430,11 +431,11 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
     response
 }
 
-fn canned(status: u16, retry_after: Option<u64>) -> Response {
+fn canned(status: u16, retry_after: Option<u64>, auth_tag: Option<&str>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
         StatusCode::TOO_MANY_REQUESTS => wire::rate_limited(retry_after.unwrap_or(1)),
-        StatusCode::UNAUTHORIZED => wire::auth_error("invalid_access_token"),
+        StatusCode::UNAUTHORIZED => wire::auth_error(auth_tag.unwrap_or("invalid_access_token")),
         _ => {
             let mut r = wire::respond(
                 status,

@@ -93,6 +93,9 @@ pub struct Fault {
     /// Close the connection before a complete response.
     #[serde(default)]
     pub drop: bool,
+    /// The `AuthError` tag of an injected 401 (default `invalid_access_token`).
+    #[serde(default)]
+    pub auth_tag: Option<String>,
     #[serde(default = "one")]
     pub count: u32,
 }
