@@ -233,7 +233,7 @@ async fn filter_sort_and_type_ahead_narrow_and_order_the_rows() {
 async fn a_huge_folder_streams_in_and_scrolls_to_its_end_with_a_bounded_dom() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
-    let (app, _s) = connected(&desktop).await;
+    let (app, s) = connected(&desktop).await;
 
     // 100,000 entries: the first page shows while the rest streams in; the DOM stays small.
     dblclick(&app, "Big").await;
@@ -275,5 +275,23 @@ async fn a_huge_folder_streams_in_and_scrolls_to_its_end_with_a_bounded_dom() {
         "{status}"
     );
     app.screenshot("big-folder").await.unwrap();
+
+    // A file added at Dropbox shows after one Refresh, even in a folder this big: the
+    // change reported before the open call answers is not lost.
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Big/zz added later.txt", "content": "new"}]}),
+    )
+    .await;
+    app.click("refresh").await.unwrap();
+    app.wd
+        .wait_for(
+            "return document.getElementById('entries').dataset.total === '100001';",
+            STEP,
+        )
+        .await
+        .expect("one Refresh shows the new file");
     app.quit().await;
 }
