@@ -14,7 +14,9 @@
 //!   over a private socket (a Unix socket in a 0700 folder where there is one), and
 //!   relays its answer back within [`RELAY_DEADLINE`];
 //! - keeps at most [`MAX_OPEN`] connections, closing the oldest to make room, and rides
-//!   out `accept` errors (descriptor exhaustion) with a short pause.
+//!   out `accept` errors (descriptor exhaustion) with a short pause;
+//! - counts itself dead when tiny_http cannot be reached (its socket was removed, say),
+//!   so that the sign-in ends at once with a clear message and the port is freed.
 //!
 //! Anything after the first request on a connection (pipelining) is never read.
 
@@ -55,12 +57,16 @@ impl Gate {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let (s, d) = (stop.clone(), dead.clone());
+        let backend = Arc::new(Backend {
+            inner,
+            dead: dead.clone(),
+        });
+        let s = stop.clone();
         let thread = std::thread::Builder::new()
             .name("sign-in gate".into())
             .spawn(move || {
-                runtime.block_on(accept_loop(public, Arc::new(inner), s));
-                d.store(true, Ordering::SeqCst);
+                runtime.block_on(accept_loop(public, backend.clone(), s));
+                backend.dead.store(true, Ordering::SeqCst);
             })?;
         Ok(Gate {
             stop,
@@ -99,12 +105,18 @@ impl Open {
     }
 }
 
-async fn accept_loop(public: std::net::TcpListener, inner: Arc<Inner>, stop: Arc<AtomicBool>) {
+/// tiny_http behind the gate, and whether it was found unreachable.
+struct Backend {
+    inner: Inner,
+    dead: Arc<AtomicBool>,
+}
+
+async fn accept_loop(public: std::net::TcpListener, inner: Arc<Backend>, stop: Arc<AtomicBool>) {
     let Ok(listener) = tokio::net::TcpListener::from_std(public) else {
         return;
     };
     let open = Arc::new(Open::default());
-    while !stop.load(Ordering::SeqCst) {
+    while !stop.load(Ordering::SeqCst) && !inner.dead.load(Ordering::SeqCst) {
         let accepted = tokio::time::timeout(Duration::from_millis(50), listener.accept()).await;
         let stream = match accepted {
             Err(_) => continue,
@@ -215,7 +227,7 @@ pub fn judge_head(bytes: &[u8]) -> Head {
     }
 }
 
-async fn serve(mut client: tokio::net::TcpStream, inner: &Inner, relaying: &AtomicUsize) {
+async fn serve(mut client: tokio::net::TcpStream, inner: &Backend, relaying: &AtomicUsize) {
     let mut head = Vec::with_capacity(1024);
     let judged = tokio::time::timeout(HEAD_DEADLINE, async {
         let mut buf = [0u8; 1024];
@@ -265,18 +277,27 @@ async fn refuse(client: &mut tokio::net::TcpStream, status: u16) {
     let _ = client.shutdown().await;
 }
 
-async fn relay(client: &mut tokio::net::TcpStream, inner: &Inner, request: String) {
+async fn relay(client: &mut tokio::net::TcpStream, backend: &Backend, request: String) {
     let mut answer = Vec::new();
-    let read = match inner {
+    let read = match &backend.inner {
         #[cfg(unix)]
         Inner::Unix(path) => match tokio::net::UnixStream::connect(path).await {
-            Ok(mut s) => exchange(&mut s, &request, &mut answer).await,
-            Err(_) => false,
+            Ok(mut s) => Some(exchange(&mut s, &request, &mut answer).await),
+            Err(_) => None,
         },
         Inner::Tcp(addr) => match tokio::net::TcpStream::connect(addr).await {
-            Ok(mut s) => exchange(&mut s, &request, &mut answer).await,
-            Err(_) => false,
+            Ok(mut s) => Some(exchange(&mut s, &request, &mut answer).await),
+            Err(_) => None,
         },
+    };
+    let Some(read) = read else {
+        // tiny_http is gone: nothing can answer the browser any more.
+        backend.dead.store(true, Ordering::SeqCst);
+        let _ = client
+            .write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .await;
+        let _ = client.shutdown().await;
+        return;
     };
     if read {
         let _ = client.write_all(&closing(answer)).await;

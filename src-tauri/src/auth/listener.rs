@@ -115,7 +115,7 @@ pub struct Listener {
     start_token: String,
     cookie: String,
     #[cfg(unix)]
-    _dir: PrivateDir,
+    dir: PrivateDir,
 }
 
 impl Listener {
@@ -161,7 +161,7 @@ impl Listener {
             start_token: random(32),
             cookie: random(43),
             #[cfg(unix)]
-            _dir: dir,
+            dir,
         })
     }
 
@@ -172,6 +172,12 @@ impl Listener {
     /// The address the gate listens on.
     pub fn addr(&self) -> std::net::SocketAddr {
         self.addr
+    }
+
+    /// Where tiny_http listens behind the gate, when that is a Unix socket.
+    #[cfg(unix)]
+    pub fn socket(&self) -> std::path::PathBuf {
+        self.dir.0.join("listener.sock")
     }
 
     pub fn redirect_uri(&self) -> String {
@@ -618,6 +624,21 @@ mod tests {
             Outcome::TimedOut
         ));
         std::net::TcpListener::bind(("127.0.0.1", ports[0])).expect("free after timeout");
+    }
+
+    /// tiny_http's socket vanishes (a cleaner emptied the runtime folder, say): the next
+    /// request finds nobody behind the gate, and the sign-in ends at once, port freed.
+    #[test]
+    fn a_listener_that_dies_ends_the_flow_and_frees_the_port() {
+        let ports = free_ports(1);
+        let l = Listener::bind(&ports).unwrap();
+        std::fs::remove_file(l.socket()).unwrap();
+        let waiter =
+            std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(30), Arc::default()));
+        let answer = send(ports[0], "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+        assert!(matches!(waiter.join().unwrap(), Outcome::ListenerFailed));
+        std::net::TcpListener::bind(("127.0.0.1", ports[0])).expect("free after the failure");
     }
 
     #[test]

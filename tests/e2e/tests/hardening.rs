@@ -245,3 +245,40 @@ async fn the_app_never_writes_a_core_dump() {
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
     app.quit().await;
 }
+
+/// tiny_http's socket vanishes while the app waits (a cleaner emptied the runtime folder):
+/// the sign-in ends at once with a clear message, and the port is freed.
+#[tokio::test]
+async fn a_listener_that_dies_ends_the_sign_in_with_a_message() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let (app, _url) = waiting(&desktop, &s, None).await;
+    let run = std::path::PathBuf::from(desktop.var("XDG_RUNTIME_DIR").unwrap());
+    let socket = std::fs::read_dir(&run)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("listener.sock"))
+        .find(|p| p.exists())
+        .expect("the listener's socket in the runtime folder");
+    std::fs::remove_file(&socket).unwrap();
+    let answer = attack::probe(s.ports[0]).unwrap_or_default();
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 503"),
+        "{answer}"
+    );
+    app.wait_visible("problem", STEP)
+        .await
+        .expect("the message");
+    assert_eq!(
+        app.problem_code().await.unwrap().as_deref(),
+        Some("listener_failed")
+    );
+    e2e::procs::wait_until(Duration::from_secs(10), "the port to be free", || {
+        std::net::TcpListener::bind(("127.0.0.1", s.ports[0]))
+            .ok()
+            .map(drop)
+    })
+    .unwrap();
+    app.quit().await;
+}
