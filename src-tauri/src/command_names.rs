@@ -8,6 +8,7 @@ pub const COMMANDS: &[&str] = &[
     "start_connect",
     "finish_connect",
     "cancel_connect",
+    "submit_code",
     "reopen_browser",
     "disconnect",
     "open_folder",

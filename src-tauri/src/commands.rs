@@ -53,6 +53,12 @@ pub async fn cancel_connect(app: State<'_, Launch>) -> Result<()> {
     Ok(())
 }
 
+/// Exchange a code the user pasted; the running sign-in then ends connected.
+#[tauri::command]
+pub async fn submit_code(app: State<'_, Launch>, code: String) -> Result<()> {
+    Ok(core(&app).await?.session.submit_code(&code).await?)
+}
+
 #[tauri::command]
 pub async fn reopen_browser(app: State<'_, Launch>) -> Result<bool> {
     Ok(core(&app).await?.session.reopen().await?)

@@ -26,6 +26,10 @@ pub enum SessionError {
     /// The one-time sign-in link was opened twice; the sign-in was stopped.
     #[error("the sign-in link was opened twice")]
     LinkReused,
+    /// Dropbox refused a pasted code (mistyped, already used, expired, or for another
+    /// sign-in); the sign-in goes on.
+    #[error("the pasted code was refused")]
+    CodeRefused,
     /// The loopback listener stopped serving before the browser came back.
     #[error("the sign-in listener stopped")]
     ListenerFailed,
@@ -47,6 +51,7 @@ impl SessionError {
             | SessionError::Revoked
             | SessionError::AuthFailed { .. }
             | SessionError::LinkReused
+            | SessionError::CodeRefused
             | SessionError::ListenerFailed
             | SessionError::NotConnected
             | SessionError::NotWaiting => false,

@@ -62,6 +62,7 @@ pub fn run() {
             commands::start_connect,
             commands::finish_connect,
             commands::cancel_connect,
+            commands::submit_code,
             commands::reopen_browser,
             commands::disconnect,
             commands::open_folder,

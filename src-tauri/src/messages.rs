@@ -54,6 +54,13 @@ pub fn session(e: &SessionError) -> Problem {
              Dropdesk stopped it. Connect again; if this keeps happening, do not copy the link.",
             Action::Reconnect,
         ),
+        SessionError::CodeRefused => problem(
+            "code_refused",
+            "That code did not work",
+            "Dropbox did not accept the code: it may be mistyped, already used or expired. Open the page \
+             again for a new code, then paste it here.",
+            Action::Dismiss,
+        ),
         SessionError::ListenerFailed => problem(
             "listener_failed",
             "The sign-in listener stopped",

@@ -1,8 +1,8 @@
-//! One newtype per secret meaning (access token, refresh token, authorization code), as
-//! oauth2 does: `Debug` prints `[redacted]`, there is no `Display`, no `Serialize` and no
-//! `==`, so a secret cannot reach a log line, an error text or an IPC answer by accident.
-//! The value comes out only through `expose()`, at the one place that sends it. Two
-//! secrets are compared with [`subtle`]'s constant-time equality.
+//! One newtype per secret meaning (access token, refresh token, authorization code, PKCE
+//! verifier), as oauth2 does: `Debug` prints `[redacted]`, there is no `Display`, no
+//! `Serialize` and no `==`, so a secret cannot reach a log line, an error text or an IPC
+//! answer by accident. The value comes out only through `expose()`, at the one place that
+//! sends it. Two secrets are compared with [`subtle`]'s constant-time equality.
 
 use subtle::ConstantTimeEq;
 
@@ -45,8 +45,13 @@ secret!(
     RefreshToken
 );
 secret!(
-    /// The one-time code the browser brings back to the loopback listener.
+    /// The one-time code the browser brings back to the loopback listener, or the user
+    /// pastes.
     AuthCode
+);
+secret!(
+    /// The PKCE code verifier of a sign-in in progress.
+    PkceVerifier
 );
 
 /// Constant-time comparison of two strings (the length is not secret).

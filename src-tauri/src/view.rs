@@ -141,8 +141,37 @@ pub enum Status {
 /// A sign-in waiting for the browser.
 #[derive(Clone, Debug, Serialize)]
 pub struct Waiting {
+    /// What the browser was sent to open.
     pub url: String,
     pub browser_opened: bool,
+    /// The loopback listener is up; when not, only a pasted code can connect.
+    pub listening: bool,
+    pub paste: Paste,
+}
+
+/// The way in by pasting a code: the authorize page that shows one, as a link and as a QR
+/// code for a phone (an SVG drawn here, no remote service).
+#[derive(Clone, Debug, Serialize)]
+pub struct Paste {
+    pub url: String,
+    pub qr_svg: String,
+}
+
+impl Paste {
+    pub fn new(url: &str) -> Paste {
+        let qr_svg = qrcode::QrCode::new(url.as_bytes())
+            .map(|code| {
+                code.render::<qrcode::render::svg::Color>()
+                    .min_dimensions(200, 200)
+                    .quiet_zone(true)
+                    .build()
+            })
+            .unwrap_or_default();
+        Paste {
+            url: url.to_string(),
+            qr_svg,
+        }
+    }
 }
 
 /// How a sign-in ended.

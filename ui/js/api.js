@@ -10,6 +10,8 @@ export const restore = () => invoke('restore');
 export const startConnect = () => invoke('start_connect');
 export const finishConnect = () => invoke('finish_connect');
 export const cancelConnect = () => invoke('cancel_connect');
+/** Exchange a code pasted from Dropbox's page; rejects with a problem if refused. */
+export const submitCode = (code) => invoke('submit_code', { code });
 export const reopenBrowser = () => invoke('reopen_browser');
 export const disconnect = () => invoke('disconnect');
 /** Open a folder and get the first `rows` rows of the view `spec`; `channel` (a Tauri

@@ -119,9 +119,11 @@ async function startConnect() {
     waitingUrl = waiting.url;
     show('waiting');
     setStatus('waiting', 'Waiting for your browser');
-    $('no-browser').hidden = waiting.browser_opened;
+    $('no-browser').hidden = waiting.browser_opened || !waiting.listening;
+    $('no-listener').hidden = waiting.listening;
     $('copy-feedback').textContent = '';
-    $('cancel').focus();
+    preparePaste(waiting.paste, !waiting.listening || !waiting.browser_opened);
+    if ($('paste').hidden) $('cancel').focus(); else $('paste-code').focus();
     const result = await api.finishConnect();
     onConnectResult(result);
   } catch (e) {
@@ -137,6 +139,39 @@ function onConnectResult(result) {
     case 'cancelled': showWelcome(); break;
     case 'timed_out': showWelcome(result.note); break;
     default: showWelcome(); showProblem(result.problem, startConnect);
+  }
+}
+
+// ---- Paste a code ----------------------------------------------------------------------
+
+let pasteUrl = '';
+function preparePaste(paste, open) {
+  pasteUrl = paste.url;
+  $('paste-url').textContent = paste.url;
+  $('paste-qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(paste.qr_svg)}`;
+  $('paste-code').value = '';
+  $('paste-error').hidden = true;
+  showPaste(open);
+}
+function showPaste(open) {
+  $('paste').hidden = !open;
+  $('show-paste').setAttribute('aria-expanded', String(open));
+}
+async function submitCode(event) {
+  event.preventDefault();
+  $('paste-submit').disabled = true;
+  $('paste-error').hidden = true;
+  try {
+    // Success ends the waiting sign-in: finishConnect then shows the account.
+    await api.submitCode($('paste-code').value);
+  } catch (e) {
+    const problem = api.asProblem(e);
+    $('paste-error').dataset.code = problem.code ?? '';
+    $('paste-error').textContent = problem.message;
+    $('paste-error').hidden = false;
+    $('paste-code').select();
+  } finally {
+    $('paste-submit').disabled = false;
   }
 }
 
@@ -201,6 +236,9 @@ $('reopen').addEventListener('click', async () => {
   $('no-browser').hidden = opened;
 });
 $('copy-link').addEventListener('click', copyLink);
+$('show-paste').addEventListener('click', () => { showPaste($('paste').hidden); if (!$('paste').hidden) $('paste-code').focus(); });
+$('copy-paste-url').addEventListener('click', () => navigator.clipboard.writeText(pasteUrl).catch(() => {}));
+$('paste-form').addEventListener('submit', submitCode);
 $('problem-action').addEventListener('click', () => { const f = problemAction; clearProblem(); f?.(); });
 $('disconnect').addEventListener('click', () => $('confirm-disconnect').showModal());
 $('confirm-no').addEventListener('click', () => $('confirm-disconnect').close());

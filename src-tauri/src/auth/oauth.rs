@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::Endpoints;
-use crate::secret::{AccessToken, AuthCode, RefreshToken};
+use crate::secret::{AccessToken, AuthCode, PkceVerifier, RefreshToken};
 
 /// What Dropdesk asks for: read-only access to its app folder and the account's name.
 pub const SCOPES: [&str; 3] = [
@@ -50,12 +50,15 @@ type OAuthClient = oauth2::Client<
     EndpointSet,
 >;
 
-/// An authorization in progress: the URL for the browser and what must come back.
+/// An authorization in progress: the URLs for the browser and what must come back.
 pub struct Authorization {
+    /// Dropbox's authorize page, redirecting to `redirect_uri` when there is one.
     pub url: Url,
-    pub redirect_uri: String,
+    /// The same authorization without a redirect: Dropbox shows the code to paste.
+    pub paste_url: Url,
+    pub redirect_uri: Option<String>,
     pub state: CsrfToken,
-    pub verifier: PkceCodeVerifier,
+    pub verifier: PkceVerifier,
 }
 
 /// Tokens from the token endpoint.
@@ -117,39 +120,56 @@ impl OAuth {
     }
 
     /// A fresh PKCE pair and state, and the authorize URL for this redirect URI.
-    pub fn begin(&self, redirect_uri: &str) -> Authorization {
+    /// A fresh PKCE pair and state, and the authorize URLs: one for this redirect URI
+    /// (when the loopback listener could be opened) and one that shows a code to paste.
+    /// Both carry the same challenge, so either code is exchanged with the one verifier.
+    pub fn begin(&self, redirect_uri: Option<&str>) -> Authorization {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let client = self
-            .client
-            .clone()
-            .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).expect("loopback URL"));
-        let (url, state) = client
-            .authorize_url(CsrfToken::new_random)
-            .add_scopes(SCOPES.iter().map(|s| Scope::new(s.to_string())))
-            .set_pkce_challenge(challenge)
-            .add_extra_param("token_access_type", "offline")
-            .url();
+        let state = CsrfToken::new_random();
+        let url_for = |client: &OAuthClient| {
+            client
+                .authorize_url(|| state.clone())
+                .add_scopes(SCOPES.iter().map(|s| Scope::new(s.to_string())))
+                .set_pkce_challenge(challenge.clone())
+                .add_extra_param("token_access_type", "offline")
+                .url()
+                .0
+        };
+        let paste_url = url_for(&self.client);
+        let url = match redirect_uri {
+            Some(uri) => url_for(
+                &self
+                    .client
+                    .clone()
+                    .set_redirect_uri(RedirectUrl::new(uri.to_string()).expect("loopback URL")),
+            ),
+            None => paste_url.clone(),
+        };
         Authorization {
             url,
-            redirect_uri: redirect_uri.to_string(),
+            paste_url,
+            redirect_uri: redirect_uri.map(str::to_string),
             state,
-            verifier,
+            verifier: PkceVerifier::new(verifier.secret().as_str()),
         }
     }
 
-    /// Trade the code for tokens, proving PKCE and resending the same redirect URI.
+    /// Trade the code for tokens, proving PKCE and resending the redirect URI the code
+    /// was issued for (none for a pasted code).
     pub async fn exchange(
         &self,
-        auth: Authorization,
+        redirect_uri: Option<&str>,
+        verifier: &PkceVerifier,
         code: AuthCode,
     ) -> Result<Tokens, TokenError> {
-        let client = self
-            .client
-            .clone()
-            .set_redirect_uri(RedirectUrl::new(auth.redirect_uri).expect("loopback URL"));
+        let mut client = self.client.clone();
+        if let Some(uri) = redirect_uri {
+            client =
+                client.set_redirect_uri(RedirectUrl::new(uri.to_string()).expect("loopback URL"));
+        }
         let body = client
             .exchange_code(AuthorizationCode::new(code.expose().to_string()))
-            .set_pkce_verifier(auth.verifier)
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_string()))
             .request_async(&self.http)
             .await
             .map_err(token_error)?;
@@ -213,7 +233,7 @@ mod tests {
 
     #[test]
     fn authorize_url_has_every_parameter() {
-        let auth = oauth().begin("http://127.0.0.1:53421/callback");
+        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"));
         let url = &auth.url;
         assert_eq!(url.path(), "/oauth2/authorize");
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
@@ -230,7 +250,9 @@ mod tests {
         assert!(q["state"].len() >= 16);
         assert!(!q.contains_key("client_secret"));
         // The challenge is S256 of the verifier we keep.
-        let expected = PkceCodeChallenge::from_code_verifier_sha256(&auth.verifier);
+        let expected = PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(
+            auth.verifier.expose().to_string(),
+        ));
         assert_eq!(q["code_challenge"], *expected.as_str());
         assert_eq!(q["code_challenge"].len(), 43);
         // The raw query encodes spaces and colons.
@@ -289,13 +311,17 @@ mod tests {
             &Endpoints::single(&base),
             crate::dropbox::http_client(),
         );
-        let auth = oauth.begin("http://127.0.0.1:53422/callback");
-        let verifier = auth.verifier.secret().clone();
+        let auth = oauth.begin(Some("http://127.0.0.1:53422/callback"));
+        let verifier = auth.verifier.expose().to_string();
         let challenge =
             PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
         assert!(auth.url.as_str().contains(challenge.as_str()));
         let tokens = oauth
-            .exchange(auth, AuthCode::new("the-code"))
+            .exchange(
+                auth.redirect_uri.as_deref(),
+                &auth.verifier,
+                AuthCode::new("the-code"),
+            )
             .await
             .unwrap();
         let (path, authorization, form) = server.join().unwrap();
@@ -362,9 +388,31 @@ mod tests {
     #[test]
     fn every_flow_gets_a_fresh_state_and_verifier() {
         let o = oauth();
-        let a = o.begin("http://127.0.0.1:1/callback");
-        let b = o.begin("http://127.0.0.1:1/callback");
+        let a = o.begin(Some("http://127.0.0.1:1/callback"));
+        let b = o.begin(Some("http://127.0.0.1:1/callback"));
         assert_ne!(a.state.secret(), b.state.secret());
-        assert_ne!(a.verifier.secret(), b.verifier.secret());
+        assert!(!a.verifier.same_as(&b.verifier));
+    }
+
+    #[test]
+    fn the_paste_url_is_the_same_authorization_without_a_redirect() {
+        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"));
+        let query = |u: &Url| -> std::collections::HashMap<String, String> {
+            u.query_pairs().into_owned().collect()
+        };
+        let (with, without) = (query(&auth.url), query(&auth.paste_url));
+        assert!(!without.contains_key("redirect_uri"));
+        for key in [
+            "code_challenge",
+            "state",
+            "client_id",
+            "token_access_type",
+            "scope",
+        ] {
+            assert_eq!(with[key], without[key], "{key}");
+        }
+        let none = oauth().begin(None);
+        assert_eq!(none.url, none.paste_url);
+        assert_eq!(none.redirect_uri, None);
     }
 }

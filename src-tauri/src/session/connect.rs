@@ -1,18 +1,28 @@
-//! The connect flow: bind the loopback listener, open the system browser at the authorize
-//! URL, wait (cancellable, bounded) for the callback, exchange the code with the PKCE
-//! verifier, keep the grant in the keychain, and fetch the account. One flow at a time.
+//! The connect flow. Two ways back from Dropbox's authorize page, both exchanged with the
+//! one PKCE verifier, the first to succeed ends the flow:
+//!
+//! - the loopback listener, when a registered port can be bound: the browser opens its
+//!   one-time start URL, Dropbox redirects back to it with the code;
+//! - a pasted code: the same authorization without a redirect, where Dropbox shows the
+//!   code to copy (on this machine, or on a phone through the QR code). Always offered, and
+//!   the only way when no port can be bound or no browser starts.
+//!
+//! Then the grant goes into the keychain and the account is fetched. Nothing is stored
+//! until an exchange succeeded. One flow at a time; cancellable; bounded in time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use oauth2::basic::BasicErrorResponseType;
 use tokio::sync::watch;
 
 use super::Session;
-use crate::auth::{Authorization, Callback, Expect, Listener, Outcome};
+use crate::auth::{Callback, Expect, Listener, Outcome, TokenError};
 use crate::error::SessionError;
-use crate::secret::AuthCode;
+use crate::secret::{AuthCode, PkceVerifier};
 use crate::vault::{now_unix, StoredGrant};
-use crate::view::{AccountView, Waiting};
+use crate::view::{AccountView, Paste, Waiting};
 
 /// Opens a URL in the system browser.
 pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -28,68 +38,144 @@ pub enum ConnectOutcome {
 }
 
 pub(super) struct Flow {
-    url: String,
+    waiting: Waiting,
     cancel: Arc<AtomicBool>,
-    outcome: watch::Receiver<Option<ConnectOutcome>>,
+    outcome: watch::Sender<Option<ConnectOutcome>>,
+    verifier: PkceVerifier,
+    redirect_uri: Option<String>,
+    /// Held while a code is exchanged, so a callback and a pasted code never both connect.
+    completing: tokio::sync::Mutex<()>,
+}
+
+impl Flow {
+    /// The flow's outcome, unless it already has one.
+    fn settle(&self, outcome: ConnectOutcome) {
+        self.outcome.send_if_modified(|slot| {
+            let first = slot.is_none();
+            if first {
+                *slot = Some(outcome);
+            }
+            first
+        });
+    }
+
+    fn settled(&self) -> bool {
+        self.outcome.borrow().is_some()
+    }
 }
 
 pub(super) type FlowSlot = Mutex<Option<Arc<Flow>>>;
+
+/// A pasted code is short and URL-safe; anything else is refused before Dropbox sees it.
+fn plausible_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 512
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
 
 impl Session {
     fn flow(&self) -> std::sync::MutexGuard<'_, Option<Arc<Flow>>> {
         self.flow.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Start a sign-in: bind the listener, open the browser. A second call while one is
-    /// waiting returns the waiting one.
+    /// Start a sign-in: bind the listener if a registered port is free, open the browser.
+    /// A second call while one is waiting returns the waiting one.
     pub async fn start_connect(self: &Arc<Self>) -> Result<Waiting, SessionError> {
-        let url = {
+        let flow = {
             let mut slot = self.flow();
-            if let Some(flow) = slot.as_ref() {
+            // A flow that just ended (its listener still closing) is not the waiting one.
+            if let Some(flow) = slot.as_ref().filter(|f| !f.settled()) {
                 return Ok(Waiting {
-                    url: flow.url.clone(),
                     browser_opened: true,
+                    ..flow.waiting.clone()
                 });
             }
-            let listener = Listener::bind(&self.settings.ports)?;
-            log::info!("sign-in listener waiting on {}", listener.addr());
-            let authorization = self.tokens.oauth().begin(&listener.redirect_uri());
-            // The browser opens the one-time start URL, which sends it on to Dropbox.
-            let url = listener.start_url();
-            let expect = Expect {
-                state: authorization.state.secret().clone(),
-                authorize_url: authorization.url.to_string(),
+            let listener = match Listener::bind(&self.settings.ports) {
+                Ok(l) => {
+                    log::info!("sign-in listener waiting on {}", l.addr());
+                    Some(l)
+                }
+                Err(busy) => {
+                    log::warn!("no sign-in listener ({busy}): only a pasted code can connect");
+                    None
+                }
             };
-            let cancel = Arc::new(AtomicBool::new(false));
-            let (tx, rx) = watch::channel(None);
+            let redirect_uri = listener.as_ref().map(Listener::redirect_uri);
+            let authorization = self.tokens.oauth().begin(redirect_uri.as_deref());
+            let paste = Paste::new(authorization.paste_url.as_str());
+            let (url, expect) = match &listener {
+                Some(l) => (
+                    l.start_url(),
+                    Some(Expect {
+                        state: authorization.state.secret().clone(),
+                        authorize_url: authorization.url.to_string(),
+                    }),
+                ),
+                None => (paste.url.clone(), None),
+            };
             let flow = Arc::new(Flow {
-                url: url.clone(),
-                cancel: cancel.clone(),
-                outcome: rx,
+                waiting: Waiting {
+                    url,
+                    browser_opened: false,
+                    listening: listener.is_some(),
+                    paste,
+                },
+                cancel: Arc::new(AtomicBool::new(false)),
+                outcome: watch::channel(None).0,
+                verifier: authorization.verifier,
+                redirect_uri,
+                completing: tokio::sync::Mutex::new(()),
             });
             *slot = Some(flow.clone());
             let me = self.clone();
+            let waiter = flow.clone();
             tokio::spawn(async move {
-                let timeout = me.settings.auth_timeout;
-                let outcome =
-                    tokio::task::spawn_blocking(move || listener.wait(&expect, timeout, cancel))
-                        .await
-                        .unwrap_or(Outcome::ListenerFailed);
-                log::info!("sign-in listener finished: {}", outcome.describe());
-                let result = me.finish(authorization, outcome).await;
-                let _ = tx.send(Some(result));
+                let outcome = me.wait_for_browser(listener, expect, &waiter).await;
+                log::info!("sign-in wait finished: {}", outcome.describe());
+                let result = me.finish(&waiter, outcome).await;
+                waiter.settle(result);
                 let mut slot = me.flow();
-                if slot.as_ref().is_some_and(|f| Arc::ptr_eq(f, &flow)) {
+                if slot.as_ref().is_some_and(|f| Arc::ptr_eq(f, &waiter)) {
                     *slot = None;
                 }
             });
-            url
+            flow
         };
-        let browser_opened = self.open(&url).await;
+        let browser_opened = self.open(&flow.waiting.url).await;
         Ok(Waiting {
-            url,
             browser_opened,
+            ..flow.waiting.clone()
         })
+    }
+
+    /// The listener's wait, or without one, the wait for Cancel or the timeout.
+    async fn wait_for_browser(
+        &self,
+        listener: Option<Listener>,
+        expect: Option<Expect>,
+        flow: &Flow,
+    ) -> Outcome {
+        let timeout = self.settings.auth_timeout;
+        let cancel = flow.cancel.clone();
+        match (listener, expect) {
+            (Some(listener), Some(expect)) => {
+                tokio::task::spawn_blocking(move || listener.wait(&expect, timeout, cancel))
+                    .await
+                    .unwrap_or(Outcome::ListenerFailed)
+            }
+            _ => {
+                let deadline = tokio::time::Instant::now() + timeout;
+                while !cancel.load(Ordering::SeqCst) {
+                    if tokio::time::Instant::now() >= deadline {
+                        return Outcome::TimedOut;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Outcome::Cancelled
+            }
+        }
     }
 
     async fn open(&self, url: &str) -> bool {
@@ -112,7 +198,7 @@ impl Session {
     }
 
     pub fn waiting_url(&self) -> Option<String> {
-        self.flow().as_ref().map(|f| f.url.clone())
+        self.flow().as_ref().map(|f| f.waiting.url.clone())
     }
 
     /// Wait for the running sign-in to end.
@@ -122,7 +208,7 @@ impl Session {
             .as_ref()
             .ok_or(SessionError::NotWaiting)?
             .outcome
-            .clone();
+            .subscribe();
         let result = rx
             .wait_for(Option::is_some)
             .await
@@ -136,10 +222,47 @@ impl Session {
         }
     }
 
-    async fn finish(&self, authorization: Authorization, outcome: Outcome) -> ConnectOutcome {
+    /// Exchange a code the user pasted. A code Dropbox refuses (mistyped, used, expired,
+    /// for another sign-in) is [`SessionError::CodeRefused`] and the sign-in goes on, so
+    /// the user can try again; nothing is stored until an exchange succeeds.
+    pub async fn submit_code(&self, code: &str) -> Result<(), SessionError> {
+        let flow = self.flow().clone().ok_or(SessionError::NotWaiting)?;
+        let code = code.trim();
+        if !plausible_code(code) {
+            return Err(SessionError::CodeRefused);
+        }
+        let _one = flow.completing.lock().await;
+        if flow.settled() {
+            return Err(SessionError::NotWaiting);
+        }
+        match self
+            .complete(None, &flow.verifier, AuthCode::new(code))
+            .await
+        {
+            Ok(account) => {
+                flow.settle(ConnectOutcome::Connected(account));
+                flow.cancel.store(true, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(SessionError::Token(TokenError::Rejected {
+                error: BasicErrorResponseType::InvalidGrant | BasicErrorResponseType::InvalidRequest,
+                ..
+            })) => Err(SessionError::CodeRefused),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn finish(&self, flow: &Flow, outcome: Outcome) -> ConnectOutcome {
         match outcome {
             Outcome::Callback(Callback::Code(code)) => {
-                match self.complete(authorization, code).await {
+                let _one = flow.completing.lock().await;
+                if flow.settled() {
+                    return ConnectOutcome::Cancelled;
+                }
+                match self
+                    .complete(flow.redirect_uri.as_deref(), &flow.verifier, code)
+                    .await
+                {
                     Ok(account) => ConnectOutcome::Connected(account),
                     Err(e) => ConnectOutcome::Failed(e),
                 }
@@ -158,11 +281,16 @@ impl Session {
     /// Exchange the code, keep the grant in the keychain, fetch the account.
     async fn complete(
         &self,
-        authorization: Authorization,
+        redirect_uri: Option<&str>,
+        verifier: &PkceVerifier,
         code: AuthCode,
     ) -> Result<AccountView, SessionError> {
         let started = std::time::Instant::now();
-        let tokens = self.tokens.oauth().exchange(authorization, code).await?;
+        let tokens = self
+            .tokens
+            .oauth()
+            .exchange(redirect_uri, verifier, code)
+            .await?;
         let exchanged = started.elapsed();
         let account_id = match tokens.account_id.clone() {
             Some(id) => id,
@@ -203,5 +331,18 @@ impl Session {
             (started.elapsed() - stored).as_millis()
         );
         account
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_code;
+
+    #[test]
+    fn only_plausible_codes_are_sent_to_dropbox() {
+        assert!(plausible_code("sjdkf_Hs-8dfh.Kd~"));
+        for bad in ["", "has space", "a\"b", "<script>", &"a".repeat(513)] {
+            assert!(!plausible_code(bad), "{bad}");
+        }
     }
 }

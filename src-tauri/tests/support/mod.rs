@@ -87,7 +87,7 @@ pub async fn memory_world() -> World<'static> {
     world(None, |_| {}, Duration::from_secs(60)).await
 }
 
-pub use e2e::fixture::{browser_client as browser, consent, decide, open_start};
+pub use e2e::fixture::{browser_client as browser, code_from_page, consent, decide, open_start};
 
 pub async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
     e2e::fixture::fakebox_control(&w.fakebox, method, path, body).await

@@ -150,12 +150,12 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
-/// Play the user on Dropbox's consent page at `authorize`; returns where it redirected.
-pub async fn consent(client: &reqwest::Client, authorize: &str, decision: &str) -> String {
+/// Press Allow or Cancel on Dropbox's consent page at `authorize`; the answer.
+async fn press(client: &reqwest::Client, authorize: &str, decision: &str) -> reqwest::Response {
     let page = client.get(authorize).send().await.unwrap();
     let origin = page.url().origin().ascii_serialization();
     let html = page.text().await.unwrap();
-    let r = client
+    client
         .post(format!("{origin}/oauth2/authorize"))
         .form(&[
             ("pending", hidden(&html, "pending")),
@@ -164,9 +164,23 @@ pub async fn consent(client: &reqwest::Client, authorize: &str, decision: &str) 
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Play the user on Dropbox's consent page at `authorize`; returns where it redirected.
+pub async fn consent(client: &reqwest::Client, authorize: &str, decision: &str) -> String {
+    let r = press(client, authorize, decision).await;
     assert_eq!(r.status(), 302);
     r.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// Approve on an authorize page without a redirect, and read the code Dropbox shows.
+pub async fn code_from_page(client: &reqwest::Client, authorize: &str) -> String {
+    let r = press(client, authorize, "allow").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let start = html.find("<code id=\"code\">").expect("a code on the page") + 16;
+    html[start..start + html[start..].find('<').unwrap()].to_string()
 }
 
 /// From the start URL through the consent page; returns where Dropbox redirected. Use the

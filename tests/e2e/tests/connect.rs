@@ -181,3 +181,63 @@ async fn waiting_state_offers_the_link_and_cancel_frees_the_port() {
     .unwrap();
     app.quit().await;
 }
+
+/// Every registered port is taken by another program: the window offers the paste-code
+/// view by itself; the code Dropbox shows in the browser is pasted and the account appears.
+#[tokio::test]
+async fn with_every_port_taken_the_window_signs_in_with_a_pasted_code() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let _taken: Vec<_> = s
+        .ports
+        .iter()
+        .map(|&p| std::net::TcpListener::bind(("127.0.0.1", p)).unwrap())
+        .collect();
+    let app = App::launch(
+        &desktop,
+        &app_env(&s, env!("CARGO_BIN_EXE_e2e-browser"), "code"),
+        &[],
+    )
+    .await
+    .expect("app launches");
+    app.click("connect").await.unwrap();
+    app.wait_visible("paste", STEP)
+        .await
+        .expect("the paste-code view opens by itself");
+    assert!(app.visible("no-listener").await.unwrap());
+    // Poll without blocking: fakebox answers Chromium on this test's runtime.
+    let mut code = None;
+    for _ in 0..300 {
+        code = browser_log(&s)
+            .lines()
+            .find_map(|l| l.strip_prefix("code ").map(str::to_string));
+        if code.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let code = code.unwrap_or_else(|| panic!("no code; the browser's log: {}", browser_log(&s)));
+    app.screenshot("paste-code").await.unwrap();
+    // A wrong code first: a clear message, and the field is there to try again.
+    app.wd
+        .execute(
+            "const f = document.getElementById('paste-code'); f.value = 'wrong-code'; document.getElementById('paste-submit').click();",
+            serde_json::json!([]),
+        )
+        .await
+        .unwrap();
+    app.wait_visible("paste-error", STEP)
+        .await
+        .expect("the refusal");
+    app.wd
+        .execute(
+            "const f = document.getElementById('paste-code'); f.value = arguments[0]; document.getElementById('paste-submit').click();",
+            serde_json::json!([code]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    assert!(stored_grant(&desktop).is_some());
+    app.quit().await;
+}

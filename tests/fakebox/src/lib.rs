@@ -87,6 +87,8 @@ pub struct Config {
     /// The user approved this app before: authorize redirects at once.
     pub auto_approve: bool,
     pub access_token_ttl: Duration,
+    /// How long an authorization code and a pending consent stay valid.
+    pub code_ttl: Duration,
     /// The scopes enabled for the app in its console.
     pub app_scopes: Vec<String>,
     pub account_given_name: String,
@@ -112,6 +114,7 @@ impl Default for Config {
             redirect_uris: Vec::new(),
             auto_approve: false,
             access_token_ttl: Duration::from_secs(14_400),
+            code_ttl: state::CODE_TTL,
             app_scopes: vec![
                 "account_info.read".into(),
                 "files.metadata.read".into(),

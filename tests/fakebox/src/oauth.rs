@@ -15,9 +15,7 @@ use base64::Engine;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::state::{
-    random_token, AccessType, App, AuthorizeRequest, Code, Grant, Pending, CODE_TTL,
-};
+use crate::state::{random_token, AccessType, App, AuthorizeRequest, Code, Grant, Pending};
 use crate::wire::{self, html_escape};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -230,7 +228,7 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
         .map(|s| format!("<li>{}</li>", html_escape(&describe_scope(s))))
         .collect();
     let mut s = app.lock();
-    s.prune();
+    s.prune(app.config.code_ttl);
     s.pending.insert(
         id.clone(),
         Pending {
@@ -285,7 +283,7 @@ fn describe_scope(scope: &str) -> String {
 fn approve(app: &App, request: AuthorizeRequest) -> Response {
     let code = random_token(43);
     let mut s = app.lock();
-    s.prune();
+    s.prune(app.config.code_ttl);
     s.codes.insert(
         code.clone(),
         Code {
@@ -335,7 +333,7 @@ pub async fn decide(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
     let pending = {
         let mut s = app.lock();
         match s.pending.get(&id) {
-            Some(p) if p.csrf == csrf && cookie_ok && p.created.elapsed() < CODE_TTL => {
+            Some(p) if p.csrf == csrf && cookie_ok && p.created.elapsed() < app.config.code_ttl => {
                 s.pending.remove(&id)
             }
             _ => None,
@@ -452,7 +450,7 @@ fn exchange_code(app: &App, p: &BTreeMap<String, String>) -> Response {
     }
     code.used = true;
     let code = code.clone();
-    if code.issued.elapsed() > CODE_TTL || code.client_id != *client_id {
+    if code.issued.elapsed() > app.config.code_ttl || code.client_id != *client_id {
         return wire::oauth_error("invalid_grant", GONE);
     }
     if p.get("redirect_uri") != code.redirect_uri.as_ref() {
@@ -549,6 +547,7 @@ fn refresh(app: &App, p: &BTreeMap<String, String>) -> Response {
     if let Some(g) = s.grants.iter_mut().find(|g| g.id == grant_id) {
         g.refreshes += 1;
     }
+    s.prune(app.config.code_ttl);
     let access = s.mint_access(grant_id, scopes, Some(ttl));
     let mut body = json!({
         "access_token": access,

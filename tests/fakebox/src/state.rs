@@ -14,7 +14,7 @@ use tokio::sync::watch;
 use crate::files::Tree;
 use crate::Config;
 
-/// How long an authorization code and a pending consent stay valid.
+/// How long an authorization code and a pending consent stay valid, unless configured.
 pub const CODE_TTL: Duration = Duration::from_secs(600);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -219,7 +219,6 @@ impl State {
         scopes: Vec<String>,
         ttl: Option<Duration>,
     ) -> String {
-        self.prune();
         let legacy = ttl.is_none();
         let token = if legacy {
             random_token(64)
@@ -240,12 +239,13 @@ impl State {
     /// Forget what can no longer matter, so that no client can grow fakebox without bound:
     /// pending consents and codes past their lifetime, access tokens expired an hour ago,
     /// and the oldest of each (and of the request log) past [`MAX_KEPT`].
-    pub fn prune(&mut self) {
+    pub fn prune(&mut self, code_ttl: Duration) {
         let now = Instant::now();
         self.pending
-            .retain(|_, p| now.duration_since(p.created) < CODE_TTL);
+            .retain(|_, p| now.duration_since(p.created) < code_ttl);
+        // Expired codes are kept as long again, so that a late one is refused as expired.
         self.codes
-            .retain(|_, c| now.duration_since(c.issued) < CODE_TTL);
+            .retain(|_, c| now.duration_since(c.issued) < code_ttl * 2);
         let hour = Duration::from_secs(3600);
         self.access
             .retain(|_, t| t.expires_at.is_none_or(|at| at + hour > now));
@@ -338,7 +338,7 @@ mod tests {
                 created: Instant::now() - CODE_TTL,
             },
         );
-        s.prune();
+        s.prune(CODE_TTL);
         assert_eq!(s.pending.len(), MAX_KEPT);
         assert!(!s.pending.contains_key("old"), "expired consents go");
         assert_eq!(s.log.len(), MAX_KEPT);

@@ -2,9 +2,10 @@
 //! Like a real browser launcher it returns at once; in the background it drives a real
 //! headless Chromium (through chromedriver) to the URL and acts as the user would.
 //!
-//! `E2E_BROWSER_MODE`: `allow` (press Allow), `deny` (press Cancel), `ignore` (open
-//! nothing: the user never approves). `E2E_BROWSER_LOG`: a file that gets one line per
-//! step (`opened <url>`, `clicked allow`, `landed <page text>`).
+//! `E2E_BROWSER_MODE`: `allow` (press Allow), `deny` (press Cancel), `code` (press Allow
+//! on a page without a redirect and read the code it shows), `ignore` (open nothing: the
+//! user never approves). `E2E_BROWSER_LOG`: a file that gets one line per step (`opened
+//! <url>`, `clicked allow`, `landed <page text>`, `code <code>`).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -116,6 +117,18 @@ async fn drive(wd: &WebDriver, url: &str, mode: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
         log(&format!("clicked {button}"));
+    }
+    if mode == "code" {
+        // Opened without a redirect: Dropbox shows the code to paste into the app.
+        let code = wd
+            .wait_for(
+                "const c = document.getElementById('code'); return c ? c.textContent : null;",
+                Duration::from_secs(20),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        log(&format!("code {}", code.as_str().unwrap_or_default()));
+        return Ok(());
     }
     let text = wd
         .wait_for(
