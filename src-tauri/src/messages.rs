@@ -13,7 +13,7 @@ use crate::config::{self, ConfigError, Source};
 use crate::dropbox::{ApiError, AuthError, LookupError, RouteError};
 use crate::error::SessionError;
 use crate::session::{ConnectOutcome, Revoke};
-use crate::vault::VaultError;
+use crate::vault::{Store, VaultError};
 use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Problem, Status};
 
 /// How long the window waits before it tries again by itself after a transient problem
@@ -343,10 +343,27 @@ pub fn demo_failed(detail: &str) -> Problem {
     )
 }
 
+/// Where the sign-in is kept, said next to the account.
+fn sign_in(store: Store) -> String {
+    let place = match store {
+        Store::GnomeKeyring => "your GNOME Keyring (Secret Service)",
+        Store::KWallet => "your KDE Wallet (Secret Service)",
+        Store::KeePassXc => "KeePassXC (Secret Service)",
+        Store::SecretService => "your system keychain (Secret Service)",
+        Store::MacKeychain => "your macOS Keychain",
+        Store::WindowsCredentials => "Windows Credential Manager",
+        Store::Memory => "memory only (a test build)",
+    };
+    format!("Signed in; kept in {place}.")
+}
+
 /// What the window shows after a restore or a status check.
 pub fn status(r: Result<AccountView, SessionError>) -> Status {
     match r {
-        Ok(account) => Status::Connected { account },
+        Ok(account) => Status::Connected {
+            sign_in: sign_in(account.store),
+            account,
+        },
         Err(SessionError::NotConnected) => Status::Disconnected { problem: None },
         Err(SessionError::Revoked) => Status::Disconnected {
             problem: Some(revoked()),
@@ -359,7 +376,10 @@ pub fn status(r: Result<AccountView, SessionError>) -> Status {
 
 pub fn connect_result(o: ConnectOutcome) -> ConnectResult {
     match o {
-        ConnectOutcome::Connected(account) => ConnectResult::Connected { account },
+        ConnectOutcome::Connected(account) => ConnectResult::Connected {
+            sign_in: sign_in(account.store),
+            account,
+        },
         ConnectOutcome::Declined => ConnectResult::Declined {
             note: "You declined the request in your browser. Connect again whenever you like."
                 .into(),

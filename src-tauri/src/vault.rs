@@ -104,8 +104,24 @@ pub enum VaultError {
     Overtaken,
 }
 
+/// Which store holds the grant, to tell the user where their sign-in is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    GnomeKeyring,
+    KWallet,
+    KeePassXc,
+    /// Another Secret Service provider.
+    SecretService,
+    MacKeychain,
+    WindowsCredentials,
+    /// The in-memory vault of tests.
+    Memory,
+}
+
 /// Where the grant lives. Blocking calls: use them through [`Keyring`].
 pub trait Vault: Send + Sync + 'static {
+    /// The store behind this vault.
+    fn store(&self) -> Store;
     /// The saved grant, if any.
     fn load(&self) -> Result<Option<StoredGrant>, VaultError>;
     /// Create or replace the saved grant.
@@ -132,6 +148,16 @@ impl Keychain {
 }
 
 impl Vault for Keychain {
+    fn store(&self) -> Store {
+        if cfg!(target_os = "macos") {
+            Store::MacKeychain
+        } else if cfg!(target_os = "windows") {
+            Store::WindowsCredentials
+        } else {
+            secret_service_provider().unwrap_or(Store::SecretService)
+        }
+    }
+
     fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
         match self.entry()?.get_password() {
             Ok(text) => StoredGrant::from_record(&text).map(Some),
@@ -152,6 +178,36 @@ impl Vault for Keychain {
             Err(e) => Err(map_error(e)),
         }
     }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn secret_service_provider() -> Option<Store> {
+    None
+}
+
+/// The program that owns the Secret Service on the session bus, by its process name.
+#[cfg(target_os = "linux")]
+fn secret_service_provider() -> Option<Store> {
+    let bus = dbus::blocking::Connection::new_session().ok()?;
+    let daemon = bus.with_proxy(
+        "org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        Duration::from_secs(2),
+    );
+    let (pid,): (u32,) = daemon
+        .method_call(
+            "org.freedesktop.DBus",
+            "GetConnectionUnixProcessID",
+            ("org.freedesktop.secrets",),
+        )
+        .ok()?;
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    Some(match name.trim() {
+        n if n.starts_with("gnome-keyring") => Store::GnomeKeyring,
+        n if n.starts_with("kwalletd") || n.starts_with("ksecretd") => Store::KWallet,
+        n if n.starts_with("keepassxc") => Store::KeePassXc,
+        _ => Store::SecretService,
+    })
 }
 
 /// keyring's errors, sorted by what the user can do about them. The platform's own text
@@ -239,6 +295,11 @@ impl Keyring {
     pub async fn delete(&self) -> Result<(), VaultError> {
         self.run(|v| v.delete()).await
     }
+
+    /// Which store this is (asked of the system, bounded like every call).
+    pub async fn store(&self) -> Result<Store, VaultError> {
+        self.run(|v| Ok(v.store())).await
+    }
 }
 
 /// A vault in memory, for tests of the code above the keychain that run in parallel. The
@@ -260,6 +321,10 @@ impl MemoryVault {
 
 #[cfg(any(test, feature = "test-support"))]
 impl Vault for MemoryVault {
+    fn store(&self) -> Store {
+        Store::Memory
+    }
+
     fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
         self.check()?;
         Ok(self.grant.lock().unwrap().clone())
@@ -332,6 +397,9 @@ mod tests {
     struct Slow(std::sync::Mutex<Vec<&'static str>>);
 
     impl Vault for Slow {
+        fn store(&self) -> Store {
+            Store::Memory
+        }
         fn load(&self) -> Result<Option<StoredGrant>, VaultError> {
             std::thread::sleep(Duration::from_millis(300));
             self.0.lock().unwrap().push("load");

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dropbox::{FullAccount, SpaceUsage};
+use crate::vault::Store;
 
 /// What the UI learns about the app itself.
 #[derive(Clone, Debug, Serialize)]
@@ -45,10 +46,13 @@ pub struct AccountView {
     pub initials: String,
     pub used: u64,
     pub allocated: Option<u64>,
+    /// Where the grant is kept; `messages` says it in words next to the account.
+    #[serde(skip)]
+    pub store: Store,
 }
 
 impl AccountView {
-    pub fn new(account: FullAccount, usage: SpaceUsage) -> Self {
+    pub fn new(account: FullAccount, usage: SpaceUsage, store: Store) -> Self {
         let initials = if account.name.abbreviated_name.is_empty() {
             account
                 .name
@@ -66,6 +70,7 @@ impl AccountView {
             display_name: account.name.display_name,
             email: account.email,
             initials,
+            store,
         }
     }
 }
@@ -126,8 +131,10 @@ pub struct Window {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Status {
+    /// `sign_in` says where the grant is kept, as `gh auth status` does.
     Connected {
         account: AccountView,
+        sign_in: String,
     },
     Disconnected {
         problem: Option<Problem>,
@@ -178,11 +185,20 @@ impl Paste {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ConnectResult {
-    Connected { account: AccountView },
-    Declined { note: String },
+    Connected {
+        account: AccountView,
+        sign_in: String,
+    },
+    Declined {
+        note: String,
+    },
     Cancelled,
-    TimedOut { note: String },
-    Failed { problem: Problem },
+    TimedOut {
+        note: String,
+    },
+    Failed {
+        problem: Problem,
+    },
 }
 
 /// How a disconnect ended. The local item is always gone.

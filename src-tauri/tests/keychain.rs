@@ -14,6 +14,7 @@ use std::time::Duration;
 use dropdesk::listing::Change;
 use dropdesk::messages;
 use dropdesk::session::{ConnectOutcome, SessionError};
+use dropdesk::vault::Store;
 use dropdesk::view::{Action, Kind, Status};
 use e2e::desktop::Desktop;
 use fakebox::{Config, Fakebox};
@@ -25,6 +26,11 @@ async fn connect_stores_the_grant_and_a_replayed_callback_is_refused(desktop: &D
     let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
     let callback = connect(&mut w).await;
     assert!(has_grant(&w), "secret-tool finds the grant");
+    assert_eq!(
+        w.session.store().await,
+        Store::GnomeKeyring,
+        "says where it is kept"
+    );
     let stored = w.vault.load().unwrap().expect("grant in keychain");
     assert!(stored.refresh_token.is_some());
     assert!(stored.scopes.contains(&"files.metadata.read".to_string()));

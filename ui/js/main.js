@@ -82,7 +82,7 @@ async function refreshStatus() {
 function applyStatus(status) {
   clearProblem();
   if (status.state === 'connected') {
-    showConnected(status.account);
+    showConnected(status.account, status.sign_in);
   } else if (status.state === 'disconnected') {
     showWelcome();
     if (status.problem) showProblem(status.problem, startConnect);
@@ -134,7 +134,7 @@ async function startConnect() {
 
 function onConnectResult(result) {
   switch (result.state) {
-    case 'connected': showConnected(result.account); break;
+    case 'connected': showConnected(result.account, result.sign_in); break;
     case 'declined': showWelcome(result.note); break;
     case 'cancelled': showWelcome(); break;
     case 'timed_out': showWelcome(result.note); break;
@@ -186,9 +186,10 @@ async function copyLink() {
 
 // ---- Connected --------------------------------------------------------------------------
 
-function showConnected(account) {
+function showConnected(account, signIn) {
   show('connected');
   setStatus('connected', 'Connected');
+  $('account-store').textContent = signIn;
   $('avatar').textContent = account.initials;
   $('account-name').textContent = account.display_name;
   $('account-email').textContent = account.email;

@@ -21,7 +21,7 @@ use crate::dropbox::{self, ApiError, AuthError};
 pub use crate::error::SessionError;
 use crate::listing::{Change, Page};
 use crate::secret::AccessToken;
-use crate::vault::Keyring;
+use crate::vault::{Keyring, Store};
 use crate::view::AccountView;
 use token_source::TokenSource;
 
@@ -44,6 +44,8 @@ pub struct Revoke {
 
 pub struct Session {
     tokens: TokenSource,
+    /// Which store the keychain is, asked once.
+    store: tokio::sync::OnceCell<Store>,
     api: dropbox::Client,
     settings: Settings,
     opener: Opener,
@@ -60,6 +62,7 @@ impl Session {
     ) -> Arc<Self> {
         Arc::new(Session {
             tokens: TokenSource::new(oauth, keyring),
+            store: tokio::sync::OnceCell::new(),
             api,
             settings,
             opener,
@@ -91,11 +94,27 @@ impl Session {
     }
 
     pub async fn account(&self) -> Result<AccountView, SessionError> {
-        let (account, usage) = tokio::join!(
+        let (account, usage, store) = tokio::join!(
             self.call(|t| async move { self.api.current_account(&t).await }),
-            self.call(|t| async move { self.api.space_usage(&t).await })
+            self.call(|t| async move { self.api.space_usage(&t).await }),
+            self.store()
         );
-        Ok(AccountView::new(account?, usage?))
+        Ok(AccountView::new(account?, usage?, store))
+    }
+
+    /// Which store keeps the grant (a Secret Service provider whose name cannot be learnt
+    /// is just the Secret Service).
+    pub async fn store(&self) -> Store {
+        *self
+            .store
+            .get_or_init(|| async {
+                self.tokens
+                    .keyring()
+                    .store()
+                    .await
+                    .unwrap_or(Store::SecretService)
+            })
+            .await
     }
 
     pub async fn list_folder(&self, path: &str) -> Result<Page, SessionError> {

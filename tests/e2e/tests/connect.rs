@@ -29,6 +29,10 @@ async fn connect_approve_keychain_restart_and_no_leaks() {
     app.click("connect").await.unwrap();
     assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
     assert_eq!(
+        app.text("account-store").await.unwrap().as_deref(),
+        Some("Signed in; kept in your GNOME Keyring (Secret Service).")
+    );
+    assert_eq!(
         app.text("account-email").await.unwrap().as_deref(),
         Some("alex.morgan@example.com")
     );
