@@ -131,7 +131,7 @@ impl App {
         let http = dropbox::http_client();
         let session = Session::new(
             OAuth::new(&app_key, &endpoints, http.clone()),
-            dropbox::Client::new(http, endpoints.api.clone()),
+            dropbox::Client::new(http, endpoints.api.clone()).with_notify(endpoints.notify.clone()),
             keyring,
             Settings {
                 ports: config.redirect_ports.clone(),

@@ -24,6 +24,8 @@ pub struct Endpoints {
     pub web: Url,
     /// The token endpoint and the RPC routes.
     pub api: Url,
+    /// Long-polls for changes (`files/list_folder/longpoll`).
+    pub notify: Url,
 }
 
 impl Endpoints {
@@ -32,6 +34,7 @@ impl Endpoints {
         Endpoints {
             web: u("https://www.dropbox.com"),
             api: u("https://api.dropboxapi.com"),
+            notify: u("https://notify.dropboxapi.com"),
         }
     }
 
@@ -40,6 +43,7 @@ impl Endpoints {
         Endpoints {
             web: base.clone(),
             api: base.clone(),
+            notify: base.clone(),
         }
     }
 }
@@ -125,6 +129,7 @@ struct FileConfig {
 struct FileEndpoints {
     web_url: Option<String>,
     api_url: Option<String>,
+    notify_url: Option<String>,
 }
 
 /// The platform's place for `config.toml`.
@@ -206,6 +211,7 @@ impl Config {
             for (key, value, slot) in [
                 ("dropbox.web_url", d.web_url, &mut e.web),
                 ("dropbox.api_url", d.api_url, &mut e.api),
+                ("dropbox.notify_url", d.notify_url, &mut e.notify),
             ] {
                 if let Some(v) = value {
                     *slot = check_url(&src, key, &v)?;

@@ -421,6 +421,7 @@ pub fn progress(p: browser::Progress) -> view::Progress {
         complete: p.complete,
         version: p.version,
         gone: p.gone,
+        fresh: p.fresh,
         problem: p.problem.as_ref().map(session),
     }
 }

@@ -218,6 +218,9 @@ pub struct Progress<P = Problem> {
     pub version: u64,
     /// The folder no longer exists: open it again to land on its nearest parent.
     pub gone: bool,
+    /// `path_lower` of the rows a change just added or replaced (to highlight them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fresh: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<P>,
 }

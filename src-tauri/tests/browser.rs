@@ -1,9 +1,11 @@
 //! The folder browser against fakebox, on the in-memory vault: a 100,000-entry folder
 //! listed completely, cached folders shown at once and then brought up to date, a `reset`
-//! cursor listed again, and a vanished folder falling back to its nearest parent.
+//! cursor listed again, a vanished folder falling back to its nearest parent, late pages
+//! dropped, and live changes through the long-poll (with `backoff` and `reset`).
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use dropdesk::browser::Browser;
@@ -11,6 +13,27 @@ use dropdesk::dropbox;
 use dropdesk::secret::AccessToken;
 use serde_json::{json, Value};
 use support::*;
+
+/// Wait until the cached folder `key` lists `name` (its listing moves in the background).
+async fn until_listed(browser: &Browser, key: &str, name: &str) -> Vec<String> {
+    for _ in 0..600 {
+        if let Some(w) = browser.window(key, &by_name(), 0, 0) {
+            if w.complete {
+                let names = all_names(browser, key);
+                if names.iter().any(|n| n == name) {
+                    return names;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "{name} never listed in {key:?}: {:?}",
+        browser
+            .window(key, &by_name(), 0, 0)
+            .map(|_| all_names(browser, key))
+    );
+}
 
 fn checksum(mut names: Vec<String>) -> (usize, u64) {
     use std::hash::{Hash, Hasher};
@@ -140,8 +163,7 @@ async fn reset_relists_and_vanished_folders_fall_back() {
         p.path_lower == "/documents" && p.complete && p.version > 1
     })
     .await;
-    let names = all_names(&browser, "/documents");
-    assert!(names.contains(&"After reset.txt".to_string()), "{names:?}");
+    let names = until_listed(&browser, "/documents", "After reset.txt").await;
     assert_eq!(
         names.iter().filter(|n| *n == "Taxes").count(),
         1,
@@ -209,4 +231,106 @@ async fn pages_that_answer_after_disconnect_are_dropped() {
     let (_, report) = recorder();
     let opened = browser.open("/Big", &by_name(), 50, report).await.unwrap();
     assert!(!opened.from_cache);
+}
+
+async fn open_root(w: &World<'_>) -> (Arc<Browser>, Events) {
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser.open("", &by_name(), 50, report).await.unwrap();
+    (browser, events)
+}
+
+async fn add(w: &World<'_>, path: &str) {
+    post(
+        w,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": path, "content": "new"}]}),
+    )
+    .await;
+}
+
+/// A change at Dropbox reaches the open folder by itself, through the long-poll, with
+/// the changed row named so the window can highlight it.
+#[tokio::test]
+async fn changes_reach_an_open_folder_without_a_refresh() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let (browser, events) = open_root(&w).await;
+    add(&w, "/Live.txt").await;
+    until(&events, "the new file", |p| {
+        p.fresh.contains(&"/live.txt".to_string())
+    })
+    .await;
+    assert!(all_names(&browser, "").contains(&"Live.txt".to_string()));
+    let before = browser.window("", &by_name(), 0, 1).unwrap().version;
+    post(
+        &w,
+        "files",
+        json!({"ops": [{"op": "delete", "path": "/Live.txt"}]}),
+    )
+    .await;
+    until(&events, "the deletion", |p| p.version > before).await;
+    assert!(!all_names(&browser, "").contains(&"Live.txt".to_string()));
+}
+
+fn longpolls(state: &Value) -> usize {
+    state["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/2/files/list_folder/longpoll")
+        .count()
+}
+
+/// Dropbox's `backoff` is honoured: no long-poll before it has passed.
+#[tokio::test]
+async fn the_longpoll_backoff_is_honoured() {
+    let mut w = world(
+        None,
+        |c| c.longpoll_backoff = Some(3),
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    let (_browser, events) = open_root(&w).await;
+    add(&w, "/One.txt").await;
+    until(&events, "the first change", |p| {
+        p.fresh.contains(&"/one.txt".to_string())
+    })
+    .await;
+    let polls = longpolls(&state(&w).await);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        longpolls(&state(&w).await),
+        polls,
+        "no long-poll during the backoff"
+    );
+    add(&w, "/Two.txt").await;
+    until(&events, "the second change after the backoff", |p| {
+        p.fresh.contains(&"/two.txt".to_string())
+    })
+    .await;
+    assert!(longpolls(&state(&w).await) > polls);
+}
+
+/// A cursor that Dropbox resets while the folder is watched: it is listed again, and
+/// changes after that still arrive by themselves.
+#[tokio::test]
+async fn a_reset_cursor_is_listed_again_and_watching_goes_on() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let (browser, events) = open_root(&w).await;
+    let before = browser.window("", &by_name(), 0, 1).unwrap().version;
+    post(&w, "reset-cursors", Value::Null).await;
+    add(&w, "/After reset.txt").await;
+    until(&events, "the relisting", |p| {
+        p.complete && p.version > before
+    })
+    .await;
+    until_listed(&browser, "", "After reset.txt").await;
+    add(&w, "/Later.txt").await;
+    until(&events, "a change after the reset", |p| {
+        p.fresh.contains(&"/later.txt".to_string())
+    })
+    .await;
 }

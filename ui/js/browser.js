@@ -25,6 +25,8 @@ export function createBrowser({ onProblem }) {
     selected: 0,
     // Progress that arrived while the folder's open call was still on its way.
     early: [],
+    // Rows a live change just added or replaced, highlighted for a moment.
+    fresh: new Set(),
     typed: '',
     typedAt: 0,
     ticket: 0,
@@ -78,7 +80,16 @@ export function createBrowser({ onProblem }) {
     if (p.path_lower !== state.key) return;
     if (p.gone) { open(state.path, { history: false }); return; }
     if (p.problem) onProblem(p.problem, () => open(state.path, { history: false }));
+    if (p.fresh?.length) highlight(p.fresh);
     if (p.version !== state.version || p.complete !== state.complete) refreshWindow(true);
+  }
+
+  function highlight(paths) {
+    for (const path of paths) state.fresh.add(path);
+    setTimeout(() => {
+      for (const path of paths) state.fresh.delete(path);
+      render();
+    }, 2500);
   }
 
   // ---- Windows of rows ------------------------------------------------------------------
@@ -125,7 +136,7 @@ export function createBrowser({ onProblem }) {
     const nodes = [];
     for (let i = start; i < Math.min(end, state.total); i += 1) {
       const entry = state.rows.get(i);
-      if (entry) nodes.push(rows.row(entry, i, i === state.selected));
+      if (entry) nodes.push(rows.row(entry, i, i === state.selected, state.fresh.has(entry.path_lower)));
     }
     spacer.replaceChildren(...nodes);
     if (nodes.length && !list.dataset.firstRowsMs) list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);

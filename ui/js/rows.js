@@ -4,9 +4,9 @@
 import * as fmt from './format.js';
 import { ROW } from './viewport.js';
 
-export function row(entry, i, selected) {
+export function row(entry, i, selected, fresh = false) {
   const li = document.createElement('li');
-  li.className = 'entry';
+  li.className = fresh ? 'entry fresh' : 'entry';
   li.id = `row-${i}`;
   li.setAttribute('role', 'option');
   li.setAttribute('aria-selected', String(selected));

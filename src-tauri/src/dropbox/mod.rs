@@ -1,5 +1,5 @@
 //! A typed Dropbox API v2 client on reqwest: account, space usage, list_folder and
-//! continue, token revoke. It takes an access token per call and knows nothing about where
+//! continue, the long-poll for changes (notify host, no token), token revoke. It takes an access token per call and knows nothing about where
 //! tokens are kept or how they are refreshed (that is `session`'s job).
 
 pub mod error;
@@ -32,11 +32,30 @@ pub fn http_client() -> reqwest::Client {
 pub struct Client {
     http: reqwest::Client,
     api: Url,
+    notify: Url,
+}
+
+/// `files/list_folder/longpoll`'s answer.
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+pub struct Longpoll {
+    pub changes: bool,
+    /// Seconds to wait before the next long-poll.
+    #[serde(default)]
+    pub backoff: Option<u64>,
 }
 
 impl Client {
+    /// A client of the API host; the notify host is the same until [`Client::with_notify`].
     pub fn new(http: reqwest::Client, api: Url) -> Self {
-        Client { http, api }
+        Client {
+            http,
+            notify: api.clone(),
+            api,
+        }
+    }
+
+    pub fn with_notify(self, notify: Url) -> Self {
+        Client { notify, ..self }
     }
 
     fn url(&self, route: &str) -> Url {
@@ -59,22 +78,7 @@ impl Client {
                 .body(arg.to_string());
         }
         let response = request.send().await.map_err(network)?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response.text().await.map_err(network)?;
-        if !(200..300).contains(&status) {
-            return Err(error::from_response(
-                route,
-                status,
-                retry_after.as_deref(),
-                &body,
-            ));
-        }
-        serde_json::from_str(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
+        answer(route, response).await
     }
 
     pub async fn current_account(&self, token: &AccessToken) -> Result<FullAccount, ApiError> {
@@ -113,11 +117,54 @@ impl Client {
         .await
     }
 
+    /// Wait (up to `timeout_secs`, Dropbox adds up to 90 s) until something changes below
+    /// the cursor's folder. Takes no token: the cursor is the authority.
+    pub async fn longpoll(&self, cursor: &str, timeout_secs: u64) -> Result<Longpoll, ApiError> {
+        const ROUTE: &str = "files/list_folder/longpoll";
+        let url = self
+            .notify
+            .join(&format!("2/{ROUTE}"))
+            .expect("route paths are valid");
+        let response = self
+            .http
+            .post(url)
+            .timeout(Duration::from_secs(timeout_secs + 100))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json!({"cursor": cursor, "timeout": timeout_secs}).to_string())
+            .send()
+            .await
+            .map_err(network)?;
+        answer(ROUTE, response).await
+    }
+
     /// Revoke the token, its refresh token and every token minted from the same grant.
     pub async fn revoke(&self, token: &AccessToken) -> Result<(), ApiError> {
         let _: Value = self.rpc(token, "auth/token/revoke", None).await?;
         Ok(())
     }
+}
+
+/// Decode an answer: the JSON result on 2xx, else the error Dropbox describes.
+async fn answer<T: DeserializeOwned>(
+    route: &str,
+    response: reqwest::Response,
+) -> Result<T, ApiError> {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response.text().await.map_err(network)?;
+    if !(200..300).contains(&status) {
+        return Err(error::from_response(
+            route,
+            status,
+            retry_after.as_deref(),
+            &body,
+        ));
+    }
+    serde_json::from_str(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
 }
 
 /// A transport failure, described without the URL's query or any header.

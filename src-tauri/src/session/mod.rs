@@ -131,6 +131,12 @@ impl Session {
         Ok(page(r))
     }
 
+    /// Wait until something changes below the cursor's folder (or the long-poll's time is
+    /// up). Dropbox's shortest long-poll is 30 s; it answers at once when there is a change.
+    pub async fn longpoll(&self, cursor: &str) -> Result<dropbox::Longpoll, SessionError> {
+        Ok(self.api.longpoll(cursor, 30).await?)
+    }
+
     async fn call<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
     where
         F: Fn(AccessToken) -> Fut,

@@ -181,7 +181,23 @@ async fn folders_come_first_names_stay_text_and_keys_and_mouse_walk_the_tree() {
 async fn filter_sort_and_type_ahead_narrow_and_order_the_rows() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
-    let (app, _s) = connected(&desktop).await;
+    let (app, s) = connected(&desktop).await;
+
+    // A file added at Dropbox appears in the open folder by itself, highlighted.
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Arrived by itself.txt", "content": "x"}]}),
+    )
+    .await;
+    app.wd
+        .wait_for(
+            "return [...document.querySelectorAll('#entries .entry.fresh .label')].some(l => l.textContent === 'Arrived by itself.txt');",
+            STEP,
+        )
+        .await
+        .expect("the new file shows without a click");
 
     // Filter as you type.
     js(&app, "const f = document.getElementById('filter'); f.value = 'FILE'; f.dispatchEvent(new Event('input'));").await;

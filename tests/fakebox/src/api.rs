@@ -405,7 +405,11 @@ pub async fn longpoll(State(app): State<App>, headers: HeaderMap, body: Bytes) -
             if s.tree
                 .changed_since(&cursor.folder, cursor.recursive, cursor.since)
             {
-                return Ok(wire::ok(&json!({"changes": true})));
+                let mut answer = json!({"changes": true});
+                if let Some(secs) = app.config.longpoll_backoff {
+                    answer["backoff"] = json!(secs);
+                }
+                return Ok(wire::ok(&answer));
             }
         }
         tokio::select! {

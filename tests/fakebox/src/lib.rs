@@ -100,6 +100,8 @@ pub struct Config {
     pub generate: Vec<(String, usize)>,
     /// Add the demo's sample files.
     pub sample: bool,
+    /// Ask long-polling clients to wait this many seconds before the next long-poll.
+    pub longpoll_backoff: Option<u64>,
     /// Hand out a new refresh token on every refresh, and refuse the old one (as RFC 9700
     /// asks of servers with public clients; Dropbox does not do it today).
     pub rotate_refresh_tokens: bool,
@@ -127,6 +129,7 @@ impl Default for Config {
             generate: Vec::new(),
             sample: false,
             rotate_refresh_tokens: false,
+            longpoll_backoff: None,
         }
     }
 }

@@ -2,9 +2,12 @@
 //! folder shows the first page (or the cached listing) at once, then fetches the rest or
 //! the changes since the cursor in the background, reporting progress. A `reset` lists
 //! again from scratch; a vanished folder falls back to its nearest existing parent.
-//! Every cached listing and every background task belongs to one grant: Disconnect and a
+//! While a folder is open it is watched for changes (`live`). Every cached listing and
+//! every background task belongs to one grant: Disconnect and a
 //! revocation start a new generation, abort the tasks and clear the cache, and a page that
 //! answers late for an older generation is dropped, never stored or shown.
+
+mod live;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::task::AbortHandle;
 
 use crate::dropbox::RouteError;
-use crate::listing::{Listing, Page};
+use crate::listing::{Change, Listing, Page};
 use crate::session::{Revoke, Session, SessionError};
 use crate::view::{self, ViewSpec, Window};
 
@@ -38,6 +41,8 @@ pub struct Browser {
     session: Arc<Session>,
     cache: Mutex<Cache>,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// The one long-poll: of the folder open now.
+    watcher: Mutex<Option<AbortHandle>>,
 }
 
 #[derive(Default)]
@@ -57,6 +62,7 @@ impl Browser {
             session,
             cache: Mutex::default(),
             tasks: Mutex::default(),
+            watcher: Mutex::default(),
         })
     }
 
@@ -95,7 +101,8 @@ impl Browser {
         let generation = self.cache().generation;
         if self.cache().folders.contains_key(&key) {
             let first = self.window(&key, spec, 0, rows);
-            self.refresh_in_background(generation, &key, report);
+            self.refresh_in_background(generation, &key, report.clone());
+            self.watch(generation, &key, report);
             return Ok(Opened {
                 path: path.to_string(),
                 path_lower: key,
@@ -126,8 +133,9 @@ impl Browser {
             return Err(SessionError::NotConnected);
         }
         if more {
-            self.fill_in_background(generation, &key, cursor, report);
+            self.fill_in_background(generation, &key, cursor, report.clone());
         }
+        self.watch(generation, &key, report);
         Ok(Opened {
             first: self.window(&key, spec, 0, rows),
             path: shown,
@@ -181,7 +189,8 @@ impl Browser {
 
     /// Apply a page to a folder's listing (a fresh one when `first`), and drop cached
     /// listings below anything that was deleted. `None`, and nothing stored, when the page
-    /// belongs to an older generation or its folder is no longer cached.
+    /// belongs to an older generation or its folder is no longer cached. The progress names
+    /// the rows a change added or replaced in a listing that was complete (`fresh`).
     fn store_page(&self, generation: u64, key: &str, page: Page, first: bool) -> Option<Progress> {
         let mut cache = self.cache();
         if cache.generation != generation {
@@ -195,6 +204,17 @@ impl Browser {
         } else {
             folders.get_mut(key)?
         };
+        let fresh = if listing.complete && !first {
+            page.changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Upsert(e) => Some(e.path_lower.clone()),
+                    Change::Removed(_) => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let removed = listing.apply(page.changes);
         listing.cursor = page.cursor;
         listing.complete = !page.has_more;
@@ -204,6 +224,7 @@ impl Browser {
             complete: listing.complete,
             version: listing.version,
             gone: false,
+            fresh,
             problem: None,
         };
         for gone in removed {
@@ -235,60 +256,61 @@ impl Browser {
         cursor: String,
         report: Reporter,
     ) {
+        let me = self.clone();
+        let key = key.to_string();
+        let task = tokio::spawn(async move { me.fill(generation, &key, cursor, &report).await });
+        self.track(task.abort_handle());
+    }
+
+    /// Remember a background task, so that Disconnect can stop it.
+    fn track(&self, task: AbortHandle) {
+        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(task);
+    }
+
+    /// Follow `cursor` until `has_more` is false, reporting every page; a `reset` cursor
+    /// lists the folder again from scratch.
+    async fn fill(self: &Arc<Self>, generation: u64, key: &str, cursor: String, report: &Reporter) {
         if let Some(l) = self.cache().folders.get_mut(key) {
             l.loading = true;
         }
-        let me = self.clone();
-        let key = key.to_string();
-        let task = tokio::spawn(async move {
-            let mut cursor = cursor;
-            loop {
-                match me.session.list_folder_continue(&cursor).await {
-                    Ok(page) => {
-                        let more = page.has_more;
-                        cursor = page.cursor.clone();
-                        let Some(progress) = me.store_page(generation, &key, page, false) else {
-                            break;
-                        };
-                        report(progress);
-                        if !more {
-                            break;
-                        }
-                    }
-                    Err(SessionError::Api(e)) if e.route_error() == Some(RouteError::Reset) => {
-                        // The cursor is no longer valid: list again from scratch.
-                        match me.session.list_folder(&key).await {
-                            Ok(page) => {
-                                let more = page.has_more;
-                                cursor = page.cursor.clone();
-                                let Some(progress) = me.store_page(generation, &key, page, true)
-                                else {
-                                    break;
-                                };
-                                report(progress);
-                                if !more {
-                                    break;
-                                }
-                            }
-                            Err(e) => {
-                                me.report_failure(generation, &key, e, &report);
-                                break;
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        me.report_failure(generation, &key, e, &report);
+        let mut cursor = cursor;
+        let mut first = false;
+        loop {
+            let page = if first {
+                self.session.list_folder(key).await
+            } else {
+                self.session.list_folder_continue(&cursor).await
+            };
+            match page {
+                Ok(page) => {
+                    let more = page.has_more;
+                    cursor = page.cursor.clone();
+                    let Some(progress) = self.store_page(generation, key, page, first) else {
+                        break;
+                    };
+                    first = false;
+                    report(progress);
+                    if !more {
                         break;
                     }
                 }
+                Err(SessionError::Api(e))
+                    if !first && e.route_error() == Some(RouteError::Reset) =>
+                {
+                    // The cursor is no longer valid: list again from scratch.
+                    first = true;
+                }
+                Err(e) => {
+                    self.report_failure(generation, key, e, report);
+                    break;
+                }
             }
-            if let Some(l) = me.cache().folders.get_mut(&key) {
-                l.loading = false;
-            }
-        });
-        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
-        tasks.retain(|t| !t.is_finished());
-        tasks.push(task.abort_handle());
+        }
+        if let Some(l) = self.cache().folders.get_mut(key) {
+            l.loading = false;
+        }
     }
 
     fn report_failure(&self, generation: u64, key: &str, e: SessionError, report: &Reporter) {
@@ -305,6 +327,7 @@ impl Browser {
                     complete: false,
                     version: 0,
                     gone: true,
+                    fresh: Vec::new(),
                     problem: None,
                 });
                 return;
@@ -321,6 +344,7 @@ impl Browser {
             complete,
             version,
             gone: false,
+            fresh: Vec::new(),
             problem: Some(e),
         });
     }
