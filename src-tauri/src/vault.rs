@@ -5,7 +5,7 @@
 //! [`Keyring`] runs every call in order on one worker thread, each bounded in time, so a
 //! keychain that hangs (an unlock prompt nobody answers) never blocks the app, and drops a
 //! save that was overtaken (by Disconnect, a revocation or an abandoned sign-in) instead of
-//! bringing a dead grant back.
+//! bringing a dead grant back. A third of the file is its tests.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;

@@ -1,7 +1,8 @@
 //! The OAuth 2 client (oauth2 crate): PKCE S256 with a random `state`, the authorize URL
 //! with `token_access_type=offline`, the code exchange and the refresh, over the app's one
 //! reqwest client (which never follows redirects). A public client: no secret anywhere.
-//! Token endpoint errors keep oauth2's typed `BasicErrorResponseType`.
+//! Token endpoint errors keep oauth2's typed `BasicErrorResponseType`. Half of the file is
+//! its tests.
 
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,

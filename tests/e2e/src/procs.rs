@@ -101,6 +101,16 @@ pub fn port_open(port: u16) -> bool {
     .is_ok()
 }
 
+/// Wait (at most 10 s) until `port` on 127.0.0.1 can be bound again: whoever held it let
+/// it go.
+pub fn wait_port_free(port: u16) -> Result<(), String> {
+    wait_until(Duration::from_secs(10), "the port to be free", || {
+        std::net::TcpListener::bind(("127.0.0.1", port))
+            .ok()
+            .map(drop)
+    })
+}
+
 impl Proc {
     /// Write to the child's stdin and close it.
     pub fn write_stdin_and_close(&mut self, bytes: &[u8]) -> Result<(), String> {

@@ -177,12 +177,7 @@ async fn waiting_state_offers_the_link_and_cancel_frees_the_port() {
     app.wait_visible("connect", STEP)
         .await
         .expect("back to Connect");
-    e2e::procs::wait_until(Duration::from_secs(10), "the port to be free", || {
-        std::net::TcpListener::bind(("127.0.0.1", s.ports[0]))
-            .ok()
-            .map(drop)
-    })
-    .unwrap();
+    e2e::procs::wait_port_free(s.ports[0]).unwrap();
     app.quit().await;
 }
 

@@ -16,11 +16,10 @@ use e2e::fixture::{
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
 
-/// The release app, waiting for a browser that never comes; the start URL it opened.
-async fn waiting(desktop: &Desktop, s: &Setup, max_files: Option<u32>) -> (App, String) {
-    let app = App::launch_with(
+async fn launch_release(desktop: &Desktop, env: &[(&str, String)], max_files: Option<u32>) -> App {
+    App::launch_with(
         desktop,
-        &app_env(s, BROWSER, "ignore"),
+        env,
         &[],
         Options {
             binary: Some(release_binary()),
@@ -28,19 +27,28 @@ async fn waiting(desktop: &Desktop, s: &Setup, max_files: Option<u32>) -> (App, 
         },
     )
     .await
-    .expect("the release app launches");
-    app.click("connect").await.unwrap();
-    app.wait_visible("view-waiting", STEP)
-        .await
-        .expect("waiting view");
-    let url = e2e::procs::wait_until(Duration::from_secs(10), "the start URL", || {
+    .expect("the release app launches")
+}
+
+/// The URL the app sent the browser to.
+fn opened_url(s: &Setup) -> String {
+    e2e::procs::wait_until(Duration::from_secs(10), "the browser to be sent", || {
         browser_log(s)
             .lines()
             .next()
             .map(|l| l.trim_start_matches("opened ").to_string())
     })
-    .unwrap();
-    (app, url)
+    .unwrap()
+}
+
+/// The release app, waiting for a browser that never comes; the start URL it opened.
+async fn waiting(desktop: &Desktop, s: &Setup, max_files: Option<u32>) -> (App, String) {
+    let app = launch_release(desktop, &app_env(s, BROWSER, "ignore"), max_files).await;
+    app.click("connect").await.unwrap();
+    app.wait_visible("view-waiting", STEP)
+        .await
+        .expect("waiting view");
+    (app, opened_url(s))
 }
 
 /// The listener answers a plain request (bounded wait, not a timing claim).
@@ -166,12 +174,7 @@ async fn cancel_ends_the_sign_in_while_a_request_hangs() {
     app.wait_visible("connect", STEP)
         .await
         .expect("back to Connect");
-    e2e::procs::wait_until(Duration::from_secs(10), "the port to be free", || {
-        std::net::TcpListener::bind(("127.0.0.1", port))
-            .ok()
-            .map(drop)
-    })
-    .unwrap();
+    e2e::procs::wait_port_free(port).unwrap();
     app.quit().await;
 }
 
@@ -185,25 +188,9 @@ async fn the_demo_emulator_has_no_control_surface() {
         .into_iter()
         .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
         .collect();
-    let app = App::launch_with(
-        &desktop,
-        &env,
-        &[],
-        Options {
-            binary: Some(release_binary()),
-            max_files: None,
-        },
-    )
-    .await
-    .expect("the release app launches");
+    let app = launch_release(&desktop, &env, None).await;
     app.click("connect").await.unwrap();
-    let url = e2e::procs::wait_until(Duration::from_secs(10), "the start URL", || {
-        browser_log(&s)
-            .lines()
-            .next()
-            .map(|l| l.trim_start_matches("opened ").to_string())
-    })
-    .unwrap();
+    let url = opened_url(&s);
     let authorize = open_start(&browser_client(), &url).await;
     let emulator = url::Url::parse(&authorize).unwrap();
     for path in ["/__fakebox/state", "/__fakebox/unlink", "/__fakebox/files"] {
@@ -274,11 +261,6 @@ async fn a_listener_that_dies_ends_the_sign_in_with_a_message() {
         app.problem_code().await.unwrap().as_deref(),
         Some("listener_failed")
     );
-    e2e::procs::wait_until(Duration::from_secs(10), "the port to be free", || {
-        std::net::TcpListener::bind(("127.0.0.1", s.ports[0]))
-            .ok()
-            .map(drop)
-    })
-    .unwrap();
+    e2e::procs::wait_port_free(s.ports[0]).unwrap();
     app.quit().await;
 }

@@ -1,0 +1,238 @@
+//! The listener's tests: its judgement of requests, the start URL and cookie, and real
+//! requests on loopback through the gate.
+
+use super::*;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+const STATE: &str = "s7aTe-xyz";
+
+#[test]
+fn judges_each_kind_of_callback() {
+    let ok = judge(&Method::Get, "/callback?code=abc&state=s7aTe-xyz", STATE);
+    assert_eq!(ok.0, 200);
+    assert!(matches!(ok.2, Some(Callback::Code(ref c)) if c.expose() == "abc"));
+    let denied = judge(
+        &Method::Get,
+        "/callback?error=access_denied&error_description=no&state=s7aTe-xyz",
+        STATE,
+    );
+    assert!(matches!(denied.2, Some(Callback::Denied)));
+    let failed = judge(
+        &Method::Get,
+        "/callback?error=invalid_scope&error_description=%3Cb%3E&state=s7aTe-xyz",
+        STATE,
+    );
+    assert!(
+        matches!(failed.2, Some(Callback::Failed { ref error, .. }) if error == "invalid_scope")
+    );
+    assert!(!failed.1.contains("<b>"), "descriptions are escaped");
+    for (method, url, status) in [
+        (Method::Get, "/callback?code=abc&state=wrong", 400),
+        (Method::Get, "/callback?code=abc", 400),
+        (
+            Method::Get,
+            "/callback?code=abc&state=s7aTe-xyz&state=s7aTe-xyz",
+            400,
+        ),
+        (Method::Get, "/callback?code=&state=s7aTe-xyz", 400),
+        (Method::Get, "/callback?state=s7aTe-xyz", 400),
+        (Method::Get, "/favicon.ico", 404),
+        (Method::Get, "/", 404),
+        (Method::Get, "/callback/?code=abc&state=s7aTe-xyz", 404),
+        (Method::Post, "/callback?code=abc&state=s7aTe-xyz", 405),
+        (Method::Get, "/callback?%ff%fe=%00&state=%zz", 400),
+    ] {
+        let (s, _, cb) = judge(&method, url, STATE);
+        assert_eq!(s, status, "{method} {url}");
+        assert!(cb.is_none(), "{url} must not end the flow");
+    }
+    let long = format!("/callback?x={}", "a".repeat(9000));
+    assert_eq!(judge(&Method::Get, &long, STATE).0, 414);
+}
+
+fn expect() -> Expect {
+    Expect {
+        state: STATE.into(),
+        authorize_url: "https://www.dropbox.com/oauth2/authorize?x=1".into(),
+    }
+}
+
+#[test]
+fn the_start_url_sets_the_cookie_once_and_a_second_use_ends_the_flow() {
+    let e = expect();
+    let mut flow = Flow {
+        expect: &e,
+        start_token: "tok",
+        cookie: "c00kie",
+        started: false,
+    };
+    let get = Method::Get;
+    assert_eq!(flow.judge(&get, "/start?t=wrong", None).status, 404);
+    let callback = "/callback?code=abc&state=s7aTe-xyz";
+    assert_eq!(
+        flow.judge(&get, callback, Some("dropdesk_signin=c00kie"))
+            .status,
+        400,
+        "not started"
+    );
+    let started = flow.judge(&get, "/start?t=tok", None);
+    assert_eq!(started.status, 302);
+    assert!(started
+        .headers
+        .contains(&("Location", e.authorize_url.clone())));
+    let cookie = &started
+        .headers
+        .iter()
+        .find(|(k, _)| *k == "Set-Cookie")
+        .unwrap()
+        .1;
+    assert!(cookie.starts_with("dropdesk_signin=c00kie;") && cookie.contains("HttpOnly"));
+    assert!(started.end.is_none());
+    for jar in [None, Some("dropdesk_signin=other"), Some("x=c00kie")] {
+        let a = flow.judge(&get, callback, jar);
+        assert_eq!(a.status, 400, "{jar:?}");
+        assert!(
+            a.end.is_none(),
+            "a callback from another browser does not end the flow"
+        );
+    }
+    let ok = flow.judge(&get, callback, Some("a=b; dropdesk_signin=c00kie"));
+    assert!(matches!(ok.end, Some(Outcome::Callback(Callback::Code(_)))));
+    let again = flow.judge(&get, "/start?t=tok", None);
+    assert_eq!(again.status, 410);
+    assert!(matches!(again.end, Some(Outcome::StartReused)));
+}
+
+fn free_ports(n: usize) -> Vec<u16> {
+    let listeners: Vec<_> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
+}
+
+fn send(port: u16, raw: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+/// The cookie the start URL set, as a `Cookie` header.
+fn start(port: u16, url: &str) -> String {
+    let target = url.split_once(&format!(":{port}")).unwrap().1;
+    let answer = send(port, &format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"));
+    assert!(answer.starts_with("HTTP/1.1 302"), "{answer}");
+    let line = answer
+        .lines()
+        .find(|l| l.starts_with("Set-Cookie:"))
+        .unwrap();
+    format!(
+        "Cookie: {}",
+        line["Set-Cookie: ".len()..].split(';').next().unwrap()
+    )
+}
+
+#[test]
+fn falls_back_to_the_next_port_and_reports_all_busy() {
+    let ports = free_ports(2);
+    let blocker = std::net::TcpListener::bind(("127.0.0.1", ports[0])).unwrap();
+    let l = Listener::bind(&ports).unwrap();
+    assert_eq!(l.port(), ports[1]);
+    assert_eq!(
+        l.redirect_uri(),
+        format!("http://127.0.0.1:{}/callback", ports[1])
+    );
+    let err = Listener::bind(&ports).err().unwrap();
+    assert_eq!(err.ports, ports);
+    drop(blocker);
+}
+
+#[test]
+fn serves_garbage_then_accepts_the_valid_callback_and_frees_the_port() {
+    let ports = free_ports(1);
+    let l = Listener::bind(&ports).unwrap();
+    let port = l.port();
+    let url = l.start_url();
+    let waiter =
+        std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(20), Arc::default()));
+    assert!(send(port, "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n").starts_with("HTTP/1.1 404"));
+    assert!(send(port, "\x00\x01garbage\r\n\r\n").starts_with("HTTP/1.1 400"));
+    assert!(send(
+        port,
+        "POST /callback?code=a&state=s7aTe-xyz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+    )
+    .starts_with("HTTP/1.1 405"));
+    let cookie = start(port, &url);
+    assert!(send(
+        port,
+        &format!("GET /callback?code=a&state=nope HTTP/1.1\r\n{cookie}\r\n\r\n")
+    )
+    .starts_with("HTTP/1.1 400"));
+    let ok = send(
+        port,
+        &format!(
+            "GET /callback?code=the-code&state=s7aTe-xyz HTTP/1.1\r\nHost: x\r\n{cookie}\r\n\r\n"
+        ),
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(ok.contains("return to Dropdesk"));
+    assert!(!ok.contains("the-code"), "the code is not echoed");
+    let outcome = waiter.join().unwrap();
+    assert!(
+        matches!(outcome, Outcome::Callback(Callback::Code(ref c)) if c.expose() == "the-code"),
+        "{outcome:?}"
+    );
+    // The port can be bound again at once.
+    std::net::TcpListener::bind(("127.0.0.1", port)).expect("port is free after success");
+}
+
+#[test]
+fn cancel_and_timeout_free_the_port() {
+    let ports = free_ports(1);
+    let l = Listener::bind(&ports).unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let waiter = std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(30), flag));
+    cancel.store(true, Ordering::SeqCst);
+    assert!(matches!(waiter.join().unwrap(), Outcome::Cancelled));
+    std::net::TcpListener::bind(("127.0.0.1", ports[0])).expect("free after cancel");
+
+    let l = Listener::bind(&ports).unwrap();
+    assert!(matches!(
+        l.wait(&expect(), Duration::from_millis(150), Arc::default()),
+        Outcome::TimedOut
+    ));
+    std::net::TcpListener::bind(("127.0.0.1", ports[0])).expect("free after timeout");
+}
+
+/// tiny_http's socket vanishes (a cleaner emptied the runtime folder, say): the next
+/// request finds nobody behind the gate, and the sign-in ends at once, port freed.
+#[test]
+fn a_listener_that_dies_ends_the_flow_and_frees_the_port() {
+    let ports = free_ports(1);
+    let l = Listener::bind(&ports).unwrap();
+    std::fs::remove_file(l.socket()).unwrap();
+    let waiter =
+        std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(30), Arc::default()));
+    let answer = send(ports[0], "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(matches!(waiter.join().unwrap(), Outcome::ListenerFailed));
+    std::net::TcpListener::bind(("127.0.0.1", ports[0])).expect("free after the failure");
+}
+
+#[test]
+fn binds_loopback_only() {
+    let ports = free_ports(1);
+    let l = Listener::bind(&ports).unwrap();
+    assert!(l.addr().ip().is_loopback(), "{}", l.addr());
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", ports[0])).is_err(),
+        "held"
+    );
+}
