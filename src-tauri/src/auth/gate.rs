@@ -90,17 +90,20 @@ impl Drop for Gate {
     }
 }
 
+type Conn = (u64, AbortHandle, Arc<AtomicBool>);
+
 /// The connections being served, oldest first, so the oldest can make room.
 #[derive(Default)]
 struct Open {
     next: AtomicU64,
-    list: Mutex<VecDeque<(u64, AbortHandle)>>,
+    /// Each connection's id, task, and whether tiny_http already has its request.
+    list: Mutex<VecDeque<Conn>>,
     /// Connections whose request tiny_http has: their answers are let through at the end.
     relaying: AtomicUsize,
 }
 
 impl Open {
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(u64, AbortHandle)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Conn>> {
         self.list.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -131,19 +134,27 @@ async fn accept_loop(public: std::net::TcpListener, inner: Arc<Backend>, stop: A
         let id = open.next.fetch_add(1, Ordering::SeqCst);
         {
             let mut list = open.lock();
+            // Make room by closing the oldest connection that has not yet sent a whole
+            // request (a flood's), sparing those being answered (the browser's callback).
             while list.len() >= MAX_OPEN {
-                if let Some((_, oldest)) = list.pop_front() {
-                    oldest.abort();
+                let victim = list
+                    .iter()
+                    .position(|(_, _, relaying)| !relaying.load(Ordering::SeqCst))
+                    .unwrap_or(0);
+                if let Some((_, task, _)) = list.remove(victim) {
+                    task.abort();
                 }
             }
         }
         let (inner, done) = (inner.clone(), open.clone());
+        let relaying = Arc::new(AtomicBool::new(false));
+        let flag = relaying.clone();
         let task = tokio::spawn(async move {
-            let served = serve(stream, &inner, &done.relaying);
+            let served = serve(stream, &inner, &done.relaying, &flag);
             let _ = tokio::time::timeout(HEAD_DEADLINE + RELAY_DEADLINE, served).await;
-            done.lock().retain(|(i, _)| *i != id);
+            done.lock().retain(|(i, _, _)| *i != id);
         });
-        open.lock().push_back((id, task.abort_handle()));
+        open.lock().push_back((id, task.abort_handle(), relaying));
     }
     // The last answer (the page that says "return to Dropdesk") is still on its way back
     // to the browser: let relays finish, briefly, before closing everything.
@@ -151,7 +162,7 @@ async fn accept_loop(public: std::net::TcpListener, inner: Arc<Backend>, stop: A
     while open.relaying.load(Ordering::SeqCst) > 0 && tokio::time::Instant::now() < grace {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    for (_, task) in open.lock().drain(..) {
+    for (_, task, _) in open.lock().drain(..) {
         task.abort();
     }
 }
@@ -227,7 +238,12 @@ pub fn judge_head(bytes: &[u8]) -> Head {
     }
 }
 
-async fn serve(mut client: tokio::net::TcpStream, inner: &Backend, relaying: &AtomicUsize) {
+async fn serve(
+    mut client: tokio::net::TcpStream,
+    inner: &Backend,
+    relaying: &AtomicUsize,
+    this_relays: &AtomicBool,
+) {
     let mut head = Vec::with_capacity(1024);
     let judged = tokio::time::timeout(HEAD_DEADLINE, async {
         let mut buf = [0u8; 1024];
@@ -261,6 +277,7 @@ async fn serve(mut client: tokio::net::TcpStream, inner: &Backend, relaying: &At
         request.push_str(&format!("Cookie: {c}\r\n"));
     }
     request.push_str("Connection: close\r\n\r\n");
+    this_relays.store(true, Ordering::SeqCst);
     let _busy = Relaying::new(relaying);
     let _ = tokio::time::timeout(RELAY_DEADLINE, relay(&mut client, inner, request)).await;
 }

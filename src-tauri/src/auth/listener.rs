@@ -344,7 +344,7 @@ impl Flow<'_> {
                 (
                     "Set-Cookie",
                     format!(
-                        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600",
+                        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=900",
                         self.cookie
                     ),
                 ),
