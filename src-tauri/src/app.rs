@@ -8,6 +8,7 @@ use std::time::Instant;
 use crate::auth::OAuth;
 use crate::browser::Browser;
 use crate::config::Config;
+use crate::files::{self, FileOpener, Files};
 use crate::session::{Opener, Retry, Session, Settings};
 use crate::vault::{self, Keychain, Keyring, DEMO_SERVICE, SERVICE};
 use crate::view::{Info, Problem};
@@ -66,6 +67,15 @@ pub fn milestone(what: &str) {
     if let Some(t) = STARTED.get() {
         log::info!("{what} {} ms after start", t.elapsed().as_millis());
     }
+}
+
+/// Downloads go to the platform's cache folder and open with the desktop's default
+/// program (xdg-open on Linux) through the `open` crate.
+fn files(session: &Arc<Session>) -> Option<Files> {
+    let opener: FileOpener =
+        Arc::new(|path: &std::path::Path| open::that_detached(path).map_err(|e| e.to_string()));
+    Files::default_root()
+        .map(|root| Files::new(session.clone(), root, files::DEFAULT_LIMIT, opener))
 }
 
 fn system_browser() -> Opener {
@@ -131,7 +141,8 @@ impl App {
         let http = dropbox::http_client();
         let session = Session::new(
             OAuth::new(&app_key, &endpoints, http.clone()),
-            dropbox::Client::new(http, endpoints.api.clone()).with_notify(endpoints.notify.clone()),
+            dropbox::Client::new(http, endpoints.api.clone())
+                .with_hosts(endpoints.notify.clone(), endpoints.content.clone()),
             keyring,
             Settings {
                 ports: config.redirect_ports.clone(),
@@ -146,7 +157,7 @@ impl App {
                 version: env!("CARGO_PKG_VERSION"),
             },
             core: Ok(Core {
-                browser: Browser::new(session.clone()),
+                browser: Browser::with_files(session.clone(), files(&session)),
                 session,
             }),
             _demo: demo,

@@ -14,4 +14,5 @@ pub const COMMANDS: &[&str] = &[
     "open_folder",
     "folder_window",
     "folder_seek",
+    "open_file",
 ];

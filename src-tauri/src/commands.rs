@@ -111,3 +111,10 @@ pub async fn folder_seek(
     let browser = &core(&app).await?.browser;
     Ok(browser.seek(&path_lower, &spec, &prefix, from))
 }
+
+/// Download (unless cached) and open a file of the folder shown.
+#[tauri::command]
+pub async fn open_file(app: State<'_, Launch>, path_lower: String) -> Result<()> {
+    core(&app).await?.browser.open_file(&path_lower).await?;
+    Ok(())
+}

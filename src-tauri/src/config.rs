@@ -26,6 +26,8 @@ pub struct Endpoints {
     pub api: Url,
     /// Long-polls for changes (`files/list_folder/longpoll`).
     pub notify: Url,
+    /// File contents (`files/download`).
+    pub content: Url,
 }
 
 impl Endpoints {
@@ -35,6 +37,7 @@ impl Endpoints {
             web: u("https://www.dropbox.com"),
             api: u("https://api.dropboxapi.com"),
             notify: u("https://notify.dropboxapi.com"),
+            content: u("https://content.dropboxapi.com"),
         }
     }
 
@@ -44,6 +47,7 @@ impl Endpoints {
             web: base.clone(),
             api: base.clone(),
             notify: base.clone(),
+            content: base.clone(),
         }
     }
 }
@@ -130,6 +134,7 @@ struct FileEndpoints {
     web_url: Option<String>,
     api_url: Option<String>,
     notify_url: Option<String>,
+    content_url: Option<String>,
 }
 
 /// The platform's place for `config.toml`.
@@ -212,6 +217,7 @@ impl Config {
                 ("dropbox.web_url", d.web_url, &mut e.web),
                 ("dropbox.api_url", d.api_url, &mut e.api),
                 ("dropbox.notify_url", d.notify_url, &mut e.notify),
+                ("dropbox.content_url", d.content_url, &mut e.content),
             ] {
                 if let Some(v) = value {
                     *slot = check_url(&src, key, &v)?;

@@ -7,8 +7,33 @@ use crate::auth::{PortsBusy, TokenError};
 use crate::dropbox::ApiError;
 use crate::vault::VaultError;
 
+/// What can go wrong with a file on this machine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    /// The cache folder could not be written (disk full, no permission, …).
+    #[error("the file could not be written in {folder}: {kind:?}")]
+    Disk {
+        folder: String,
+        kind: std::io::ErrorKind,
+    },
+    /// What arrived does not match Dropbox's content hash; nothing was kept.
+    #[error("the download does not match Dropbox's content hash")]
+    Corrupt,
+    /// A name that cannot be a file name here.
+    #[error("the file's name cannot be used on this computer")]
+    NameNotAllowed,
+    /// The file is no longer in the folder shown (it changed or vanished meanwhile).
+    #[error("the file is no longer there")]
+    Gone,
+    /// No program could be started to open the file.
+    #[error("no program opened the file")]
+    NoOpener,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
+    #[error(transparent)]
+    File(#[from] FileProblem),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]
@@ -47,6 +72,7 @@ impl SessionError {
             SessionError::Api(e) => e.is_transient(),
             SessionError::Token(e) => e.is_transient(),
             SessionError::Vault(_)
+            | SessionError::File(_)
             | SessionError::Ports(_)
             | SessionError::Revoked
             | SessionError::AuthFailed { .. }

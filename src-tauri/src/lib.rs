@@ -14,6 +14,7 @@ pub mod config;
 pub mod demo;
 pub mod dropbox;
 pub mod error;
+pub mod files;
 pub mod listing;
 pub mod messages;
 pub mod process;
@@ -68,6 +69,7 @@ pub fn run() {
             commands::open_folder,
             commands::folder_window,
             commands::folder_seek,
+            commands::open_file,
         ])
         .run(tauri::generate_context!())
         .expect("Dropdesk could not start its window");

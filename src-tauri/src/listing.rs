@@ -19,7 +19,7 @@ pub enum Change {
 
 impl From<Metadata> for Change {
     fn from(m: Metadata) -> Self {
-        let (kind, name, display, lower, size, modified) = match m {
+        let (kind, name, display, lower, size, modified, rev) = match m {
             Metadata::File(f) => (
                 Kind::File,
                 f.name,
@@ -27,12 +27,14 @@ impl From<Metadata> for Change {
                 f.path_lower,
                 Some(f.size),
                 Some(f.server_modified),
+                Some(f.rev).filter(|r| !r.is_empty()),
             ),
             Metadata::Folder(f) => (
                 Kind::Folder,
                 f.name,
                 f.path_display,
                 f.path_lower,
+                None,
                 None,
                 None,
             ),
@@ -49,6 +51,7 @@ impl From<Metadata> for Change {
             name,
             size,
             modified,
+            rev,
         })
     }
 }
@@ -108,6 +111,11 @@ impl Listing {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The entry at `path_lower`, if the listing has it.
+    pub fn get(&self, path_lower: &str) -> Option<&Entry> {
+        self.index.get(path_lower).map(|&i| &self.entries[i])
     }
 
     /// Apply changes in order, as Dropbox says: an upsert replaces whatever is at its path,
@@ -277,6 +285,7 @@ mod tests {
             path_lower: format!("/{}", name.to_lowercase()),
             size: Some(size),
             modified: Some(modified.into()),
+            rev: Some("0123456789abcdef".into()),
         })
     }
 
@@ -288,6 +297,7 @@ mod tests {
             path_lower: format!("/{}", name.to_lowercase()),
             size: None,
             modified: None,
+            rev: None,
         })
     }
 

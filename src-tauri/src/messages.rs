@@ -11,7 +11,7 @@ use crate::auth::{PortsBusy, TokenError};
 use crate::browser;
 use crate::config::{self, ConfigError, Source};
 use crate::dropbox::{ApiError, AuthError, LookupError, RouteError};
-use crate::error::SessionError;
+use crate::error::{FileProblem, SessionError};
 use crate::session::{ConnectOutcome, Revoke};
 use crate::vault::{Store, VaultError};
 use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Problem, Status};
@@ -37,6 +37,7 @@ pub fn session(e: &SessionError) -> Problem {
         SessionError::Api(a) => api(a),
         SessionError::Token(t) => token(t),
         SessionError::Ports(p) => ports(p),
+        SessionError::File(f) => file(f),
         SessionError::Revoked => revoked(),
         SessionError::AuthFailed { error, description } => problem(
             "authorize_failed",
@@ -263,6 +264,48 @@ fn token(e: &TokenError) -> Problem {
                 Action::Reconnect,
             )
         }
+    }
+}
+
+fn file(f: &FileProblem) -> Problem {
+    match f {
+        FileProblem::Disk { folder, kind } => {
+            let why = match kind {
+                std::io::ErrorKind::StorageFull => "the disk is full",
+                std::io::ErrorKind::PermissionDenied => "Dropdesk may not write there",
+                _ => "the folder could not be written",
+            };
+            problem(
+                "file_not_written",
+                "The file could not be saved",
+                format!("Dropdesk could not save the file in {folder}: {why}. Free some space or fix the folder, then retry."),
+                Action::Retry,
+            )
+        }
+        FileProblem::Corrupt => problem(
+            "file_corrupt",
+            "The download was damaged",
+            "What arrived does not match the file at Dropbox, so Dropdesk kept nothing. Retry.",
+            Action::Retry,
+        ),
+        FileProblem::NameNotAllowed => problem(
+            "file_name_not_allowed",
+            "This file's name cannot be used here",
+            "Rename the file at Dropbox, then open it again.",
+            Action::Dismiss,
+        ),
+        FileProblem::Gone => problem(
+            "file_gone",
+            "The file is no longer there",
+            "It changed or was removed at Dropbox meanwhile. The folder shows what is there now.",
+            Action::Dismiss,
+        ),
+        FileProblem::NoOpener => problem(
+            "no_opener",
+            "No program opened the file",
+            "Dropdesk downloaded the file, but no program is set to open files of this type. Set a default program for it in your desktop's settings.",
+            Action::Dismiss,
+        ),
     }
 }
 

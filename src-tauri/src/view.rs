@@ -93,6 +93,9 @@ pub struct Entry {
     pub size: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<String>,
+    /// A file's revision (the cache of downloads is keyed by it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

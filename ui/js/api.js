@@ -21,6 +21,8 @@ export const openFolder = (path, spec, rows, channel) =>
 /** Rows `start..start+count` of the folder's sorted, filtered view, with totals. */
 export const folderWindow = (pathLower, spec, start, count) =>
   invoke('folder_window', { pathLower, spec, start, count });
+/** Download (unless cached) and open a file with the system's default program. */
+export const openFile = (pathLower) => invoke('open_file', { pathLower });
 /** Type-ahead: the next row whose name starts with `prefix`. */
 export const folderSeek = (pathLower, spec, prefix, from) =>
   invoke('folder_seek', { pathLower, spec, prefix, from });

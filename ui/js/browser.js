@@ -4,6 +4,7 @@
 // file manager. Benchmarks read the timing marks it leaves on the list.
 
 import * as api from './api.js';
+import * as fmt from './format.js';
 import { createHistory } from './history.js';
 import * as rows from './rows.js';
 import * as viewport from './viewport.js';
@@ -195,9 +196,19 @@ export function createBrowser({ onProblem }) {
     if (state.rows.has(state.selected)) render(); else refreshWindow(false);
   }
 
-  function activate(i) {
+  async function activate(i) {
     const entry = state.rows.get(i);
     if (entry?.kind === 'folder') open(entry.path);
+    else if (entry?.kind === 'file') {
+      showNotice(`Opening “${fmt.displayName(entry.name)}”…`);
+      try {
+        await api.openFile(entry.path_lower);
+        showNotice('');
+      } catch (e) {
+        showNotice('');
+        onProblem(api.asProblem(e), () => activate(i));
+      }
+    }
   }
 
   async function typeAhead(ch) {

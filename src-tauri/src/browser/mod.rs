@@ -15,9 +15,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::task::AbortHandle;
 
 use crate::dropbox::RouteError;
+use crate::error::FileProblem;
+use crate::files::Files;
 use crate::listing::{Change, Listing, Page};
 use crate::session::{Revoke, Session, SessionError};
-use crate::view::{self, ViewSpec, Window};
+use crate::view::{self, Kind, ViewSpec, Window};
 
 /// What happened to a folder while it loads or refreshes, with the error typed.
 pub type Progress = view::Progress<SessionError>;
@@ -39,6 +41,8 @@ pub type Reporter = Arc<dyn Fn(Progress) + Send + Sync>;
 
 pub struct Browser {
     session: Arc<Session>,
+    /// Downloads and opens files (none in tests that only browse).
+    files: Option<Files>,
     cache: Mutex<Cache>,
     tasks: Mutex<Vec<AbortHandle>>,
     /// The one long-poll: of the folder open now.
@@ -58,8 +62,13 @@ fn parent(path: &str) -> &str {
 
 impl Browser {
     pub fn new(session: Arc<Session>) -> Arc<Self> {
+        Browser::with_files(session, None)
+    }
+
+    pub fn with_files(session: Arc<Session>, files: Option<Files>) -> Arc<Self> {
         Arc::new(Browser {
             session,
+            files,
             cache: Mutex::default(),
             tasks: Mutex::default(),
             watcher: Mutex::default(),
@@ -70,8 +79,30 @@ impl Browser {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The grant is gone: forget its listings and stop its background work.
+    /// Open the file at `path_lower` of a cached folder: downloaded (unless this revision is
+    /// cached) and handed to the system's default program. Returns the local copy.
+    pub async fn open_file(&self, path_lower: &str) -> Result<std::path::PathBuf, SessionError> {
+        let parent = &path_lower[..path_lower.rfind('/').unwrap_or(0)];
+        let entry = self
+            .cache()
+            .folders
+            .get(parent)
+            .and_then(|l| l.get(path_lower).cloned())
+            .filter(|e| e.kind == Kind::File)
+            .ok_or(SessionError::File(FileProblem::Gone))?;
+        let files = self
+            .files
+            .as_ref()
+            .ok_or(SessionError::File(FileProblem::NoOpener))?;
+        files.open(&entry).await
+    }
+
+    /// The grant is gone: forget its listings, its downloaded files and stop its
+    /// background work.
     fn forget_all(&self) {
+        if let Some(files) = &self.files {
+            files.clear();
+        }
         {
             let mut cache = self.cache();
             cache.generation += 1;

@@ -68,6 +68,12 @@ pub struct FileMetadata {
     pub id: String,
     pub server_modified: String,
     pub size: u64,
+    /// The file's revision: a new one on every change.
+    #[serde(default)]
+    pub rev: String,
+    /// Dropbox's hash of the content (see [`crate::dropbox::ContentHasher`]).
+    #[serde(default)]
+    pub content_hash: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

@@ -18,6 +18,7 @@ pub use token_source::REFRESH_MARGIN_SECS;
 
 use crate::auth::OAuth;
 use crate::dropbox::{self, ApiError, AuthError};
+use crate::error::FileProblem;
 pub use crate::error::SessionError;
 use crate::listing::{Change, Page};
 use crate::secret::AccessToken;
@@ -129,6 +130,28 @@ impl Session {
             .call(|t| async move { self.api.list_folder_continue(&t, cursor).await })
             .await?;
         Ok(page(r))
+    }
+
+    /// Download the file at `path` to `dest`, refreshing the token and retrying like any
+    /// call; the local failures (disk, a damaged download) are not retried.
+    pub async fn download(&self, path: &str, dest: &std::path::Path) -> Result<(), SessionError> {
+        let local = self
+            .call(|t| async move {
+                match self.api.download(&t, path, dest).await {
+                    Ok(_) => Ok(None),
+                    Err(dropbox::DownloadError::Api(e)) => Err(e),
+                    Err(dropbox::DownloadError::Disk(e)) => Ok(Some(FileProblem::Disk {
+                        folder: dest
+                            .parent()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                        kind: e.kind(),
+                    })),
+                    Err(dropbox::DownloadError::Corrupt) => Ok(Some(FileProblem::Corrupt)),
+                }
+            })
+            .await?;
+        local.map_or(Ok(()), |p| Err(SessionError::File(p)))
     }
 
     /// Wait until something changes below the cursor's folder (or the long-poll's time is

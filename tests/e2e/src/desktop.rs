@@ -220,6 +220,37 @@ impl Desktop {
         text.split('"').nth(1).map(str::to_string)
     }
 
+    /// Make a stand-in the desktop's default program for `mime`, found by the real
+    /// `xdg-open` through a desktop entry and `mimeapps.list`; it writes `opened <path>`
+    /// lines to the file returned.
+    pub fn default_opener(&self, mime: &str) -> PathBuf {
+        let log = self.dir.join("opened.log");
+        let script = self.dir.join("opener.sh");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\necho \"opened $1\" >> '{}'\n", log.display()),
+        )
+        .expect("opener script");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let apps = self.dir.join("data/applications");
+        std::fs::create_dir_all(&apps).unwrap();
+        std::fs::write(
+            apps.join("dropdesk-test-opener.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Test opener\nExec={} %f\nMimeType={mime};\n",
+                script.display()
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            self.dir.join("config/mimeapps.list"),
+            format!("[Default Applications]\n{mime}=dropdesk-test-opener.desktop\n"),
+        )
+        .unwrap();
+        log
+    }
+
     /// Where the app writes its log in this session (`$XDG_STATE_HOME/dropdesk/`).
     pub fn app_log(&self) -> PathBuf {
         self.dir.join("state/dropdesk/dropdesk.log")

@@ -107,6 +107,7 @@ async fn connected(desktop: &Desktop) -> (App, Setup) {
 async fn folders_come_first_names_stay_text_and_keys_and_mouse_walk_the_tree() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
+    let opened = desktop.default_opener("text/plain");
     let (app, _s) = connected(&desktop).await;
 
     // Folders first, natural order; the hostile name is only text.
@@ -174,6 +175,28 @@ async fn folders_come_first_names_stay_text_and_keys_and_mouse_walk_the_tree() {
     )
     .await;
     wait_crumbs(&app, &["App folder"]).await;
+
+    // Double-click a file: it is downloaded and opened with the desktop's default program
+    // for its type (the real xdg-open, with a stand-in program registered for text).
+    dblclick(&app, "Notes with spaces.txt").await;
+    let mut line = None;
+    for _ in 0..150 {
+        line = std::fs::read_to_string(&opened)
+            .ok()
+            .and_then(|log| log.lines().next().map(str::to_string));
+        if line.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let line = line.expect("the default program was started");
+    let path = line.trim_start_matches("opened ");
+    assert!(path.ends_with("/Notes with spaces.txt"), "{path}");
+    assert!(
+        path.starts_with(desktop.var("XDG_CACHE_HOME").unwrap()),
+        "from the private cache: {path}"
+    );
+    assert!(std::fs::metadata(path).unwrap().len() > 0);
     app.quit().await;
 }
 

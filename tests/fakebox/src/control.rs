@@ -123,6 +123,9 @@ enum FileOp {
         content: Option<String>,
         #[serde(default)]
         size: Option<u64>,
+        /// Report this content hash instead of the true one (a damaged download).
+        #[serde(default)]
+        content_hash: Option<String>,
     },
     AddFolder {
         path: String,
@@ -165,6 +168,7 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                     path,
                     content,
                     size,
+                    content_hash,
                 } => s
                     .tree
                     .add(NewEntry {
@@ -174,7 +178,7 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                             Some(text) => Content::Bytes(text.into_bytes().into()),
                             None => Content::Zeros(size.unwrap_or(0)),
                         },
-                        content_hash: None,
+                        content_hash,
                         modified: now,
                     })
                     .map(drop),

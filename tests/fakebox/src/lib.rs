@@ -25,7 +25,8 @@
 //!   "drop": bool, "count": n}` (or a list): the next `count` requests to that path get the status (429 with a
 //!   `Retry-After` header and a RateLimitError body), are delayed, or have their
 //!   connection closed before a complete response. `DELETE` clears them.
-//! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?},
+//! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?,
+//!   "content_hash"? (reported instead of the true one)},
 //!   {"op": "add_folder", "path"}, {"op": "delete", "path"}, {"op": "generate", "path",
 //!   "count"}]}`, seen by cursors and long-polls.
 //! - `GET /__fakebox/state`: grants (id, client, scopes, revoked, refresh count), the count
