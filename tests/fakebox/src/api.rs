@@ -228,9 +228,12 @@ pub async fn get_current_account(
     body: Bytes,
 ) -> Handled {
     const ROUTE: &str = "users/get_current_account";
-    bearer(&app, &headers, ROUTE, Some("account_info.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("account_info.read"))?;
     void_arg(ROUTE, &headers, &body)?;
-    let a = app.lock().account.clone();
+    let a = {
+        let s = app.lock();
+        s.accounts[s.account_of(grant)].clone()
+    };
     let initials: String = [&a.given_name, &a.surname]
         .iter()
         .filter_map(|n| n.chars().next())
@@ -258,12 +261,13 @@ pub async fn get_current_account(
 
 pub async fn get_space_usage(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
     const ROUTE: &str = "users/get_space_usage";
-    bearer(&app, &headers, ROUTE, Some("account_info.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("account_info.read"))?;
     void_arg(ROUTE, &headers, &body)?;
     let s = app.lock();
+    let account = s.account_of(grant);
     Ok(wire::ok(&json!({
-        "used": s.tree.total_size(),
-        "allocation": {".tag": "individual", "allocated": s.account.allocated},
+        "used": s.trees[account].total_size(),
+        "allocation": {".tag": "individual", "allocated": s.accounts[account].allocated},
     })))
 }
 
@@ -278,10 +282,13 @@ pub async fn revoke(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
 /// One page for a cursor: the listing's next page, or the changes since it finished.
 fn page_for(app: &App, cursor: Cursor) -> Handled {
     let s = app.lock();
-    if cursor.epoch != s.tree.epoch {
+    let Some(tree) = s.trees.get(cursor.account) else {
+        return Err(wire::route_error("reset"));
+    };
+    if cursor.epoch != tree.epoch {
         return Err(wire::route_error("reset"));
     }
-    match s.tree.get(&cursor.folder) {
+    match tree.get(&cursor.folder) {
         None => return Err(wire::path_error("not_found")),
         Some(n) if !n.is_folder() => return Err(wire::path_error("not_folder")),
         Some(_) => {}
@@ -291,8 +298,7 @@ fn page_for(app: &App, cursor: Cursor) -> Handled {
             // An empty key marks a listing that has not handed out anything yet.
             let after = (!after.is_empty()).then_some(after.as_str());
             let (entries, resume) =
-                s.tree
-                    .list_page(&cursor.folder, cursor.recursive, after, cursor.limit);
+                tree.list_page(&cursor.folder, cursor.recursive, after, cursor.limit);
             let more = resume.is_some();
             (
                 entries,
@@ -305,8 +311,7 @@ fn page_for(app: &App, cursor: Cursor) -> Handled {
         }
         None => {
             let (entries, upto, more) =
-                s.tree
-                    .changes_since(&cursor.folder, cursor.recursive, cursor.since, cursor.limit);
+                tree.changes_since(&cursor.folder, cursor.recursive, cursor.since, cursor.limit);
             (
                 entries,
                 Cursor {
@@ -324,16 +329,17 @@ fn page_for(app: &App, cursor: Cursor) -> Handled {
     })))
 }
 
-/// Parse a ListFolderArg into a fresh cursor (before the first page).
-fn start_cursor(app: &App, route: &str, args: &Args) -> Result<Cursor, Response> {
+/// Parse a ListFolderArg into a fresh cursor (before the first page) in `account`'s folder.
+fn start_cursor(app: &App, route: &str, args: &Args, account: usize) -> Result<Cursor, Response> {
     let path = req_str(route, args, "path")?;
     check_list_path(route, path)?;
     let recursive = opt_bool(route, args, "recursive")?;
     opt_bool(route, args, "include_deleted")?;
     let limit = opt_range(route, args, "limit", 1, 2000)?.map_or(DEFAULT_LIMIT, |l| l as usize);
     let s = app.lock();
-    let folder = s.tree.resolve(path).map_err(lookup_error)?;
-    if s.tree.get(&folder).is_some_and(|n| !n.is_folder()) {
+    let tree = &s.trees[account];
+    let folder = tree.resolve(path).map_err(lookup_error)?;
+    if tree.get(&folder).is_some_and(|n| !n.is_folder()) {
         return Err(wire::path_error("not_folder"));
     }
     Ok(Cursor {
@@ -341,16 +347,18 @@ fn start_cursor(app: &App, route: &str, args: &Args) -> Result<Cursor, Response>
         recursive,
         limit,
         after: Some(String::new()),
-        since: s.tree.seq(),
-        epoch: s.tree.epoch,
+        since: tree.seq(),
+        epoch: tree.epoch,
+        account,
     })
 }
 
 pub async fn list_folder(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
     const ROUTE: &str = "files/list_folder";
-    bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
     let args = struct_arg(ROUTE, &headers, &body)?;
-    let cursor = start_cursor(&app, ROUTE, &args)?;
+    let account = app.lock().account_of(grant);
+    let cursor = start_cursor(&app, ROUTE, &args, account)?;
     page_for(&app, cursor)
 }
 
@@ -366,19 +374,24 @@ pub async fn list_folder_continue(
     body: Bytes,
 ) -> Handled {
     const ROUTE: &str = "files/list_folder/continue";
-    bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
     let args = struct_arg(ROUTE, &headers, &body)?;
     let cursor = cursor_arg(&app, ROUTE, &args)?;
+    if cursor.account != app.lock().account_of(grant) {
+        // Another user's cursor is no cursor of this one.
+        return Err(wire::bad_input(ROUTE, "Invalid \"cursor\" parameter"));
+    }
     page_for(&app, cursor)
 }
 
 pub async fn get_latest_cursor(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
     const ROUTE: &str = "files/list_folder/get_latest_cursor";
-    bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
     let args = struct_arg(ROUTE, &headers, &body)?;
+    let account = app.lock().account_of(grant);
     let cursor = Cursor {
         after: None,
-        ..start_cursor(&app, ROUTE, &args)?
+        ..start_cursor(&app, ROUTE, &args, account)?
     };
     Ok(wire::ok(&json!({"cursor": cursor.encode(&app.cursor_key)})))
 }
@@ -399,12 +412,13 @@ pub async fn longpoll(State(app): State<App>, headers: HeaderMap, body: Bytes) -
     loop {
         {
             let s = app.lock();
-            if cursor.epoch != s.tree.epoch {
+            let Some(tree) = s.trees.get(cursor.account) else {
+                return Err(wire::route_error("reset"));
+            };
+            if cursor.epoch != tree.epoch {
                 return Err(wire::route_error("reset"));
             }
-            if s.tree
-                .changed_since(&cursor.folder, cursor.recursive, cursor.since)
-            {
+            if tree.changed_since(&cursor.folder, cursor.recursive, cursor.since) {
                 let mut answer = json!({"changes": true});
                 if let Some(secs) = app.config.longpoll_backoff {
                     answer["backoff"] = json!(secs);
@@ -422,7 +436,7 @@ pub async fn longpoll(State(app): State<App>, headers: HeaderMap, body: Bytes) -
 
 pub async fn get_metadata(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
     const ROUTE: &str = "files/get_metadata";
-    bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("files.metadata.read"))?;
     let args = struct_arg(ROUTE, &headers, &body)?;
     let path = req_str(ROUTE, &args, "path")?;
     if path.is_empty() {
@@ -433,8 +447,9 @@ pub async fn get_metadata(State(app): State<App>, headers: HeaderMap, body: Byte
     }
     check_list_path(ROUTE, path)?;
     let s = app.lock();
-    let key = s.tree.resolve(path).map_err(lookup_error)?;
-    Ok(wire::ok(&s.tree.metadata(&key, true).expect("resolved")))
+    let tree = &s.trees[s.account_of(grant)];
+    let key = tree.resolve(path).map_err(lookup_error)?;
+    Ok(wire::ok(&tree.metadata(&key, true).expect("resolved")))
 }
 
 /// `files/download`: the argument in `Dropbox-API-Arg` (or the `arg` URL parameter), the
@@ -445,7 +460,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Handled {
     const ROUTE: &str = "files/download";
-    bearer(&app, &headers, ROUTE, Some("files.content.read"))?;
+    let grant = bearer(&app, &headers, ROUTE, Some("files.content.read"))?;
     let from_query = query.as_deref().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "arg")
@@ -478,13 +493,14 @@ pub async fn download(
     check_list_path(ROUTE, path)?;
     let (meta, content) = {
         let s = app.lock();
-        let key = s.tree.resolve(path).map_err(lookup_error)?;
-        let node = s.tree.get(&key).expect("resolved");
+        let tree = &s.trees[s.account_of(grant)];
+        let key = tree.resolve(path).map_err(lookup_error)?;
+        let node = tree.get(&key).expect("resolved");
         let Some(file) = &node.file else {
             return Err(wire::path_error("not_file"));
         };
         (
-            s.tree.metadata(&key, false).expect("resolved"),
+            tree.metadata(&key, false).expect("resolved"),
             file.content.clone(),
         )
     };

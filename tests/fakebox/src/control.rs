@@ -57,13 +57,18 @@ pub async fn expire_access_tokens(State(app): State<App>) -> Response {
     wire::ok(&json!({"expired": n}))
 }
 
-/// `POST /__fakebox/unlink`: as if the user removed the app on dropbox.com.
-pub async fn unlink(State(app): State<App>) -> Response {
+/// `POST /__fakebox/unlink`: as if the user removed the app on dropbox.com; with
+/// `{"account": n}`, only that user did.
+pub async fn unlink(State(app): State<App>, body: Bytes) -> Response {
+    let only = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["account"].as_u64())
+        .map(|a| a as usize);
     let mut s = app.lock();
     let live: Vec<u64> = s
         .grants
         .iter()
-        .filter(|g| !g.revoked)
+        .filter(|g| !g.revoked && only.is_none_or(|a| a == g.account))
         .map(|g| g.id)
         .collect();
     for g in &live {
@@ -76,8 +81,10 @@ pub async fn unlink(State(app): State<App>) -> Response {
 pub async fn reset_cursors(State(app): State<App>) -> Response {
     let epoch = {
         let mut s = app.lock();
-        s.tree.epoch += 1;
-        s.tree.epoch
+        for tree in &mut s.trees {
+            tree.epoch += 1;
+        }
+        s.trees[0].epoch
     };
     app.notify_changed(u64::MAX - epoch);
     wire::ok(&json!({"epoch": epoch}))
@@ -142,6 +149,9 @@ enum FileOp {
 #[derive(Deserialize)]
 struct FileOps {
     ops: Vec<FileOp>,
+    /// Whose app folder (the first user's unless said).
+    #[serde(default)]
+    account: usize,
 }
 
 /// `POST /__fakebox/files`: `{"ops": [{"op": "add_file" | "add_folder" | "delete" |
@@ -156,6 +166,9 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
         .map_or(0, |d| d.as_secs() as i64);
     let seq = {
         let mut s = app.lock();
+        let Some(tree) = s.trees.get_mut(ops.account) else {
+            return bad(format!("there is no account {}", ops.account));
+        };
         for (i, op) in ops.ops.into_iter().enumerate() {
             let result = match op {
                 FileOp::AddFile { size: Some(n), .. } if n > MAX_FILE_SIZE => {
@@ -169,8 +182,7 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                     content,
                     size,
                     content_hash,
-                } => s
-                    .tree
+                } => tree
                     .add(NewEntry {
                         path,
                         folder: false,
@@ -182,8 +194,7 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                         modified: now,
                     })
                     .map(drop),
-                FileOp::AddFolder { path } => s
-                    .tree
+                FileOp::AddFolder { path } => tree
                     .add(NewEntry {
                         path,
                         folder: true,
@@ -192,16 +203,14 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                         modified: now,
                     })
                     .map(drop),
-                FileOp::Delete { path } => s.tree.delete(&path),
-                FileOp::Generate { path, count } => {
-                    seed::generate(&mut s.tree, &path, count, i as u64)
-                }
+                FileOp::Delete { path } => tree.delete(&path),
+                FileOp::Generate { path, count } => seed::generate(tree, &path, count, i as u64),
             };
             if let Err(e) = result {
                 return bad(format!("op {i}: {e:?}"));
             }
         }
-        s.tree.seq()
+        tree.seq()
     };
     app.notify_changed(seq);
     wire::ok(&json!({"seq": seq}))
@@ -221,7 +230,7 @@ pub async fn state(State(app): State<App>) -> Response {
         "live_access_tokens": live,
         "codes_issued": s.codes.len(),
         "codes_used": s.codes.values().filter(|c| c.used).count(),
-        "entries": s.tree.len(),
+        "entries": s.trees[0].len(),
         "faults_pending": s.faults,
         "requests": s.log,
     }))

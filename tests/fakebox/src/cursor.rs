@@ -19,6 +19,9 @@ pub struct Cursor {
     /// Changes after this sequence number are reported once the listing finished.
     pub since: u64,
     pub epoch: u64,
+    /// Whose app folder (an index into the accounts).
+    #[serde(default)]
+    pub account: usize,
 }
 
 fn tag(key: &[u8; 32], payload: &[u8]) -> [u8; 16] {
@@ -67,6 +70,7 @@ mod tests {
             after: Some("/a/b".into()),
             since: 3,
             epoch: 1,
+            account: 1,
         };
         let text = c.encode(&key);
         assert_eq!(Cursor::decode(&text, &key), Some(c));

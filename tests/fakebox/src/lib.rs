@@ -17,8 +17,8 @@
 //!
 //! - `POST /__fakebox/expire-access-tokens`: all live access tokens now get 401
 //!   `expired_access_token`. Answers `{"expired": n}`.
-//! - `POST /__fakebox/unlink`: as if the user removed the app on dropbox.com; every grant
-//!   is revoked (access tokens get `invalid_access_token`, refresh gets `invalid_grant`).
+//! - `POST /__fakebox/unlink` (`{"account": n}`: one user only): as if the user removed the
+//!   app on dropbox.com; every grant is revoked (access tokens get `invalid_access_token`, refresh gets `invalid_grant`).
 //! - `POST /__fakebox/reset-cursors`: every cursor handed out so far gets 409 `reset`.
 //! - `POST /__fakebox/faults`: `{"route": "files/list_folder" | "/oauth2/token", "status":
 //!   401|429|500|503|…, "auth_tag": "missing_scope"…, "retry_after": s, "delay_ms": ms,
@@ -28,11 +28,18 @@
 //! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?,
 //!   "content_hash"? (reported instead of the true one)},
 //!   {"op": "add_folder", "path"}, {"op": "delete", "path"}, {"op": "generate", "path",
-//!   "count"}]}`, seen by cursors and long-polls.
+//!   "count"}], "account"?: n}` (the first user's folder unless said), seen by cursors and
+//!   long-polls.
 //! - `GET /__fakebox/state`: grants (id, client, scopes, revoked, refresh count), the count
 //!   of live access tokens, codes issued and used, and the request log (method, path,
 //!   status, and the grant type for token calls); never a token value.
 //!   `DELETE /__fakebox/log` empties the log.
+//!
+//! # Several users
+//!
+//! `Config::extra_accounts` adds users, each with an app folder of their own; the consent
+//! page then lets the user choose who approves (radio `account`, the first by default).
+//! Grants, codes and cursors belong to one user; another user's cursor is refused.
 //!
 //! # Strict choices where the reference is unconfirmed
 //!
@@ -95,6 +102,9 @@ pub struct Config {
     pub account_given_name: String,
     pub account_surname: String,
     pub account_email: String,
+    /// More Dropbox users who can sign in (the consent page lets the user pick), each with
+    /// an app folder of their own.
+    pub extra_accounts: Vec<ExtraAccount>,
     /// Mirror this directory into the app folder.
     pub seed_dir: Option<PathBuf>,
     /// Generated folders: (path, number of files).
@@ -126,11 +136,31 @@ impl Default for Config {
             account_given_name: "Alex".into(),
             account_surname: "Morgan".into(),
             account_email: "alex.morgan@example.com".into(),
+            extra_accounts: Vec::new(),
             seed_dir: None,
             generate: Vec::new(),
             sample: false,
             rotate_refresh_tokens: false,
             longpoll_backoff: None,
+        }
+    }
+}
+
+/// Another user of this fakebox.
+#[derive(Clone, Debug)]
+pub struct ExtraAccount {
+    pub given_name: String,
+    pub surname: String,
+    pub email: String,
+}
+
+impl ExtraAccount {
+    /// Sam Lee, the second user the tests sign in.
+    pub fn sam() -> Self {
+        ExtraAccount {
+            given_name: "Sam".into(),
+            surname: "Lee".into(),
+            email: "sam.lee@example.com".into(),
         }
     }
 }
@@ -270,6 +300,7 @@ impl Fakebox {
         );
         s.grants.push(state::Grant {
             id,
+            account: 0,
             client_id: config.app_key.clone(),
             scopes: config.app_scopes.clone(),
             access_type: state::AccessType::Offline,

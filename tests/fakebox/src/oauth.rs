@@ -213,7 +213,7 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
     };
     let force = params.get("force_reapprove").map(String::as_str) == Some("true");
     if app.config.auto_approve && !force {
-        return approve(&app, request);
+        return approve(&app, request, 0);
     }
     let id = random_token(32);
     let csrf = random_token(32);
@@ -237,18 +237,34 @@ pub async fn authorize(State(app): State<App>, RawQuery(query): RawQuery) -> Res
             created: Instant::now(),
         },
     );
+    // Several users: the page lets the one at the keyboard choose who approves.
+    let who = if s.accounts.len() == 1 {
+        format!("<p>signed in as {}</p>", html_escape(&s.accounts[0].email))
+    } else {
+        s.accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                format!(
+                    "<label><input type=\"radio\" name=\"account\" id=\"account-{i}\" value=\"{i}\"{}> {} {} ({})</label><br>",
+                    if i == 0 { " checked" } else { "" },
+                    html_escape(&a.given_name),
+                    html_escape(&a.surname),
+                    html_escape(&a.email)
+                )
+            })
+            .collect()
+    };
     drop(s);
     let body = format!(
         "<p><strong>{name}</strong> would like to:</p><ul>{scopes_html}</ul>\
-         <p>signed in as {email}</p>\
-         <form method=\"post\" action=\"/oauth2/authorize\">\
+         <form method=\"post\" action=\"/oauth2/authorize\">{who}\
          <input type=\"hidden\" name=\"pending\" value=\"{id}\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <button class=\"allow\" id=\"allow\" name=\"decision\" value=\"allow\" type=\"submit\">Allow</button>\
          <button class=\"deny\" id=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\">Cancel</button>\
          </form>",
         name = html_escape(&app.config.app_name),
-        email = html_escape(&app.config.account_email),
     );
     let mut r = page(StatusCode::OK, "API Request Authorization", &body);
     // The form posts here, and its answer redirects to the app: browsers apply
@@ -280,13 +296,14 @@ fn describe_scope(scope: &str) -> String {
 }
 
 /// Issue a code and redirect (or show the code when there was no redirect URI).
-fn approve(app: &App, request: AuthorizeRequest) -> Response {
+fn approve(app: &App, request: AuthorizeRequest, account: usize) -> Response {
     let code = random_token(43);
     let mut s = app.lock();
     s.prune(app.config.code_ttl);
     s.codes.insert(
         code.clone(),
         Code {
+            account,
             client_id: request.client_id.clone(),
             redirect_uri: request.redirect_uri.clone(),
             challenge: request.challenge.clone(),
@@ -346,8 +363,14 @@ pub async fn decide(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
             "<p>This request could not be verified (cross-site request forgery check failed, or the page expired). Go back to the app and try again.</p>",
         );
     };
+    let accounts = app.lock().accounts.len();
+    let account = form
+        .get("account")
+        .and_then(|a| a.parse::<usize>().ok())
+        .filter(|&a| a < accounts)
+        .unwrap_or(0);
     match form.get("decision").map(String::as_str) {
-        Some("allow") => approve(&app, pending.request),
+        Some("allow") => approve(&app, pending.request, account),
         _ => match &pending.request.redirect_uri {
             Some(uri) => redirect_error(
                 uri,
@@ -470,6 +493,7 @@ fn exchange_code(app: &App, p: &BTreeMap<String, String>) -> Response {
         .then(|| format!("{}AAAAAAAAAA{}", random_token(11), random_token(43)));
     s.grants.push(Grant {
         id: grant_id,
+        account: code.account,
         client_id: client_id.clone(),
         scopes: code.scopes.clone(),
         access_type: code.access_type.clone(),
@@ -485,7 +509,7 @@ fn exchange_code(app: &App, p: &BTreeMap<String, String>) -> Response {
     if let Some(rt) = &refresh_token {
         s.refresh.insert(rt.clone(), grant_id);
     }
-    let account_id = s.account.account_id.clone();
+    let account_id = s.accounts[code.account].account_id.clone();
     drop(s);
     let mut body = json!({
         "access_token": access,

@@ -28,6 +28,8 @@ pub enum AccessType {
 #[derive(Clone, Debug, Serialize)]
 pub struct Grant {
     pub id: u64,
+    /// Whose grant (an index into the accounts).
+    pub account: usize,
     pub client_id: String,
     pub scopes: Vec<String>,
     pub access_type: AccessType,
@@ -47,6 +49,7 @@ pub struct AccessToken {
 
 #[derive(Clone, Debug)]
 pub struct Code {
+    pub account: usize,
     pub client_id: String,
     pub redirect_uri: Option<String>,
     pub challenge: String,
@@ -141,13 +144,14 @@ pub struct Account {
 }
 
 pub struct State {
-    pub account: Account,
+    /// The first is the default; each has its own app folder in `trees`.
+    pub accounts: Vec<Account>,
     pub grants: Vec<Grant>,
     pub access: HashMap<String, AccessToken>,
     pub refresh: HashMap<String, u64>,
     pub codes: HashMap<String, Code>,
     pub pending: HashMap<String, Pending>,
-    pub tree: Tree,
+    pub trees: Vec<Tree>,
     pub faults: Vec<Fault>,
     pub log: Vec<LogEntry>,
 }
@@ -174,24 +178,36 @@ pub fn random_token(len: usize) -> String {
 
 impl Shared {
     pub fn new(config: Config, tree: Tree) -> App {
-        let account = Account {
+        let account = |given: &str, surname: &str, email: &str| Account {
             account_id: format!("dbid:AA{}", random_token(33)),
-            given_name: config.account_given_name.clone(),
-            surname: config.account_surname.clone(),
-            email: config.account_email.clone(),
+            given_name: given.to_string(),
+            surname: surname.to_string(),
+            email: email.to_string(),
             allocated: 2 * 1024 * 1024 * 1024 * 1024,
         };
-        let (changed, _) = watch::channel(tree.seq());
+        let mut accounts = vec![account(
+            &config.account_given_name,
+            &config.account_surname,
+            &config.account_email,
+        )];
+        let mut trees = vec![tree];
+        for extra in &config.extra_accounts {
+            accounts.push(account(&extra.given_name, &extra.surname, &extra.email));
+            let mut own = Tree::default();
+            crate::seed::for_extra_account(&mut own, &extra.given_name);
+            trees.push(own);
+        }
+        let (changed, _) = watch::channel(0);
         Arc::new(Shared {
             config,
             state: Mutex::new(State {
-                account,
+                accounts,
                 grants: Vec::new(),
                 access: HashMap::new(),
                 refresh: HashMap::new(),
                 codes: HashMap::new(),
                 pending: HashMap::new(),
-                tree,
+                trees,
                 faults: Vec::new(),
                 log: Vec::new(),
             }),
@@ -266,6 +282,11 @@ impl State {
             }
         }
         self.access.retain(|_, t| t.grant != grant);
+    }
+
+    /// Whose grant this is (the first account for an unknown one).
+    pub fn account_of(&self, grant: u64) -> usize {
+        self.grant(grant).map_or(0, |g| g.account)
     }
 
     pub fn grant(&self, id: u64) -> Option<&Grant> {

@@ -66,17 +66,30 @@ fn hidden(html: &str, name: &str) -> String {
 
 /// Open the consent page and press a button; returns the redirect's query parameters.
 async fn consent(client: &Client, url: &str, decision: &str) -> Vec<(String, String)> {
+    consent_as(client, url, decision, None).await
+}
+
+/// As [`consent`], choosing which user approves.
+async fn consent_as(
+    client: &Client,
+    url: &str,
+    decision: &str,
+    account: Option<usize>,
+) -> Vec<(String, String)> {
     let page = client.get(url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["x-frame-options"], "DENY");
     let base = page.url().origin().ascii_serialization();
     let html = page.text().await.unwrap();
     assert!(html.contains("Allow") && html.contains("Dropdesk"));
-    let form = [
+    let mut form = vec![
         ("pending", hidden(&html, "pending")),
         ("csrf", hidden(&html, "csrf")),
         ("decision", decision.to_string()),
     ];
+    if let Some(a) = account {
+        form.push(("account", a.to_string()));
+    }
     let r = client
         .post(format!("{base}/oauth2/authorize"))
         .form(&form)
@@ -1145,4 +1158,71 @@ async fn control_inputs_are_capped() {
             .unwrap();
         assert_eq!(r.status(), 400, "{body}");
     }
+}
+
+/// Two users: the consent page lets the second approve; their token sees their own app
+/// folder and name, and a cursor of the first user's folder is refused.
+#[tokio::test]
+async fn a_second_user_approves_and_sees_their_own_folder() {
+    let fb = start(|c| c.extra_accounts = vec![fakebox::ExtraAccount::sam()]).await;
+    let first = connect(&fb).await;
+    let page = browser()
+        .get(authorize_url(&fb, &[]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Sam Lee") && page.contains("Alex Morgan"),
+        "a choice of users"
+    );
+    let params = consent_as(&browser(), &authorize_url(&fb, &[]), "allow", Some(1)).await;
+    let code = param(&params, "code").unwrap().to_string();
+    let second: Value = exchange(&fb, &code, VERIFIER, Some(REDIRECT))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(first["account_id"], second["account_id"]);
+    let token = second["access_token"].as_str().unwrap();
+    let me: Value = rpc(&fb, token, "users/get_current_account", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "sam.lee@example.com");
+    assert_eq!(me["account_id"], second["account_id"]);
+    let listing: Value = rpc(&fb, token, "files/list_folder", Some(json!({"path": ""})))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listing["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Sam's notes.txt"), "{names:?}");
+    assert!(!names.contains(&"Documents"), "not the first user's folder");
+    let theirs: Value = rpc(
+        &fb,
+        first["access_token"].as_str().unwrap(),
+        "files/list_folder",
+        Some(json!({"path": ""})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let foreign = rpc(
+        &fb,
+        token,
+        "files/list_folder/continue",
+        Some(json!({"cursor": theirs["cursor"]})),
+    )
+    .await;
+    assert_eq!(foreign.status(), 400, "another user's cursor");
 }
