@@ -169,7 +169,7 @@ impl App {
 /// is meaningless: remove it rather than report it as revoked. Bounded like every
 /// keychain call: a locked keychain must not keep the window at "Starting…".
 async fn forget_stale_demo_grant(keyring: &Keyring) {
-    if let Err(e) = keyring.delete().await {
+    if let Err(e) = keyring.forget_all().await {
         log::warn!("could not remove an earlier demo grant: {e}");
     }
 }

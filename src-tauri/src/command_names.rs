@@ -10,6 +10,8 @@ pub const COMMANDS: &[&str] = &[
     "cancel_connect",
     "submit_code",
     "reopen_browser",
+    "accounts",
+    "switch_account",
     "disconnect",
     "open_folder",
     "folder_window",

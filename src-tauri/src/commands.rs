@@ -11,7 +11,8 @@ use tauri::State;
 use crate::app::{Core, Launch};
 use crate::messages;
 use crate::view::{
-    ConnectResult, Disconnected, Info, Opened, Problem, Progress, Status, ViewSpec, Waiting, Window,
+    AccountEntry, ConnectResult, Disconnected, Info, Opened, Problem, Progress, Status, ViewSpec,
+    Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -62,6 +63,19 @@ pub async fn submit_code(app: State<'_, Launch>, code: String) -> Result<()> {
 #[tauri::command]
 pub async fn reopen_browser(app: State<'_, Launch>) -> Result<bool> {
     Ok(core(&app).await?.session.reopen().await?)
+}
+
+/// The connected accounts, the one in use marked.
+#[tauri::command]
+pub async fn accounts(app: State<'_, Launch>) -> Result<Vec<AccountEntry>> {
+    let (profiles, current) = core(&app).await?.session.accounts().await?;
+    Ok(AccountEntry::list(profiles, current))
+}
+
+#[tauri::command]
+pub async fn switch_account(app: State<'_, Launch>, account_id: String) -> Result<Status> {
+    let browser = &core(&app).await?.browser;
+    Ok(messages::status(browser.switch_account(&account_id).await))
 }
 
 #[tauri::command]

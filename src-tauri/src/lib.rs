@@ -65,6 +65,8 @@ pub fn run() {
             commands::cancel_connect,
             commands::submit_code,
             commands::reopen_browser,
+            commands::accounts,
+            commands::switch_account,
             commands::disconnect,
             commands::open_folder,
             commands::folder_window,

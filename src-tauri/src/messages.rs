@@ -454,6 +454,7 @@ pub fn disconnected(r: Revoke) -> Disconnected {
     Disconnected {
         revoke_confirmed: r.confirmed,
         message: message.into(),
+        remaining: r.remaining,
     }
 }
 
@@ -568,12 +569,15 @@ mod tests {
         let sure = disconnected(Revoke {
             was_connected: true,
             confirmed: true,
+            remaining: false,
         });
         assert!(sure.revoke_confirmed && sure.message.contains("confirmed"));
         let unsure = disconnected(Revoke {
             was_connected: true,
             confirmed: false,
+            remaining: true,
         });
+        assert!(unsure.remaining);
         assert!(!unsure.revoke_confirmed && unsure.message.contains("could not confirm"));
     }
 }

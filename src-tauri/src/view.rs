@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dropbox::{FullAccount, SpaceUsage};
-use crate::vault::Store;
+use crate::vault::{Profile, Store};
 
 /// What the UI learns about the app itself.
 #[derive(Clone, Debug, Serialize)]
@@ -41,6 +41,8 @@ pub struct Problem {
 /// The account as the UI shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AccountView {
+    /// Dropbox's id of the account (not a secret; the switcher names accounts by it).
+    pub account_id: String,
     pub display_name: String,
     pub email: String,
     pub initials: String,
@@ -65,6 +67,7 @@ impl AccountView {
             account.name.abbreviated_name.clone()
         };
         AccountView {
+            account_id: account.account_id,
             allocated: usage.allocated(),
             used: usage.used,
             display_name: account.name.display_name,
@@ -209,6 +212,35 @@ pub enum ConnectResult {
 pub struct Disconnected {
     pub revoke_confirmed: bool,
     pub message: String,
+    /// Other accounts are still connected: the window shows the next one.
+    pub remaining: bool,
+}
+
+impl AccountEntry {
+    /// The switcher's rows: every connected account, the one in use marked.
+    pub fn list(profiles: Vec<Profile>, current: Option<String>) -> Vec<AccountEntry> {
+        profiles
+            .into_iter()
+            .map(|p| AccountEntry {
+                current: current.as_deref() == Some(p.account_id.as_str()),
+                account_id: p.account_id,
+                display_name: p.display_name,
+                email: p.email,
+                initials: p.initials,
+            })
+            .collect()
+    }
+}
+
+/// One connected account in the switcher.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountEntry {
+    pub account_id: String,
+    pub display_name: String,
+    pub email: String,
+    pub initials: String,
+    /// The account in use.
+    pub current: bool,
 }
 
 /// What the UI is told while a folder loads or refreshes. The browser reports it with the

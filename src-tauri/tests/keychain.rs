@@ -31,7 +31,7 @@ async fn connect_stores_the_grant_and_a_replayed_callback_is_refused(desktop: &D
         Store::GnomeKeyring,
         "says where it is kept"
     );
-    let stored = w.vault.load().unwrap().expect("grant in keychain");
+    let stored = w.vault.current().unwrap().expect("grant in keychain");
     assert!(stored.refresh_token.is_some());
     assert!(stored.scopes.contains(&"files.metadata.read".to_string()));
     // The listener has closed: replaying the callback reaches nobody.
@@ -116,7 +116,7 @@ async fn disconnect_revokes_at_dropbox_and_deletes_locally(desktop: &Desktop) {
 async fn disconnect_while_dropbox_is_down_still_deletes_and_says_so(desktop: &Desktop) {
     let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
-    let stored = w.vault.load().unwrap().unwrap();
+    let stored = w.vault.current().unwrap().unwrap();
     // Take Dropbox away.
     let spare = Fakebox::start(Config::default()).await.unwrap();
     std::mem::replace(&mut w.fakebox, spare).shutdown().await;
@@ -180,9 +180,9 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(w.session.disconnect().await.unwrap().confirmed);
     connect(&mut w).await;
-    let newer = w.vault.load().unwrap().expect("the new grant is stored");
+    let newer = w.vault.current().unwrap().expect("the new grant is stored");
     assert!(listing.await.unwrap().is_err(), "the old call failed");
-    let kept = w.vault.load().unwrap().expect("the new grant is kept");
+    let kept = w.vault.current().unwrap().expect("the new grant is kept");
     assert!(kept.access_token.same_as(&newer.access_token));
     assert!(has_grant(&w));
     assert!(matches!(
@@ -195,7 +195,7 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
 /// Disconnect removes the item so that a new sign-in can start clean.
 async fn a_corrupt_keychain_item_can_be_removed(desktop: &Desktop) {
     let w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
-    keyring::Entry::new(&w.service, "grant")
+    keyring::Entry::new(&w.service, "accounts")
         .unwrap()
         .set_password("not a grant")
         .unwrap();

@@ -31,7 +31,7 @@ async fn no_secret_service_is_an_actionable_problem() {
     let saved = vault.save(&grant).unwrap_err();
     assert!(matches!(saved, VaultError::Unavailable(_)), "{saved:?}");
     assert!(matches!(
-        vault.load().unwrap_err(),
+        vault.current().unwrap_err(),
         VaultError::Unavailable(_)
     ));
 

@@ -46,7 +46,7 @@ async fn with_every_port_taken_a_pasted_code_connects() {
         ConnectOutcome::Connected(account) => assert_eq!(account.display_name, "Alex Morgan"),
         other => panic!("{other:?}"),
     }
-    assert!(w.vault.load().unwrap().is_some());
+    assert!(w.vault.current().unwrap().is_some());
 }
 
 #[tokio::test]
@@ -66,7 +66,7 @@ async fn a_wrong_code_is_refused_and_a_good_one_still_connects() {
         messages::session(&SessionError::CodeRefused).code,
         "code_refused"
     );
-    assert!(w.vault.load().unwrap().is_none(), "nothing stored");
+    assert!(w.vault.current().unwrap().is_none(), "nothing stored");
     assert!(w.session.waiting_url().is_some(), "still waiting");
     let code = code_from_page(&browser(), &waiting.paste.url).await;
     w.session.submit_code(&code).await.unwrap();
@@ -89,7 +89,7 @@ async fn a_reused_code_is_refused() {
         w.session.submit_code(&code).await.unwrap_err(),
         SessionError::CodeRefused
     );
-    assert!(w.vault.load().unwrap().is_none());
+    assert!(w.vault.current().unwrap().is_none());
     w.session.cancel_connect();
 }
 
@@ -108,7 +108,7 @@ async fn an_expired_code_is_refused() {
         w.session.submit_code(&code).await.unwrap_err(),
         SessionError::CodeRefused
     );
-    assert!(w.vault.load().unwrap().is_none());
+    assert!(w.vault.current().unwrap().is_none());
     w.session.cancel_connect();
 }
 
@@ -129,6 +129,6 @@ async fn a_code_for_another_sign_in_fails_the_verifier() {
         w.session.submit_code(&foreign).await.unwrap_err(),
         SessionError::CodeRefused
     );
-    assert!(w.vault.load().unwrap().is_none());
+    assert!(w.vault.current().unwrap().is_none());
     w.session.cancel_connect();
 }

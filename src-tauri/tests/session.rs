@@ -79,7 +79,7 @@ async fn unregistered_redirect_uri_never_redirects_and_the_flow_times_out() {
 async fn expiry_refreshes_once_for_many_parallel_calls() {
     let mut w = memory_world().await;
     connect(&mut w).await;
-    let before = w.vault.load().unwrap().unwrap();
+    let before = w.vault.current().unwrap().unwrap();
     fb(&w, reqwest::Method::DELETE, "log", Value::Null).await;
     post(&w, "expire-access-tokens", Value::Null).await;
     let calls = (0..20).map(|_| {
@@ -99,7 +99,7 @@ async fn expiry_refreshes_once_for_many_parallel_calls() {
         .filter(|r| r["detail"] == "grant_type=refresh_token")
         .count();
     assert_eq!(refreshes, 1, "single-flight refresh: {log}");
-    let after = w.vault.load().unwrap().unwrap();
+    let after = w.vault.current().unwrap().unwrap();
     assert!(
         !after.access_token.same_as(&before.access_token),
         "new token written back"
@@ -131,7 +131,7 @@ async fn a_revocation_met_by_parallel_calls_is_revoked_for_each() {
     for call in calls {
         assert_eq!(call.await.unwrap(), Err(SessionError::Revoked));
     }
-    assert!(w.vault.load().unwrap().is_none());
+    assert!(w.vault.current().unwrap().is_none());
     match messages::status(w.session.status().await) {
         Status::Disconnected { problem: Some(p) } => assert_eq!(p.code, "revoked", "{p:?}"),
         other => panic!("expected the revoked message, got {other:?}"),
@@ -224,7 +224,7 @@ async fn a_callback_from_another_browser_is_refused_and_a_reused_start_link_stop
         w.session.finish_connect().await.unwrap(),
         ConnectOutcome::Failed(SessionError::LinkReused)
     );
-    assert!(w.vault.load().unwrap().is_none(), "nothing stored");
+    assert!(w.vault.current().unwrap().is_none(), "nothing stored");
     assert_eq!(
         messages::connect_result(ConnectOutcome::Failed(SessionError::LinkReused)),
         dropdesk::view::ConnectResult::Failed {
@@ -239,12 +239,12 @@ async fn a_callback_from_another_browser_is_refused_and_a_reused_start_link_stop
 async fn a_replaced_grant_is_revoked_and_the_new_one_kept() {
     let mut w = memory_world().await;
     connect(&mut w).await;
-    let first = w.vault.load().unwrap().unwrap();
+    let first = w.vault.current().unwrap().unwrap();
     connect(&mut w).await;
     let grants = state(&w).await["grants"].clone();
     assert_eq!(grants[0]["revoked"], true, "{grants}");
     assert_eq!(grants[1]["revoked"], false, "{grants}");
-    let kept = w.vault.load().unwrap().unwrap();
+    let kept = w.vault.current().unwrap().unwrap();
     assert!(!kept.access_token.same_as(&first.access_token));
     assert!(w.session.restore().await.is_ok());
 }
@@ -265,7 +265,7 @@ async fn only_a_dead_token_confirms_a_revoke() {
         let done = w.session.disconnect().await.unwrap();
         assert_eq!(done.confirmed, confirmed, "{tag}");
         assert!(
-            w.vault.load().unwrap().is_none(),
+            w.vault.current().unwrap().is_none(),
             "deleted locally either way"
         );
     }

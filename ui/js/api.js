@@ -13,6 +13,10 @@ export const cancelConnect = () => invoke('cancel_connect');
 /** Exchange a code pasted from Dropbox's page; rejects with a problem if refused. */
 export const submitCode = (code) => invoke('submit_code', { code });
 export const reopenBrowser = () => invoke('reopen_browser');
+/** The connected accounts: [{ account_id, display_name, email, initials, current }]. */
+export const accounts = () => invoke('accounts');
+/** Use another connected account; answers like restore. */
+export const switchAccount = (accountId) => invoke('switch_account', { accountId });
 export const disconnect = () => invoke('disconnect');
 /** Open a folder and get the first `rows` rows of the view `spec`; `channel` (a Tauri
  * Channel) hears of every page and change after that. */

@@ -19,7 +19,7 @@ use crate::error::FileProblem;
 use crate::files::Files;
 use crate::listing::{Change, Listing, Page};
 use crate::session::{Revoke, Session, SessionError};
-use crate::view::{self, Kind, ViewSpec, Window};
+use crate::view::{self, AccountView, Kind, ViewSpec, Window};
 
 /// What happened to a folder while it loads or refreshes, with the error typed.
 pub type Progress = view::Progress<SessionError>;
@@ -203,6 +203,13 @@ impl Browser {
             .folders
             .get_mut(path_lower)?
             .seek(spec, prefix, from)
+    }
+
+    /// Use another connected account: nothing of the one put down (its listings, files,
+    /// background work, late answers) reaches the next.
+    pub async fn switch_account(&self, account_id: &str) -> Result<AccountView, SessionError> {
+        self.forget_all();
+        self.session.switch(account_id).await
     }
 
     /// Disconnect, and forget every cached listing of the account.

@@ -308,7 +308,7 @@ impl Session {
             expires_at: tokens.expires_in.map(|s| now_unix() + s),
             scopes: tokens.scopes,
         };
-        if let Err(e) = self.tokens.keyring().save(&grant).await {
+        if let Err(e) = self.tokens.keyring().keep(&grant).await {
             // A grant we cannot keep must not stay alive at Dropbox either, nor land in
             // the keychain later when a save that merely timed out gets its turn.
             self.tokens.keyring().abandon();
@@ -316,14 +316,20 @@ impl Session {
             return Err(SessionError::Vault(e));
         }
         let stored = started.elapsed();
-        if let Some(old) = self.tokens.hold(grant).await {
-            // A grant the user replaced (Reconnect while one was held) must not live on at
-            // Dropbox; the keychain item already holds the new one.
+        let account_id = grant.account_id.clone();
+        let old = self.tokens.hold(grant).await;
+        if let Some(old) = old.filter(|o| o.account_id == account_id) {
+            // The same account connected again: the grant it replaces must not live on at
+            // Dropbox (the keychain item already holds the new one). Another account's
+            // grant was only put down; it stays connected.
             if let Err(e) = self.api.revoke(&old.access_token).await {
                 log::warn!("could not revoke the replaced grant: {e}");
             }
         }
         let account = self.account().await;
+        if let Ok(a) = &account {
+            self.remember(a).await;
+        }
         log::info!(
             "connected: token exchange {} ms, keychain write {} ms, account {} ms",
             exchanged.as_millis(),

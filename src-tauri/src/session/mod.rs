@@ -1,5 +1,5 @@
-//! The session: the facade the commands call for everything about the connection. It
-//! composes the token source (`token_source`: the grant, single-flight refresh), the retry
+//! The session: the facade the commands call for everything about the connection: the
+//! account in use, switching between the connected accounts, Disconnect. It composes the token source (`token_source`: the grant, single-flight refresh), the retry
 //! policy (`retry`: backoff, one refresh then one retry), and the connect flow
 //! (`connect`); Disconnect is here. Returns typed outcomes and [`SessionError`]s; the
 //! words for them are `messages`'.
@@ -22,7 +22,7 @@ use crate::error::FileProblem;
 pub use crate::error::SessionError;
 use crate::listing::{Change, Page};
 use crate::secret::AccessToken;
-use crate::vault::{Keyring, Store};
+use crate::vault::{Keyring, Profile, Store};
 use crate::view::AccountView;
 use token_source::TokenSource;
 
@@ -41,6 +41,8 @@ pub struct Revoke {
     pub was_connected: bool,
     /// Dropbox confirmed that the grant is dead (or it already was).
     pub confirmed: bool,
+    /// Other accounts are still connected.
+    pub remaining: bool,
 }
 
 pub struct Session {
@@ -71,14 +73,55 @@ impl Session {
         })
     }
 
-    /// At start-up: load the grant from the keychain and check it with Dropbox.
+    /// At start-up (and after the account in use was disconnected): load the grant of the
+    /// account used last from the keychain and check it with Dropbox.
     pub async fn restore(&self) -> Result<AccountView, SessionError> {
-        match self.tokens.keyring().load().await? {
+        match self.tokens.keyring().current().await? {
             None => Err(SessionError::NotConnected),
             Some(grant) => {
                 self.tokens.hold(grant).await;
-                self.status().await
+                let account = self.status().await?;
+                self.remember(&account).await;
+                Ok(account)
             }
+        }
+    }
+
+    /// Use another connected account: its grant from the keychain, checked with Dropbox.
+    /// The grant put down stays connected (and in the keychain).
+    pub async fn switch(&self, account_id: &str) -> Result<AccountView, SessionError> {
+        let grant = self
+            .tokens
+            .keyring()
+            .load(account_id)
+            .await?
+            .ok_or(SessionError::NotConnected)?;
+        self.tokens.hold(grant).await;
+        let account = self.account().await?;
+        self.remember(&account).await;
+        Ok(account)
+    }
+
+    /// The connected accounts, as the keychain's index lists them, and the one in use.
+    pub async fn accounts(&self) -> Result<(Vec<Profile>, Option<String>), SessionError> {
+        let index = self.tokens.keyring().index().await?;
+        let current = match self.tokens.account_id().await {
+            Some(id) => Some(id),
+            None => index.current().map(str::to_string),
+        };
+        Ok((index.accounts, current))
+    }
+
+    /// Keep the account's names for the switcher, and note it as the one used last.
+    pub(super) async fn remember(&self, account: &AccountView) {
+        let profile = Profile {
+            account_id: account.account_id.clone(),
+            display_name: account.display_name.clone(),
+            email: account.email.clone(),
+            initials: account.initials.clone(),
+        };
+        if let Err(e) = self.tokens.keyring().remember(profile).await {
+            log::warn!("could not update the list of accounts in the keychain: {e}");
         }
     }
 
@@ -168,13 +211,22 @@ impl Session {
         retry::call(&self.tokens, &self.settings.retry, f).await
     }
 
-    /// Revoke at Dropbox (best effort, refreshing first if the token expired), then delete
-    /// the keychain item whatever happened, and say whether the revoke was confirmed.
+    /// Disconnect the account in use: revoke at Dropbox (best effort, refreshing first if
+    /// the token expired), then delete its keychain item whatever happened, and say whether
+    /// the revoke was confirmed. The other accounts stay.
     pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
-        let Some((_, token)) = self.tokens.release().await? else {
+        let remaining = |keyring: Keyring| async move {
+            keyring
+                .index()
+                .await
+                .map(|i| !i.accounts.is_empty())
+                .unwrap_or(false)
+        };
+        let Some((grant, token)) = self.tokens.release().await? else {
             return Ok(Revoke {
                 was_connected: false,
                 confirmed: true,
+                remaining: remaining(self.tokens.keyring().clone()).await,
             });
         };
         let confirmed = match token {
@@ -189,10 +241,11 @@ impl Session {
                 }
             },
         };
-        self.tokens.keyring().delete().await?;
+        self.tokens.keyring().forget(&grant.account_id).await?;
         Ok(Revoke {
             was_connected: true,
             confirmed,
+            remaining: remaining(self.tokens.keyring().clone()).await,
         })
     }
 }

@@ -145,10 +145,12 @@ impl TokenSource {
                 Ok(())
             }
             Err(e) if e.is_invalid_grant() => {
-                held.grant = None;
+                let gone = held.grant.take().map(|g| g.account_id);
                 held.generation = self.next_generation();
                 self.revoked.store(true, Ordering::SeqCst);
-                self.delete_revoked().await;
+                if let Some(id) = gone {
+                    self.delete_revoked(&id).await;
+                }
                 Err(SessionError::Revoked)
             }
             Err(e) => Err(SessionError::Token(e)),
@@ -163,17 +165,38 @@ impl TokenSource {
         if held.grant.is_none() || held.generation != refused.generation {
             return;
         }
-        held.grant = None;
+        let gone = held.grant.take().map(|g| g.account_id);
         held.generation = self.next_generation();
         self.revoked.store(true, Ordering::SeqCst);
-        self.delete_revoked().await;
+        if let Some(id) = gone {
+            self.delete_revoked(&id).await;
+        }
     }
 
-    async fn delete_revoked(&self) {
+    /// Only this account's grant goes; the other accounts stay connected.
+    async fn delete_revoked(&self, account_id: &str) {
         self.keyring.abandon();
-        if let Err(e) = self.keyring.delete().await {
+        if let Err(e) = self.keyring.forget(account_id).await {
             log::warn!("could not delete a revoked grant from the keychain: {e}");
         }
+    }
+
+    /// The account of the grant held, if any.
+    pub async fn account_id(&self) -> Option<String> {
+        self.held
+            .lock()
+            .await
+            .grant
+            .as_ref()
+            .map(|g| g.account_id.clone())
+    }
+
+    /// Stop holding the grant, without revoking it (another account is switched to).
+    pub async fn put_down(&self) {
+        let mut held = self.held.lock().await;
+        held.grant = None;
+        held.generation = self.next_generation();
+        self.revoked.store(false, Ordering::SeqCst);
     }
 
     /// For Disconnect: stop holding the grant (loading it from the keychain if none is
@@ -184,10 +207,10 @@ impl TokenSource {
     ) -> Result<Option<(StoredGrant, Option<AccessToken>)>, SessionError> {
         let mut held = self.held.lock().await;
         if held.grant.is_none() {
-            held.grant = match self.keyring.load().await {
+            held.grant = match self.keyring.current().await {
                 // An item Dropdesk cannot read holds no grant it could revoke: remove it.
                 Err(VaultError::Corrupt) => {
-                    self.keyring.delete().await?;
+                    self.keyring.forget_unreadable().await?;
                     None
                 }
                 other => other?,
@@ -252,6 +275,19 @@ pub(crate) mod tests {
         }
     }
 
+    /// Store a grant as a connect does: its item, and the index naming it as in use.
+    pub(crate) fn keep(rig: &Rig, g: &StoredGrant) {
+        rig.vault.save(g).unwrap();
+        let mut index = rig.vault.index().unwrap();
+        index.remember(crate::vault::Profile {
+            account_id: g.account_id.clone(),
+            display_name: String::new(),
+            email: String::new(),
+            initials: String::new(),
+        });
+        rig.vault.set_index(&index).unwrap();
+    }
+
     pub(crate) fn grant(rig: &Rig, expires_in: u64) -> StoredGrant {
         let (access, refresh) = rig.fakebox.mint_grant();
         StoredGrant {
@@ -271,7 +307,7 @@ pub(crate) mod tests {
         rig.tokens.hold(g).await;
         let lease = rig.tokens.fresh().await.unwrap();
         assert!(lease.token.same_as(&token));
-        assert!(rig.vault.grant.lock().unwrap().is_none(), "nothing written");
+        assert!(rig.vault.grants.lock().unwrap().is_empty(), "nothing written");
     }
 
     #[tokio::test]
@@ -288,7 +324,7 @@ pub(crate) mod tests {
             assert!(l.token.same_as(&first.token), "all share one refresh");
             assert_eq!(l.generation, first.generation);
         }
-        let saved = rig.vault.grant.lock().unwrap().clone().expect("saved");
+        let saved = rig.vault.load("dbid:test").unwrap().expect("saved");
         assert!(saved.access_token.same_as(&first.token));
     }
 
@@ -303,7 +339,7 @@ pub(crate) mod tests {
         let first = g.refresh_token.clone().unwrap();
         rig.tokens.hold(g).await;
         rig.tokens.fresh().await.unwrap();
-        let saved = rig.vault.grant.lock().unwrap().clone().unwrap();
+        let saved = rig.vault.load("dbid:test").unwrap().unwrap();
         let rotated = saved.refresh_token.clone().unwrap();
         assert!(!rotated.same_as(&first), "the new refresh token is stored");
         // The old one is dead at the server; the next refresh works only with the new one.
@@ -328,12 +364,12 @@ pub(crate) mod tests {
         let rig = rig().await;
         let mut g = grant(&rig, 10);
         g.refresh_token = Some(RefreshToken::new("not-a-refresh-token"));
-        rig.vault.save(&g).unwrap();
+        keep(&rig, &g);
         rig.tokens.hold(g).await;
         assert_eq!(rig.tokens.fresh().await.unwrap_err(), SessionError::Revoked);
         assert!(rig.tokens.was_revoked());
         assert!(!rig.tokens.is_holding().await);
-        assert!(rig.vault.grant.lock().unwrap().is_none(), "deleted");
+        assert!(rig.vault.current().unwrap().is_none(), "deleted");
         assert_eq!(rig.tokens.fresh().await.unwrap_err(), SessionError::Revoked);
     }
 
@@ -352,12 +388,12 @@ pub(crate) mod tests {
     async fn release_hands_over_the_grant_and_forgets_it() {
         let rig = rig().await;
         let g = grant(&rig, 3600);
-        rig.vault.save(&g).unwrap();
+        keep(&rig, &g);
         let (released, token) = rig.tokens.release().await.unwrap().expect("loaded");
         assert_eq!(released.account_id, "dbid:test");
         assert!(token.unwrap().same_as(&g.access_token));
         assert!(!rig.tokens.is_holding().await);
-        rig.vault.delete().unwrap();
+        rig.vault.set_index(&Default::default()).unwrap();
         assert!(rig.tokens.release().await.unwrap().is_none());
     }
 }

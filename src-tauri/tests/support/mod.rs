@@ -118,7 +118,7 @@ pub async fn connect(w: &mut World<'_>) -> String {
 
 /// The vault holds a grant; on the real keychain, `secret-tool` finds it too.
 pub fn has_grant(w: &World<'_>) -> bool {
-    let stored = w.vault.load().unwrap().is_some();
+    let stored = w.vault.current().unwrap().is_some();
     if let Some(desktop) = w.desktop {
         let found = desktop.keychain_items(&w.service).contains("access_token");
         assert_eq!(stored, found, "the keyring crate and secret-tool agree");

@@ -1,0 +1,290 @@
+//! [`Keyring`]: the vault as the rest of the app uses it. One worker thread runs every
+//! call in the order it was made (a save and a later delete can never swap, and the
+//! index's read-modify-write cannot interleave), each caller waits at most a timeout for
+//! its answer (a keychain that hangs on an unlock prompt never blocks the app), and a save
+//! overtaken by Disconnect, a revocation or an abandoned sign-in never runs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{AccountIndex, Profile, Store, StoredGrant, Vault, VaultError};
+
+type Job = Box<dyn FnOnce(&dyn Vault) + Send>;
+
+#[derive(Clone)]
+pub struct Keyring {
+    jobs: mpsc::Sender<Job>,
+    timeout: Duration,
+    /// Saves carry the epoch they were made in; [`Keyring::abandon`] starts a new one.
+    epoch: Arc<AtomicU64>,
+}
+
+impl Keyring {
+    pub fn new(vault: Arc<dyn Vault>, timeout: Duration) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                for job in queue {
+                    job(vault.as_ref());
+                }
+            })
+            .expect("the keychain thread starts");
+        Keyring {
+            jobs,
+            timeout,
+            epoch: Arc::default(),
+        }
+    }
+
+    /// Drop every save still waiting: the grant they carry is no longer wanted.
+    pub fn abandon(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Vault) -> Result<T, VaultError> + Send + 'static,
+    ) -> Result<T, VaultError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |v| {
+            let _ = tx.send(f(v));
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| VaultError::Other("the keychain thread has stopped".into()))?;
+        match tokio::time::timeout(self.timeout, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(VaultError::Other("the keychain thread has stopped".into())),
+            Err(_) => Err(VaultError::Timeout),
+        }
+    }
+
+    /// A save that runs only if [`Keyring::abandon`] was not called since it was made.
+    async fn save_unless_abandoned(
+        &self,
+        grant: &StoredGrant,
+        then: impl FnOnce(&dyn Vault) -> Result<(), VaultError> + Send + 'static,
+    ) -> Result<(), VaultError> {
+        let grant = grant.clone();
+        let (epoch, made_in) = (self.epoch.clone(), self.epoch.load(Ordering::SeqCst));
+        self.run(move |v| {
+            if epoch.load(Ordering::SeqCst) != made_in {
+                return Err(VaultError::Overtaken);
+            }
+            v.save(&grant)?;
+            then(v)
+        })
+        .await
+    }
+
+    /// The grant of the account used last.
+    pub async fn current(&self) -> Result<Option<StoredGrant>, VaultError> {
+        self.run(|v| v.current()).await
+    }
+
+    pub async fn load(&self, account_id: &str) -> Result<Option<StoredGrant>, VaultError> {
+        let id = account_id.to_string();
+        self.run(move |v| v.load(&id)).await
+    }
+
+    pub async fn index(&self) -> Result<AccountIndex, VaultError> {
+        self.run(|v| v.index()).await
+    }
+
+    /// Write a refreshed grant back (its account is already known).
+    pub async fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
+        self.save_unless_abandoned(grant, |_| Ok(())).await
+    }
+
+    /// Keep a newly connected grant, and make its account the one in use (a new account is
+    /// listed by its id until [`Keyring::remember`] gives its names).
+    pub async fn keep(&self, grant: &StoredGrant) -> Result<(), VaultError> {
+        let id = grant.account_id.clone();
+        self.save_unless_abandoned(grant, move |v| {
+            let mut index = v.index()?;
+            let profile = index
+                .accounts
+                .iter()
+                .find(|a| a.account_id == id)
+                .cloned()
+                .unwrap_or(Profile {
+                    account_id: id,
+                    display_name: String::new(),
+                    email: String::new(),
+                    initials: String::new(),
+                });
+            index.remember(profile);
+            v.set_index(&index)
+        })
+        .await
+    }
+
+    /// Update an account's names in the index and make it the one in use; nothing is
+    /// written when nothing changed.
+    pub async fn remember(&self, profile: Profile) -> Result<(), VaultError> {
+        self.run(move |v| {
+            let mut index = v.index()?;
+            let before = index.clone();
+            index.remember(profile);
+            if index == before {
+                return Ok(());
+            }
+            v.set_index(&index)
+        })
+        .await
+    }
+
+    /// Remove an account's grant and its place in the index.
+    pub async fn forget(&self, account_id: &str) -> Result<(), VaultError> {
+        let id = account_id.to_string();
+        self.run(move |v| {
+            v.delete(&id)?;
+            let mut index = v.index()?;
+            index.forget(&id);
+            v.set_index(&index)
+        })
+        .await
+    }
+
+    /// Remove what cannot be read: the grant of the account in use, or the index itself.
+    pub async fn forget_unreadable(&self) -> Result<(), VaultError> {
+        self.run(|v| match v.index() {
+            Ok(mut index) => {
+                if let Some(id) = index.current().map(str::to_string) {
+                    v.delete(&id)?;
+                    index.forget(&id);
+                }
+                v.set_index(&index)
+            }
+            Err(VaultError::Corrupt) => v.set_index(&AccountIndex::default()),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+
+    /// Remove every account (the demo's grants from an earlier run).
+    pub async fn forget_all(&self) -> Result<(), VaultError> {
+        self.run(|v| {
+            let index = v.index()?;
+            for a in &index.accounts {
+                v.delete(&a.account_id)?;
+            }
+            v.set_index(&AccountIndex::default())
+        })
+        .await
+    }
+
+    /// Which store this is (asked of the system, bounded like every call).
+    pub async fn store(&self) -> Result<Store, VaultError> {
+        self.run(|v| Ok(v.store())).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::grant;
+    use super::super::MemoryVault;
+    use super::*;
+
+    /// A vault whose calls take a while and record the order they ran in.
+    struct Slow(std::sync::Mutex<Vec<&'static str>>);
+
+    impl Vault for Slow {
+        fn store(&self) -> Store {
+            Store::Memory
+        }
+        fn load(&self, _: &str) -> Result<Option<StoredGrant>, VaultError> {
+            std::thread::sleep(Duration::from_millis(300));
+            self.0.lock().unwrap().push("load");
+            Ok(None)
+        }
+        fn save(&self, _: &StoredGrant) -> Result<(), VaultError> {
+            self.0.lock().unwrap().push("save");
+            Ok(())
+        }
+        fn delete(&self, _: &str) -> Result<(), VaultError> {
+            self.0.lock().unwrap().push("delete");
+            Ok(())
+        }
+        fn index(&self) -> Result<AccountIndex, VaultError> {
+            Ok(AccountIndex::default())
+        }
+        fn set_index(&self, _: &AccountIndex) -> Result<(), VaultError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn keyring_calls_are_bounded_and_run_in_order() {
+        let slow = Arc::new(Slow(Default::default()));
+        let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
+        assert_eq!(keyring.load("a").await.unwrap_err(), VaultError::Timeout);
+        // The timed-out load still runs first; the save and the delete follow in order.
+        let bounded = Keyring {
+            timeout: Duration::from_secs(5),
+            ..keyring
+        };
+        bounded.save(&grant("a")).await.unwrap();
+        bounded.forget("a").await.unwrap();
+        assert_eq!(*slow.0.lock().unwrap(), ["load", "save", "delete"]);
+    }
+
+    #[tokio::test]
+    async fn a_save_overtaken_before_its_turn_never_runs() {
+        let slow = Arc::new(Slow(Default::default()));
+        let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
+        // A load keeps the worker busy; a save queued behind it times out for its caller.
+        let g = grant("a");
+        let busy = keyring.load("a");
+        let late = keyring.save(&g);
+        let (_, late) = tokio::join!(busy, late);
+        assert_eq!(late.unwrap_err(), VaultError::Timeout);
+        // Disconnect gives the grant up before the save got its turn.
+        keyring.abandon();
+        let bounded = Keyring {
+            timeout: Duration::from_secs(5),
+            ..keyring
+        };
+        bounded.forget("a").await.unwrap();
+        assert_eq!(
+            *slow.0.lock().unwrap(),
+            ["load", "delete"],
+            "the save never ran"
+        );
+        bounded.save(&grant("a")).await.unwrap();
+        assert_eq!(
+            *slow.0.lock().unwrap(),
+            ["load", "delete", "save"],
+            "a new save runs"
+        );
+    }
+
+    #[tokio::test]
+    async fn accounts_are_kept_remembered_and_forgotten() {
+        let vault = Arc::new(MemoryVault::default());
+        let keyring = Keyring::new(vault.clone(), Duration::from_secs(5));
+        keyring.keep(&grant("a")).await.unwrap();
+        keyring.keep(&grant("b")).await.unwrap();
+        assert_eq!(keyring.current().await.unwrap().unwrap().account_id, "b");
+        keyring
+            .remember(Profile {
+                account_id: "a".into(),
+                display_name: "Alex".into(),
+                email: "a@example.com".into(),
+                initials: "A".into(),
+            })
+            .await
+            .unwrap();
+        let index = keyring.index().await.unwrap();
+        assert_eq!(index.current(), Some("a"));
+        assert_eq!(index.accounts[0].display_name, "Alex");
+        keyring.forget("a").await.unwrap();
+        assert_eq!(keyring.current().await.unwrap().unwrap().account_id, "b");
+        assert!(vault.load("a").unwrap().is_none());
+        keyring.forget_all().await.unwrap();
+        assert!(keyring.current().await.unwrap().is_none());
+    }
+}
