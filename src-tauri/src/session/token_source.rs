@@ -307,7 +307,10 @@ pub(crate) mod tests {
         rig.tokens.hold(g).await;
         let lease = rig.tokens.fresh().await.unwrap();
         assert!(lease.token.same_as(&token));
-        assert!(rig.vault.grants.lock().unwrap().is_empty(), "nothing written");
+        assert!(
+            rig.vault.grants.lock().unwrap().is_empty(),
+            "nothing written"
+        );
     }
 
     #[tokio::test]

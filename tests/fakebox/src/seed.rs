@@ -224,6 +224,26 @@ pub fn sample(tree: &mut Tree) {
     .expect("sample paths are valid");
 }
 
+/// The app folder of an extra account: a few files of its own, named after its user, so
+/// that each account is told apart at a glance.
+pub fn for_extra_account(tree: &mut Tree, given_name: &str) {
+    for (path, text) in [
+        (
+            format!("/{given_name}'s notes.txt"),
+            "Only in this account.",
+        ),
+        ("/Plans/Trip.md".to_string(), "# Trip\n"),
+    ] {
+        let _ = tree.add(NewEntry {
+            path,
+            folder: false,
+            content: Content::Bytes(text.as_bytes().to_vec().into()),
+            content_hash: None,
+            modified: EPOCH_NOW,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,25 +266,5 @@ mod tests {
             .resolve("/projects/dropdesk/src/auth/pkce/tests/vectors/rfc7636.txt")
             .is_ok());
         assert!(t.resolve("/photos/東京 2024/shibuya crossing.png").is_ok());
-    }
-}
-
-/// The app folder of an extra account: a few files of its own, named after its user, so
-/// that each account is told apart at a glance.
-pub fn for_extra_account(tree: &mut Tree, given_name: &str) {
-    for (path, text) in [
-        (
-            format!("/{given_name}'s notes.txt"),
-            "Only in this account.",
-        ),
-        ("/Plans/Trip.md".to_string(), "# Trip\n"),
-    ] {
-        let _ = tree.add(NewEntry {
-            path,
-            folder: false,
-            content: Content::Bytes(text.as_bytes().to_vec().into()),
-            content_hash: None,
-            modified: EPOCH_NOW,
-        });
     }
 }
