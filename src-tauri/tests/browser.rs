@@ -334,3 +334,56 @@ async fn a_reset_cursor_is_listed_again_and_watching_goes_on() {
     })
     .await;
 }
+
+/// Pages of one account that answer after switching to another never reach it: not
+/// stored, not reported, and the next account shows only its own folder.
+#[tokio::test]
+async fn pages_of_one_account_never_reach_the_next() {
+    let mut w = world(
+        None,
+        |c| {
+            c.generate = vec![("/Big".into(), 5000)];
+            c.extra_accounts = vec![fakebox::ExtraAccount::sam()];
+        },
+        Duration::from_secs(60),
+    )
+    .await;
+    connect_as(&mut w, 1, "Sam Lee").await;
+    connect(&mut w).await;
+    let (accounts, _) = w.session.accounts().await.unwrap();
+    let sam = accounts
+        .iter()
+        .find(|a| a.display_name == "Sam Lee")
+        .unwrap()
+        .account_id
+        .clone();
+    post(
+        &w,
+        "faults",
+        json!({"route": "files/list_folder/continue", "delay_ms": 1500, "count": 5}),
+    )
+    .await;
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    assert_eq!(
+        browser.switch_account(&sam).await.unwrap().display_name,
+        "Sam Lee"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(
+        events.lock().unwrap().is_empty(),
+        "{:?}",
+        events.lock().unwrap()
+    );
+    assert!(browser.window("/big", &by_name(), 0, 1).is_none());
+    fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
+    let (_, report) = recorder();
+    browser.open("", &by_name(), 50, report).await.unwrap();
+    let names = all_names(&browser, "");
+    assert!(names.contains(&"Sam's notes.txt".to_string()), "{names:?}");
+    assert!(
+        !names.contains(&"Big".to_string()),
+        "nothing of Alex's: {names:?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The core against fakebox and a real keychain (gnome-keyring's Secret Service in a
 //! private D-Bus session), read back with `secret-tool`: what is stored on connect, kept
-//! through failures, and removed on revocation and Disconnect. The keyring crate's D-Bus
+//! through failures, and removed on revocation and Disconnect, for one account and for two
+//! side by side. The keyring crate's D-Bus
 //! library reads the session bus address once per process, so every scenario shares one
 //! desktop session (each with its own fakebox and keychain service); this file has its own
 //! test harness (libtest-mimic) so that each scenario is still a named test.
@@ -214,6 +215,85 @@ async fn a_corrupt_keychain_item_can_be_removed(desktop: &Desktop) {
     );
 }
 
+/// Two accounts side by side, each its own keychain item: the one connected last is in
+/// use, switching works both ways, a restart restores the one used last, and Disconnect
+/// removes only the account in use; the other is there at the next start.
+async fn two_accounts_side_by_side_and_disconnect_one(desktop: &Desktop) {
+    let mut w = world(
+        Some(desktop),
+        |c| c.extra_accounts = vec![fakebox::ExtraAccount::sam()],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    connect_as(&mut w, 1, "Sam Lee").await;
+    let items = desktop.keychain_items(&w.service);
+    assert_eq!(items.matches("label = account:dbid:").count(), 2, "{items}");
+    let (accounts, current) = w.session.accounts().await.unwrap();
+    let names: Vec<&str> = accounts.iter().map(|a| a.display_name.as_str()).collect();
+    assert_eq!(names, ["Alex Morgan", "Sam Lee"]);
+    let (alex, sam) = (
+        accounts[0].account_id.clone(),
+        accounts[1].account_id.clone(),
+    );
+    assert_eq!(current.as_deref(), Some(sam.as_str()));
+    assert_eq!(
+        w.session.switch(&alex).await.unwrap().display_name,
+        "Alex Morgan"
+    );
+    let listing = w.session.list_folder("").await.unwrap();
+    assert!(
+        listing
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::Upsert(e) if e.name == "Documents")),
+        "Alex's own folder"
+    );
+
+    // A restart restores the account used last.
+    let again = restart(&w);
+    assert_eq!(again.restore().await.unwrap().display_name, "Alex Morgan");
+    let done = again.disconnect().await.unwrap();
+    assert!(done.confirmed && done.remaining, "{done:?}");
+    let after = restart(&w);
+    assert_eq!(after.restore().await.unwrap().display_name, "Sam Lee");
+    let grants = state(&w).await["grants"].clone();
+    assert_eq!(grants[0]["revoked"], true, "Alex's grant revoked: {grants}");
+    assert_eq!(grants[1]["revoked"], false, "Sam's kept: {grants}");
+    let items = desktop.keychain_items(&w.service);
+    assert_eq!(items.matches("label = account:dbid:").count(), 1, "{items}");
+}
+
+/// Dropdesk removed on dropbox.com by one user: only that account goes to the reconnect
+/// state; the other is still there to switch to.
+async fn a_revocation_of_one_account_leaves_the_other(desktop: &Desktop) {
+    let mut w = world(
+        Some(desktop),
+        |c| c.extra_accounts = vec![fakebox::ExtraAccount::sam()],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect_as(&mut w, 1, "Sam Lee").await;
+    connect(&mut w).await;
+    post(&w, "unlink", json!({"account": 0})).await;
+    assert_eq!(
+        w.session.list_folder("").await.unwrap_err(),
+        SessionError::Revoked
+    );
+    assert!(matches!(
+        messages::status(w.session.status().await),
+        Status::Disconnected { problem: Some(_) }
+    ));
+    let (accounts, _) = w.session.accounts().await.unwrap();
+    let names: Vec<&str> = accounts.iter().map(|a| a.display_name.as_str()).collect();
+    assert_eq!(names, ["Sam Lee"], "only the revoked account is gone");
+    let sam = accounts[0].account_id.clone();
+    assert_eq!(
+        w.session.switch(&sam).await.unwrap().display_name,
+        "Sam Lee"
+    );
+}
+
 fn scenario<F, Fut>(name: &str, desktop: &Arc<Desktop>, f: F) -> Trial
 where
     F: FnOnce(Arc<Desktop>) -> Fut + Send + 'static,
@@ -253,6 +333,8 @@ fn main() {
         disconnect_during_a_refresh_leaves_nothing_behind,
         a_late_refusal_never_drops_a_newer_grant,
         a_corrupt_keychain_item_can_be_removed,
+        two_accounts_side_by_side_and_disconnect_one,
+        a_revocation_of_one_account_leaves_the_other,
     );
     let conclusion = libtest_mimic::run(&args, trials);
     drop(desktop);

@@ -87,7 +87,9 @@ pub async fn memory_world() -> World<'static> {
     world(None, |_| {}, Duration::from_secs(60)).await
 }
 
-pub use e2e::fixture::{browser_client as browser, code_from_page, consent, decide, open_start};
+pub use e2e::fixture::{
+    browser_client as browser, code_from_page, consent, decide, decide_as, open_start,
+};
 
 pub async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
     e2e::fixture::fakebox_control(&w.fakebox, method, path, body).await
@@ -103,17 +105,40 @@ pub async fn state(w: &World<'_>) -> Value {
 
 /// Connect by approving in the "browser"; returns the callback URL the browser visited.
 pub async fn connect(w: &mut World<'_>) -> String {
+    connect_as(w, 0, "Alex Morgan").await
+}
+
+/// Connect fakebox's user number `account`, who is called `name`.
+pub async fn connect_as(w: &mut World<'_>, account: usize, name: &str) -> String {
     w.session.start_connect().await.expect("flow starts");
     let url = w.urls.recv().await.expect("browser opened");
     let b = browser();
-    let callback = decide(&b, &url, "allow").await;
+    let callback = decide_as(&b, &url, "allow", account).await;
     let landed = b.get(&callback).send().await.unwrap();
     assert_eq!(landed.status(), 200);
     match w.session.finish_connect().await.unwrap() {
-        ConnectOutcome::Connected(account) => assert_eq!(account.display_name, "Alex Morgan"),
+        ConnectOutcome::Connected(a) => assert_eq!(a.display_name, name),
         other => panic!("not connected: {other:?}"),
     }
     callback
+}
+
+/// The app started again: a new session on the same keychain and Dropbox.
+pub fn restart(w: &World<'_>) -> Arc<Session> {
+    let base = url::Url::parse(w.fakebox.base_url()).unwrap();
+    let endpoints = Endpoints::single(&base);
+    let http = dropbox::http_client();
+    Session::new(
+        OAuth::new(w.fakebox.app_key(), &endpoints, http.clone()),
+        dropbox::Client::new(http, endpoints.api.clone()),
+        Keyring::new(w.vault.clone(), vault::TIMEOUT),
+        Settings {
+            ports: w.ports.clone(),
+            auth_timeout: Duration::from_secs(60),
+            retry: Retry::default(),
+        },
+        Arc::new(|_: &str| Ok(())),
+    )
 }
 
 /// The vault holds a grant; on the real keychain, `secret-tool` finds it too.

@@ -150,8 +150,14 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
-/// Press Allow or Cancel on Dropbox's consent page at `authorize`; the answer.
-async fn press(client: &reqwest::Client, authorize: &str, decision: &str) -> reqwest::Response {
+/// Press Allow or Cancel on Dropbox's consent page at `authorize`, as the user chosen
+/// there (fakebox's users by number; the first by default); the answer.
+async fn press(
+    client: &reqwest::Client,
+    authorize: &str,
+    decision: &str,
+    account: usize,
+) -> reqwest::Response {
     let page = client.get(authorize).send().await.unwrap();
     let origin = page.url().origin().ascii_serialization();
     let html = page.text().await.unwrap();
@@ -161,6 +167,7 @@ async fn press(client: &reqwest::Client, authorize: &str, decision: &str) -> req
             ("pending", hidden(&html, "pending")),
             ("csrf", hidden(&html, "csrf")),
             ("decision", decision.to_string()),
+            ("account", account.to_string()),
         ])
         .send()
         .await
@@ -169,14 +176,24 @@ async fn press(client: &reqwest::Client, authorize: &str, decision: &str) -> req
 
 /// Play the user on Dropbox's consent page at `authorize`; returns where it redirected.
 pub async fn consent(client: &reqwest::Client, authorize: &str, decision: &str) -> String {
-    let r = press(client, authorize, decision).await;
+    consent_as(client, authorize, decision, 0).await
+}
+
+/// As [`consent`], as fakebox's user number `account`.
+pub async fn consent_as(
+    client: &reqwest::Client,
+    authorize: &str,
+    decision: &str,
+    account: usize,
+) -> String {
+    let r = press(client, authorize, decision, account).await;
     assert_eq!(r.status(), 302);
     r.headers()["location"].to_str().unwrap().to_string()
 }
 
 /// Approve on an authorize page without a redirect, and read the code Dropbox shows.
 pub async fn code_from_page(client: &reqwest::Client, authorize: &str) -> String {
-    let r = press(client, authorize, "allow").await;
+    let r = press(client, authorize, "allow", 0).await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     let start = html.find("<code id=\"code\">").expect("a code on the page") + 16;
@@ -186,6 +203,16 @@ pub async fn code_from_page(client: &reqwest::Client, authorize: &str) -> String
 /// From the start URL through the consent page; returns where Dropbox redirected. Use the
 /// same client for the callback: it holds the listener's cookie.
 pub async fn decide(client: &reqwest::Client, url: &str, decision: &str) -> String {
+    decide_as(client, url, decision, 0).await
+}
+
+/// As [`decide`], as fakebox's user number `account`.
+pub async fn decide_as(
+    client: &reqwest::Client,
+    url: &str,
+    decision: &str,
+    account: usize,
+) -> String {
     let authorize = open_start(client, url).await;
-    consent(client, &authorize, decision).await
+    consent_as(client, &authorize, decision, account).await
 }
