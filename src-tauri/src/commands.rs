@@ -44,7 +44,7 @@ pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
 
 #[tauri::command]
 pub async fn finish_connect(app: State<'_, Launch>) -> Result<ConnectResult> {
-    let outcome = core(&app).await?.session.finish_connect().await?;
+    let outcome = core(&app).await?.browser.finish_connect().await?;
     Ok(messages::connect_result(outcome))
 }
 

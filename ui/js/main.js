@@ -54,6 +54,82 @@ function showWelcome(text) {
   note(text);
   $('connect').disabled = false;
   $('connect').focus();
+  refreshAccounts();
+}
+
+// ---- Accounts ---------------------------------------------------------------------------
+
+/** The other connected accounts, as buttons that switch to them, in both views. */
+async function refreshAccounts() {
+  let accounts = [];
+  try {
+    accounts = await api.accounts();
+  } catch {
+    // No keychain: the problem banner already says so.
+  }
+  const others = accounts.filter((a) => !a.current);
+  for (const id of ['account-list', 'welcome-account-list']) {
+    $(id).replaceChildren(...others.map(accountButton));
+  }
+  $('welcome-accounts').hidden = others.length === 0;
+}
+
+function accountButton(account) {
+  const li = document.createElement('li');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'account-switch';
+  b.dataset.accountId = account.account_id;
+  const initials = document.createElement('span');
+  initials.className = 'mini-avatar';
+  initials.setAttribute('aria-hidden', 'true');
+  initials.textContent = account.initials;
+  const who = document.createElement('span');
+  who.className = 'who';
+  const name = document.createElement('span');
+  name.textContent = account.display_name || account.account_id;
+  const email = document.createElement('span');
+  email.className = 'muted small';
+  email.textContent = account.email;
+  who.append(name, email);
+  b.append(initials, who);
+  b.setAttribute('aria-label', `Switch to ${name.textContent} ${account.email}`.trim());
+  b.addEventListener('click', () => switchTo(account.account_id));
+  li.append(b);
+  return li;
+}
+
+async function switchTo(accountId) {
+  clearProblem();
+  browser.reset();
+  show('loading');
+  $('loading-text').textContent = 'Switching account…';
+  try {
+    applyStatus(await api.switchAccount(accountId));
+  } catch (e) {
+    showWelcome();
+    showProblem(api.asProblem(e), () => switchTo(accountId));
+  }
+}
+
+/** A sign-in ended without a new account: back to the account in use, if there is one. */
+async function afterSignIn(text) {
+  try {
+    const status = await api.restore();
+    if (status.state === 'connected') {
+      applyStatus(status);
+      accountNote(text);
+      return;
+    }
+  } catch {
+    // Shown as the welcome view below.
+  }
+  showWelcome(text);
+}
+
+function accountNote(text) {
+  $('account-note').textContent = text ?? '';
+  $('account-note').hidden = !text;
 }
 
 // ---- Start-up -------------------------------------------------------------------------
@@ -135,9 +211,9 @@ async function startConnect() {
 function onConnectResult(result) {
   switch (result.state) {
     case 'connected': showConnected(result.account, result.sign_in); break;
-    case 'declined': showWelcome(result.note); break;
-    case 'cancelled': showWelcome(); break;
-    case 'timed_out': showWelcome(result.note); break;
+    case 'declined': afterSignIn(result.note); break;
+    case 'cancelled': afterSignIn(); break;
+    case 'timed_out': afterSignIn(result.note); break;
     default: showWelcome(); showProblem(result.problem, startConnect);
   }
 }
@@ -189,6 +265,8 @@ async function copyLink() {
 function showConnected(account, signIn) {
   show('connected');
   setStatus('connected', 'Connected');
+  accountNote('');
+  refreshAccounts();
   $('account-store').textContent = signIn;
   $('avatar').textContent = account.initials;
   $('account-name').textContent = account.display_name;
@@ -209,7 +287,13 @@ async function disconnect() {
   browser.reset();
   try {
     const done = await api.disconnect();
-    showWelcome(done.message);
+    if (done.remaining) {
+      // Another account is still connected: show it, and what happened to this one.
+      await refreshStatus();
+      accountNote(done.message);
+    } else {
+      showWelcome(done.message);
+    }
   } catch (e) {
     showProblem(api.asProblem(e), disconnect);
   } finally {
@@ -231,6 +315,7 @@ const browser = createBrowser({
 });
 
 $('connect').addEventListener('click', startConnect);
+$('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });
 $('cancel').addEventListener('click', () => api.cancelConnect());
 $('reopen').addEventListener('click', async () => {
   const opened = await api.reopenBrowser().catch(() => false);

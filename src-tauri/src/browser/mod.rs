@@ -18,7 +18,7 @@ use crate::dropbox::RouteError;
 use crate::error::FileProblem;
 use crate::files::Files;
 use crate::listing::{Change, Listing, Page};
-use crate::session::{Revoke, Session, SessionError};
+use crate::session::{ConnectOutcome, Revoke, Session, SessionError};
 use crate::view::{self, AccountView, Kind, ViewSpec, Window};
 
 /// What happened to a folder while it loads or refreshes, with the error typed.
@@ -210,6 +210,16 @@ impl Browser {
     pub async fn switch_account(&self, account_id: &str) -> Result<AccountView, SessionError> {
         self.forget_all();
         self.session.switch(account_id).await
+    }
+
+    /// Wait for the running sign-in; when it connects an account (another one, or the same
+    /// with a new grant), nothing cached for the grant before reaches it.
+    pub async fn finish_connect(&self) -> Result<ConnectOutcome, SessionError> {
+        let outcome = self.session.finish_connect().await?;
+        if matches!(outcome, ConnectOutcome::Connected(_)) {
+            self.forget_all();
+        }
+        Ok(outcome)
     }
 
     /// Disconnect, and forget every cached listing of the account.

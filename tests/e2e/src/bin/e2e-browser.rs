@@ -2,9 +2,10 @@
 //! Like a real browser launcher it returns at once; in the background it drives a real
 //! headless Chromium (through chromedriver) to the URL and acts as the user would.
 //!
-//! `E2E_BROWSER_MODE`: `allow` (press Allow), `deny` (press Cancel), `code` (press Allow
-//! on a page without a redirect and read the code it shows), `ignore` (open nothing: the
-//! user never approves). `E2E_BROWSER_LOG`: a file that gets one line per step (`opened
+//! `E2E_BROWSER_MODE`: `allow` (press Allow), `allow-N` (choose fakebox's user N, then
+//! Allow), `deny` (press Cancel), `code` (press Allow on a page without a redirect and read
+//! the code it shows), `ignore` (open nothing: the user never approves), or `file:<path>`
+//! (the mode written in that file). `E2E_BROWSER_LOG`: a file that gets one line per step (`opened
 //! <url>`, `clicked allow`, `landed <page text>`, `code <code>`).
 
 use std::io::Write;
@@ -48,7 +49,14 @@ fn main() {
         .map_or(0, |d| d.as_millis());
     log(&format!("opened {url}"));
     log(&format!("started-at-ms {now_ms}"));
-    let mode = std::env::var("E2E_BROWSER_MODE").unwrap_or_else(|_| "allow".into());
+    let mut mode = std::env::var("E2E_BROWSER_MODE").unwrap_or_else(|_| "allow".into());
+    // `file:<path>`: the mode is read from that file at each launch, so a test can change
+    // it between two sign-ins of one app.
+    if let Some(path) = mode.strip_prefix("file:") {
+        mode = std::fs::read_to_string(path)
+            .map(|m| m.trim().to_string())
+            .unwrap_or_else(|_| "allow".into());
+    }
     if mode == "ignore" {
         return;
     }
@@ -99,6 +107,10 @@ async fn act(url: &str, mode: &str) -> Result<(), String> {
 async fn drive(wd: &WebDriver, url: &str, mode: &str) -> Result<(), String> {
     wd.navigate(url).await.map_err(|e| e.to_string())?;
     let button = if mode == "deny" { "deny" } else { "allow" };
+    // `allow-N`: approve as fakebox's user number N (chosen on the consent page).
+    let account = mode
+        .strip_prefix("allow-")
+        .and_then(|n| n.parse::<usize>().ok());
     // The consent page, unless Dropbox redirected at once (an app approved before).
     wd.wait_for(
         &format!(
@@ -109,6 +121,14 @@ async fn drive(wd: &WebDriver, url: &str, mode: &str) -> Result<(), String> {
     .await
     .map_err(|e| e.to_string())?;
     let here = wd.current_url().await.map_err(|e| e.to_string())?;
+    if let Some(n) = account {
+        wd.execute(
+            &format!("document.getElementById('account-{n}').checked = true;"),
+            json!([]),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
     if !here.contains("/callback") {
         wd.execute(
             &format!("document.getElementById('{button}').click();"),
