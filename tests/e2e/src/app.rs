@@ -54,6 +54,14 @@ pub fn screenshots_dir() -> PathBuf {
     dir
 }
 
+/// What the problem banner shows.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Shown {
+    pub code: String,
+    pub title: String,
+    pub action: String,
+}
+
 pub struct App {
     pub wd: WebDriver,
     /// The app's own log in the desktop session, quoted when a wait fails.
@@ -164,16 +172,27 @@ impl App {
         Ok(v.as_str().map(str::to_string))
     }
 
-    /// The stable code of the problem the banner shows (`revoked`, `settings`, …).
-    pub async fn problem_code(&self) -> Result<Option<String>, WdError> {
+    /// Wait for the problem banner, and read it: its stable code (`revoked`, `settings`,
+    /// …), title and button label.
+    pub async fn problem(&self) -> Shown {
+        self.wait_visible("problem", STEP)
+            .await
+            .expect("the problem banner shows");
         let v = self
             .wd
             .execute(
-                "const e = document.getElementById('problem'); return e && !e.hidden ? e.dataset.code : null;",
+                "const t = (id) => document.getElementById(id).textContent; \
+                 return [document.getElementById('problem').dataset.code, t('problem-title'), t('problem-action')];",
                 json!([]),
             )
-            .await?;
-        Ok(v.as_str().map(str::to_string))
+            .await
+            .expect("the banner reads");
+        let [code, title, action]: [String; 3] = serde_json::from_value(v).expect("three strings");
+        Shown {
+            code,
+            title,
+            action,
+        }
     }
 
     /// Whether the element exists and is shown (no `hidden` on it or its ancestors).

@@ -73,20 +73,14 @@ async fn restart_after_a_revoke_elsewhere_offers_reconnect() {
     let app = App::launch(&desktop, &env, &[])
         .await
         .expect("app relaunches");
-    app.wait_visible("problem", STEP)
-        .await
-        .expect("a message shows");
+    let shown = app.problem().await;
     assert_eq!(
-        app.problem_code().await.unwrap().as_deref(),
-        Some("revoked")
-    );
-    assert_eq!(
-        app.text("problem-title").await.unwrap().as_deref(),
-        Some("Dropbox access was revoked")
-    );
-    assert_eq!(
-        app.text("problem-action").await.unwrap().as_deref(),
-        Some("Reconnect")
+        (
+            shown.code.as_str(),
+            shown.title.as_str(),
+            shown.action.as_str()
+        ),
+        ("revoked", "Dropbox access was revoked", "Reconnect")
     );
     assert!(app.visible("connect").await.unwrap());
     app.screenshot("revoked").await.unwrap();

@@ -26,16 +26,10 @@ async fn a_locked_keychain_is_explained_and_retry_recovers_after_unlock() {
     let app = App::launch(&desktop, &env, &[])
         .await
         .expect("app relaunches");
-    app.wait_visible("problem", STEP)
-        .await
-        .expect("the problem shows");
+    let shown = app.problem().await;
     assert_eq!(
-        app.problem_code().await.unwrap().as_deref(),
-        Some("keychain_locked")
-    );
-    assert_eq!(
-        app.text("problem-action").await.unwrap().as_deref(),
-        Some("Retry")
+        (shown.code.as_str(), shown.action.as_str()),
+        ("keychain_locked", "Retry")
     );
     app.screenshot("keychain-locked").await.unwrap();
 

@@ -41,16 +41,10 @@ async fn a_bad_config_file_is_explained_in_the_window() {
     let app = App::launch(&desktop, &[], &[])
         .await
         .expect("the app still opens");
-    app.wait_visible("problem", STEP)
-        .await
-        .expect("the problem shows");
+    let shown = app.problem().await;
     assert_eq!(
-        app.problem_code().await.unwrap().as_deref(),
-        Some("settings")
-    );
-    assert_eq!(
-        app.text("problem-title").await.unwrap().as_deref(),
-        Some("Settings need attention")
+        (shown.code.as_str(), shown.title.as_str()),
+        ("settings", "Settings need attention")
     );
     let message = app
         .text("problem-message")
