@@ -16,14 +16,14 @@ use crate::files::{check_path, Content, TreeError};
 use crate::state::App;
 use crate::wire;
 
-type Handled = Result<Response, Response>;
-type Args = Map<String, Value>;
+pub(crate) type Handled = Result<Response, Response>;
+pub(crate) type Args = Map<String, Value>;
 
 const PATH_PATTERN: &str = r"(/(.|[\r\n])*)?|id:.*|(ns:[0-9]+(/(.|[\r\n])*)?)";
 const DEFAULT_LIMIT: usize = 2000;
 
 /// Check `Authorization: Bearer <token>` and the token's scope; returns the grant id.
-fn bearer(
+pub(crate) fn bearer(
     app: &App,
     headers: &HeaderMap,
     route: &str,
@@ -105,7 +105,7 @@ fn void_arg(route: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), Respons
 }
 
 /// A struct argument as a JSON object.
-fn struct_arg(route: &str, headers: &HeaderMap, body: &[u8]) -> Result<Args, Response> {
+pub(crate) fn struct_arg(route: &str, headers: &HeaderMap, body: &[u8]) -> Result<Args, Response> {
     json_content_type(route, headers)?;
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
@@ -131,7 +131,7 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn req_str<'a>(route: &str, args: &'a Args, field: &str) -> Result<&'a str, Response> {
+pub(crate) fn req_str<'a>(route: &str, args: &'a Args, field: &str) -> Result<&'a str, Response> {
     match args.get(field) {
         Some(Value::String(s)) => Ok(s),
         None => Err(wire::bad_input(
@@ -188,7 +188,7 @@ fn opt_range(
     }
 }
 
-fn lookup_error(e: TreeError) -> Response {
+pub(crate) fn lookup_error(e: TreeError) -> Response {
     wire::path_error(match e {
         TreeError::NotFound => "not_found",
         TreeError::NotFolder => "not_folder",
@@ -199,7 +199,7 @@ fn lookup_error(e: TreeError) -> Response {
 }
 
 /// Check a PathROrId (`list_folder`) against the spec's pattern, and the root rule.
-fn check_list_path(route: &str, path: &str) -> Result<(), Response> {
+pub(crate) fn check_list_path(route: &str, path: &str) -> Result<(), Response> {
     if path == "/" {
         return Err(wire::bad_input(
             route,

@@ -34,25 +34,35 @@ fn tag(key: &[u8; 32], payload: &[u8]) -> [u8; 16] {
     out
 }
 
+/// Seal any state into an opaque cursor that only this server can open.
+pub fn seal<T: serde::Serialize>(key: &[u8; 32], state: &T) -> String {
+    let payload = serde_json::to_vec(state).expect("cursor serializes");
+    let mut raw = tag(key, &payload).to_vec();
+    raw.extend_from_slice(&payload);
+    format!("AA{}", B64.encode(raw))
+}
+
+/// `None` for anything this server did not hand out.
+pub fn open<T: serde::de::DeserializeOwned>(key: &[u8; 32], text: &str) -> Option<T> {
+    let raw = B64.decode(text.strip_prefix("AA")?).ok()?;
+    if raw.len() < 16 {
+        return None;
+    }
+    let (mac, payload) = raw.split_at(16);
+    if mac != tag(key, payload) {
+        return None;
+    }
+    serde_json::from_slice(payload).ok()
+}
+
 impl Cursor {
     pub fn encode(&self, key: &[u8; 32]) -> String {
-        let payload = serde_json::to_vec(self).expect("cursor serializes");
-        let mut raw = tag(key, &payload).to_vec();
-        raw.extend_from_slice(&payload);
-        format!("AA{}", B64.encode(raw))
+        seal(key, self)
     }
 
     /// `None` for anything this server did not hand out.
     pub fn decode(text: &str, key: &[u8; 32]) -> Option<Cursor> {
-        let raw = B64.decode(text.strip_prefix("AA")?).ok()?;
-        if raw.len() < 16 {
-            return None;
-        }
-        let (mac, payload) = raw.split_at(16);
-        if mac != tag(key, payload) {
-            return None;
-        }
-        serde_json::from_slice(payload).ok()
+        open(key, text)
     }
 }
 

@@ -10,6 +10,7 @@
 //! | `POST /oauth2/token` | api |
 //! | `POST /2/auth/token/revoke`, `/2/users/*`, `/2/files/*` | api |
 //! | `POST|GET /2/files/download` | content |
+//! | `POST /2/files/search_v2`, `/2/files/search/continue_v2` | api (names only, see `search`) |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
 //! # Control surface (only with the `control` feature, which tests enable and the app's
@@ -61,6 +62,7 @@ pub mod control;
 pub mod cursor;
 pub mod files;
 pub mod oauth;
+pub mod search;
 pub mod seed;
 pub mod state;
 pub mod wire;
@@ -365,7 +367,12 @@ pub fn router(app: App) -> Router {
         )
         .route("/2/files/list_folder/longpoll", post(api::longpoll))
         .route("/2/files/get_metadata", post(api::get_metadata))
-        .route("/2/files/download", post(api::download).get(api::download));
+        .route("/2/files/download", post(api::download).get(api::download))
+        .route("/2/files/search_v2", post(search::search_v2))
+        .route(
+            "/2/files/search/continue_v2",
+            post(search::search_continue_v2),
+        );
     #[cfg(feature = "control")]
     let router = control::routes(router);
     router

@@ -1226,3 +1226,81 @@ async fn a_second_user_approves_and_sees_their_own_folder() {
     .await;
     assert_eq!(foreign.status(), 400, "another user's cursor");
 }
+
+/// search_v2: words begin words of names, case- and accent-insensitively, anywhere below
+/// the folder; pages of max_results follow through search/continue_v2.
+#[tokio::test]
+async fn search_finds_names_by_word_prefixes_and_pages_through_continue() {
+    let fb = start(|_| {}).await;
+    let token = connect(&fb).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let found: Value = rpc(
+        &fb,
+        &token,
+        "files/search_v2",
+        Some(json!({"query": "cafe MULL"})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let paths: Vec<&str> = found["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["metadata"]["metadata"]["path_display"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/Documents/Taxes/2025/Receipts/Café Müller 2025-03-14.jpg"]
+    );
+    assert_eq!(found["matches"][0]["match_type"][".tag"], "filename");
+    assert_eq!(found["has_more"], false);
+
+    let mut seen = Vec::new();
+    let mut page: Value = rpc(
+        &fb,
+        &token,
+        "files/search_v2",
+        Some(json!({"query": "2025", "options": {"max_results": 2}})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    loop {
+        for m in page["matches"].as_array().unwrap() {
+            seen.push(
+                m["metadata"]["metadata"]["path_lower"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        if page["has_more"] != true {
+            break;
+        }
+        page = rpc(
+            &fb,
+            &token,
+            "files/search/continue_v2",
+            Some(json!({"cursor": page["cursor"]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    }
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert_eq!(unique, seen, "no duplicates across pages");
+    assert!(
+        seen.contains(&"/photos/holiday 2025".to_string()),
+        "folders too"
+    );
+    let empty = rpc(&fb, &token, "files/search_v2", Some(json!({"query": ""}))).await;
+    assert_eq!(empty.status(), 400);
+}

@@ -62,11 +62,13 @@ async fn arbitrary_bodies_get_client_errors() {
         "/2/users/get_space_usage",
         "/2/auth/token/revoke",
         "/2/files/list_folder/get_latest_cursor",
+        "/2/files/search_v2",
+        "/2/files/search/continue_v2",
         "/oauth2/token",
         "/oauth2/authorize",
         "/2/files/download",
     ];
-    for i in 0..330 {
+    for i in 0..390 {
         let body = bodies.new_tree(&mut runner).unwrap().current();
         let route = routes[i % routes.len()];
         let mut request = client
