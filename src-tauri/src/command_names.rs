@@ -17,4 +17,5 @@ pub const COMMANDS: &[&str] = &[
     "folder_window",
     "folder_seek",
     "open_file",
+    "search",
 ];

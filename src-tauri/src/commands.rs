@@ -11,8 +11,8 @@ use tauri::State;
 use crate::app::{Core, Launch};
 use crate::messages;
 use crate::view::{
-    AccountEntry, ConnectResult, Disconnected, Info, Opened, Problem, Progress, Status, ViewSpec,
-    Waiting, Window,
+    AccountEntry, ConnectResult, Disconnected, Found, Info, Opened, Problem, Progress, Status,
+    ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -131,4 +131,11 @@ pub async fn folder_seek(
 pub async fn open_file(app: State<'_, Launch>, path_lower: String) -> Result<()> {
     core(&app).await?.browser.open_file(&path_lower).await?;
     Ok(())
+}
+
+/// Search names in the whole app folder.
+#[tauri::command]
+pub async fn search(app: State<'_, Launch>, query: String) -> Result<Found> {
+    let (entries, truncated) = core(&app).await?.session.search(&query, 200).await?;
+    Ok(Found { entries, truncated })
 }

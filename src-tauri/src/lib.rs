@@ -72,6 +72,7 @@ pub fn run() {
             commands::folder_window,
             commands::folder_seek,
             commands::open_file,
+            commands::search,
         ])
         .run(tauri::generate_context!())
         .expect("Dropdesk could not start its window");

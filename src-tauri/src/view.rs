@@ -133,6 +133,14 @@ pub struct Window {
     pub version: u64,
 }
 
+/// What a search found: the rows (their `path` says which folder each is in), and
+/// whether there were more than were kept.
+#[derive(Clone, Debug, Serialize)]
+pub struct Found {
+    pub entries: Vec<Entry>,
+    pub truncated: bool,
+}
+
 /// What the window should show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

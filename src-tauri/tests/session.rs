@@ -270,3 +270,21 @@ async fn only_a_dead_token_confirms_a_revoke() {
         );
     }
 }
+
+/// Search reaches the whole app folder: a file three folders down is found by the
+/// beginnings of its words, whatever their accents; more matches than asked are cut.
+#[tokio::test]
+async fn search_finds_a_file_three_folders_down() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let (found, truncated) = w.session.search("cafe mull", 200).await.unwrap();
+    let paths: Vec<&str> = found.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/Documents/Taxes/2025/Receipts/Café Müller 2025-03-14.jpg"]
+    );
+    assert!(!truncated);
+    let (some, truncated) = w.session.search("2025", 2).await.unwrap();
+    assert_eq!(some.len(), 2);
+    assert!(truncated, "more than two match 2025");
+}

@@ -27,6 +27,8 @@ export const folderWindow = (pathLower, spec, start, count) =>
   invoke('folder_window', { pathLower, spec, start, count });
 /** Download (unless cached) and open a file with the system's default program. */
 export const openFile = (pathLower) => invoke('open_file', { pathLower });
+/** Names in the whole app folder matching `query`: { entries, truncated }. */
+export const search = (query) => invoke('search', { query });
 /** Type-ahead: the next row whose name starts with `prefix`. */
 export const folderSeek = (pathLower, spec, prefix, from) =>
   invoke('folder_seek', { pathLower, spec, prefix, from });

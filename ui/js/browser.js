@@ -7,6 +7,7 @@ import * as api from './api.js';
 import * as fmt from './format.js';
 import { createHistory } from './history.js';
 import * as rows from './rows.js';
+import { createSearch } from './search.js';
 import * as viewport from './viewport.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,7 +36,7 @@ export function createBrowser({ onProblem }) {
 
   // ---- Opening folders ------------------------------------------------------------------
 
-  async function open(path, { history: remember = true } = {}) {
+  async function open(path, { history: remember = true, select: selectName } = {}) {
     if (remember && state.key !== null && path !== state.path) history.visit(state.path);
     const ticket = ++state.ticket;
     // Timings for benchmarks: open → first rows on screen, open → whole listing.
@@ -65,6 +66,11 @@ export function createBrowser({ onProblem }) {
       list.dataset.fromCache = String(opened.from_cache);
       if (opened.first) showWindow(opened.first, true);
       else await refreshWindow(true);
+      if (selectName) {
+        // Opened from a search: select the item that was found.
+        const found = await api.folderSeek(state.key, state.spec, selectName, 0);
+        if (ticket === state.ticket && found !== null && found !== undefined) select(found);
+      }
       // Changes reported before the answer arrived are not lost.
       const early = state.early;
       state.early = [];
@@ -245,6 +251,18 @@ export function createBrowser({ onProblem }) {
     }, 60);
   }
 
+  // ---- Search ---------------------------------------------------------------------------
+
+  const search = createSearch({
+    onOpen: (folder, name) => { open(folder, { select: name }); list.focus(); },
+    onProblem,
+    onShow(on) {
+      list.hidden = on || !$('skeleton').hidden;
+      document.querySelector('.list-head').hidden = on;
+    },
+  });
+  $('search-everywhere').addEventListener('click', () => search.searchFor($('filter').value));
+
   // ---- Wiring ---------------------------------------------------------------------------
 
   for (const b of document.querySelectorAll('[data-sort]')) b.addEventListener('click', () => sortBy(b.dataset.sort));
@@ -275,11 +293,12 @@ export function createBrowser({ onProblem }) {
   });
   document.addEventListener('keydown', (e) => {
     if ($('view-connected').hidden) return;
-    const inFilter = document.activeElement === $('filter');
+    const typing = ['filter', 'search', 'paste-code'].includes(document.activeElement?.id);
     if (e.altKey && e.key === 'ArrowLeft') { goBack(); e.preventDefault(); }
     else if (e.altKey && e.key === 'ArrowRight') { goForward(); e.preventDefault(); }
     else if (e.key === 'F5' || (e.ctrlKey && e.key.toLowerCase() === 'r')) { open(state.path, { history: false }); e.preventDefault(); }
-    else if ((e.ctrlKey && e.key.toLowerCase() === 'f') || (e.key === '/' && !inFilter)) { $('filter').focus(); e.preventDefault(); }
+    else if ((e.ctrlKey && e.key.toLowerCase() === 'f') || (e.key === '/' && !typing)) { $('filter').focus(); e.preventDefault(); }
+    else if (e.ctrlKey && e.key.toLowerCase() === 'k') { search.focus(); e.preventDefault(); }
   });
   window.addEventListener('resize', () => refreshWindow(false));
 
@@ -289,6 +308,7 @@ export function createBrowser({ onProblem }) {
     // Disconnect they would only say "not connected").
     reset() {
       state.ticket++;
+      search.clear();
       history.clear();
       state.key = null;
       $('filter').value = '';

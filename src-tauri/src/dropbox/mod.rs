@@ -1,5 +1,6 @@
 //! A typed Dropbox API v2 client on reqwest: account, space usage, list_folder and
-//! continue, the long-poll for changes (notify host, no token), token revoke. It takes an access token per call and knows nothing about where
+//! continue, search, the long-poll for changes (notify host, no token), the streamed
+//! download (content host), token revoke. It takes an access token per call and knows nothing about where
 //! tokens are kept or how they are refreshed (that is `session`'s job).
 
 pub mod content_hash;
@@ -14,7 +15,9 @@ use url::Url;
 
 pub use content_hash::ContentHasher;
 pub use error::{ApiError, AuthError, LookupError, RouteError};
-pub use types::{FileMetadata, FullAccount, ListFolderResult, Metadata, SpaceUsage};
+pub use types::{
+    FileMetadata, FullAccount, ListFolderResult, Metadata, MetadataV2, SearchResult, SpaceUsage,
+};
 
 use crate::secret::AccessToken;
 
@@ -121,6 +124,29 @@ impl Client {
         self.rpc(
             token,
             "files/list_folder/continue",
+            Some(json!({"cursor": cursor})),
+        )
+        .await
+    }
+
+    /// Search file and folder names in the whole app folder.
+    pub async fn search(&self, token: &AccessToken, query: &str) -> Result<SearchResult, ApiError> {
+        self.rpc(
+            token,
+            "files/search_v2",
+            Some(json!({"query": query, "options": {"max_results": 100, "filename_only": true}})),
+        )
+        .await
+    }
+
+    pub async fn search_continue(
+        &self,
+        token: &AccessToken,
+        cursor: &str,
+    ) -> Result<SearchResult, ApiError> {
+        self.rpc(
+            token,
+            "files/search/continue_v2",
             Some(json!({"cursor": cursor})),
         )
         .await

@@ -95,6 +95,31 @@ pub struct DeletedMetadata {
     pub path_display: Option<String>,
 }
 
+/// `files/search_v2` and `search/continue_v2`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SearchResult {
+    pub matches: Vec<SearchMatch>,
+    pub has_more: bool,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SearchMatch {
+    pub metadata: MetadataV2,
+}
+
+/// search_v2 wraps each entry's metadata once more.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum MetadataV2 {
+    Metadata {
+        metadata: Metadata,
+    },
+    #[serde(other)]
+    Other,
+}
+
 /// `files/list_folder` and `/continue`.
 #[derive(Clone, Debug, Deserialize)]
 pub struct ListFolderResult {

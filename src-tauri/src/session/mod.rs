@@ -23,7 +23,7 @@ pub use crate::error::SessionError;
 use crate::listing::{Change, Page};
 use crate::secret::AccessToken;
 use crate::vault::{Keyring, Profile, Store};
-use crate::view::AccountView;
+use crate::view::{AccountView, Entry};
 use token_source::TokenSource;
 
 const PAGE_LIMIT: u32 = 2000;
@@ -173,6 +173,41 @@ impl Session {
             .call(|t| async move { self.api.list_folder_continue(&t, cursor).await })
             .await?;
         Ok(page(r))
+    }
+
+    /// Names in the whole app folder that match `query` (Dropbox's search: words and word
+    /// beginnings, any case or accent), at most `limit` of them in Dropbox's order.
+    pub async fn search(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<(Vec<Entry>, bool), SessionError> {
+        let mut page = self
+            .call(|t| async move { self.api.search(&t, query).await })
+            .await?;
+        let mut found = Vec::new();
+        loop {
+            found.extend(page.matches.into_iter().filter_map(|m| match m.metadata {
+                dropbox::MetadataV2::Metadata { metadata } => match Change::from(metadata) {
+                    Change::Upsert(entry) => Some(entry),
+                    Change::Removed(_) => None,
+                },
+                dropbox::MetadataV2::Other => None,
+            }));
+            let more = page.has_more && page.cursor.is_some();
+            if found.len() >= limit || !more {
+                let truncated = more || found.len() > limit;
+                found.truncate(limit);
+                return Ok((found, truncated));
+            }
+            let cursor = page.cursor.unwrap_or_default();
+            page = self
+                .call(|t| {
+                    let cursor = cursor.clone();
+                    async move { self.api.search_continue(&t, &cursor).await }
+                })
+                .await?;
+        }
     }
 
     /// Download the file at `path` to `dest`, refreshing the token and retrying like any

@@ -334,3 +334,56 @@ async fn a_huge_folder_streams_in_and_scrolls_to_its_end_with_a_bounded_dom() {
         .expect("one Refresh shows the new file");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn search_finds_a_file_three_folders_down_and_opens_its_folder_with_it_selected() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let (app, _s) = connected(&desktop).await;
+    js(&app, "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'k', ctrlKey: true, bubbles: true}));").await;
+    assert_eq!(
+        js(&app, "return document.activeElement.id;").await,
+        json!("search"),
+        "Ctrl+K goes to the search box"
+    );
+    js(&app, "const s = document.getElementById('search'); s.value = 'cafe mull'; s.dispatchEvent(new Event('input'));").await;
+    app.wd
+        .wait_for(
+            "return [...document.querySelectorAll('#search-list .search-hit .label')].some(l => l.textContent === 'Café Müller 2025-03-14.jpg');",
+            STEP,
+        )
+        .await
+        .expect("the match is listed");
+    let whereabouts = js(
+        &app,
+        "return document.querySelector('#search-list .search-hit .where').textContent;",
+    )
+    .await;
+    assert_eq!(whereabouts, json!("in /Documents/Taxes/2025/Receipts"));
+    app.screenshot("search").await.unwrap();
+    js(&app, "document.getElementById('search').dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));").await;
+    wait_crumbs(
+        &app,
+        &["App folder", "Documents", "Taxes", "2025", "Receipts"],
+    )
+    .await;
+    app.wd
+        .wait_for(
+            "const r = document.querySelector('#entries .entry[aria-selected=\"true\"] .label'); return r && r.textContent === 'Café Müller 2025-03-14.jpg';",
+            STEP,
+        )
+        .await
+        .expect("the found item is selected");
+    assert!(app.visible("entries").await.unwrap());
+
+    // Nothing found: said so, in words.
+    js(&app, "const s = document.getElementById('search'); s.value = 'zzz nothing'; s.dispatchEvent(new Event('input'));").await;
+    app.wd
+        .wait_for(
+            "return document.getElementById('search-status').textContent.startsWith('No names match');",
+            STEP,
+        )
+        .await
+        .expect("the empty state");
+    app.quit().await;
+}
