@@ -10,6 +10,7 @@ use crate::browser::Browser;
 use crate::config::Config;
 use crate::files::{self, FileOpener, Files};
 use crate::session::{Opener, Retry, Session, Settings};
+use crate::store::ListingStore;
 use crate::vault::{self, Keychain, Keyring, DEMO_SERVICE, SERVICE};
 use crate::view::{Info, Problem};
 use crate::{demo, dropbox, messages};
@@ -76,6 +77,30 @@ fn files(session: &Arc<Session>) -> Option<Files> {
         Arc::new(|path: &std::path::Path| open::that_detached(path).map_err(|e| e.to_string()));
     Files::default_root()
         .map(|root| Files::new(session.clone(), root, files::DEFAULT_LIMIT, opener))
+}
+
+/// The listings kept on disk; without one (no cache folder, a broken file) the app works
+/// as before, from the network only.
+fn listing_store() -> Option<Arc<ListingStore>> {
+    let path = ListingStore::default_path()?;
+    let store = ListingStore::open(&path).or_else(|e| {
+        // Only a copy of what Dropbox holds: a file that cannot be used is started anew.
+        log::warn!(
+            "the listing store at {} cannot be used ({e}); starting it anew",
+            path.display()
+        );
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        ListingStore::open(&path)
+    });
+    match store {
+        Ok(store) => Some(Arc::new(store)),
+        Err(e) => {
+            log::warn!("no listing store at {}: {e}", path.display());
+            None
+        }
+    }
 }
 
 fn system_browser() -> Opener {
@@ -157,7 +182,7 @@ impl App {
                 version: env!("CARGO_PKG_VERSION"),
             },
             core: Ok(Core {
-                browser: Browser::with_files(session.clone(), files(&session)),
+                browser: Browser::with_parts(session.clone(), files(&session), listing_store()),
                 session,
             }),
             _demo: demo,

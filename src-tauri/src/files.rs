@@ -26,7 +26,7 @@ pub struct Files {
 }
 
 /// Create `dir` and its parents, private to this user.
-fn private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

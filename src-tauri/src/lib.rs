@@ -20,6 +20,7 @@ pub mod messages;
 pub mod process;
 pub mod secret;
 pub mod session;
+pub mod store;
 pub mod vault;
 pub mod view;
 

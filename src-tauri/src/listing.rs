@@ -101,6 +101,8 @@ pub struct Listing {
     pub loading: bool,
     /// Bumped on every change, so views and the UI know to refresh.
     pub version: u64,
+    /// Taken from the store on disk, written then, and not yet caught up with Dropbox.
+    pub saved_at: Option<u64>,
     view: Option<View>,
 }
 
@@ -111,6 +113,11 @@ impl Listing {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Every entry, in no particular order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     /// The entry at `path_lower`, if the listing has it.

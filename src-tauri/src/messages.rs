@@ -27,6 +27,7 @@ fn problem(code: &'static str, title: &str, message: impl Into<String>, action: 
         message: message.into(),
         action,
         retry_in: None,
+        as_of: None,
     }
 }
 
@@ -459,6 +460,18 @@ pub fn disconnected(r: Revoke) -> Disconnected {
 }
 
 pub fn progress(p: browser::Progress) -> view::Progress {
+    let problem = p.problem.as_ref().map(|e| match (e, p.saved_at) {
+        // Offline with the stored copy on screen: say how old it is.
+        (SessionError::Api(ApiError::Network(_)), Some(at)) => {
+            let mut offline = session(e);
+            offline.message = format!(
+                "Offline — showing the folder as of {{time}}. Dropdesk retries by itself in {RETRY_IN_SECS} s."
+            );
+            offline.as_of = Some(at);
+            offline
+        }
+        _ => session(e),
+    });
     view::Progress {
         path_lower: p.path_lower,
         loaded: p.loaded,
@@ -466,7 +479,8 @@ pub fn progress(p: browser::Progress) -> view::Progress {
         version: p.version,
         gone: p.gone,
         fresh: p.fresh,
-        problem: p.problem.as_ref().map(session),
+        saved_at: p.saved_at,
+        problem,
     }
 }
 
@@ -478,6 +492,7 @@ pub fn opened(o: browser::Opened) -> view::Opened {
         path: o.path,
         path_lower: o.path_lower,
         from_cache: o.from_cache,
+        saved_at: o.saved_at,
         first: o.first,
     }
 }

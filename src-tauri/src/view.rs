@@ -36,6 +36,10 @@ pub struct Problem {
     pub action: Action,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_in: Option<u64>,
+    /// The message's `{time}` stands for this moment (unix seconds), which the window
+    /// writes in the user's own time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<u64>,
 }
 
 /// The account as the UI shows it.
@@ -51,6 +55,9 @@ pub struct AccountView {
     /// Where the grant is kept; `messages` says it in words next to the account.
     #[serde(skip)]
     pub store: Store,
+    /// Dropbox could not be reached: the names are the ones the keychain's index kept, the
+    /// usage is unknown.
+    pub offline: bool,
 }
 
 impl AccountView {
@@ -74,6 +81,21 @@ impl AccountView {
             email: account.email,
             initials,
             store,
+            offline: false,
+        }
+    }
+
+    /// The account as last seen, for a start without a network.
+    pub fn offline(profile: Profile, store: Store) -> Self {
+        AccountView {
+            account_id: profile.account_id,
+            display_name: profile.display_name,
+            email: profile.email,
+            initials: profile.initials,
+            used: 0,
+            allocated: None,
+            store,
+            offline: true,
         }
     }
 }
@@ -264,6 +286,9 @@ pub struct Progress<P = Problem> {
     /// `path_lower` of the rows a change just added or replaced (to highlight them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fresh: Vec<String>,
+    /// The listing shown is the stored copy written then (unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_at: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<P>,
 }
@@ -278,6 +303,9 @@ pub struct Opened {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     pub from_cache: bool,
+    /// Shown from the store on disk, written then (unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_at: Option<u64>,
     /// The first rows of the view asked for, so the UI can draw without another call.
     pub first: Option<Window>,
 }

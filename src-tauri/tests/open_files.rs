@@ -28,7 +28,7 @@ async fn browser_with_files(w: &World<'_>, root: PathBuf) -> (Arc<Browser>, Arc<
             Ok(())
         }),
     );
-    let browser = Browser::with_files(w.session.clone(), Some(files));
+    let browser = Browser::with_parts(w.session.clone(), Some(files), None);
     let (_, report) = recorder();
     browser.open("", &by_name(), 50, report).await.unwrap();
     (browser, opened)

@@ -15,6 +15,11 @@ const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
+/** A moment (unix seconds) in the user's own time zone, for messages that say "as of". */
+export function moment(secs) {
+  return exact.format(secs * 1000);
+}
+
 /** [shown text, tooltip] for an ISO timestamp: relative when recent, exact in the tooltip. */
 export function date(iso, now = Date.now()) {
   if (!iso) return ['', ''];

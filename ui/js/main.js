@@ -27,7 +27,9 @@ let retryTimer = null;
 function showProblem(problem, onAction) {
   $('problem').dataset.code = problem.code ?? '';
   $('problem-title').textContent = problem.title;
-  $('problem-message').textContent = problem.message;
+  $('problem-message').textContent = problem.as_of
+    ? problem.message.replace('{time}', fmt.moment(problem.as_of))
+    : problem.message;
   const labels = { retry: 'Retry', reconnect: 'Reconnect', dismiss: 'Dismiss' };
   $('problem-action').textContent = labels[problem.action] ?? 'OK';
   problemAction = onAction ?? null;
@@ -273,9 +275,12 @@ function showConnected(account, signIn) {
   $('account-email').textContent = account.email;
   const pct = account.allocated ? Math.min(100, (100 * account.used) / account.allocated) : 0;
   $('usage-bar').style.width = `${pct.toFixed(1)}%`;
-  $('usage-text').textContent = account.allocated
-    ? `${fmt.size(account.used)} of ${fmt.size(account.allocated)} used`
-    : `${fmt.size(account.used)} used`;
+  if (account.offline) $('usage-text').textContent = '';
+  else {
+    $('usage-text').textContent = account.allocated
+      ? `${fmt.size(account.used)} of ${fmt.size(account.allocated)} used`
+      : `${fmt.size(account.used)} used`;
+  }
   browser.reset();
   browser.open('');
   browser.focus();

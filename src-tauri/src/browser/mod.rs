@@ -8,6 +8,7 @@
 //! answers late for an older generation is dropped, never stored or shown.
 
 mod live;
+mod saved;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -19,6 +20,7 @@ use crate::error::FileProblem;
 use crate::files::Files;
 use crate::listing::{Change, Listing, Page};
 use crate::session::{ConnectOutcome, Revoke, Session, SessionError};
+use crate::store::ListingStore;
 use crate::view::{self, AccountView, Kind, ViewSpec, Window};
 
 /// What happened to a folder while it loads or refreshes, with the error typed.
@@ -33,6 +35,8 @@ pub struct Opened {
     /// The name of the folder asked for, when it vanished and a parent is shown instead.
     pub vanished: Option<String>,
     pub from_cache: bool,
+    /// Taken from the store on disk, written at this time (unix seconds).
+    pub saved_at: Option<u64>,
     /// The first rows of the view asked for, so the UI can draw without another call.
     pub first: Option<Window>,
 }
@@ -43,6 +47,10 @@ pub struct Browser {
     session: Arc<Session>,
     /// Downloads and opens files (none in tests that only browse).
     files: Option<Files>,
+    /// Keeps listings on disk (none in tests that only browse).
+    store: Option<Arc<ListingStore>>,
+    /// The account whose folders are cached now.
+    account: Mutex<Option<String>>,
     cache: Mutex<Cache>,
     tasks: Mutex<Vec<AbortHandle>>,
     /// The one long-poll: of the folder open now.
@@ -62,13 +70,19 @@ fn parent(path: &str) -> &str {
 
 impl Browser {
     pub fn new(session: Arc<Session>) -> Arc<Self> {
-        Browser::with_files(session, None)
+        Browser::with_parts(session, None, None)
     }
 
-    pub fn with_files(session: Arc<Session>, files: Option<Files>) -> Arc<Self> {
+    pub fn with_parts(
+        session: Arc<Session>,
+        files: Option<Files>,
+        store: Option<Arc<ListingStore>>,
+    ) -> Arc<Self> {
         Arc::new(Browser {
             session,
             files,
+            store,
+            account: Mutex::default(),
             cache: Mutex::default(),
             tasks: Mutex::default(),
             watcher: Mutex::default(),
@@ -130,7 +144,13 @@ impl Browser {
     ) -> Result<Opened, SessionError> {
         let key = path.to_lowercase();
         let generation = self.cache().generation;
-        if self.cache().folders.contains_key(&key) {
+        let in_memory = self.cache().folders.contains_key(&key);
+        let saved_at = if in_memory {
+            None
+        } else {
+            self.from_store(generation, &key).await
+        };
+        if in_memory || saved_at.is_some() {
             let first = self.window(&key, spec, 0, rows);
             self.refresh_in_background(generation, &key, report.clone());
             self.watch(generation, &key, report);
@@ -139,6 +159,7 @@ impl Browser {
                 path_lower: key,
                 vanished: None,
                 from_cache: true,
+                saved_at,
                 first,
             });
         }
@@ -165,6 +186,8 @@ impl Browser {
         }
         if more {
             self.fill_in_background(generation, &key, cursor, report.clone());
+        } else {
+            self.persist(generation, &key);
         }
         self.watch(generation, &key, report);
         Ok(Opened {
@@ -173,6 +196,7 @@ impl Browser {
             path_lower: key,
             vanished,
             from_cache: false,
+            saved_at: None,
         })
     }
 
@@ -224,13 +248,24 @@ impl Browser {
 
     /// Disconnect, and forget every cached listing of the account.
     pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
+        let account = self.session.account_id().await;
         self.forget_all();
-        self.session.disconnect().await
+        let done = self.session.disconnect().await;
+        if done.is_ok() {
+            self.forget_stored(account);
+        }
+        done
     }
 
     fn forget_if_revoked(&self, e: SessionError) -> SessionError {
         if e == SessionError::Revoked {
+            let account = self
+                .account
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             self.forget_all();
+            self.forget_stored(account);
         }
         e
     }
@@ -266,6 +301,8 @@ impl Browser {
         let removed = listing.apply(page.changes);
         listing.cursor = page.cursor;
         listing.complete = !page.has_more;
+        // Heard from Dropbox: no longer the stored copy.
+        listing.saved_at = None;
         let progress = Progress {
             path_lower: key.to_string(),
             loaded: listing.len(),
@@ -273,6 +310,7 @@ impl Browser {
             version: listing.version,
             gone: false,
             fresh,
+            saved_at: None,
             problem: None,
         };
         for gone in removed {
@@ -359,6 +397,7 @@ impl Browser {
         if let Some(l) = self.cache().folders.get_mut(key) {
             l.loading = false;
         }
+        self.persist(generation, key);
     }
 
     fn report_failure(&self, generation: u64, key: &str, e: SessionError, report: &Reporter) {
@@ -369,6 +408,7 @@ impl Browser {
         if let SessionError::Api(api) = &e {
             if api.route_error().is_some_and(|r| r.is_missing_folder()) {
                 self.cache().folders.remove(key);
+                self.forget_stored_folder(key);
                 report(Progress {
                     path_lower: key.to_string(),
                     loaded: 0,
@@ -376,16 +416,19 @@ impl Browser {
                     version: 0,
                     gone: true,
                     fresh: Vec::new(),
+                    saved_at: None,
                     problem: None,
                 });
                 return;
             }
         }
-        let (loaded, complete, version) = self
+        let (loaded, complete, version, saved_at) = self
             .cache()
             .folders
             .get(key)
-            .map_or((0, false, 0), |l| (l.len(), l.complete, l.version));
+            .map_or((0, false, 0, None), |l| {
+                (l.len(), l.complete, l.version, l.saved_at)
+            });
         report(Progress {
             path_lower: key.to_string(),
             loaded,
@@ -393,6 +436,7 @@ impl Browser {
             version,
             gone: false,
             fresh: Vec::new(),
+            saved_at,
             problem: Some(e),
         });
     }

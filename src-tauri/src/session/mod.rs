@@ -79,10 +79,25 @@ impl Session {
         match self.tokens.keyring().current().await? {
             None => Err(SessionError::NotConnected),
             Some(grant) => {
+                let id = grant.account_id.clone();
                 self.tokens.hold(grant).await;
-                let account = self.status().await?;
-                self.remember(&account).await;
-                Ok(account)
+                match self.status().await {
+                    Ok(account) => {
+                        self.remember(&account).await;
+                        Ok(account)
+                    }
+                    // Offline: the account as last seen, so the stored folders show.
+                    Err(e) if e.is_transient() => {
+                        let index = self.tokens.keyring().index().await?;
+                        match index.accounts.into_iter().find(|a| a.account_id == id) {
+                            Some(p) if !p.display_name.is_empty() => {
+                                Ok(AccountView::offline(p, self.store().await))
+                            }
+                            _ => Err(e),
+                        }
+                    }
+                    Err(e) => Err(e),
+                }
             }
         }
     }
@@ -100,6 +115,11 @@ impl Session {
         let account = self.account().await?;
         self.remember(&account).await;
         Ok(account)
+    }
+
+    /// The account whose grant is held.
+    pub async fn account_id(&self) -> Option<String> {
+        self.tokens.account_id().await
     }
 
     /// The connected accounts, as the keychain's index lists them, and the one in use.

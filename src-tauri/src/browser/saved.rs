@@ -1,0 +1,91 @@
+//! The browser's use of the listing store: a folder not in memory is taken from disk, at
+//! once and even offline (then caught up through its cursor), and every complete listing
+//! is written back, off the async threads. Each account's folders are its own.
+
+use std::sync::Arc;
+
+use super::Browser;
+use crate::listing::{Change, Listing};
+
+impl Browser {
+    /// The account the cached folders belong to, as the session holds it now.
+    pub(super) async fn account(&self) -> Option<String> {
+        let id = self.session.account_id().await;
+        *self.account.lock().unwrap_or_else(|e| e.into_inner()) = id.clone();
+        id
+    }
+
+    /// Put `key`'s stored listing in the cache; its save time when there was one.
+    pub(super) async fn from_store(self: &Arc<Self>, generation: u64, key: &str) -> Option<u64> {
+        let store = self.store.clone()?;
+        let account = self.account().await?;
+        let folder = key.to_string();
+        let stored = tokio::task::spawn_blocking(move || store.load(&account, &folder))
+            .await
+            .ok()?
+            .map_err(|e| log::warn!("could not read a stored listing: {e}"))
+            .ok()??;
+        let mut cache = self.cache();
+        if cache.generation != generation {
+            return None;
+        }
+        let mut listing = Listing::default();
+        listing.apply(stored.entries.into_iter().map(Change::Upsert).collect());
+        listing.cursor = stored.cursor;
+        listing.complete = true;
+        listing.saved_at = Some(stored.saved_at);
+        cache.folders.insert(key.to_string(), listing);
+        Some(stored.saved_at)
+    }
+
+    /// Write `key`'s listing to the store, when it is complete.
+    pub(super) fn persist(self: &Arc<Self>, generation: u64, key: &str) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let account = self
+            .account
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some(account) = account else {
+            return;
+        };
+        let snapshot = {
+            let cache = self.cache();
+            if cache.generation != generation {
+                return;
+            }
+            match cache.folders.get(key) {
+                Some(l) if l.complete => (l.entries().to_vec(), l.cursor.clone()),
+                _ => return,
+            }
+        };
+        let folder = key.to_string();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = store.save(&account, &folder, &snapshot.0, &snapshot.1) {
+                log::warn!("could not store a listing: {e}");
+            }
+        });
+    }
+
+    /// Forget a stored folder that vanished at Dropbox.
+    pub(super) fn forget_stored_folder(&self, key: &str) {
+        let account = self
+            .account
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let (Some(store), Some(account)) = (self.store.clone(), account) {
+            let folder = key.to_string();
+            tokio::task::spawn_blocking(move || store.forget_folder(&account, &folder));
+        }
+    }
+
+    /// Forget what is stored of an account (on Disconnect and revocation).
+    pub(super) fn forget_stored(&self, account: Option<String>) {
+        if let (Some(store), Some(account)) = (self.store.clone(), account) {
+            tokio::task::spawn_blocking(move || store.forget_account(&account));
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The listing store: every folder's listing and cursor kept on disk per account, in SQLite
+//! (rusqlite, bundled), so that a start shows the last folders at once and they stay
+//! browsable offline, then catch up through their cursors. File names and metadata only,
+//! never a token. In `$XDG_CACHE_HOME/dropdesk/` (folder 0700, file 0600). Crash-safe: a
+//! folder is written in one transaction (write-ahead log), and only whole listings are
+//! written, so a kill in the middle leaves the previous state, never half a listing.
+//! Bounded: past [`MAX_ENTRIES`] rows in all, the least recently used folders go. An
+//! account's folders are deleted on Disconnect and on revocation.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::vault::now_unix;
+use crate::view::{Entry, Kind};
+
+/// Rows kept at most, over every folder of every account.
+pub const MAX_ENTRIES: i64 = 500_000;
+
+/// A folder as it was stored.
+pub struct Stored {
+    pub entries: Vec<Entry>,
+    pub cursor: String,
+    /// Unix seconds when it was written.
+    pub saved_at: u64,
+}
+
+pub struct ListingStore {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = "
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    CREATE TABLE IF NOT EXISTS folders (
+        account TEXT NOT NULL, folder TEXT NOT NULL, cursor TEXT NOT NULL,
+        saved_at INTEGER NOT NULL, used_at INTEGER NOT NULL, entries INTEGER NOT NULL,
+        PRIMARY KEY (account, folder));
+    CREATE TABLE IF NOT EXISTS entries (
+        account TEXT NOT NULL, folder TEXT NOT NULL, path_lower TEXT NOT NULL,
+        folder_kind INTEGER NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,
+        size INTEGER, modified TEXT, rev TEXT,
+        PRIMARY KEY (account, folder, path_lower));
+";
+
+impl ListingStore {
+    /// The platform's place for the store.
+    pub fn default_path() -> Option<PathBuf> {
+        dirs::cache_dir().map(|d| d.join("dropdesk").join("listings.sqlite3"))
+    }
+
+    pub fn open(path: &Path) -> rusqlite::Result<ListingStore> {
+        if let Some(dir) = path.parent() {
+            let _ = crate::files::private_dir(dir);
+        }
+        let conn = Connection::open(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for file in [path.to_path_buf(), path.with_extension("sqlite3-wal")] {
+                let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+        conn.execute_batch(SCHEMA)?;
+        Ok(ListingStore {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Replace a folder's stored listing with this whole one, in one transaction.
+    pub fn save(
+        &self,
+        account: &str,
+        folder: &str,
+        entries: &[Entry],
+        cursor: &str,
+    ) -> rusqlite::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
+            params![account, folder],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for e in entries {
+                insert.execute(params![
+                    account,
+                    folder,
+                    e.path_lower,
+                    i64::from(e.kind == Kind::Folder),
+                    e.name,
+                    e.path,
+                    e.size.map(|s| s as i64),
+                    e.modified,
+                    e.rev,
+                ])?;
+            }
+        }
+        let now = now_unix() as i64;
+        tx.execute(
+            "INSERT OR REPLACE INTO folders VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            params![account, folder, cursor, now, entries.len() as i64],
+        )?;
+        evict(&tx)?;
+        tx.commit()
+    }
+
+    /// A folder's stored listing, marked as just used.
+    pub fn load(&self, account: &str, folder: &str) -> rusqlite::Result<Option<Stored>> {
+        let conn = self.conn();
+        let Some((cursor, saved_at)) = conn
+            .query_row(
+                "SELECT cursor, saved_at FROM folders WHERE account = ?1 AND folder = ?2",
+                params![account, folder],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        conn.execute(
+            "UPDATE folders SET used_at = ?3 WHERE account = ?1 AND folder = ?2",
+            params![account, folder, now_unix() as i64],
+        )?;
+        let mut rows = conn.prepare_cached(
+            "SELECT path_lower, folder_kind, name, path, size, modified, rev
+             FROM entries WHERE account = ?1 AND folder = ?2",
+        )?;
+        let entries = rows
+            .query_map(params![account, folder], |r| {
+                Ok(Entry {
+                    path_lower: r.get(0)?,
+                    kind: if r.get::<_, i64>(1)? == 1 {
+                        Kind::Folder
+                    } else {
+                        Kind::File
+                    },
+                    name: r.get(2)?,
+                    path: r.get(3)?,
+                    size: r.get::<_, Option<i64>>(4)?.map(|s| s as u64),
+                    modified: r.get(5)?,
+                    rev: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(Stored {
+            entries,
+            cursor,
+            saved_at: saved_at as u64,
+        }))
+    }
+
+    /// Forget one folder (it vanished at Dropbox).
+    pub fn forget_folder(&self, account: &str, folder: &str) -> rusqlite::Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
+            params![account, folder],
+        )?;
+        conn.execute(
+            "DELETE FROM folders WHERE account = ?1 AND folder = ?2",
+            params![account, folder],
+        )?;
+        Ok(())
+    }
+
+    /// Forget every folder of an account (on Disconnect and revocation).
+    pub fn forget_account(&self, account: &str) -> rusqlite::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM entries WHERE account = ?1", params![account])?;
+        tx.execute("DELETE FROM folders WHERE account = ?1", params![account])?;
+        tx.commit()
+    }
+}
+
+/// Drop the least recently used folders until at most [`MAX_ENTRIES`] rows remain.
+fn evict(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    loop {
+        let total: i64 =
+            tx.query_row("SELECT COALESCE(SUM(entries), 0) FROM folders", [], |r| {
+                r.get(0)
+            })?;
+        if total <= MAX_ENTRIES {
+            return Ok(());
+        }
+        let oldest: Option<(String, String)> = tx
+            .query_row(
+                "SELECT account, folder FROM folders ORDER BY used_at, saved_at LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((account, folder)) = oldest else {
+            return Ok(());
+        };
+        tx.execute(
+            "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
+            params![account, folder],
+        )?;
+        tx.execute(
+            "DELETE FROM folders WHERE account = ?1 AND folder = ?2",
+            params![account, folder],
+        )?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> Entry {
+        Entry {
+            kind: Kind::File,
+            name: name.into(),
+            path: format!("/{name}"),
+            path_lower: format!("/{}", name.to_lowercase()),
+            size: Some(3),
+            modified: Some("2026-01-01T00:00:00Z".into()),
+            rev: Some("0123456789abcdef".into()),
+        }
+    }
+
+    #[test]
+    fn a_folder_round_trips_and_is_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ListingStore::open(&dir.path().join("d/listings.sqlite3")).unwrap();
+        store
+            .save("a", "", &[entry("One"), entry("Two")], "c1")
+            .unwrap();
+        let back = store.load("a", "").unwrap().unwrap();
+        assert_eq!(back.cursor, "c1");
+        let mut names: Vec<_> = back.entries.iter().map(|e| e.name.clone()).collect();
+        names.sort();
+        assert_eq!(names, ["One", "Two"]);
+        assert_eq!(back.entries[0].rev.as_deref(), Some("0123456789abcdef"));
+        store.save("a", "", &[entry("Three")], "c2").unwrap();
+        let back = store.load("a", "").unwrap().unwrap();
+        assert_eq!(back.entries.len(), 1);
+        assert!(store.load("b", "").unwrap().is_none(), "accounts apart");
+        store.forget_account("a").unwrap();
+        assert!(store.load("a", "").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_file_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache/dropdesk/listings.sqlite3");
+        let store = ListingStore::open(&path).unwrap();
+        store.save("a", "", &[entry("x")], "c").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    #[test]
+    fn the_least_recently_used_folders_go_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ListingStore::open(&dir.path().join("l.sqlite3")).unwrap();
+        let many: Vec<Entry> = (0..(MAX_ENTRIES / 2 + 1))
+            .map(|i| entry(&format!("f{i}")))
+            .collect();
+        store.save("a", "/old", &many, "c").unwrap();
+        store.save("a", "/new", &many, "c").unwrap();
+        assert!(store.load("a", "/old").unwrap().is_none(), "evicted");
+        assert!(store.load("a", "/new").unwrap().is_some());
+    }
+}

@@ -1,0 +1,106 @@
+//! Instant and offline start: listings are kept on disk per account; a start without a
+//! network shows the account as last seen and its folder from the store, says how old it
+//! is, catches up once Dropbox answers again, and Disconnect deletes what was kept.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dropdesk::browser::Browser;
+use dropdesk::messages;
+use dropdesk::store::ListingStore;
+use serde_json::{json, Value};
+use support::*;
+
+/// Every route the app uses drops its connection, as when the network is gone.
+async fn go_offline(w: &World<'_>) {
+    let routes = [
+        "users/get_current_account",
+        "users/get_space_usage",
+        "files/list_folder",
+        "files/list_folder/continue",
+        "files/list_folder/longpoll",
+        "/oauth2/token",
+    ];
+    let faults: Vec<Value> = routes
+        .iter()
+        .map(|r| json!({"route": r, "drop": true, "count": 10000}))
+        .collect();
+    post(w, "faults", json!(faults)).await;
+}
+
+#[tokio::test]
+async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let account = w.vault.current().unwrap().unwrap().account_id;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(ListingStore::open(&dir.path().join("listings.sqlite3")).unwrap());
+    let online = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
+    let (_, report) = recorder();
+    online.open("", &by_name(), 50, report).await.unwrap();
+    let mut kept = None;
+    for _ in 0..100 {
+        kept = store.load(&account, "").unwrap();
+        if kept.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(kept.is_some(), "the listing is written to the store");
+
+    // The next start, offline.
+    go_offline(&w).await;
+    let again = restart(&w);
+    let shown = again.restore().await.expect("the account as last seen");
+    assert!(shown.offline);
+    assert_eq!(shown.display_name, "Alex Morgan");
+    let offline = Browser::with_parts(again.clone(), None, Some(store.clone()));
+    let (events, report) = recorder();
+    let opened = offline
+        .open("", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    assert!(
+        opened.from_cache && opened.saved_at.is_some(),
+        "from the store at once"
+    );
+    assert!(all_names(&offline, "").contains(&"Documents".to_string()));
+    let failed = until(&events, "the offline note", |p| p.problem.is_some()).await;
+    let said = messages::progress(failed).problem.unwrap();
+    assert_eq!(said.code, "offline");
+    assert!(
+        said.message
+            .starts_with("Offline — showing the folder as of {time}"),
+        "{}",
+        said.message
+    );
+    assert!(said.as_of.is_some());
+
+    // Back online: the same folder catches up by itself through its cursor.
+    fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
+    post(
+        &w,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/While offline.txt", "content": "x"}]}),
+    )
+    .await;
+    offline.open("", &by_name(), 50, report).await.unwrap();
+    until(&events, "the catch-up", |p| {
+        p.problem.is_none() && p.saved_at.is_none() && p.complete
+    })
+    .await;
+
+    let done = offline.disconnect().await.unwrap();
+    assert!(done.was_connected);
+    let mut gone = false;
+    for _ in 0..100 {
+        if store.load(&account, "").unwrap().is_none() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gone, "Disconnect deletes the account's stored folders");
+}
