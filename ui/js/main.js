@@ -266,7 +266,8 @@ async function copyLink() {
 
 function showConnected(account, signIn) {
   show('connected');
-  setStatus('connected', 'Connected');
+  if (account.offline) setStatus('pending', 'Offline');
+  else setStatus('connected', 'Connected');
   accountNote('');
   refreshAccounts();
   $('account-store').textContent = signIn;

@@ -1,0 +1,72 @@
+//! An offline start through the real window: with Dropbox unreachable, the window shows
+//! the account and the folder as last seen, says since when, and recovers by itself once
+//! Dropbox answers again.
+
+use std::time::Duration;
+
+use e2e::app::{App, STEP};
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env, fakebox_control, setup, wait_for_name};
+use serde_json::{json, Value};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+#[tokio::test]
+async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let env = app_env(&s, BROWSER, "allow");
+    let app = App::launch(&desktop, &env, &[]).await.expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    app.wd
+        .wait_for(
+            "return document.getElementById('entries').dataset.complete === 'true';",
+            STEP,
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await; // the store is written after
+    app.quit().await;
+
+    // Dropbox unreachable: every route drops its connection.
+    let faults: Vec<Value> = [
+        "users/get_current_account",
+        "users/get_space_usage",
+        "files/list_folder",
+        "files/list_folder/continue",
+        "files/list_folder/longpoll",
+        "/oauth2/token",
+    ]
+    .iter()
+    .map(|r| json!({"route": r, "drop": true, "count": 10000}))
+    .collect();
+    fakebox_control(&s.fakebox, reqwest::Method::POST, "faults", json!(faults)).await;
+    let app = App::launch(&desktop, &env, &[]).await.expect("app relaunches");
+    assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    app.wd
+        .wait_for(
+            "return [...document.querySelectorAll('#entries .entry .label')].some(l => l.textContent === 'Documents');",
+            STEP,
+        )
+        .await
+        .expect("the stored folder shows");
+    let shown = app.problem().await;
+    assert_eq!(shown.code, "offline");
+    let message = app.text("problem-message").await.unwrap().unwrap_or_default();
+    assert!(message.starts_with("Offline — showing the folder as of "), "{message}");
+    assert!(!message.contains("{time}"), "the time is filled in: {message}");
+    app.screenshot("offline").await.unwrap();
+
+    // Dropbox is back: the window recovers by itself (the banner's own retry).
+    fakebox_control(&s.fakebox, reqwest::Method::DELETE, "faults", Value::Null).await;
+    app.wd
+        .wait_for(
+            "return document.getElementById('problem').hidden && document.getElementById('entries').dataset.complete === 'true';",
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("the offline note goes by itself");
+    app.quit().await;
+}
