@@ -17,7 +17,9 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let env = app_env(&s, BROWSER, "allow");
-    let app = App::launch(&desktop, &env, &[]).await.expect("app launches");
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app launches");
     app.click("connect").await.unwrap();
     wait_for_name(&app, &s).await;
     app.wd
@@ -43,7 +45,9 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
     .map(|r| json!({"route": r, "drop": true, "count": 10000}))
     .collect();
     fakebox_control(&s.fakebox, reqwest::Method::POST, "faults", json!(faults)).await;
-    let app = App::launch(&desktop, &env, &[]).await.expect("app relaunches");
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app relaunches");
     assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
     app.wd
         .wait_for(
@@ -54,9 +58,19 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
         .expect("the stored folder shows");
     let shown = app.problem().await;
     assert_eq!(shown.code, "offline");
-    let message = app.text("problem-message").await.unwrap().unwrap_or_default();
-    assert!(message.starts_with("Offline — showing the folder as of "), "{message}");
-    assert!(!message.contains("{time}"), "the time is filled in: {message}");
+    let message = app
+        .text("problem-message")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        message.starts_with("Offline — showing the folder as of "),
+        "{message}"
+    );
+    assert!(
+        !message.contains("{time}"),
+        "the time is filled in: {message}"
+    );
     app.screenshot("offline").await.unwrap();
 
     // Dropbox is back: the window recovers by itself (the banner's own retry).
