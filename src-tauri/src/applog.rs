@@ -65,15 +65,7 @@ pub fn log_path() -> Option<PathBuf> {
 
 /// Open the log file private to the user, rotating a large one first.
 fn open(path: &Path) -> std::io::Result<File> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)?;
+    crate::files::private_dir(path.parent().unwrap_or(Path::new(".")))?;
     if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_BYTES) {
         std::fs::rename(path, path.with_extension("log.1"))?;
     }

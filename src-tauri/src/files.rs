@@ -55,10 +55,6 @@ impl Files {
         dirs::cache_dir().map(|d| d.join("dropdesk").join("files"))
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// Where a revision of a file is kept. Names are Dropbox's own (no `/`); a name that
     /// could climb out of the cache is refused.
     fn place(&self, entry: &Entry) -> Result<PathBuf, SessionError> {

@@ -28,7 +28,6 @@ pub struct Stored {
 
 pub struct ListingStore {
     conn: Mutex<Connection>,
-    path: PathBuf,
 }
 
 const SCHEMA: &str = "
@@ -66,12 +65,7 @@ impl ListingStore {
         conn.execute_batch(SCHEMA)?;
         Ok(ListingStore {
             conn: Mutex::new(conn),
-            path: path.to_path_buf(),
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {

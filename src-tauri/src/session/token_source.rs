@@ -191,14 +191,6 @@ impl TokenSource {
             .map(|g| g.account_id.clone())
     }
 
-    /// Stop holding the grant, without revoking it (another account is switched to).
-    pub async fn put_down(&self) {
-        let mut held = self.held.lock().await;
-        held.grant = None;
-        held.generation = self.next_generation();
-        self.revoked.store(false, Ordering::SeqCst);
-    }
-
     /// For Disconnect: stop holding the grant (loading it from the keychain if none is
     /// held) and return it with the token to revoke, refreshed first if it has expired;
     /// `None` for the token when the grant turned out to be revoked already.
