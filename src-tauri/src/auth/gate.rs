@@ -21,7 +21,7 @@
 //! Anything after the first request on a connection (pipelining) is never read.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -96,10 +96,9 @@ type Conn = (u64, AbortHandle, Arc<AtomicBool>);
 #[derive(Default)]
 struct Open {
     next: AtomicU64,
-    /// Each connection's id, task, and whether tiny_http already has its request.
+    /// Each connection's id, task, and whether tiny_http already has its request (those
+    /// answers are spared when making room, and let through at the end).
     list: Mutex<VecDeque<Conn>>,
-    /// Connections whose request tiny_http has: their answers are let through at the end.
-    relaying: AtomicUsize,
 }
 
 impl Open {
@@ -150,7 +149,7 @@ async fn accept_loop(public: std::net::TcpListener, inner: Arc<Backend>, stop: A
         let relaying = Arc::new(AtomicBool::new(false));
         let flag = relaying.clone();
         let task = tokio::spawn(async move {
-            let served = serve(stream, &inner, &done.relaying, &flag);
+            let served = serve(stream, &inner, &flag);
             let _ = tokio::time::timeout(HEAD_DEADLINE + RELAY_DEADLINE, served).await;
             done.lock().retain(|(i, _, _)| *i != id);
         });
@@ -159,27 +158,12 @@ async fn accept_loop(public: std::net::TcpListener, inner: Arc<Backend>, stop: A
     // The last answer (the page that says "return to Dropdesk") is still on its way back
     // to the browser: let relays finish, briefly, before closing everything.
     let grace = tokio::time::Instant::now() + RELAY_DEADLINE;
-    while open.relaying.load(Ordering::SeqCst) > 0 && tokio::time::Instant::now() < grace {
+    let relaying = |open: &Open| open.lock().iter().any(|(_, _, r)| r.load(Ordering::SeqCst));
+    while relaying(&open) && tokio::time::Instant::now() < grace {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     for (_, task, _) in open.lock().drain(..) {
         task.abort();
-    }
-}
-
-/// Counts a relay in flight for as long as it lives.
-struct Relaying<'a>(&'a AtomicUsize);
-
-impl<'a> Relaying<'a> {
-    fn new(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, Ordering::SeqCst);
-        Relaying(count)
-    }
-}
-
-impl Drop for Relaying<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -238,12 +222,7 @@ pub fn judge_head(bytes: &[u8]) -> Head {
     }
 }
 
-async fn serve(
-    mut client: tokio::net::TcpStream,
-    inner: &Backend,
-    relaying: &AtomicUsize,
-    this_relays: &AtomicBool,
-) {
+async fn serve(mut client: tokio::net::TcpStream, inner: &Backend, relaying: &AtomicBool) {
     let mut head = Vec::with_capacity(1024);
     let judged = tokio::time::timeout(HEAD_DEADLINE, async {
         let mut buf = [0u8; 1024];
@@ -277,8 +256,7 @@ async fn serve(
         request.push_str(&format!("Cookie: {c}\r\n"));
     }
     request.push_str("Connection: close\r\n\r\n");
-    this_relays.store(true, Ordering::SeqCst);
-    let _busy = Relaying::new(relaying);
+    relaying.store(true, Ordering::SeqCst);
     let _ = tokio::time::timeout(RELAY_DEADLINE, relay(&mut client, inner, request)).await;
 }
 
