@@ -159,6 +159,8 @@ impl App {
                     .display()
                     .to_string())
         );
+        // Opening the store touches the disk: off the async threads, beside the rest.
+        let store = tokio::task::spawn_blocking(listing_store);
         let keyring = Keyring::new(Arc::new(Keychain::new(service)), vault::TIMEOUT);
         if demo_mode {
             forget_stale_demo_grant(&keyring).await;
@@ -176,13 +178,14 @@ impl App {
             },
             system_browser(),
         );
+        let store = store.await.ok().flatten();
         App {
             info: Info {
                 demo: demo_mode,
                 version: env!("CARGO_PKG_VERSION"),
             },
             core: Ok(Core {
-                browser: Browser::with_parts(session.clone(), files(&session), listing_store()),
+                browser: Browser::with_parts(session.clone(), files(&session), store),
                 session,
             }),
             _demo: demo,
