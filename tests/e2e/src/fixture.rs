@@ -101,6 +101,24 @@ pub async fn wait_for_name(app: &App, s: &Setup) -> String {
         .to_string()
 }
 
+/// A first run: launch the app with `env`, connect, let the root folder load, quit. What
+/// it leaves (the grant in the keychain, the stored listing) is what the next start finds.
+pub async fn first_run(desktop: &Desktop, s: &Setup, env: &[(&str, String)]) {
+    let app = App::launch(desktop, env, &[]).await.expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, s).await;
+    app.wd
+        .wait_for(
+            "return document.getElementById('entries').dataset.complete === 'true';",
+            Duration::from_secs(60),
+        )
+        .await
+        .expect("the folder loads");
+    // The listing is written to the store just after it is complete.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.quit().await;
+}
+
 /// fakebox's control surface (`/__fakebox/<path>`), without a body.
 pub async fn control(s: &Setup, method: reqwest::Method, path: &str) -> Value {
     fakebox_control(&s.fakebox, method, path, Value::Null).await

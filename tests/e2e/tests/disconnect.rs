@@ -61,12 +61,7 @@ async fn restart_after_a_revoke_elsewhere_offers_reconnect() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let env = app_env(&s, BROWSER, "allow");
-    let app = App::launch(&desktop, &env, &[])
-        .await
-        .expect("app launches");
-    app.click("connect").await.unwrap();
-    wait_for_name(&app, &s).await;
-    app.quit().await;
+    e2e::fixture::first_run(&desktop, &s, &env).await;
 
     // The user removes Dropdesk on dropbox.com while it is closed.
     control(&s, reqwest::Method::POST, "unlink").await;

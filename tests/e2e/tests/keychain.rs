@@ -14,12 +14,7 @@ async fn a_locked_keychain_is_explained_and_retry_recovers_after_unlock() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let env = app_env(&s, BROWSER, "allow");
-    let app = App::launch(&desktop, &env, &[])
-        .await
-        .expect("app launches");
-    app.click("connect").await.unwrap();
-    wait_for_name(&app, &s).await;
-    app.quit().await;
+    e2e::fixture::first_run(&desktop, &s, &env).await;
 
     desktop.without_prompter().unwrap();
     desktop.lock_keychain().unwrap();

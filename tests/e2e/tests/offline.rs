@@ -17,20 +17,7 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let env = app_env(&s, BROWSER, "allow");
-    let app = App::launch(&desktop, &env, &[])
-        .await
-        .expect("app launches");
-    app.click("connect").await.unwrap();
-    wait_for_name(&app, &s).await;
-    app.wd
-        .wait_for(
-            "return document.getElementById('entries').dataset.complete === 'true';",
-            STEP,
-        )
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await; // the store is written after
-    app.quit().await;
+    e2e::fixture::first_run(&desktop, &s, &env).await;
 
     // Dropbox unreachable: every route drops its connection.
     let faults: Vec<Value> = [
