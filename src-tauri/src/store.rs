@@ -18,9 +18,8 @@ use crate::view::{Entry, Kind};
 /// Rows kept at most, over every folder of every account.
 pub const MAX_ENTRIES: i64 = 500_000;
 
-/// A folder as it was stored.
+/// What is stored of a folder besides its entries.
 pub struct Stored {
-    pub entries: Vec<Entry>,
     pub cursor: String,
     /// Unix seconds when it was written.
     pub saved_at: u64,
@@ -77,7 +76,7 @@ impl ListingStore {
         &self,
         account: &str,
         folder: &str,
-        entries: &[Entry],
+        entries: impl IntoIterator<Item = Entry>,
         cursor: &str,
     ) -> rusqlite::Result<()> {
         let mut conn = self.conn();
@@ -86,6 +85,7 @@ impl ListingStore {
             "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
             params![account, folder],
         )?;
+        let mut count = 0i64;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -102,19 +102,26 @@ impl ListingStore {
                     e.modified,
                     e.rev,
                 ])?;
+                count += 1;
             }
         }
         let now = now_unix() as i64;
         tx.execute(
             "INSERT OR REPLACE INTO folders VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-            params![account, folder, cursor, now, entries.len() as i64],
+            params![account, folder, cursor, now, count],
         )?;
         evict(&tx)?;
         tx.commit()
     }
 
-    /// A folder's stored listing, marked as just used.
-    pub fn load(&self, account: &str, folder: &str) -> rusqlite::Result<Option<Stored>> {
+    /// A folder's stored listing, marked as just used: each entry is handed to `each` as it
+    /// is read (a folder of 100,000 is never all in memory twice).
+    pub fn load(
+        &self,
+        account: &str,
+        folder: &str,
+        each: &mut dyn FnMut(Entry),
+    ) -> rusqlite::Result<Option<Stored>> {
         let conn = self.conn();
         let Some((cursor, saved_at)) = conn
             .query_row(
@@ -134,25 +141,25 @@ impl ListingStore {
             "SELECT path_lower, folder_kind, name, path, size, modified, rev
              FROM entries WHERE account = ?1 AND folder = ?2",
         )?;
-        let entries = rows
-            .query_map(params![account, folder], |r| {
-                Ok(Entry {
-                    path_lower: r.get(0)?,
-                    kind: if r.get::<_, i64>(1)? == 1 {
-                        Kind::Folder
-                    } else {
-                        Kind::File
-                    },
-                    name: r.get(2)?,
-                    path: r.get(3)?,
-                    size: r.get::<_, Option<i64>>(4)?.map(|s| s as u64),
-                    modified: r.get(5)?,
-                    rev: r.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let entries = rows.query_map(params![account, folder], |r| {
+            Ok(Entry {
+                path_lower: r.get(0)?,
+                kind: if r.get::<_, i64>(1)? == 1 {
+                    Kind::Folder
+                } else {
+                    Kind::File
+                },
+                name: r.get(2)?,
+                path: r.get(3)?,
+                size: r.get::<_, Option<i64>>(4)?.map(|s| s as u64),
+                modified: r.get(5)?,
+                rev: r.get(6)?,
+            })
+        })?;
+        for entry in entries {
+            each(entry?);
+        }
         Ok(Some(Stored {
-            entries,
             cursor,
             saved_at: saved_at as u64,
         }))
@@ -229,25 +236,32 @@ mod tests {
         }
     }
 
+    fn load(store: &ListingStore, account: &str, folder: &str) -> Option<(Stored, Vec<Entry>)> {
+        let mut entries = Vec::new();
+        let stored = store
+            .load(account, folder, &mut |e| entries.push(e))
+            .unwrap()?;
+        Some((stored, entries))
+    }
+
     #[test]
     fn a_folder_round_trips_and_is_replaced_whole() {
         let dir = tempfile::tempdir().unwrap();
         let store = ListingStore::open(&dir.path().join("d/listings.sqlite3")).unwrap();
         store
-            .save("a", "", &[entry("One"), entry("Two")], "c1")
+            .save("a", "", [entry("One"), entry("Two")], "c1")
             .unwrap();
-        let back = store.load("a", "").unwrap().unwrap();
+        let (back, entries) = load(&store, "a", "").unwrap();
         assert_eq!(back.cursor, "c1");
-        let mut names: Vec<_> = back.entries.iter().map(|e| e.name.clone()).collect();
+        let mut names: Vec<_> = entries.iter().map(|e| e.name.clone()).collect();
         names.sort();
         assert_eq!(names, ["One", "Two"]);
-        assert_eq!(back.entries[0].rev.as_deref(), Some("0123456789abcdef"));
-        store.save("a", "", &[entry("Three")], "c2").unwrap();
-        let back = store.load("a", "").unwrap().unwrap();
-        assert_eq!(back.entries.len(), 1);
-        assert!(store.load("b", "").unwrap().is_none(), "accounts apart");
+        assert_eq!(entries[0].rev.as_deref(), Some("0123456789abcdef"));
+        store.save("a", "", [entry("Three")], "c2").unwrap();
+        assert_eq!(load(&store, "a", "").unwrap().1.len(), 1);
+        assert!(load(&store, "b", "").is_none(), "accounts apart");
         store.forget_account("a").unwrap();
-        assert!(store.load("a", "").unwrap().is_none());
+        assert!(load(&store, "a", "").is_none());
     }
 
     #[test]
@@ -256,7 +270,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache/dropdesk/listings.sqlite3");
         let store = ListingStore::open(&path).unwrap();
-        store.save("a", "", &[entry("x")], "c").unwrap();
+        store.save("a", "", [entry("x")], "c").unwrap();
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
@@ -269,9 +283,9 @@ mod tests {
         let many: Vec<Entry> = (0..(MAX_ENTRIES / 2 + 1))
             .map(|i| entry(&format!("f{i}")))
             .collect();
-        store.save("a", "/old", &many, "c").unwrap();
-        store.save("a", "/new", &many, "c").unwrap();
-        assert!(store.load("a", "/old").unwrap().is_none(), "evicted");
-        assert!(store.load("a", "/new").unwrap().is_some());
+        store.save("a", "/old", many.clone(), "c").unwrap();
+        store.save("a", "/new", many, "c").unwrap();
+        assert!(load(&store, "a", "/old").is_none(), "evicted");
+        assert!(load(&store, "a", "/new").is_some());
     }
 }

@@ -42,7 +42,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     online.open("", &by_name(), 50, report).await.unwrap();
     let mut kept = None;
     for _ in 0..100 {
-        kept = store.load(&account, "").unwrap();
+        kept = store.load(&account, "", &mut drop).unwrap();
         if kept.is_some() {
             break;
         }
@@ -96,7 +96,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     assert!(done.was_connected);
     let mut gone = false;
     for _ in 0..100 {
-        if store.load(&account, "").unwrap().is_none() {
+        if store.load(&account, "", &mut drop).unwrap().is_none() {
             gone = true;
             break;
         }

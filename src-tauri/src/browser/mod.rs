@@ -101,7 +101,7 @@ impl Browser {
             .cache()
             .folders
             .get(parent)
-            .and_then(|l| l.get(path_lower).cloned())
+            .and_then(|l| l.get(path_lower))
             .filter(|e| e.kind == Kind::File)
             .ok_or(SessionError::File(FileProblem::Gone))?;
         let files = self
@@ -298,9 +298,13 @@ impl Browser {
         } else {
             Vec::new()
         };
+        let was_complete = listing.complete;
         let removed = listing.apply(page.changes);
         listing.cursor = page.cursor;
         listing.complete = !page.has_more;
+        if listing.complete && !was_complete {
+            listing.shrink_to_fit();
+        }
         // Heard from Dropbox: no longer the stored copy.
         listing.saved_at = None;
         let progress = Progress {

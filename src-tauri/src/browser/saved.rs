@@ -20,22 +20,34 @@ impl Browser {
         let store = self.store.clone()?;
         let account = self.account().await?;
         let folder = key.to_string();
-        let stored = tokio::task::spawn_blocking(move || store.load(&account, &folder))
-            .await
-            .ok()?
-            .map_err(|e| log::warn!("could not read a stored listing: {e}"))
-            .ok()??;
+        let listing = tokio::task::spawn_blocking(move || {
+            let mut listing = Listing::default();
+            let mut entries = Vec::new();
+            let stored = store.load(&account, &folder, &mut |e| {
+                entries.push(Change::Upsert(e));
+                if entries.len() == 1000 {
+                    listing.apply(entries.drain(..));
+                }
+            });
+            listing.apply(entries);
+            listing.shrink_to_fit();
+            let stored = stored
+                .map_err(|e| log::warn!("could not read a stored listing: {e}"))
+                .ok()??;
+            listing.cursor = stored.cursor;
+            listing.complete = true;
+            listing.saved_at = Some(stored.saved_at);
+            Some(listing)
+        })
+        .await
+        .ok()??;
+        let saved_at = listing.saved_at;
         let mut cache = self.cache();
         if cache.generation != generation {
             return None;
         }
-        let mut listing = Listing::default();
-        listing.apply(stored.entries.into_iter().map(Change::Upsert).collect());
-        listing.cursor = stored.cursor;
-        listing.complete = true;
-        listing.saved_at = Some(stored.saved_at);
         cache.folders.insert(key.to_string(), listing);
-        Some(stored.saved_at)
+        saved_at
     }
 
     /// Write `key`'s listing to the store, when it is complete.
@@ -57,13 +69,13 @@ impl Browser {
                 return;
             }
             match cache.folders.get(key) {
-                Some(l) if l.complete => (l.entries().to_vec(), l.cursor.clone()),
+                Some(l) if l.complete => (l.snapshot(), l.cursor.clone()),
                 _ => return,
             }
         };
         let folder = key.to_string();
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = store.save(&account, &folder, &snapshot.0, &snapshot.1) {
+            if let Err(e) = store.save(&account, &folder, snapshot.0.entries(), &snapshot.1) {
                 log::warn!("could not store a listing: {e}");
             }
         });

@@ -3,11 +3,16 @@
 //! a time, so the web view only ever holds the rows in sight (100,000 entries included).
 //! Some 200 of its lines are its tests.
 
+mod item;
+
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
 
 use crate::dropbox::Metadata;
 use crate::view::{Entry, Kind, SortKey, ViewSpec, Window};
+use item::{last, Folder, Item};
 
 /// One change of a listing page, in order: an entry added or replaced, or a path removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,10 +96,12 @@ pub fn natural_key(name: &str) -> String {
 
 #[derive(Default)]
 pub struct Listing {
-    entries: Vec<Entry>,
-    keys: Vec<String>,
-    /// `path_lower` → position in `entries`.
-    index: HashMap<String, usize>,
+    items: Vec<Item>,
+    /// Positions in `items`, found by the hash of their `path_lower`'s last component.
+    index: HashTable<u32>,
+    hasher: RandomState,
+    /// Taken from the first entry.
+    folder: Option<Folder>,
     pub cursor: String,
     pub complete: bool,
     /// A background task is fetching pages or changes for it.
@@ -106,60 +113,147 @@ pub struct Listing {
     view: Option<View>,
 }
 
-impl Listing {
+/// A listing's entries as they were at one moment, to be written away from its lock.
+pub struct Snapshot {
+    folder: Option<Folder>,
+    items: Vec<Item>,
+}
+
+impl Snapshot {
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.items.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.items.is_empty()
     }
 
-    /// Every entry, in no particular order.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// Every entry, in no particular order, made one at a time.
+    pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        let folder = self.folder.as_ref();
+        self.items
+            .iter()
+            .filter_map(move |item| folder.map(|f| item.entry(f)))
+    }
+}
+
+/// The table's hash for an item's 32-bit one, spread over 64 bits (hashbrown reads the
+/// top bits too).
+fn spread(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl Listing {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn entry(&self, item: &Item) -> Entry {
+        item.entry(
+            self.folder
+                .as_ref()
+                .expect("a listing with items has a folder"),
+        )
+    }
+
+    /// The entries as they are now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            folder: self.folder.clone(),
+            items: self.items.clone(),
+        }
+    }
+
+    fn hash(&self, name_lower: &str) -> u32 {
+        self.hasher.hash_one(name_lower) as u32
+    }
+
+    fn position(&self, hash: u32, name_lower: &str) -> Option<usize> {
+        let items = &self.items;
+        self.index
+            .find(spread(hash), |&i| items[i as usize].is(hash, name_lower))
+            .map(|&i| i as usize)
     }
 
     /// The entry at `path_lower`, if the listing has it.
-    pub fn get(&self, path_lower: &str) -> Option<&Entry> {
-        self.index.get(path_lower).map(|&i| &self.entries[i])
+    pub fn get(&self, path_lower: &str) -> Option<Entry> {
+        let name = last(path_lower);
+        let i = self.position(self.hash(name), name)?;
+        Some(self.entry(&self.items[i])).filter(|e| e.path_lower == path_lower)
     }
 
     /// Apply changes in order, as Dropbox says: an upsert replaces whatever is at its path,
     /// a removal removes it. Returns the removed paths, so that cached listings below them
     /// can be dropped.
-    pub fn apply(&mut self, changes: Vec<Change>) -> Vec<String> {
+    pub fn apply(&mut self, changes: impl IntoIterator<Item = Change>) -> Vec<String> {
         let mut removed = Vec::new();
-        if changes.is_empty() {
-            return removed;
-        }
+        let mut any = false;
         for change in changes {
+            any = true;
             match change {
-                Change::Removed(key) => {
-                    if let Some(i) = self.index.remove(&key) {
-                        self.entries.swap_remove(i);
-                        self.keys.swap_remove(i);
-                        if let Some(moved) = self.entries.get(i) {
-                            self.index.insert(moved.path_lower.clone(), i);
-                        }
-                    }
-                    removed.push(key);
+                Change::Removed(path_lower) => {
+                    self.remove(&path_lower);
+                    removed.push(path_lower);
                 }
-                Change::Upsert(entry) => {
-                    if let Some(&i) = self.index.get(&entry.path_lower) {
-                        self.keys[i] = natural_key(&entry.name);
-                        self.entries[i] = entry;
-                    } else {
-                        self.index
-                            .insert(entry.path_lower.clone(), self.entries.len());
-                        self.keys.push(natural_key(&entry.name));
-                        self.entries.push(entry);
-                    }
-                }
+                Change::Upsert(entry) => self.upsert(entry),
             }
         }
-        self.version += 1;
+        if any {
+            self.version += 1;
+        }
         removed
+    }
+
+    fn upsert(&mut self, entry: Entry) {
+        let name = last(&entry.path_lower).to_string();
+        let hash = self.hash(&name);
+        let position = self.position(hash, &name);
+        let folder = self.folder.get_or_insert_with(|| Folder::of(&entry));
+        let item = Item::new(entry, folder, hash);
+        match position {
+            Some(i) => self.items[i] = item,
+            None => {
+                let items = &self.items;
+                self.index
+                    .insert_unique(spread(hash), items.len() as u32, |&i| {
+                        spread(items[i as usize].hash)
+                    });
+                self.items.push(item);
+            }
+        }
+    }
+
+    fn remove(&mut self, path_lower: &str) {
+        let name = last(path_lower);
+        let hash = self.hash(name);
+        let items = &self.items;
+        let Ok(found) = self
+            .index
+            .find_entry(spread(hash), |&i| items[i as usize].is(hash, name))
+        else {
+            return;
+        };
+        let i = found.remove().0 as usize;
+        self.items.swap_remove(i);
+        // The last item moved into its place.
+        let was = self.items.len() as u32;
+        if let Some(moved) = self.items.get(i) {
+            if let Some(slot) = self.index.find_mut(spread(moved.hash), |&j| j == was) {
+                *slot = i as u32;
+            }
+        }
+    }
+
+    /// Give back the room kept for growth (once the last page is in).
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+        let items = &self.items;
+        self.index
+            .shrink_to_fit(|&i| spread(items[i as usize].hash));
     }
 
     /// Start over (after a `reset`): forget every entry.
@@ -173,14 +267,14 @@ impl Listing {
     }
 
     fn compare(&self, spec: &ViewSpec, a: usize, b: usize) -> Ordering {
-        let (ea, eb) = (&self.entries[a], &self.entries[b]);
+        let (ea, eb) = (&self.items[a], &self.items[b]);
         let folder_first = (eb.kind == Kind::Folder).cmp(&(ea.kind == Kind::Folder));
         if folder_first != Ordering::Equal {
             return folder_first;
         }
         let by_name = || {
-            self.keys[a]
-                .cmp(&self.keys[b])
+            ea.sort_key
+                .cmp(&eb.sort_key)
                 .then_with(|| ea.name.cmp(&eb.name))
         };
         let primary = match spec.sort {
@@ -195,30 +289,27 @@ impl Listing {
         }
     }
 
-    /// The view for `spec`: its order (indices into `entries`) and totals, computed once
+    /// The view for `spec`: its order (indices into `items`) and totals, computed once
     /// per spec and version, so that each window costs only its own rows.
     fn view(&mut self, spec: &ViewSpec) -> &View {
         let fresh = matches!(&self.view, Some(v) if v.spec == *spec && v.version == self.version);
         if !fresh {
             let needle = spec.filter.to_lowercase();
-            let mut order: Vec<u32> = (0..self.entries.len() as u32)
+            let mut order: Vec<u32> = (0..self.items.len() as u32)
                 .filter(|&i| {
                     needle.is_empty()
-                        || self.entries[i as usize]
-                            .name
-                            .to_lowercase()
-                            .contains(&needle)
+                        || self.items[i as usize].name.to_lowercase().contains(&needle)
                 })
                 .collect();
             order.sort_unstable_by(|&a, &b| self.compare(spec, a as usize, b as usize));
             let (mut folders, mut files, mut bytes) = (0, 0, 0);
             for &i in &order {
-                let e = &self.entries[i as usize];
-                if e.kind == Kind::Folder {
+                let item = &self.items[i as usize];
+                if item.kind == Kind::Folder {
                     folders += 1;
                 } else {
                     files += 1;
-                    bytes += e.size.unwrap_or(0);
+                    bytes += item.size;
                 }
             }
             self.view = Some(View {
@@ -243,7 +334,7 @@ impl Listing {
             start,
             rows: view.order[start..end]
                 .iter()
-                .map(|&i| self.entries[i as usize].clone())
+                .map(|&i| self.entry(&self.items[i as usize]))
                 .collect(),
             total: view.order.len(),
             folders: view.folders,
@@ -262,7 +353,7 @@ impl Listing {
         let order = &self.view.as_ref().expect("computed").order;
         let n = order.len();
         (0..n).map(|k| (from + k) % n).find(|&pos| {
-            self.entries[order[pos] as usize]
+            self.items[order[pos] as usize]
                 .name
                 .to_lowercase()
                 .starts_with(&needle)
@@ -424,7 +515,7 @@ mod tests {
         l.apply(vec![deleted("d.txt"), deleted("b.txt")]);
         assert_eq!(names(&l.window(&BY_NAME, 0, 10)), ["c.txt"]);
         let before = l.version;
-        assert!(l.apply(vec![]).is_empty());
+        assert!(l.apply(Vec::new()).is_empty());
         assert_eq!(l.version, before, "no change, same version");
     }
 
@@ -452,7 +543,7 @@ mod tests {
     #[test]
     fn windows_are_bounded_and_seek_wraps() {
         let mut l = Listing::default();
-        l.apply((0..50).map(|i| file(&format!("n{i}"), i, "x")).collect());
+        l.apply((0..50).map(|i| file(&format!("n{i}"), i, "x")));
         let w = l.window(&BY_NAME, 45, 10);
         assert_eq!((w.start, w.rows.len(), w.total), (45, 5, 50));
         assert_eq!(l.window(&BY_NAME, 500, 10).rows.len(), 0);
