@@ -5,6 +5,7 @@ pub const COMMANDS: &[&str] = &[
     "app_info",
     "ui_ready",
     "restore",
+    "account_status",
     "start_connect",
     "finish_connect",
     "cancel_connect",

@@ -37,6 +37,12 @@ pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
     Ok(messages::status(core(&app).await?.session.restore().await))
 }
 
+/// The account in use, asked of Dropbox again (the window was offline).
+#[tauri::command]
+pub async fn account_status(app: State<'_, Launch>) -> Result<Status> {
+    Ok(messages::status(core(&app).await?.session.status().await))
+}
+
 #[tauri::command]
 pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
     Ok(core(&app).await?.session.start_connect().await?)

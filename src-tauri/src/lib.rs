@@ -61,6 +61,7 @@ pub fn run() {
             commands::app_info,
             commands::ui_ready,
             commands::restore,
+            commands::account_status,
             commands::start_connect,
             commands::finish_connect,
             commands::cancel_connect,

@@ -7,6 +7,8 @@ const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 export const appInfo = () => invoke('app_info');
 export const uiReady = () => invoke('ui_ready');
 export const restore = () => invoke('restore');
+/** The account in use, asked of Dropbox again (when it was offline); answers like restore. */
+export const accountStatus = () => invoke('account_status');
 export const startConnect = () => invoke('start_connect');
 export const finishConnect = () => invoke('finish_connect');
 export const cancelConnect = () => invoke('cancel_connect');

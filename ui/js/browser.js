@@ -12,7 +12,7 @@ import * as viewport from './viewport.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createBrowser({ onProblem }) {
+export function createBrowser({ onProblem, onHeard }) {
   const list = $('entries');
   const spacer = $('spacer');
   const history = createHistory();
@@ -87,6 +87,7 @@ export function createBrowser({ onProblem }) {
     if (p.path_lower !== state.key) return;
     if (p.gone) { open(state.path, { history: false }); return; }
     if (p.problem) onProblem(p.problem, () => open(state.path, { history: false }));
+    else if (p.complete && !p.saved_at) onHeard();
     if (p.fresh?.length) highlight(p.fresh);
     if (p.version !== state.version || p.complete !== state.complete) refreshWindow(true);
   }
@@ -146,7 +147,10 @@ export function createBrowser({ onProblem }) {
       if (entry) nodes.push(rows.row(entry, i, i === state.selected, state.fresh.has(entry.path_lower)));
     }
     spacer.replaceChildren(...nodes);
-    if (nodes.length && !list.dataset.firstRowsMs) list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);
+    if (nodes.length && !list.dataset.firstRowsMs) {
+      list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);
+      if (!list.dataset.firstRowsAt) list.dataset.firstRowsAt = String(performance.timeOrigin + performance.now());
+    }
     if (state.complete && !list.dataset.completeMs) list.dataset.completeMs = (performance.now() - state.openedAt).toFixed(1);
     list.dataset.total = String(state.total);
     list.dataset.complete = String(state.complete);

@@ -74,32 +74,38 @@ impl Session {
     }
 
     /// At start-up (and after the account in use was disconnected): load the grant of the
-    /// account used last from the keychain and check it with Dropbox.
+    /// account used last from the keychain and check it with Dropbox, once: offline, the
+    /// account as last seen answers at once (so the stored folders show), and the folders'
+    /// own retries find Dropbox again.
     pub async fn restore(&self) -> Result<AccountView, SessionError> {
-        match self.tokens.keyring().current().await? {
-            None => Err(SessionError::NotConnected),
-            Some(grant) => {
-                let id = grant.account_id.clone();
-                self.tokens.hold(grant).await;
-                match self.status().await {
-                    Ok(account) => {
-                        self.remember(&account).await;
-                        Ok(account)
-                    }
-                    // Offline: the account as last seen, so the stored folders show.
-                    Err(e) if e.is_transient() => {
-                        let index = self.tokens.keyring().index().await?;
-                        match index.accounts.into_iter().find(|a| a.account_id == id) {
-                            Some(p) if !p.display_name.is_empty() => {
-                                Ok(AccountView::offline(p, self.store().await))
-                            }
-                            _ => Err(e),
-                        }
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-        }
+        let Some(grant) = self.tokens.keyring().current().await? else {
+            return Err(SessionError::NotConnected);
+        };
+        let id = grant.account_id.clone();
+        self.tokens.hold(grant).await;
+        let checked = match self.account_with(&Retry::NONE).await {
+            Err(e) if e.is_transient() => match self.last_seen(&id).await? {
+                Some(offline) => return Ok(offline),
+                None => self.account().await,
+            },
+            other => other,
+        };
+        let account = checked?;
+        self.remember(&account).await;
+        Ok(account)
+    }
+
+    /// The account as the keychain's index last saw it, marked offline.
+    async fn last_seen(&self, account_id: &str) -> Result<Option<AccountView>, SessionError> {
+        let index = self.tokens.keyring().index().await?;
+        let profile = index
+            .accounts
+            .into_iter()
+            .find(|a| a.account_id == account_id && !a.display_name.is_empty());
+        Ok(match profile {
+            Some(p) => Some(AccountView::offline(p, self.store().await)),
+            None => None,
+        })
     }
 
     /// Use another connected account: its grant from the keychain, checked with Dropbox.
@@ -158,9 +164,17 @@ impl Session {
     }
 
     pub async fn account(&self) -> Result<AccountView, SessionError> {
+        self.account_with(&self.settings.retry).await
+    }
+
+    async fn account_with(&self, retry: &Retry) -> Result<AccountView, SessionError> {
         let (account, usage, store) = tokio::join!(
-            self.call(|t| async move { self.api.current_account(&t).await }),
-            self.call(|t| async move { self.api.space_usage(&t).await }),
+            retry::call(&self.tokens, retry, |t| async move {
+                self.api.current_account(&t).await
+            }),
+            retry::call(&self.tokens, retry, |t| async move {
+                self.api.space_usage(&t).await
+            }),
             self.store()
         );
         Ok(AccountView::new(account?, usage?, store))

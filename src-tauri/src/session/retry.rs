@@ -30,6 +30,13 @@ impl Default for Retry {
 }
 
 impl Retry {
+    /// No retries: one try, its error as it is.
+    pub const NONE: Retry = Retry {
+        attempts: 0,
+        base: Duration::ZERO,
+        max_wait: Duration::ZERO,
+    };
+
     /// How long to wait before trying again after `e`, or `None` to give up now.
     pub fn delay(&self, e: &SessionError, attempt: u32) -> Option<Duration> {
         if attempt >= self.attempts || !e.is_transient() {

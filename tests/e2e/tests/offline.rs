@@ -45,6 +45,10 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
         .expect("the stored folder shows");
     let shown = app.problem().await;
     assert_eq!(shown.code, "offline");
+    assert_eq!(
+        app.text("status-text").await.unwrap().as_deref(),
+        Some("Offline")
+    );
     let message = app
         .text("problem-message")
         .await
@@ -64,10 +68,10 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
     fakebox_control(&s.fakebox, reqwest::Method::DELETE, "faults", Value::Null).await;
     app.wd
         .wait_for(
-            "return document.getElementById('problem').hidden && document.getElementById('entries').dataset.complete === 'true';",
+            "return document.getElementById('problem').hidden && document.getElementById('entries').dataset.complete === 'true' && document.getElementById('status-text').textContent === 'Connected';",
             Duration::from_secs(60),
         )
         .await
-        .expect("the offline note goes by itself");
+        .expect("the offline note goes by itself, and the header says Connected");
     app.quit().await;
 }
