@@ -8,6 +8,7 @@ bash .ci/setup >&2
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --locked -p dropdesk --features tauri/custom-protocol >&2
 bash .ci/package >&2
+cargo build --release --locked -p floor --features tauri/custom-protocol >&2
 cargo build --release --locked -p e2e --bins >&2
 deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -n 1 || true)
 BENCH_DATE="$(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB" \

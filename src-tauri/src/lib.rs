@@ -1,5 +1,5 @@
 //! Dropdesk: a small, secure desktop client for the Dropbox app folder. This file builds
-//! and runs the Tauri app; only it and `commands` know Tauri, everything else is plain
+//! and runs the Tauri app; only it, `commands` and `webview` know Tauri, everything else is plain
 //! Rust tested without a window against fakebox. `ARCHITECTURE.md` beside `src/` says
 //! what each module owns.
 
@@ -23,12 +23,17 @@ pub mod session;
 pub mod store;
 pub mod vault;
 pub mod view;
+mod webview;
 
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
 pub fn run() {
     app::mark_start();
+    let software = webview::choose_renderer();
     process::harden();
     applog::init();
+    if software {
+        log::info!("no GPU render node: WebKit's DMA-BUF renderer is off");
+    }
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()
         // One Dropdesk at a time: a second launch hands over to this one (which comes to
@@ -50,6 +55,9 @@ pub fn run() {
         .manage(app::Launch::new(force_demo))
         .setup(|tauri_app| {
             use tauri::Manager;
+            if let Some(window) = tauri_app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             // Start the core while the window loads; commands wait for it.
             let handle = tauri_app.handle().clone();
             tauri::async_runtime::spawn(async move {

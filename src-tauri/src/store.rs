@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::listing::Change;
 use crate::vault::now_unix;
 use crate::view::{Entry, Kind};
 
@@ -91,17 +92,7 @@ impl ListingStore {
                 "INSERT OR REPLACE INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for e in entries {
-                insert.execute(params![
-                    account,
-                    folder,
-                    e.path_lower,
-                    i64::from(e.kind == Kind::Folder),
-                    e.name,
-                    e.path,
-                    e.size.map(|s| s as i64),
-                    e.modified,
-                    e.rev,
-                ])?;
+                insert.execute(row(account, folder, &e))?;
                 count += 1;
             }
         }
@@ -112,6 +103,57 @@ impl ListingStore {
         )?;
         evict(&tx)?;
         tx.commit()
+    }
+
+    /// Apply the changes Dropbox reported after `from` to a stored folder, in order and in
+    /// one transaction, when what is stored is at `from`; `false`, and nothing written,
+    /// when it is not (a whole listing must be written instead).
+    pub fn apply_delta(
+        &self,
+        account: &str,
+        folder: &str,
+        from: &str,
+        changes: &[Change],
+        cursor: &str,
+    ) -> rusqlite::Result<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT cursor FROM folders WHERE account = ?1 AND folder = ?2",
+                params![account, folder],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if stored.as_deref() != Some(from) {
+            return Ok(false);
+        }
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut remove = tx.prepare_cached(
+                "DELETE FROM entries WHERE account = ?1 AND folder = ?2 AND path_lower = ?3",
+            )?;
+            for change in changes {
+                match change {
+                    Change::Upsert(e) => upsert.execute(row(account, folder, e))?,
+                    Change::Removed(path_lower) => {
+                        remove.execute(params![account, folder, path_lower])?
+                    }
+                };
+            }
+        }
+        let now = now_unix() as i64;
+        tx.execute(
+            "UPDATE folders SET cursor = ?3, saved_at = ?4, used_at = ?4,
+                entries = (SELECT COUNT(*) FROM entries WHERE account = ?1 AND folder = ?2)
+             WHERE account = ?1 AND folder = ?2",
+            params![account, folder, cursor, now],
+        )?;
+        evict(&tx)?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// A folder's stored listing, marked as just used: each entry is handed to `each` as it
@@ -189,6 +231,21 @@ impl ListingStore {
     }
 }
 
+/// An entry as a row of `entries`.
+fn row<'a>(account: &'a str, folder: &'a str, e: &'a Entry) -> impl rusqlite::Params + 'a {
+    (
+        account,
+        folder,
+        &e.path_lower,
+        i64::from(e.kind == Kind::Folder),
+        &e.name,
+        &e.path,
+        e.size.map(|s| s as i64),
+        &e.modified,
+        &e.rev,
+    )
+}
+
 /// Drop the least recently used folders until at most [`MAX_ENTRIES`] rows remain.
 fn evict(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     loop {
@@ -262,6 +319,37 @@ mod tests {
         assert!(load(&store, "b", "").is_none(), "accounts apart");
         store.forget_account("a").unwrap();
         assert!(load(&store, "a", "").is_none());
+    }
+
+    #[test]
+    fn a_delta_is_applied_in_order_only_onto_the_cursor_it_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ListingStore::open(&dir.path().join("l.sqlite3")).unwrap();
+        store
+            .save("a", "", [entry("One"), entry("Two")], "c1")
+            .unwrap();
+        let changes = [
+            Change::Removed("/one".into()),
+            Change::Upsert(entry("Three")),
+            Change::Removed("/three".into()),
+            Change::Upsert(entry("Three")),
+        ];
+        assert!(
+            !store.apply_delta("a", "", "c0", &changes, "c2").unwrap(),
+            "not onto another cursor"
+        );
+        assert!(store.apply_delta("a", "", "c1", &changes, "c2").unwrap());
+        let (back, entries) = load(&store, "a", "").unwrap();
+        assert_eq!(back.cursor, "c2");
+        let mut names: Vec<_> = entries.iter().map(|e| e.name.clone()).collect();
+        names.sort();
+        assert_eq!(names, ["Three", "Two"]);
+        assert!(
+            !store
+                .apply_delta("a", "/elsewhere", "c1", &changes, "c2")
+                .unwrap(),
+            "not onto a folder that is not stored"
+        );
     }
 
     #[test]

@@ -104,3 +104,61 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     }
     assert!(gone, "Disconnect deletes the account's stored folders");
 }
+
+/// What is stored of `folder`: its cursor and entry names, sorted.
+fn stored(store: &ListingStore, account: &str, folder: &str) -> Option<(String, Vec<String>)> {
+    let mut names = Vec::new();
+    let kept = store
+        .load(account, folder, &mut |e| names.push(e.name))
+        .unwrap()?;
+    names.sort();
+    Some((kept.cursor, names))
+}
+
+#[tokio::test]
+async fn a_live_change_is_written_to_the_stored_folder() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let account = w.vault.current().unwrap().unwrap().account_id;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(ListingStore::open(&dir.path().join("listings.sqlite3")).unwrap());
+    let browser = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
+    let (events, report) = recorder();
+    browser.open("", &by_name(), 50, report).await.unwrap();
+    let mut first = None;
+    for _ in 0..100 {
+        first = stored(&store, &account, "");
+        if first.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (cursor, names) = first.expect("the listing is written to the store");
+    assert!(!names.contains(&"Arrived live.txt".to_string()));
+
+    post(
+        &w,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Arrived live.txt", "content": "x"},
+                       {"op": "delete", "path": "/Documents"}]}),
+    )
+    .await;
+    until(&events, "the change arrives by the long-poll", |p| {
+        p.fresh.iter().any(|f| f == "/arrived live.txt")
+    })
+    .await;
+    let mut after = None;
+    for _ in 0..100 {
+        after = stored(&store, &account, "").filter(|(c, _)| *c != cursor);
+        if after.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, now) = after.expect("the store follows the change, with the new cursor");
+    assert!(now.contains(&"Arrived live.txt".to_string()), "{now:?}");
+    assert!(!now.contains(&"Documents".to_string()), "{now:?}");
+    let mut expected = all_names(&browser, "");
+    expected.sort();
+    assert_eq!(now, expected, "the store holds what the window shows");
+}

@@ -273,8 +273,15 @@ impl Browser {
     /// Apply a page to a folder's listing (a fresh one when `first`), and drop cached
     /// listings below anything that was deleted. `None`, and nothing stored, when the page
     /// belongs to an older generation or its folder is no longer cached. The progress names
-    /// the rows a change added or replaced in a listing that was complete (`fresh`).
-    fn store_page(&self, generation: u64, key: &str, page: Page, first: bool) -> Option<Progress> {
+    /// the rows a change added or replaced in a listing that was complete (`fresh`); the
+    /// changes come back too then, for the store on disk.
+    fn store_page(
+        &self,
+        generation: u64,
+        key: &str,
+        page: Page,
+        first: bool,
+    ) -> Option<(Progress, Option<Vec<Change>>)> {
         let mut cache = self.cache();
         if cache.generation != generation {
             return None;
@@ -287,17 +294,15 @@ impl Browser {
         } else {
             folders.get_mut(key)?
         };
-        let fresh = if listing.complete && !first {
-            page.changes
-                .iter()
-                .filter_map(|c| match c {
-                    Change::Upsert(e) => Some(e.path_lower.clone()),
-                    Change::Removed(_) => None,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let delta = (listing.complete && !first).then(|| page.changes.clone());
+        let fresh = delta
+            .iter()
+            .flatten()
+            .filter_map(|c| match c {
+                Change::Upsert(e) => Some(e.path_lower.clone()),
+                Change::Removed(_) => None,
+            })
+            .collect();
         let was_complete = listing.complete;
         let removed = listing.apply(page.changes);
         listing.cursor = page.cursor;
@@ -321,7 +326,7 @@ impl Browser {
             let below = format!("{gone}/");
             folders.retain(|k, _| *k != gone && !k.starts_with(&below));
         }
-        Some(progress)
+        Some((progress, delta))
     }
 
     fn refresh_in_background(self: &Arc<Self>, generation: u64, key: &str, report: Reporter) {
@@ -360,11 +365,14 @@ impl Browser {
     }
 
     /// Follow `cursor` until `has_more` is false, reporting every page; a `reset` cursor
-    /// lists the folder again from scratch.
+    /// lists the folder again from scratch. Then the store on disk is brought up to date:
+    /// with just the changes when every page was a change to a complete listing.
     async fn fill(self: &Arc<Self>, generation: u64, key: &str, cursor: String, report: &Reporter) {
         if let Some(l) = self.cache().folders.get_mut(key) {
             l.loading = true;
         }
+        let from = cursor.clone();
+        let mut delta = Some(Vec::new());
         let mut cursor = cursor;
         let mut first = false;
         loop {
@@ -377,9 +385,14 @@ impl Browser {
                 Ok(page) => {
                     let more = page.has_more;
                     cursor = page.cursor.clone();
-                    let Some(progress) = self.store_page(generation, key, page, first) else {
+                    let Some((progress, changes)) = self.store_page(generation, key, page, first)
+                    else {
                         break;
                     };
+                    match (&mut delta, changes) {
+                        (Some(all), Some(changes)) => all.extend(changes),
+                        _ => delta = None,
+                    }
                     first = false;
                     report(progress);
                     if !more {
@@ -401,7 +414,10 @@ impl Browser {
         if let Some(l) = self.cache().folders.get_mut(key) {
             l.loading = false;
         }
-        self.persist(generation, key);
+        match delta {
+            Some(changes) => self.persist_changes(generation, key, from, changes),
+            None => self.persist(generation, key),
+        }
     }
 
     fn report_failure(&self, generation: u64, key: &str, e: SessionError, report: &Reporter) {

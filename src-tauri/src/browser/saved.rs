@@ -1,11 +1,13 @@
 //! The browser's use of the listing store: a folder not in memory is taken from disk, at
 //! once and even offline (then caught up through its cursor), and every complete listing
-//! is written back, off the async threads. Each account's folders are its own.
+//! is written back, off the async threads: whole after it was listed, as its changes after
+//! a refresh or a live update. Each account's folders are its own.
 
 use std::sync::Arc;
 
 use super::Browser;
 use crate::listing::{Change, Listing};
+use crate::store::ListingStore;
 
 impl Browser {
     /// The account the cached folders belong to, as the session holds it now.
@@ -50,26 +52,36 @@ impl Browser {
         saved_at
     }
 
-    /// Write `key`'s listing to the store, when it is complete.
-    pub(super) fn persist(self: &Arc<Self>, generation: u64, key: &str) {
-        let Some(store) = self.store.clone() else {
-            return;
-        };
+    /// The store and the account whose folders go there now.
+    fn store_and_account(&self) -> Option<(Arc<ListingStore>, String)> {
         let account = self
             .account
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let Some(account) = account else {
+            .clone()?;
+        Some((self.store.clone()?, account))
+    }
+
+    /// `key`'s cursor, when its listing is complete and of `generation`.
+    fn complete_cursor(&self, generation: u64, key: &str) -> Option<String> {
+        let cache = self.cache();
+        match cache.folders.get(key) {
+            Some(l) if l.complete && cache.generation == generation => Some(l.cursor.clone()),
+            _ => None,
+        }
+    }
+
+    /// Write `key`'s whole listing to the store, when it is complete.
+    pub(super) fn persist(self: &Arc<Self>, generation: u64, key: &str) {
+        let Some((store, account)) = self.store_and_account() else {
             return;
         };
         let snapshot = {
             let cache = self.cache();
-            if cache.generation != generation {
-                return;
-            }
             match cache.folders.get(key) {
-                Some(l) if l.complete => (l.snapshot(), l.cursor.clone()),
+                Some(l) if l.complete && cache.generation == generation => {
+                    (l.snapshot(), l.cursor.clone())
+                }
                 _ => return,
             }
         };
@@ -77,6 +89,34 @@ impl Browser {
         tokio::task::spawn_blocking(move || {
             if let Err(e) = store.save(&account, &folder, snapshot.0.entries(), &snapshot.1) {
                 log::warn!("could not store a listing: {e}");
+            }
+            drop(snapshot);
+            crate::process::release_free_memory();
+        });
+    }
+
+    /// Write the changes that followed `from` to `key`'s stored listing; the whole listing
+    /// when what is stored is not at `from` (not written yet, or written at another cursor).
+    pub(super) fn persist_changes(
+        self: &Arc<Self>,
+        generation: u64,
+        key: &str,
+        from: String,
+        changes: Vec<Change>,
+    ) {
+        let Some((store, account)) = self.store_and_account() else {
+            return;
+        };
+        let Some(cursor) = self.complete_cursor(generation, key) else {
+            return;
+        };
+        let me = self.clone();
+        let folder = key.to_string();
+        tokio::task::spawn_blocking(move || {
+            match store.apply_delta(&account, &folder, &from, &changes, &cursor) {
+                Ok(true) => {}
+                Ok(false) => me.persist(generation, &folder),
+                Err(e) => log::warn!("could not store a listing's changes: {e}"),
             }
         });
     }

@@ -1,7 +1,9 @@
 //! Benchmarks of the built app in a real desktop session (not tests: figures, no pass or
 //! fail). Run by `bash tests/bench.sh`, which builds the release app first. Prints a
-//! Markdown report: cold start, memory, connect latency, listing 10k/100k in the window,
-//! and a cached revisit. Each figure is the median of several runs, with min and max.
+//! Markdown report: cold start, memory (and per cached entry), connect latency, listing
+//! 10k/100k in the window, a cached revisit, live updates (a change at fakebox → its row
+//! in the window), and a start that shows the stored listing. Each figure is the median
+//! of several runs, with min and max (live updates: median and 95th percentile of 20).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,15 +12,33 @@ use std::time::{Duration, Instant};
 
 use e2e::app::{app_binary, App, STEP};
 use e2e::desktop::Desktop;
-use e2e::fixture::{app_env, browser_log, setup_with, wait_for_name, Setup};
-use e2e::procs::{wait_until, Proc};
+use e2e::fixture::{app_env, browser_log, fakebox_control, setup_with, wait_for_name, Setup};
+use e2e::procs::Proc;
 use serde_json::{json, Value};
 
 const RUNS: usize = 5;
 
 struct Stats(Vec<f64>);
 
+const CHANGES: usize = 20;
+
 impl Stats {
+    /// Median and 95th percentile (nearest rank), with the extremes.
+    fn percentiles(mut self, unit: &str) -> String {
+        self.0.sort_by(f64::total_cmp);
+        let n = self.0.len();
+        if n == 0 {
+            return "n/a".into();
+        }
+        let p95 = self.0[((n * 95).div_ceil(100)).max(1) - 1];
+        format!(
+            "median {:.0} {unit}, p95 {p95:.0} {unit} (min {:.0}, max {:.0}, n={n})",
+            self.0[n / 2],
+            self.0[0],
+            self.0[n - 1]
+        )
+    }
+
     fn show(mut self, unit: &str) -> String {
         self.0.sort_by(f64::total_cmp);
         let n = self.0.len();
@@ -102,34 +122,157 @@ async fn js(app: &App, script: &str) -> Value {
         .unwrap_or_else(|e| panic!("{script}: {e}"))
 }
 
-/// Launch the app directly (no WebDriver) and time spawn → the UI's ready mark.
-fn cold_start(binary: &Path) -> (Stats, Stats) {
-    let (mut wall, mut inner) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        let desktop = Desktop::start().expect("desktop");
-        let log = desktop.app_log();
-        let mut cmd = desktop.command(binary);
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        let started = Instant::now();
-        let _app = Proc::spawn("dropdesk", cmd).expect("app starts");
-        let line = wait_until(Duration::from_secs(60), "the ready mark", || {
-            std::fs::read_to_string(&log)
-                .ok()?
-                .lines()
-                .find(|l| l.contains("ui ready"))
-                .map(str::to_string)
-        })
-        .expect("ready");
-        wall.push(started.elapsed().as_secs_f64() * 1000.0);
-        let ms: f64 = line
-            .split("ui ready ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(f64::NAN);
-        inner.push(ms);
+/// One start of an app, timed without WebDriver: spawn → page loaded (Tauri's
+/// `PageLoadEvent::Finished`, as each app reports it) seen from outside, and the same from
+/// inside the process; for Dropdesk the UI's ready mark too; then memory once idle.
+struct Start {
+    page_outside: f64,
+    page_inside: f64,
+    ready_outside: f64,
+    ready_inside: f64,
+    rss: u64,
+    pss: u64,
+}
+
+/// How long to let an app settle before reading its idle memory.
+const SETTLE: Duration = Duration::from_secs(3);
+
+/// Poll `check` every few ms (a start is timed to the ms) for up to a minute.
+fn soon<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "no {what} within a minute");
+        std::thread::sleep(Duration::from_millis(2));
     }
-    (Stats(wall), Stats(inner))
+}
+
+/// The number after `label` in `line`.
+fn after(line: &str, label: &str) -> f64 {
+    line.split(label)
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+fn start_dropdesk(binary: &Path) -> Start {
+    let desktop = Desktop::start().expect("desktop");
+    let log = desktop.app_log();
+    let mut cmd = desktop.command(binary);
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let started = Instant::now();
+    let _app = Proc::spawn("dropdesk", cmd).expect("app starts");
+    let line = |mark: &str| {
+        std::fs::read_to_string(&log)
+            .ok()?
+            .lines()
+            .find(|l| l.contains(mark))
+            .map(str::to_string)
+    };
+    let page = soon("page loaded mark", || line("page loaded"));
+    let page_outside = started.elapsed().as_secs_f64() * 1000.0;
+    let ready = soon("ready mark", || line("ui ready"));
+    let ready_outside = started.elapsed().as_secs_f64() * 1000.0;
+    std::thread::sleep(SETTLE);
+    let (rss, pss, _) = memory_of_app(binary);
+    Start {
+        page_outside,
+        page_inside: after(&page, "page loaded "),
+        ready_outside,
+        ready_inside: after(&ready, "ui ready "),
+        rss,
+        pss,
+    }
+}
+
+fn start_floor(binary: &Path) -> Start {
+    let desktop = Desktop::start().expect("desktop");
+    let mut cmd = desktop.command(binary);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+    let started = Instant::now();
+    let mut app = Proc::spawn("floor", cmd).expect("the floor starts");
+    let line = app
+        .first_line(Duration::from_secs(60))
+        .expect("the floor's page loads");
+    let page_outside = started.elapsed().as_secs_f64() * 1000.0;
+    std::thread::sleep(SETTLE);
+    let (rss, pss, _) = memory_of_app(binary);
+    Start {
+        page_outside,
+        page_inside: after(&line, "page loaded "),
+        ready_outside: f64::NAN,
+        ready_inside: f64::NAN,
+        rss,
+        pss,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Dropdesk (demo, welcome view) and the floor, started in turn, `RUNS` times each; a
+/// Markdown table of each figure for both, the ratio and the goal.
+fn against_the_floor(binary: &Path, floor: &Path) {
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        ours.push(start_dropdesk(binary));
+        theirs.push(start_floor(floor));
+    }
+    let col = |runs: &[Start], f: fn(&Start) -> f64| Stats(runs.iter().map(f).collect());
+    let row = |label: &str, unit: &str, f: fn(&Start) -> f64, goal: &str| {
+        let (a, b) = (
+            median(ours.iter().map(f).collect()),
+            median(theirs.iter().map(f).collect()),
+        );
+        println!(
+            "| {label} | {} | {} | {:.2}× | {goal} |",
+            col(&ours, f).show(unit),
+            col(&theirs, f).show(unit),
+            a / b
+        );
+    };
+    println!("| start and idle, demo at its welcome view (n={RUNS}, in turn) | Dropdesk | floor | ratio | goal |\n| --- | --- | --- | --- | --- |");
+    row(
+        "spawn → page loaded, outside",
+        "ms",
+        |r| r.page_outside,
+        "≤ 1.05×",
+    );
+    row(
+        "process start → page loaded, inside",
+        "ms",
+        |r| r.page_inside,
+        "",
+    );
+    row(
+        "idle PSS, all processes",
+        "MB",
+        |r| r.pss as f64 / 1024.0,
+        "≤ 0.85×",
+    );
+    row(
+        "idle RSS, all processes",
+        "MB",
+        |r| r.rss as f64 / 1024.0,
+        "",
+    );
+    let size = |p: &Path| std::fs::metadata(p).map_or(f64::NAN, |m| m.len() as f64 / 1e6);
+    println!(
+        "| release binary | {:.2} MB | {:.2} MB | {:.2}× | ≤ 1.5× |",
+        size(binary),
+        size(floor),
+        size(binary) / size(floor)
+    );
+    println!(
+        "\n| Dropdesk alone | figure |\n| --- | --- |\n| spawn → UI ready mark, outside | {} |\n| process start → UI ready, inside | {} |\n",
+        col(&ours, |r| r.ready_outside).show("ms"),
+        col(&ours, |r| r.ready_inside).show("ms")
+    );
 }
 
 fn rfc3339_ms(line: &str) -> Option<f64> {
@@ -255,6 +398,77 @@ async fn back_to_root(app: &App) {
         .expect("back at the root");
 }
 
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// Changes made at fakebox while the root folder is open, each timed from the request to
+/// the row appearing in (or leaving) the window's DOM, as a MutationObserver in the page
+/// sees it (the page's clock and this process's are the same system clock).
+async fn live_updates(app: &App, s: &Setup) -> (Stats, Stats) {
+    js(
+        app,
+        "window.__seen = new Map(); window.__gone = new Map(); const list = document.getElementById('entries'); new MutationObserver(() => { const now = Date.now(); const shown = new Set([...list.querySelectorAll('.entry .label')].map(l => l.textContent)); for (const n of shown) if (!window.__seen.has(n)) window.__seen.set(n, now); for (const n of window.__seen.keys()) if (!shown.has(n) && !window.__gone.has(n)) window.__gone.set(n, now); }).observe(list, {childList: true, subtree: true, characterData: true});",
+    )
+    .await;
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for i in 0..CHANGES {
+        let name = format!("A live change {i:02}.txt");
+        for (op, into) in [("add_file", &mut added), ("delete", &mut removed)] {
+            let asked = epoch_ms();
+            fakebox_control(
+                &s.fakebox,
+                reqwest::Method::POST,
+                "files",
+                json!({"ops": [{"op": op, "path": format!("/{name}"), "content": "live"}]}),
+            )
+            .await;
+            let map = if op == "add_file" { "__seen" } else { "__gone" };
+            let seen = app
+                .wd
+                .wait_for(
+                    &format!("return window.{map}.get({name:?}) || null;"),
+                    Duration::from_secs(60),
+                )
+                .await
+                .expect("the change shows without a click");
+            into.push(seen.as_f64().unwrap_or(f64::NAN) - asked);
+        }
+    }
+    (Stats(added), Stats(removed))
+}
+
+/// Start again with the grant and the stored listing: the UI's ready mark and the first
+/// rows (from the store) in the page's clock, and whether they came from the store.
+async fn start_from_store(desktop: &Desktop, env: &[(&str, String)]) -> (Stats, Stats, bool) {
+    let (mut after_ready, mut after_page, mut stored) = (Vec::new(), Vec::new(), true);
+    for _ in 0..RUNS {
+        let app = App::launch(desktop, env, &[])
+            .await
+            .expect("app relaunches");
+        let v = app
+            .wd
+            .wait_for(
+                "const l = document.getElementById('entries'); return l.dataset.firstRowsAt && document.body.dataset.readyAt ? [+document.body.dataset.readyAt, +l.dataset.firstRowsAt, performance.timeOrigin, l.dataset.fromCache === 'true'] : null;",
+                Duration::from_secs(60),
+            )
+            .await
+            .expect("rows at start");
+        let (ready, rows, origin) = (
+            v[0].as_f64().unwrap(),
+            v[1].as_f64().unwrap(),
+            v[2].as_f64().unwrap(),
+        );
+        after_ready.push(rows - ready);
+        after_page.push(rows - origin);
+        stored &= v[3].as_bool().unwrap_or(false);
+        app.quit().await;
+    }
+    (Stats(after_ready), Stats(after_page), stored)
+}
+
 fn file_size(p: &Path) -> String {
     std::fs::metadata(p).map_or("not built".into(), |m| {
         format!("{:.2} MB", m.len() as f64 / 1e6)
@@ -286,16 +500,14 @@ async fn main() {
         );
     }
 
-    let (wall, inner) = cold_start(&binary);
-    println!("| cold start (demo, release) | figure |\n| --- | --- |");
-    println!(
-        "| spawn → UI ready mark, measured outside | {} |",
-        wall.show("ms")
+    let floor =
+        std::env::var_os("FLOOR_APP").map_or_else(|| binary.with_file_name("floor"), PathBuf::from);
+    assert!(
+        floor.exists(),
+        "{} is missing: run tests/bench.sh",
+        floor.display()
     );
-    println!(
-        "| process start → UI ready, measured inside | {} |\n",
-        inner.show("ms")
-    );
+    against_the_floor(&binary, &floor);
 
     let desktop = Desktop::start().expect("desktop");
     let mut runs = Vec::new();
@@ -310,6 +522,10 @@ async fn main() {
         })
         .await;
         let (app, run) = connect_once(&desktop, &s).await;
+        let browser = std::env::current_exe()
+            .expect("own path")
+            .with_file_name("e2e-browser");
+        let env = app_env(&s, &browser.display().to_string(), "allow");
         runs.push(run);
         if i + 1 < RUNS {
             // Forget the grant so the next run connects afresh.
@@ -323,6 +539,8 @@ async fn main() {
         let mut listing = Vec::new();
         for folder in ["Ten thousand", "Hundred thousand"] {
             let (first, complete, rows) = open_folder(&app, folder).await;
+            // The listing is written to the store just after it is complete.
+            tokio::time::sleep(SETTLE).await;
             memory.push((folder, memory_of_app(&binary)));
             back_to_root(&app).await;
             let mut revisits = Vec::new();
@@ -345,6 +563,9 @@ async fn main() {
                 from_cache,
             ));
         }
+        let (added, removed) = live_updates(&app, &s).await;
+        app.quit().await;
+        let (after_ready, after_page, stored) = start_from_store(&desktop, &env).await;
         println!("| connect (auto-approve, median of {RUNS}) | figure |\n| --- | --- |");
         let col = |f: fn(&ConnectRun) -> f64| Stats(runs.iter().map(f).collect());
         println!(
@@ -373,6 +594,22 @@ async fn main() {
         for (folder, first, complete, rows, cached, from_cache) in listing {
             println!("| {folder} | {first:.0} ms | {complete:.0} ms | {rows} | {cached} (from cache: {from_cache}) |");
         }
-        app.quit().await;
+        let pss = |label: &str| {
+            memory
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map_or(0.0, |(_, (_, pss, _))| *pss as f64 * 1024.0)
+        };
+        println!(
+            "\n| memory per cached entry, whole app | figure |\n| --- | --- |\n| (PSS after 100,000 − PSS after 10,000) / 90,000 | {:.0} bytes |",
+            (pss("Hundred thousand") - pss("Ten thousand")) / 90_000.0
+        );
+        println!("\n| live updates: change at fakebox → row in the window ({CHANGES} each) | figure |\n| --- | --- |");
+        println!("| a file added | {} |", added.percentiles("ms"));
+        println!("| a file deleted | {} |", removed.percentiles("ms"));
+        println!("\n| start with the stored listing (n={RUNS}) | figure |\n| --- | --- |");
+        println!("| UI ready → first rows | {} |", after_ready.show("ms"));
+        println!("| page start → first rows | {} |", after_page.show("ms"));
+        println!("| rows came from the store | {stored} |");
     }
 }

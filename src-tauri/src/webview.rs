@@ -1,0 +1,65 @@
+//! The window's web view, tuned for what Dropdesk is (part of the Tauri layer): one
+//! document that never navigates, shows no media and no 3D, and holds only the rows in
+//! sight. On Linux WebKitGTK is told so; `tests/BENCHMARKS.md` has what each setting
+//! bought, measured against a blank Tauri window. Other platforms keep their defaults.
+
+/// Choose WebKitGTK's renderer before any window exists. Without a GPU render node
+/// (`/dev/dri/renderD*`: virtual machines, remote and headless desktops), the DMA-BUF
+/// renderer has no hardware to share buffers with and only costs memory, so it is turned
+/// off there; with a GPU WebKit's default stays. A value the user set is kept. Says
+/// whether it turned the renderer off.
+pub fn choose_renderer() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+        if std::env::var_os(VAR).is_none() && !has_render_node() {
+            // Before any thread is started: nothing else reads the environment yet.
+            std::env::set_var(VAR, "1");
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(target_os = "linux")]
+fn has_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
+/// Tell the web view what this page does not need.
+pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        let tuned = window.with_webview(|webview| {
+            use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
+            let view = webview.inner();
+            if let Some(context) = view.context() {
+                // A viewer of one local document: the smallest memory and disk caches.
+                context.set_cache_model(CacheModel::DocumentViewer);
+                context.set_spell_checking_enabled(false);
+            }
+            if let Some(settings) = WebViewExt::settings(&view) {
+                // No navigation, so nothing to keep for going back.
+                settings.set_enable_page_cache(false);
+                settings.set_enable_back_forward_navigation_gestures(false);
+                // No 3D, audio, video, camera or microphone, no web databases.
+                settings.set_enable_webgl(false);
+                settings.set_enable_webaudio(false);
+                settings.set_enable_media(false);
+                settings.set_enable_media_stream(false);
+                settings.set_enable_html5_database(false);
+                settings.set_enable_offline_web_application_cache(false);
+                // Only local pages: no host names to look up ahead.
+                settings.set_enable_dns_prefetching(false);
+            }
+        });
+        if let Err(e) = tuned {
+            log::warn!("could not tune the web view: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
