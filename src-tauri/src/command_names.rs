@@ -4,6 +4,7 @@
 pub const COMMANDS: &[&str] = &[
     "app_info",
     "ui_ready",
+    "last_seen",
     "restore",
     "account_status",
     "start_connect",

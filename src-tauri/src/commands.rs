@@ -9,7 +9,9 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::app::{Core, Launch};
+use crate::last_seen::{self, LastSeen};
 use crate::messages;
+use crate::session::ConnectOutcome;
 use crate::view::{
     AccountEntry, ConnectResult, Disconnected, Found, Info, Opened, Problem, Progress, Status,
     ViewSpec, Waiting, Window,
@@ -32,15 +34,33 @@ pub fn ui_ready() {
     crate::app::milestone("ui ready");
 }
 
+/// What the window showed last; at once, without waiting for the core.
+#[tauri::command]
+pub fn last_seen() -> Option<LastSeen> {
+    last_seen::default_path().and_then(|p| last_seen::read(&p))
+}
+
+/// The window shows `status` now: the next start paints it first.
+fn shown(status: Status) -> Status {
+    if let Some(path) = last_seen::default_path() {
+        last_seen::note_status(&path, &status);
+    }
+    status
+}
+
 #[tauri::command]
 pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
-    Ok(messages::status(core(&app).await?.session.restore().await))
+    Ok(shown(messages::status(
+        core(&app).await?.session.restore().await,
+    )))
 }
 
 /// The account in use, asked of Dropbox again (the window was offline).
 #[tauri::command]
 pub async fn account_status(app: State<'_, Launch>) -> Result<Status> {
-    Ok(messages::status(core(&app).await?.session.status().await))
+    Ok(shown(messages::status(
+        core(&app).await?.session.status().await,
+    )))
 }
 
 #[tauri::command]
@@ -48,9 +68,21 @@ pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
     Ok(core(&app).await?.session.start_connect().await?)
 }
 
+/// Wait for the sign-in to end; `on_named` hears of the account as soon as Dropbox names
+/// it, while its grant is still being written to the keychain.
 #[tauri::command]
-pub async fn finish_connect(app: State<'_, Launch>) -> Result<ConnectResult> {
-    let outcome = core(&app).await?.browser.finish_connect().await?;
+pub async fn finish_connect(
+    app: State<'_, Launch>,
+    on_named: Channel<ConnectResult>,
+) -> Result<ConnectResult> {
+    let named = move |account| {
+        let _ = on_named.send(messages::connect_result(ConnectOutcome::Connected(account)));
+    };
+    let outcome = core(&app).await?.browser.finish_connect(named).await?;
+    if let (ConnectOutcome::Connected(account), Some(path)) = (&outcome, last_seen::default_path())
+    {
+        last_seen::note(&path, Some(account));
+    }
     Ok(messages::connect_result(outcome))
 }
 
@@ -81,14 +113,18 @@ pub async fn accounts(app: State<'_, Launch>) -> Result<Vec<AccountEntry>> {
 #[tauri::command]
 pub async fn switch_account(app: State<'_, Launch>, account_id: String) -> Result<Status> {
     let browser = &core(&app).await?.browser;
-    Ok(messages::status(browser.switch_account(&account_id).await))
+    Ok(shown(messages::status(
+        browser.switch_account(&account_id).await,
+    )))
 }
 
 #[tauri::command]
 pub async fn disconnect(app: State<'_, Launch>) -> Result<Disconnected> {
-    Ok(messages::disconnected(
-        core(&app).await?.browser.disconnect().await?,
-    ))
+    let done = core(&app).await?.browser.disconnect().await?;
+    if let (false, Some(path)) = (done.remaining, last_seen::default_path()) {
+        last_seen::note(&path, None);
+    }
+    Ok(messages::disconnected(done))
 }
 
 #[tauri::command]

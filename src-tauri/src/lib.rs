@@ -15,6 +15,7 @@ pub mod demo;
 pub mod dropbox;
 pub mod error;
 pub mod files;
+pub mod last_seen;
 pub mod listing;
 pub mod messages;
 pub mod process;
@@ -28,12 +29,8 @@ mod webview;
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
 pub fn run() {
     app::mark_start();
-    let software = webview::choose_renderer();
     process::harden();
     applog::init();
-    if software {
-        log::info!("no GPU render node: WebKit's DMA-BUF renderer is off");
-    }
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()
         // One Dropdesk at a time: a second launch hands over to this one (which comes to
@@ -68,6 +65,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::ui_ready,
+            commands::last_seen,
             commands::restore,
             commands::account_status,
             commands::start_connect,

@@ -1,33 +1,8 @@
 //! The window's web view, tuned for what Dropdesk is (part of the Tauri layer): one
 //! document that never navigates, shows no media and no 3D, and holds only the rows in
 //! sight. On Linux WebKitGTK is told so; `tests/BENCHMARKS.md` has what each setting
-//! bought, measured against a blank Tauri window. Other platforms keep their defaults.
-
-/// Choose WebKitGTK's renderer before any window exists. Without a GPU render node
-/// (`/dev/dri/renderD*`: virtual machines, remote and headless desktops), the DMA-BUF
-/// renderer has no hardware to share buffers with and only costs memory, so it is turned
-/// off there; with a GPU WebKit's default stays. A value the user set is kept. Says
-/// whether it turned the renderer off.
-pub fn choose_renderer() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-        if std::env::var_os(VAR).is_none() && !has_render_node() {
-            // Before any thread is started: nothing else reads the environment yet.
-            std::env::set_var(VAR, "1");
-            return true;
-        }
-    }
-    false
-}
-
-#[cfg(target_os = "linux")]
-fn has_render_node() -> bool {
-    std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
-        dir.flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-    })
-}
+//! bought, measured against a blank Tauri window, and why WebKit's DMA-BUF renderer is
+//! left as WebKit chooses. Other platforms keep their defaults.
 
 /// Tell the web view what this page does not need.
 pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {

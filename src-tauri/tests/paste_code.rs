@@ -42,7 +42,7 @@ async fn with_every_port_taken_a_pasted_code_connects() {
         .submit_code(&format!("  {code}\n"))
         .await
         .expect("the code connects");
-    match w.session.finish_connect().await.unwrap() {
+    match w.session.finish_connect(drop).await.unwrap() {
         ConnectOutcome::Connected(account) => assert_eq!(account.display_name, "Alex Morgan"),
         other => panic!("{other:?}"),
     }
@@ -71,7 +71,7 @@ async fn a_wrong_code_is_refused_and_a_good_one_still_connects() {
     let code = code_from_page(&browser(), &waiting.paste.url).await;
     w.session.submit_code(&code).await.unwrap();
     assert!(matches!(
-        w.session.finish_connect().await.unwrap(),
+        w.session.finish_connect(drop).await.unwrap(),
         ConnectOutcome::Connected(_)
     ));
 }
@@ -82,7 +82,7 @@ async fn a_reused_code_is_refused() {
     let waiting = w.session.start_connect().await.unwrap();
     let code = code_from_page(&browser(), &waiting.paste.url).await;
     w.session.submit_code(&code).await.unwrap();
-    w.session.finish_connect().await.unwrap();
+    w.session.finish_connect(drop).await.unwrap();
     assert!(w.session.disconnect().await.unwrap().confirmed);
     w.session.start_connect().await.unwrap();
     assert_eq!(
@@ -119,7 +119,7 @@ async fn a_code_for_another_sign_in_fails_the_verifier() {
     let earlier = w.session.start_connect().await.unwrap();
     w.session.cancel_connect();
     assert_eq!(
-        w.session.finish_connect().await.unwrap(),
+        w.session.finish_connect(drop).await.unwrap(),
         ConnectOutcome::Cancelled
     );
     let foreign = code_from_page(&browser(), &earlier.paste.url).await;

@@ -8,7 +8,10 @@ mod support;
 use std::time::Duration;
 
 use dropdesk::messages;
+use std::sync::Arc;
+
 use dropdesk::session::{ConnectOutcome, SessionError};
+use dropdesk::vault::{Vault, VaultError};
 use dropdesk::view::Status;
 use serde_json::{json, Value};
 use support::*;
@@ -46,7 +49,7 @@ async fn wrong_state_and_junk_do_not_end_the_flow() {
     let callback = decide(&b, &url, "allow").await;
     assert_eq!(b.get(&callback).send().await.unwrap().status(), 200);
     assert!(matches!(
-        w.session.finish_connect().await.unwrap(),
+        w.session.finish_connect(drop).await.unwrap(),
         ConnectOutcome::Connected(_)
     ));
 }
@@ -68,7 +71,7 @@ async fn unregistered_redirect_uri_never_redirects_and_the_flow_times_out() {
     assert!(r.headers().get("location").is_none());
     assert!(r.text().await.unwrap().contains("Invalid redirect_uri"));
     assert_eq!(
-        w.session.finish_connect().await.unwrap(),
+        w.session.finish_connect(drop).await.unwrap(),
         ConnectOutcome::TimedOut
     );
     // The port is free again after the timeout.
@@ -221,7 +224,7 @@ async fn a_callback_from_another_browser_is_refused_and_a_reused_start_link_stop
     let again = other.get(&url).send().await.unwrap();
     assert_eq!(again.status(), 410);
     assert_eq!(
-        w.session.finish_connect().await.unwrap(),
+        w.session.finish_connect(drop).await.unwrap(),
         ConnectOutcome::Failed(SessionError::LinkReused)
     );
     assert!(w.vault.current().unwrap().is_none(), "nothing stored");
@@ -287,4 +290,109 @@ async fn search_finds_a_file_three_folders_down() {
     let (some, truncated) = w.session.search("2025", 2).await.unwrap();
     assert_eq!(some.len(), 2);
     assert!(truncated, "more than two match 2025");
+}
+
+/// The in-memory vault, whose grant writes wait for the test to let each one go, with the
+/// answer it gives.
+#[derive(Default)]
+struct HeldVault {
+    inner: dropdesk::vault::MemoryVault,
+    answers: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Result<(), VaultError>>>>,
+}
+
+impl Vault for HeldVault {
+    fn store(&self) -> dropdesk::vault::Store {
+        self.inner.store()
+    }
+    fn load(&self, id: &str) -> Result<Option<dropdesk::vault::StoredGrant>, VaultError> {
+        self.inner.load(id)
+    }
+    fn save(&self, grant: &dropdesk::vault::StoredGrant) -> Result<(), VaultError> {
+        let answer = self.answers.lock().unwrap().as_ref().map(|rx| rx.recv());
+        match answer {
+            Some(Ok(Err(e))) => Err(e),
+            _ => self.inner.save(grant),
+        }
+    }
+    fn delete(&self, id: &str) -> Result<(), VaultError> {
+        self.inner.delete(id)
+    }
+    fn index(&self) -> Result<dropdesk::vault::AccountIndex, VaultError> {
+        self.inner.index()
+    }
+    fn set_index(&self, index: &dropdesk::vault::AccountIndex) -> Result<(), VaultError> {
+        self.inner.set_index(index)
+    }
+}
+
+/// Approve in the "browser" and wait for the sign-in in the background; the names it hears
+/// early come through the returned channel.
+async fn sign_in_held(
+    w: &mut World<'_>,
+) -> (
+    tokio::task::JoinHandle<ConnectOutcome>,
+    tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
+    w.session.start_connect().await.unwrap();
+    let url = w.urls.recv().await.unwrap();
+    let b = browser();
+    let callback = decide(&b, &url, "allow").await;
+    let (tx, named) = tokio::sync::mpsc::unbounded_channel();
+    let session = w.session.clone();
+    let finished = tokio::spawn(async move {
+        session
+            .finish_connect(move |a| drop(tx.send(a.display_name)))
+            .await
+            .unwrap()
+    });
+    tokio::spawn(async move { b.get(&callback).send().await });
+    (finished, named)
+}
+
+/// The account's name is known before its grant is in the keychain, and heard at once;
+/// the sign-in is connected only once the grant is kept.
+#[tokio::test]
+async fn the_name_is_heard_while_the_grant_is_written_and_connected_only_after() {
+    let (answer, answers) = std::sync::mpsc::channel();
+    let vault = Arc::new(HeldVault::default());
+    *vault.answers.lock().unwrap() = Some(answers);
+    let mut w = vault_world(vault.clone()).await;
+    let (finished, mut named) = sign_in_held(&mut w).await;
+    assert_eq!(named.recv().await.as_deref(), Some("Alex Morgan"));
+    assert!(
+        vault.inner.grants.lock().unwrap().is_empty(),
+        "not kept yet"
+    );
+    assert!(
+        !finished.is_finished(),
+        "not connected before the grant is kept"
+    );
+    answer.send(Ok(())).unwrap();
+    match finished.await.unwrap() {
+        ConnectOutcome::Connected(a) => assert_eq!(a.display_name, "Alex Morgan"),
+        other => panic!("not connected: {other:?}"),
+    }
+    assert_eq!(vault.inner.grants.lock().unwrap().len(), 1);
+}
+
+/// A grant the keychain refuses is never reported connected, and is revoked at Dropbox,
+/// though its name was already heard.
+#[tokio::test]
+async fn a_grant_the_keychain_refuses_is_never_connected_though_named() {
+    let (answer, answers) = std::sync::mpsc::channel();
+    let vault = Arc::new(HeldVault::default());
+    *vault.answers.lock().unwrap() = Some(answers);
+    let mut w = vault_world(vault.clone()).await;
+    let (finished, mut named) = sign_in_held(&mut w).await;
+    assert_eq!(named.recv().await.as_deref(), Some("Alex Morgan"));
+    answer
+        .send(Err(VaultError::Locked("refused".into())))
+        .unwrap();
+    match finished.await.unwrap() {
+        ConnectOutcome::Failed(SessionError::Vault(VaultError::Locked(_))) => {}
+        other => panic!("expected the keychain's refusal, got {other:?}"),
+    }
+    assert!(vault.inner.grants.lock().unwrap().is_empty());
+    let grants = state(&w).await["grants"].clone();
+    assert_eq!(grants[0]["revoked"], true, "{grants}");
 }

@@ -6,11 +6,15 @@ const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 
 export const appInfo = () => invoke('app_info');
 export const uiReady = () => invoke('ui_ready');
+/** What the window showed last ({ display_name, email, initials } or null), at once. */
+export const lastSeen = () => invoke('last_seen');
 export const restore = () => invoke('restore');
 /** The account in use, asked of Dropbox again (when it was offline); answers like restore. */
 export const accountStatus = () => invoke('account_status');
 export const startConnect = () => invoke('start_connect');
-export const finishConnect = () => invoke('finish_connect');
+/** Wait for the sign-in to end; `named` (a Tauri Channel) hears of the account as soon as
+ * Dropbox names it, while its grant is still being written to the keychain. */
+export const finishConnect = (named) => invoke('finish_connect', { onNamed: named });
 export const cancelConnect = () => invoke('cancel_connect');
 /** Exchange a code pasted from Dropbox's page; rejects with a problem if refused. */
 export const submitCode = (code) => invoke('submit_code', { code });

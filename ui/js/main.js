@@ -136,19 +136,41 @@ function accountNote(text) {
 
 // ---- Start-up -------------------------------------------------------------------------
 
+/** The first paint: the account shown last (Rust keeps its names, never a token), or the
+ * welcome view, while the keychain and Dropbox answer. */
+function showLastSeen(last) {
+  // For tests and benchmarks: which view the window painted first.
+  document.body.dataset.firstView = last?.display_name ? 'connected' : 'welcome';
+  if (!last?.display_name) {
+    show('welcome');
+    setStatus('pending', 'Checking…');
+    return;
+  }
+  show('connected');
+  setStatus('pending', 'Checking…');
+  $('avatar').textContent = last.initials ?? '';
+  $('account-name').textContent = last.display_name;
+  $('account-email').textContent = last.email ?? '';
+  $('usage-text').textContent = '';
+}
+
 async function boot() {
+  showLastSeen(await api.lastSeen().catch(() => null));
   const info = await api.appInfo();
   $('demo-badge').hidden = !info.demo;
-  await refreshStatus();
+  await refreshStatus({ quiet: true });
   document.body.dataset.ready = 'true';
   // For benchmarks: when the UI was ready, in ms since the epoch.
   document.body.dataset.readyAt = String(performance.timeOrigin + performance.now());
   api.uiReady();
 }
 
-async function refreshStatus() {
-  show('loading');
-  $('loading-text').textContent = 'Checking your connection…';
+/** Ask for the connection again; `quiet` keeps what the window shows meanwhile. */
+async function refreshStatus({ quiet = false } = {}) {
+  if (!quiet) {
+    show('loading');
+    $('loading-text').textContent = 'Checking your connection…';
+  }
   setStatus('pending', 'Checking…');
   try {
     applyStatus(await api.restore());
@@ -204,7 +226,9 @@ async function startConnect() {
     $('copy-feedback').textContent = '';
     preparePaste(waiting.paste, !waiting.listening || !waiting.browser_opened);
     if ($('paste').hidden) $('cancel').focus(); else $('paste-code').focus();
-    const result = await api.finishConnect();
+    const named = new window.__TAURI__.core.Channel();
+    named.onmessage = (early) => showSigningIn(early.account, early.sign_in);
+    const result = await api.finishConnect(named);
     onConnectResult(result);
   } catch (e) {
     showWelcome();
@@ -274,6 +298,15 @@ function showConnected(account, signIn) {
   browser.reset();
   browser.open('');
   browser.focus();
+}
+
+/** Dropbox named the account; its grant is still on its way to the keychain. */
+function showSigningIn(account, signIn) {
+  show('connected');
+  accountNote('');
+  browser.reset();
+  showAccount(account, signIn);
+  setStatus('saving', 'Saving your sign-in…');
 }
 
 // Shown offline (the account as last seen) until a folder is heard from Dropbox again.

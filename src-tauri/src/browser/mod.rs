@@ -236,10 +236,14 @@ impl Browser {
         self.session.switch(account_id).await
     }
 
-    /// Wait for the running sign-in; when it connects an account (another one, or the same
+    /// Wait for the running sign-in (`named` hears of the account early, see
+    /// [`Session::finish_connect`]); when it connects an account (another one, or the same
     /// with a new grant), nothing cached for the grant before reaches it.
-    pub async fn finish_connect(&self) -> Result<ConnectOutcome, SessionError> {
-        let outcome = self.session.finish_connect().await?;
+    pub async fn finish_connect(
+        &self,
+        named: impl Fn(AccountView),
+    ) -> Result<ConnectOutcome, SessionError> {
+        let outcome = self.session.finish_connect(named).await?;
         if matches!(outcome, ConnectOutcome::Connected(_)) {
             self.forget_all();
         }

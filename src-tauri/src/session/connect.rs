@@ -41,6 +41,9 @@ pub(super) struct Flow {
     waiting: Waiting,
     cancel: Arc<AtomicBool>,
     outcome: watch::Sender<Option<ConnectOutcome>>,
+    /// The account, as soon as Dropbox named it (its grant may still be on its way to the
+    /// keychain: not connected yet).
+    named: watch::Sender<Option<AccountView>>,
     verifier: PkceVerifier,
     redirect_uri: Option<String>,
     /// Held while a code is exchanged, so a callback and a pasted code never both connect.
@@ -83,6 +86,10 @@ impl Session {
     /// Start a sign-in: bind the listener if a registered port is free, open the browser.
     /// A second call while one is waiting returns the waiting one.
     pub async fn start_connect(self: &Arc<Self>) -> Result<Waiting, SessionError> {
+        // Which store the keychain is, asked now: at the callback the keychain is busy
+        // writing the grant, and the account's name must not wait for it.
+        let me = self.clone();
+        tokio::spawn(async move { me.store().await });
         let flow = {
             let mut slot = self.flow();
             // A flow that just ended (its listener still closing) is not the waiting one.
@@ -124,6 +131,7 @@ impl Session {
                 },
                 cancel: Arc::new(AtomicBool::new(false)),
                 outcome: watch::channel(None).0,
+                named: watch::channel(None).0,
                 verifier: authorization.verifier,
                 redirect_uri,
                 completing: tokio::sync::Mutex::new(()),
@@ -201,19 +209,33 @@ impl Session {
         self.flow().as_ref().map(|f| f.waiting.url.clone())
     }
 
-    /// Wait for the running sign-in to end.
-    pub async fn finish_connect(&self) -> Result<ConnectOutcome, SessionError> {
-        let mut rx = self
-            .flow()
-            .as_ref()
-            .ok_or(SessionError::NotWaiting)?
-            .outcome
-            .subscribe();
-        let result = rx
-            .wait_for(Option::is_some)
-            .await
-            .map_err(|_| SessionError::NotWaiting)?;
-        Ok(result.clone().expect("waited for Some"))
+    /// Wait for the running sign-in to end; `named` hears of the account as soon as
+    /// Dropbox names it, while its grant is still being written to the keychain.
+    pub async fn finish_connect(
+        &self,
+        named: impl Fn(AccountView),
+    ) -> Result<ConnectOutcome, SessionError> {
+        let (mut outcome, mut early) = {
+            let flow = self.flow();
+            let flow = flow.as_ref().ok_or(SessionError::NotWaiting)?;
+            (flow.outcome.subscribe(), flow.named.subscribe())
+        };
+        let mut told = false;
+        loop {
+            tokio::select! {
+                result = outcome.wait_for(Option::is_some) => {
+                    let result = result.map_err(|_| SessionError::NotWaiting)?;
+                    return Ok(result.clone().expect("waited for Some"));
+                }
+                account = early.wait_for(Option::is_some), if !told => {
+                    told = true;
+                    if let Ok(account) = account {
+                        let account = account.clone().expect("waited for Some");
+                        named(account);
+                    }
+                }
+            }
+        }
     }
 
     pub fn cancel_connect(&self) {
@@ -235,10 +257,7 @@ impl Session {
         if flow.settled() {
             return Err(SessionError::NotWaiting);
         }
-        match self
-            .complete(None, &flow.verifier, AuthCode::new(code))
-            .await
-        {
+        match self.complete(None, &flow, AuthCode::new(code)).await {
             Ok(account) => {
                 flow.settle(ConnectOutcome::Connected(account));
                 flow.cancel.store(true, Ordering::SeqCst);
@@ -260,7 +279,7 @@ impl Session {
                     return ConnectOutcome::Cancelled;
                 }
                 match self
-                    .complete(flow.redirect_uri.as_deref(), &flow.verifier, code)
+                    .complete(flow.redirect_uri.as_deref(), flow, code)
                     .await
                 {
                     Ok(account) => ConnectOutcome::Connected(account),
@@ -278,18 +297,19 @@ impl Session {
         }
     }
 
-    /// Exchange the code, keep the grant in the keychain, fetch the account.
+    /// Exchange the code, then keep the grant in the keychain while the account is
+    /// fetched (the flow hears its name at once), then use the grant.
     async fn complete(
         &self,
         redirect_uri: Option<&str>,
-        verifier: &PkceVerifier,
+        flow: &Flow,
         code: AuthCode,
     ) -> Result<AccountView, SessionError> {
         let started = std::time::Instant::now();
         let tokens = self
             .tokens
             .oauth()
-            .exchange(redirect_uri, verifier, code)
+            .exchange(redirect_uri, &flow.verifier, code)
             .await?;
         let exchanged = started.elapsed();
         let account_id = match tokens.account_id.clone() {
@@ -308,14 +328,35 @@ impl Session {
             expires_at: tokens.expires_in.map(|s| now_unix() + s),
             scopes: tokens.scopes,
         };
-        if let Err(e) = self.tokens.keyring().keep(&grant).await {
+        let keep = async {
+            let kept = self.tokens.keyring().keep(&grant).await;
+            (kept, started.elapsed())
+        };
+        let name = async {
+            let token = &grant.access_token;
+            let (account, usage, store) = tokio::join!(
+                self.api.current_account(token),
+                self.api.space_usage(token),
+                self.store()
+            );
+            let account = match (account, usage) {
+                (Ok(account), Ok(usage)) => Some(AccountView::new(account, usage, store)),
+                // Asked again below, with the retries every call has.
+                _ => None,
+            };
+            if let Some(account) = &account {
+                flow.named.send_replace(Some(account.clone()));
+            }
+            (account, started.elapsed())
+        };
+        let ((kept, stored), (early, named)) = tokio::join!(keep, name);
+        if let Err(e) = kept {
             // A grant we cannot keep must not stay alive at Dropbox either, nor land in
             // the keychain later when a save that merely timed out gets its turn.
             self.tokens.keyring().abandon();
             let _ = self.api.revoke(&grant.access_token).await;
             return Err(SessionError::Vault(e));
         }
-        let stored = started.elapsed();
         let account_id = grant.account_id.clone();
         let old = self.tokens.hold(grant).await;
         if let Some(old) = old.filter(|o| o.account_id == account_id) {
@@ -326,15 +367,20 @@ impl Session {
                 log::warn!("could not revoke the replaced grant: {e}");
             }
         }
-        let account = self.account().await;
+        let account = match early {
+            Some(account) => Ok(account),
+            None => self.account().await,
+        };
         if let Ok(a) = &account {
             self.remember(a).await;
         }
         log::info!(
-            "connected: token exchange {} ms, keychain write {} ms, account {} ms",
+            "connected: token exchange {} ms, account named at {} ms, keychain write {} ms, \
+             all done at {} ms",
             exchanged.as_millis(),
+            named.as_millis(),
             (stored - exchanged).as_millis(),
-            (started.elapsed() - stored).as_millis()
+            started.elapsed().as_millis()
         );
         account
     }

@@ -39,6 +39,31 @@ pub async fn world<'d>(
     tweak: impl FnOnce(&mut Config),
     auth_timeout: Duration,
 ) -> World<'d> {
+    let service = format!("test.dropdesk.{}", free_port());
+    let vault: Arc<dyn Vault> = match desktop {
+        Some(_) => Arc::new(Keychain::new(&service)),
+        None => Arc::new(MemoryVault::default()),
+    };
+    world_on(desktop, vault, service, tweak, auth_timeout).await
+}
+
+/// A world on the in-memory vault with the usual settings.
+pub async fn memory_world() -> World<'static> {
+    world(None, |_| {}, Duration::from_secs(60)).await
+}
+
+/// A world on `vault`, with the usual settings.
+pub async fn vault_world(vault: Arc<dyn Vault>) -> World<'static> {
+    world_on(None, vault, String::new(), |_| {}, Duration::from_secs(60)).await
+}
+
+async fn world_on<'d>(
+    desktop: Option<&'d Desktop>,
+    vault: Arc<dyn Vault>,
+    service: String,
+    tweak: impl FnOnce(&mut Config),
+    auth_timeout: Duration,
+) -> World<'d> {
     let ports = vec![free_port(), free_port()];
     let mut config = Config {
         redirect_uris: ports.iter().map(|&p| AppConfig::redirect_uri(p)).collect(),
@@ -50,11 +75,6 @@ pub async fn world<'d>(
     let base = url::Url::parse(fakebox.base_url()).unwrap();
     let endpoints = Endpoints::single(&base);
     let http = dropbox::http_client();
-    let service = format!("test.dropdesk.{}", free_port());
-    let vault: Arc<dyn Vault> = match desktop {
-        Some(_) => Arc::new(Keychain::new(&service)),
-        None => Arc::new(MemoryVault::default()),
-    };
     let (tx, urls) = mpsc::unbounded_channel();
     let session = Session::new(
         OAuth::new(fakebox.app_key(), &endpoints, http.clone()),
@@ -80,11 +100,6 @@ pub async fn world<'d>(
         urls,
         ports,
     }
-}
-
-/// A world on the in-memory vault with the usual settings.
-pub async fn memory_world() -> World<'static> {
-    world(None, |_| {}, Duration::from_secs(60)).await
 }
 
 pub use e2e::fixture::{
@@ -116,7 +131,7 @@ pub async fn connect_as(w: &mut World<'_>, account: usize, name: &str) -> String
     let callback = decide_as(&b, &url, "allow", account).await;
     let landed = b.get(&callback).send().await.unwrap();
     assert_eq!(landed.status(), 200);
-    match w.session.finish_connect().await.unwrap() {
+    match w.session.finish_connect(drop).await.unwrap() {
         ConnectOutcome::Connected(a) => assert_eq!(a.display_name, name),
         other => panic!("not connected: {other:?}"),
     }

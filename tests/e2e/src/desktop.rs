@@ -168,6 +168,27 @@ impl Desktop {
         ])
     }
 
+    /// Stop the keyring daemon in its tracks (SIGSTOP): the Secret Service answers nothing
+    /// until [`Desktop::resume_keychain`], as when it is busy or waits on a prompt.
+    pub fn pause_keychain(&self) -> Result<(), String> {
+        self.signal_keychain("-STOP")
+    }
+
+    pub fn resume_keychain(&self) -> Result<(), String> {
+        self.signal_keychain("-CONT")
+    }
+
+    fn signal_keychain(&self, signal: &str) -> Result<(), String> {
+        let daemon = self.procs.last().ok_or("no keyring daemon")?;
+        let ok = Command::new("kill")
+            .args([signal, &daemon.id().to_string()])
+            .status()
+            .map_err(|e| e.to_string())?
+            .success();
+        ok.then_some(())
+            .ok_or_else(|| format!("kill {signal} failed"))
+    }
+
     /// Lock the login keyring, as the Secret Service's `Lock` method does.
     pub fn lock_keychain(&self) -> Result<(), String> {
         self.dbus_send(&[

@@ -87,11 +87,12 @@ pub fn files_containing(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Wait until the account card shows a name, and return it.
+/// Wait until the account card shows a name, past the moment the sign-in is still being
+/// saved, and return it.
 pub async fn wait_for_name(app: &App, s: &Setup) -> String {
     app.wd
         .wait_for(
-            "const e = document.getElementById('account-name'); return e && e.textContent ? e.textContent : null;",
+            "const e = document.getElementById('account-name'); return e && e.textContent && document.getElementById('status').dataset.state !== 'saving' ? e.textContent : null;",
             Duration::from_secs(90),
         )
         .await

@@ -294,6 +294,7 @@ fn day_ms(epoch_ms: f64) -> f64 {
 struct ConnectRun {
     click_to_browser: f64,
     callback_to_name: f64,
+    callback_to_connected: f64,
     exchange: f64,
     keychain: f64,
     account: f64,
@@ -312,7 +313,7 @@ async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
     .expect("app launches");
     js(
         &app,
-        "window.__named = 0; new MutationObserver(() => { if (!window.__named && document.getElementById('account-name').textContent) window.__named = Date.now(); }).observe(document.getElementById('account-name'), {childList: true, characterData: true, subtree: true});",
+        "window.__named = 0; window.__connected = 0; new MutationObserver(() => { if (!window.__named && document.getElementById('account-name').textContent) window.__named = Date.now(); }).observe(document.getElementById('account-name'), {childList: true, characterData: true, subtree: true}); new MutationObserver(() => { if (!window.__connected && document.getElementById('status').dataset.state === 'connected') window.__connected = Date.now(); }).observe(document.getElementById('status'), {attributes: true});",
     )
     .await;
     let clicked = js(
@@ -324,6 +325,16 @@ async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
     .unwrap();
     wait_for_name(&app, s).await;
     let named = js(&app, "return window.__named;").await.as_f64().unwrap();
+    let connected = app
+        .wd
+        .wait_for(
+            "return window.__connected || null;",
+            Duration::from_secs(30),
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN);
     let blog = browser_log(s);
     let browser_at: f64 = blog
         .lines()
@@ -335,7 +346,7 @@ async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
     let callback_at = log
         .lines()
         .rev()
-        .find(|l| l.contains("sign-in listener finished"))
+        .find(|l| l.contains("sign-in wait finished"))
         .and_then(rfc3339_ms)
         .unwrap_or(f64::NAN);
     let phases = log
@@ -354,9 +365,10 @@ async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
     let run = ConnectRun {
         click_to_browser: browser_at - clicked,
         callback_to_name: day_ms(named) - callback_at,
+        callback_to_connected: day_ms(connected) - callback_at,
         exchange: num("token exchange "),
         keychain: num("keychain write "),
-        account: num("account "),
+        account: num("account named at "),
     };
     (app, run)
 }
@@ -577,10 +589,14 @@ async fn main() {
             col(|r| r.callback_to_name).show("ms")
         );
         println!("| … token exchange | {} |", col(|r| r.exchange).show("ms"));
+        println!(
+            "| … account named (account + space usage, beside the keychain write), from the callback | {} |",
+            col(|r| r.account).show("ms")
+        );
         println!("| … keychain write | {} |", col(|r| r.keychain).show("ms"));
         println!(
-            "| … account + space usage | {} |\n",
-            col(|r| r.account).show("ms")
+            "| callback received → Connected on screen | {} |\n",
+            col(|r| r.callback_to_connected).show("ms")
         );
         println!("| memory (app + WebKit processes) | sum of RSS | sum of PSS | processes |\n| --- | --- | --- | --- |");
         for (label, (rss, hwm, n)) in &memory {
