@@ -44,9 +44,17 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .on_page_load(|_, payload| {
+        .on_page_load(|webview, payload| {
+            use tauri::Manager;
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
                 app::milestone("page loaded");
+                // The page shows what was shown last by itself: the core (settings, the
+                // demo's emulator, the keychain) starts now, not on the way to the first
+                // paint; commands wait for it.
+                let handle = webview.app_handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    handle.state::<app::Launch>().app().await;
+                });
             }
         })
         .manage(app::Launch::new(force_demo))
@@ -55,11 +63,6 @@ pub fn run() {
             if let Some(window) = tauri_app.get_webview_window("main") {
                 webview::tune(&window);
             }
-            // Start the core while the window loads; commands wait for it.
-            let handle = tauri_app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                handle.state::<app::Launch>().app().await;
-            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

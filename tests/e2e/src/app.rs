@@ -66,6 +66,8 @@ pub struct App {
     pub wd: WebDriver,
     /// The app's own log in the desktop session, quoted when a wait fails.
     log: PathBuf,
+    /// The X display the window is on, for screenshots.
+    display: String,
     _driver: Proc,
 }
 
@@ -148,6 +150,7 @@ impl App {
         let app = App {
             wd,
             log: desktop.app_log(),
+            display: desktop.var("DISPLAY").unwrap_or_default().to_string(),
             _driver: driver,
         };
         app.wd
@@ -257,7 +260,10 @@ impl App {
             )
             .await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let png = self.wd.screenshot().await.map_err(|e| e.to_string())?;
+        let display = self.display.clone();
+        let png = tokio::task::spawn_blocking(move || crate::xwd::window_png(&display, "Dropdesk"))
+            .await
+            .map_err(|e| e.to_string())??;
         let path = screenshots_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;
         Ok(path)

@@ -6,7 +6,8 @@
 //! - [`desktop::Desktop`]: HOME/XDG dirs, Xvfb, the session bus, the unlocked keyring;
 //!   `keychain_items` reads the keychain back with `secret-tool`.
 //! - [`app::App`]: launch the built app (with extra environment, such as `BROWSER`), read
-//!   and click elements, take screenshots (into `target/screenshots/`).
+//!   and click elements, take screenshots of the real window (into `target/screenshots/`,
+//!   through [`xwd`]).
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
 //! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads,
 //!   and the user's part of a sign-in played over HTTP.
@@ -20,6 +21,7 @@ pub mod desktop;
 pub mod fixture;
 pub mod procs;
 pub mod webdriver;
+pub mod xwd;
 
 /// One window at a time: WebDriver sessions and displays are heavy on two cores.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use serde_json::{json, Value};
 
 #[derive(Debug, thiserror::Error)]
@@ -74,14 +73,6 @@ impl WebDriver {
     pub async fn title(&self) -> Result<String, WdError> {
         let v = send(self.http.get(self.url("/title"))).await?;
         Ok(v.as_str().unwrap_or_default().to_string())
-    }
-
-    /// A PNG of the viewport.
-    pub async fn screenshot(&self) -> Result<Vec<u8>, WdError> {
-        let v = send(self.http.get(self.url("/screenshot"))).await?;
-        base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().unwrap_or_default())
-            .map_err(|e| WdError::Driver(format!("screenshot is not base64: {e}")))
     }
 
     /// Poll a script until it returns something other than `null`/`false`.

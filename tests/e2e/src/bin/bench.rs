@@ -102,14 +102,19 @@ fn memory_of_app(binary: &Path) -> (u64, u64, usize) {
                 .and_then(|v| v.parse::<u64>().ok())
                 .unwrap_or(0)
         };
-        rss += field("VmRSS:");
-        pss += std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        let own_pss = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
             .unwrap_or_default()
             .lines()
             .find(|l| l.starts_with("Pss:"))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0);
+        if std::env::var_os("BENCH_PROCESSES").is_some() {
+            let name = status.lines().next().unwrap_or_default().to_string();
+            eprintln!("{name}: RSS {} kB, PSS {own_pss} kB", field("VmRSS:"));
+        }
+        rss += field("VmRSS:");
+        pss += own_pss;
         count += 1;
     }
     (rss, pss, count)
@@ -188,10 +193,12 @@ fn start_dropdesk(binary: &Path) -> Start {
     }
 }
 
-fn start_floor(binary: &Path) -> Start {
+fn start_floor(binary: &Path, env: &[(&str, &str)]) -> Start {
     let desktop = Desktop::start().expect("desktop");
     let mut cmd = desktop.command(binary);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+    cmd.envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let started = Instant::now();
     let mut app = Proc::spawn("floor", cmd).expect("the floor starts");
     let line = app
@@ -215,13 +222,59 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Dropdesk (demo, welcome view) and the floor, started in turn, `RUNS` times each; a
-/// Markdown table of each figure for both, the ratio and the goal.
-fn against_the_floor(binary: &Path, floor: &Path) {
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+/// Dropdesk (demo, welcome view) and the floor, started in turn, `RUNS` times each (and
+/// an earlier Dropdesk build, `before`, when given); a Markdown table of each figure for
+/// both, the ratio and the goal.
+fn against_the_floor(binary: &Path, floor: &Path, before: Option<&Path>) {
+    let (mut ours, mut theirs, mut earlier, mut no_dmabuf) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..RUNS {
         ours.push(start_dropdesk(binary));
-        theirs.push(start_floor(floor));
+        theirs.push(start_floor(floor, &[]));
+        no_dmabuf.push(start_floor(
+            floor,
+            &[("WEBKIT_DISABLE_DMABUF_RENDERER", "1")],
+        ));
+        if let Some(before) = before {
+            earlier.push(start_dropdesk(before));
+        }
+    }
+    {
+        let col = |f: fn(&Start) -> f64| Stats(no_dmabuf.iter().map(f).collect());
+        println!(
+            "| the floor with `WEBKIT_DISABLE_DMABUF_RENDERER=1`, n={RUNS} in turn with the rest | figure |\n| --- | --- |"
+        );
+        println!(
+            "| spawn → page loaded, outside | {} |",
+            col(|r| r.page_outside).show("ms")
+        );
+        println!(
+            "| idle PSS, all processes | {} |\n",
+            col(|r| r.pss as f64 / 1024.0).show("MB")
+        );
+    }
+    if let Some(before) = before {
+        println!(
+            "| `{}` (before), n={RUNS} in turn with the two below | figure |\n| --- | --- |",
+            before.display()
+        );
+        let col = |f: fn(&Start) -> f64| Stats(earlier.iter().map(f).collect());
+        println!(
+            "| spawn → page loaded, outside | {} |",
+            col(|r| r.page_outside).show("ms")
+        );
+        println!(
+            "| spawn → UI ready mark, outside | {} |",
+            col(|r| r.ready_outside).show("ms")
+        );
+        println!(
+            "| idle PSS, all processes | {} |",
+            col(|r| r.pss as f64 / 1024.0).show("MB")
+        );
+        println!(
+            "| idle RSS, all processes | {} |\n",
+            col(|r| r.rss as f64 / 1024.0).show("MB")
+        );
     }
     let col = |runs: &[Start], f: fn(&Start) -> f64| Stats(runs.iter().map(f).collect());
     let row = |label: &str, unit: &str, f: fn(&Start) -> f64, goal: &str| {
@@ -519,7 +572,11 @@ async fn main() {
         "{} is missing: run tests/bench.sh",
         floor.display()
     );
-    against_the_floor(&binary, &floor);
+    let before = std::env::var_os("BENCH_BEFORE").map(PathBuf::from);
+    against_the_floor(&binary, &floor, before.as_deref());
+    if std::env::var_os("BENCH_ONLY_START").is_some() {
+        return;
+    }
 
     let desktop = Desktop::start().expect("desktop");
     let mut runs = Vec::new();
