@@ -29,8 +29,12 @@ mod webview;
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
 pub fn run() {
     app::mark_start();
+    let software = webview::choose_renderer();
     process::harden();
     applog::init();
+    if software {
+        log::info!("no GPU render node: WebKit's DMA-BUF renderer is off");
+    }
     let force_demo = std::env::args().any(|a| a == "--demo");
     tauri::Builder::default()
         // One Dropdesk at a time: a second launch hands over to this one (which comes to
@@ -44,10 +48,13 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .on_page_load(|webview, payload| {
+        .on_page_load(move |webview, payload| {
             use tauri::Manager;
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
                 app::milestone("page loaded");
+                if software {
+                    webview::painted_in_software(webview);
+                }
                 // The page shows what was shown last by itself: the core (settings, the
                 // demo's emulator, the keychain) starts now, not on the way to the first
                 // paint; commands wait for it.

@@ -1,17 +1,49 @@
 //! The window's web view, tuned for what Dropdesk is (part of the Tauri layer): one
 //! document that never navigates, shows no media and no 3D, and holds only the rows in
-//! sight. On Linux WebKitGTK is told so; `tests/BENCHMARKS.md` has what each setting
-//! bought, measured against a blank Tauri window, and why WebKit's DMA-BUF renderer is
-//! left as WebKit chooses. Other platforms keep their defaults.
+//! sight. On Linux WebKitGTK is told so, and without a GPU its DMA-BUF renderer is off
+//! and the page told to paint cheaply; `tests/BENCHMARKS.md` has what each setting
+//! bought, measured against a blank Tauri window. Other platforms keep their defaults.
+
+/// Choose WebKitGTK's renderer before any window exists. Without a GPU render node
+/// (`/dev/dri/renderD*`: virtual machines, remote and headless desktops), the DMA-BUF
+/// renderer has no hardware to share buffers with and only costs memory, so it is turned
+/// off there; with a GPU WebKit's default stays. A value the user set is kept. Says
+/// whether it turned the renderer off.
+pub fn choose_renderer() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+        if std::env::var_os(VAR).is_none() && !has_render_node() {
+            // Before any thread is started: nothing else reads the environment yet.
+            std::env::set_var(VAR, "1");
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(target_os = "linux")]
+fn has_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
+/// Tell the page it is painted on the CPU, so that it draws what is cheap there (crisp
+/// edges instead of blurred shadows, which cost 40 ms a repaint here).
+pub fn painted_in_software<R: tauri::Runtime>(webview: &tauri::Webview<R>) {
+    if let Err(e) = webview.eval("document.documentElement.dataset.render = 'software';") {
+        log::warn!("could not tell the page how it is painted: {e}");
+    }
+}
 
 /// Tell the web view what this page does not need.
 pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     #[cfg(target_os = "linux")]
     {
         let tuned = window.with_webview(|webview| {
-            use webkit2gtk::{
-                CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
-            };
+            use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
             let view = webview.inner();
             if let Some(context) = view.context() {
                 // A viewer of one local document: the smallest memory and disk caches.
@@ -19,10 +51,6 @@ pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
                 context.set_spell_checking_enabled(false);
             }
             if let Some(settings) = WebViewExt::settings(&view) {
-                // Flat rows and text, no 3D: painted without GPU compositing the page looks
-                // the same, and WebKit keeps no GL context or compositing buffers for it
-                // (78 MB less PSS here, where GL is software; see the benchmarks).
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
                 // No navigation, so nothing to keep for going back.
                 settings.set_enable_page_cache(false);
                 settings.set_enable_back_forward_navigation_gestures(false);

@@ -160,12 +160,18 @@ export function createBrowser({ onProblem, onHeard }) {
     $('no-match').hidden = !(state.total === 0 && state.spec.filter !== '');
   }
 
+  // Placeholder rows only for an open that takes a while: a quick one would just flash
+  // them, and their animation keeps the window repainting while the rows are on their way.
+  let skeletonTimer = null;
   function showSkeleton(on) {
-    $('skeleton').hidden = !on;
+    clearTimeout(skeletonTimer);
     list.hidden = on;
     if (on) {
       $('empty').hidden = true;
       $('no-match').hidden = true;
+      skeletonTimer = setTimeout(() => { $('skeleton').hidden = false; }, 150);
+    } else {
+      $('skeleton').hidden = true;
     }
   }
 
