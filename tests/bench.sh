@@ -24,3 +24,6 @@ echo
 echo '| fakebox paging | figure |'
 echo '| --- | --- |'
 cargo bench --locked -p fakebox --bench paging 2>/dev/null | sed -n 's/^fakebox: \(.*\)$/| 100,000 entries over HTTP | \1 |/p'
+echo
+# The heap a cached listing costs per entry, counted by allocator (no timing).
+cargo bench --locked -p dropdesk --features tauri/custom-protocol --bench listing_memory 2>/dev/null | grep "^|"

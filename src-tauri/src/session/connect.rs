@@ -229,8 +229,7 @@ impl Session {
                 }
                 account = early.wait_for(Option::is_some), if !told => {
                     told = true;
-                    if let Ok(account) = account {
-                        let account = account.clone().expect("waited for Some");
+                    if let Some(account) = account.ok().and_then(|a| a.clone()) {
                         named(account);
                     }
                 }
