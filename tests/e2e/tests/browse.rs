@@ -316,7 +316,24 @@ async fn a_huge_folder_streams_in_and_scrolls_to_its_end_with_a_bounded_dom() {
     app.screenshot("big-folder").await.unwrap();
 
     // A file added at Dropbox shows after one Refresh, even in a folder this big: the
-    // change reported before the open call answers is not lost.
+    // change reported before the open call answers is not lost. The long-poll is failed
+    // first (and the watch started again by a Refresh), so only Refresh can bring it.
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "faults",
+        json!({"route": "files/list_folder/longpoll", "status": 500, "count": 10000}),
+    )
+    .await;
+    app.click("refresh").await.unwrap();
+    app.wd
+        .wait_for(
+            "return document.getElementById('entries').dataset.complete === 'true' ? true : null;",
+            STEP,
+        )
+        .await
+        .expect("refreshed");
+    tokio::time::sleep(Duration::from_millis(500)).await;
     e2e::fixture::fakebox_control(
         &s.fakebox,
         reqwest::Method::POST,
