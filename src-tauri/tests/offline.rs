@@ -1,6 +1,7 @@
 //! Instant and offline start: listings are kept on disk per account; a start without a
 //! network shows the account as last seen and its folder from the store, says how old it
-//! is, catches up once Dropbox answers again, and Disconnect deletes what was kept.
+//! is, catches up once Dropbox answers again; Disconnect and a revocation delete what was
+//! kept, and a live change is written to it.
 
 mod support;
 
@@ -161,4 +162,45 @@ async fn a_live_change_is_written_to_the_stored_folder() {
     let mut expected = all_names(&browser, "");
     expected.sort();
     assert_eq!(now, expected, "the store holds what the window shows");
+}
+
+#[tokio::test]
+async fn a_revocation_forgets_the_stored_folders() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let account = w.vault.current().unwrap().unwrap().account_id;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(ListingStore::open(&dir.path().join("listings.sqlite3")).unwrap());
+    let browser = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
+    let (events, report) = recorder();
+    browser
+        .open("", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    let mut kept = false;
+    for _ in 0..100 {
+        kept = stored(&store, &account, "").is_some();
+        if kept {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(kept, "the listing is written to the store");
+
+    // The user removes the app at Dropbox; the next refresh meets the refusal.
+    post(&w, "unlink", Value::Null).await;
+    browser.open("", &by_name(), 50, report).await.unwrap();
+    until(&events, "the refresh is refused", |p| {
+        p.problem == Some(dropdesk::session::SessionError::Revoked)
+    })
+    .await;
+    let mut gone = false;
+    for _ in 0..100 {
+        gone = stored(&store, &account, "").is_none();
+        if gone {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(gone, "what was stored of the account is forgotten");
 }

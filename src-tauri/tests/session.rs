@@ -396,3 +396,25 @@ async fn a_grant_the_keychain_refuses_is_never_connected_though_named() {
     let grants = state(&w).await["grants"].clone();
     assert_eq!(grants[0]["revoked"], true, "{grants}");
 }
+
+/// More matches than one page of `search_v2` (100) are followed through
+/// `search/continue_v2`: every match comes back once, in Dropbox's order, none cut.
+#[tokio::test]
+async fn search_follows_its_cursor_past_the_first_page() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let ops: Vec<Value> = (0..150)
+        .map(|i| json!({"op": "add_file", "path": format!("/Many/Match {i:03}.txt"), "content": "x"}))
+        .collect();
+    post(&w, "files", json!({ "ops": ops })).await;
+    let (found, truncated) = w.session.search("match", 1000).await.unwrap();
+    assert!(!truncated);
+    let mut paths: Vec<String> = found.iter().map(|e| e.path.clone()).collect();
+    assert_eq!(paths.len(), 150, "every match, past the first 100");
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 150, "none twice");
+    let (some, truncated) = w.session.search("match", 120).await.unwrap();
+    assert_eq!(some.len(), 120);
+    assert!(truncated, "cut at the limit, in the second page");
+}
