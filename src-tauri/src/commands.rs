@@ -1,7 +1,8 @@
 //! The Tauri IPC surface: one-line functions that call the core and turn its typed
-//! outcomes into the window's shapes through `messages`. No logic lives here, and no token
-//! ever crosses this boundary: the UI gets account details, file metadata and messages.
-//! The command names are listed once, in `command_names.rs`.
+//! outcomes into the window's shapes through `messages`, noting in `last_seen` the account
+//! the window now shows. No other logic lives here, and no token ever crosses this
+//! boundary: the UI gets account details, file metadata and messages. The command names
+//! are listed once, in `command_names.rs`.
 
 use std::sync::Arc;
 
