@@ -14,21 +14,20 @@ use dropdesk::store::ListingStore;
 use serde_json::{json, Value};
 use support::*;
 
-/// Every route the app uses drops its connection, as when the network is gone.
+/// Dropbox unreachable, as when the network is gone.
 async fn go_offline(w: &World<'_>) {
-    let routes = [
-        "users/get_current_account",
-        "users/get_space_usage",
-        "files/list_folder",
-        "files/list_folder/continue",
-        "files/list_folder/longpoll",
-        "/oauth2/token",
-    ];
-    let faults: Vec<Value> = routes
-        .iter()
-        .map(|r| json!({"route": r, "drop": true, "count": 10000}))
-        .collect();
-    post(w, "faults", json!(faults)).await;
+    post(w, "faults", e2e::fixture::offline_faults()).await;
+}
+
+/// `check` polled every 50 ms until it gives something, for up to 5 s.
+async fn eventually<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    for _ in 0..100 {
+        if let Some(v) = check() {
+            return Some(v);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
 }
 
 #[tokio::test]
@@ -41,14 +40,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     let online = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
     let (_, report) = recorder();
     online.open("", &by_name(), 50, report).await.unwrap();
-    let mut kept = None;
-    for _ in 0..100 {
-        kept = store.load(&account, "", &mut drop).unwrap();
-        if kept.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let kept = eventually(|| store.load(&account, "", &mut drop).unwrap()).await;
     assert!(kept.is_some(), "the listing is written to the store");
 
     // The next start, offline.
@@ -95,15 +87,18 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
 
     let done = offline.disconnect().await.unwrap();
     assert!(done.was_connected);
-    let mut gone = false;
-    for _ in 0..100 {
-        if store.load(&account, "", &mut drop).unwrap().is_none() {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(gone, "Disconnect deletes the account's stored folders");
+    let gone = eventually(|| {
+        store
+            .load(&account, "", &mut drop)
+            .unwrap()
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    assert!(
+        gone.is_some(),
+        "Disconnect deletes the account's stored folders"
+    );
 }
 
 /// What is stored of `folder`: its cursor and entry names, sorted.
@@ -126,14 +121,7 @@ async fn a_live_change_is_written_to_the_stored_folder() {
     let browser = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
     let (events, report) = recorder();
     browser.open("", &by_name(), 50, report).await.unwrap();
-    let mut first = None;
-    for _ in 0..100 {
-        first = stored(&store, &account, "");
-        if first.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let first = eventually(|| stored(&store, &account, "")).await;
     let (cursor, names) = first.expect("the listing is written to the store");
     assert!(!names.contains(&"Arrived live.txt".to_string()));
 
@@ -148,14 +136,7 @@ async fn a_live_change_is_written_to_the_stored_folder() {
         p.fresh.iter().any(|f| f == "/arrived live.txt")
     })
     .await;
-    let mut after = None;
-    for _ in 0..100 {
-        after = stored(&store, &account, "").filter(|(c, _)| *c != cursor);
-        if after.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let after = eventually(|| stored(&store, &account, "").filter(|(c, _)| *c != cursor)).await;
     let (_, now) = after.expect("the store follows the change, with the new cursor");
     assert!(now.contains(&"Arrived live.txt".to_string()), "{now:?}");
     assert!(!now.contains(&"Documents".to_string()), "{now:?}");
@@ -177,15 +158,8 @@ async fn a_revocation_forgets_the_stored_folders() {
         .open("", &by_name(), 50, report.clone())
         .await
         .unwrap();
-    let mut kept = false;
-    for _ in 0..100 {
-        kept = stored(&store, &account, "").is_some();
-        if kept {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(kept, "the listing is written to the store");
+    let kept = eventually(|| stored(&store, &account, "")).await;
+    assert!(kept.is_some(), "the listing is written to the store");
 
     // The user removes the app at Dropbox; the next refresh meets the refusal.
     post(&w, "unlink", Value::Null).await;
@@ -194,13 +168,9 @@ async fn a_revocation_forgets_the_stored_folders() {
         p.problem == Some(dropdesk::session::SessionError::Revoked)
     })
     .await;
-    let mut gone = false;
-    for _ in 0..100 {
-        gone = stored(&store, &account, "").is_none();
-        if gone {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(gone, "what was stored of the account is forgotten");
+    let gone = eventually(|| stored(&store, &account, "").is_none().then_some(())).await;
+    assert!(
+        gone.is_some(),
+        "what was stored of the account is forgotten"
+    );
 }

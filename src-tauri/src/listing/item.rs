@@ -30,6 +30,11 @@ fn parent(path: &str) -> &str {
     &path[..path.rfind('/').unwrap_or(0)]
 }
 
+/// What follows `folder` and a slash in `path`.
+fn child<'a>(path: &'a str, folder: &str) -> Option<&'a str> {
+    path.strip_prefix(folder)?.strip_prefix('/')
+}
+
 /// The last component of a path.
 pub fn last(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
@@ -56,13 +61,8 @@ pub struct Item {
 
 impl Item {
     pub fn new(entry: Entry, folder: &Folder, hash: u32) -> Item {
-        let under = |path: &str, prefix: &str| {
-            path.strip_prefix(prefix)
-                .and_then(|rest| rest.strip_prefix('/'))
-                .map(str::to_string)
-        };
-        let derived = under(&entry.path, &folder.path).as_deref() == Some(&*entry.name)
-            && under(&entry.path_lower, &folder.path_lower) == Some(entry.name.to_lowercase());
+        let derived = child(&entry.path, &folder.path) == Some(&*entry.name)
+            && child(&entry.path_lower, &folder.path_lower) == Some(&*entry.name.to_lowercase());
         let modified = entry
             .modified
             .and_then(|m| OffsetDateTime::parse(&m, &Rfc3339).ok())

@@ -120,14 +120,6 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Every entry, in no particular order, made one at a time.
     pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
         let folder = self.folder.as_ref();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use fakebox::{Config, Fakebox};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::desktop::Desktop;
@@ -118,6 +118,23 @@ pub async fn first_run(desktop: &Desktop, s: &Setup, env: &[(&str, String)]) {
     // The listing is written to the store just after it is complete.
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.quit().await;
+}
+
+/// The faults that make Dropbox unreachable: every route the app uses drops its
+/// connection, as when the network is gone (post them to `faults`).
+pub fn offline_faults() -> Value {
+    let routes = [
+        "users/get_current_account",
+        "users/get_space_usage",
+        "files/list_folder",
+        "files/list_folder/continue",
+        "files/list_folder/longpoll",
+        "/oauth2/token",
+    ];
+    routes
+        .iter()
+        .map(|r| json!({"route": r, "drop": true, "count": 10000}))
+        .collect()
 }
 
 /// fakebox's control surface (`/__fakebox/<path>`), without a body.

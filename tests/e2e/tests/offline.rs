@@ -7,7 +7,7 @@ use std::time::Duration;
 use e2e::app::{App, STEP};
 use e2e::desktop::Desktop;
 use e2e::fixture::{app_env, fakebox_control, setup, wait_for_name};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
 
@@ -20,18 +20,13 @@ async fn an_offline_start_shows_the_last_listing_and_recovers_by_itself() {
     e2e::fixture::first_run(&desktop, &s, &env).await;
 
     // Dropbox unreachable: every route drops its connection.
-    let faults: Vec<Value> = [
-        "users/get_current_account",
-        "users/get_space_usage",
-        "files/list_folder",
-        "files/list_folder/continue",
-        "files/list_folder/longpoll",
-        "/oauth2/token",
-    ]
-    .iter()
-    .map(|r| json!({"route": r, "drop": true, "count": 10000}))
-    .collect();
-    fakebox_control(&s.fakebox, reqwest::Method::POST, "faults", json!(faults)).await;
+    fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "faults",
+        e2e::fixture::offline_faults(),
+    )
+    .await;
     let app = App::launch(&desktop, &env, &[])
         .await
         .expect("app relaunches");

@@ -222,6 +222,39 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// A side table of starts measured in the same rotation as the main one.
+fn starts_table(title: &str, runs: &[Start], with_ready: bool) {
+    let col = |f: fn(&Start) -> f64| Stats(runs.iter().map(f).collect());
+    println!("| {title}, n={RUNS} in turn with the rest | figure |\n| --- | --- |");
+    println!(
+        "| spawn → page loaded, outside | {} |",
+        col(|r| r.page_outside).show("ms")
+    );
+    if with_ready {
+        println!(
+            "| spawn → UI ready mark, outside | {} |",
+            col(|r| r.ready_outside).show("ms")
+        );
+    }
+    println!(
+        "| idle PSS, all processes | {} |",
+        col(|r| r.pss as f64 / 1024.0).show("MB")
+    );
+    println!(
+        "| idle RSS, all processes | {} |\n",
+        col(|r| r.rss as f64 / 1024.0).show("MB")
+    );
+}
+
+/// The browser stand-in built beside this benchmark.
+fn browser_stand_in() -> String {
+    std::env::current_exe()
+        .expect("own path")
+        .with_file_name("e2e-browser")
+        .display()
+        .to_string()
+}
+
 /// Dropdesk (demo, welcome view) and the floor, started in turn, `RUNS` times each (and
 /// an earlier Dropdesk build, `before`, when given); a Markdown table of each figure for
 /// both, the ratio and the goal.
@@ -239,42 +272,13 @@ fn against_the_floor(binary: &Path, floor: &Path, before: Option<&Path>) {
             earlier.push(start_dropdesk(before));
         }
     }
-    {
-        let col = |f: fn(&Start) -> f64| Stats(no_dmabuf.iter().map(f).collect());
-        println!(
-            "| the floor with `WEBKIT_DISABLE_DMABUF_RENDERER=1`, n={RUNS} in turn with the rest | figure |\n| --- | --- |"
-        );
-        println!(
-            "| spawn → page loaded, outside | {} |",
-            col(|r| r.page_outside).show("ms")
-        );
-        println!(
-            "| idle PSS, all processes | {} |\n",
-            col(|r| r.pss as f64 / 1024.0).show("MB")
-        );
-    }
+    starts_table(
+        "the floor with `WEBKIT_DISABLE_DMABUF_RENDERER=1`",
+        &no_dmabuf,
+        false,
+    );
     if let Some(before) = before {
-        println!(
-            "| `{}` (before), n={RUNS} in turn with the two below | figure |\n| --- | --- |",
-            before.display()
-        );
-        let col = |f: fn(&Start) -> f64| Stats(earlier.iter().map(f).collect());
-        println!(
-            "| spawn → page loaded, outside | {} |",
-            col(|r| r.page_outside).show("ms")
-        );
-        println!(
-            "| spawn → UI ready mark, outside | {} |",
-            col(|r| r.ready_outside).show("ms")
-        );
-        println!(
-            "| idle PSS, all processes | {} |",
-            col(|r| r.pss as f64 / 1024.0).show("MB")
-        );
-        println!(
-            "| idle RSS, all processes | {} |\n",
-            col(|r| r.rss as f64 / 1024.0).show("MB")
-        );
+        starts_table(&format!("`{}` (before)", before.display()), &earlier, true);
     }
     let col = |runs: &[Start], f: fn(&Start) -> f64| Stats(runs.iter().map(f).collect());
     let row = |label: &str, unit: &str, f: fn(&Start) -> f64, goal: &str| {
@@ -354,16 +358,9 @@ struct ConnectRun {
 }
 
 async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
-    let browser = std::env::current_exe()
-        .expect("own path")
-        .with_file_name("e2e-browser");
-    let app = App::launch(
-        desktop,
-        &app_env(s, &browser.display().to_string(), "allow"),
-        &[],
-    )
-    .await
-    .expect("app launches");
+    let app = App::launch(desktop, &app_env(s, &browser_stand_in(), "allow"), &[])
+        .await
+        .expect("app launches");
     js(
         &app,
         "window.__named = 0; window.__connected = 0; new MutationObserver(() => { if (!window.__named && document.getElementById('account-name').textContent) window.__named = Date.now(); }).observe(document.getElementById('account-name'), {childList: true, characterData: true, subtree: true}); new MutationObserver(() => { if (!window.__connected && document.getElementById('status').dataset.state === 'connected') window.__connected = Date.now(); }).observe(document.getElementById('status'), {attributes: true});",
@@ -591,10 +588,7 @@ async fn main() {
         })
         .await;
         let (app, run) = connect_once(&desktop, &s).await;
-        let browser = std::env::current_exe()
-            .expect("own path")
-            .with_file_name("e2e-browser");
-        let env = app_env(&s, &browser.display().to_string(), "allow");
+        let env = app_env(&s, &browser_stand_in(), "allow");
         runs.push(run);
         if i + 1 < RUNS {
             // Forget the grant so the next run connects afresh.
