@@ -28,6 +28,25 @@ pub enum FileProblem {
     /// No program could be started to open the file.
     #[error("no program opened the file")]
     NoOpener,
+    /// Dropbox has a newer revision than the one being downloaded.
+    #[error("the file changed at Dropbox meanwhile")]
+    Changed,
+    /// The person cancelled the transfer.
+    #[error("the transfer was cancelled")]
+    Cancelled,
+}
+
+impl FileProblem {
+    /// Writing into `dest` failed.
+    pub fn disk(dest: &std::path::Path, e: &std::io::Error) -> Self {
+        FileProblem::Disk {
+            folder: dest
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            kind: e.kind(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -301,6 +301,18 @@ fn file(f: &FileProblem) -> Problem {
             "It changed or was removed at Dropbox meanwhile. The folder shows what is there now.",
             Action::Dismiss,
         ),
+        FileProblem::Changed => problem(
+            "file_changed",
+            "The file changed at Dropbox",
+            "Someone changed this file while it was downloading, so Dropdesk kept nothing. The folder now shows the new version; open or save it again.",
+            Action::Dismiss,
+        ),
+        FileProblem::Cancelled => problem(
+            "transfer_cancelled",
+            "Cancelled",
+            "The download was cancelled and nothing of it was kept.",
+            Action::Dismiss,
+        ),
         FileProblem::NoOpener => problem(
             "no_opener",
             "No program opened the file",

@@ -11,17 +11,18 @@ mod live;
 mod saved;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::task::AbortHandle;
 
 use crate::dropbox::RouteError;
 use crate::error::FileProblem;
-use crate::files::Files;
+use crate::files::{Files, OnConflict};
 use crate::listing::{Change, Listing, Page};
 use crate::session::{ConnectOutcome, Revoke, Session, SessionError};
 use crate::store::ListingStore;
-use crate::view::{self, AccountView, Kind, ViewSpec, Window};
+use crate::view::{self, AccountView, Entry, Kind, ViewSpec, Window};
 
 /// What happened to a folder while it loads or refreshes, with the error typed.
 pub type Progress = view::Progress<SessionError>;
@@ -93,22 +94,57 @@ impl Browser {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// An entry of a cached folder.
+    fn entry(&self, path_lower: &str) -> Option<Entry> {
+        let parent = &path_lower[..path_lower.rfind('/').unwrap_or(0)];
+        self.cache().folders.get(parent)?.get(path_lower)
+    }
+
+    /// The entries at `paths` (lower case) of cached folders, each still there.
+    fn entries(&self, paths: &[String]) -> Result<Vec<Entry>, SessionError> {
+        paths
+            .iter()
+            .map(|p| self.entry(p).ok_or(SessionError::File(FileProblem::Gone)))
+            .collect()
+    }
+
+    pub fn files(&self) -> Result<&Files, SessionError> {
+        self.files
+            .as_ref()
+            .ok_or(SessionError::File(FileProblem::NoOpener))
+    }
+
     /// Open the file at `path_lower` of a cached folder: downloaded (unless this revision is
     /// cached) and handed to the system's default program. Returns the local copy.
     pub async fn open_file(&self, path_lower: &str) -> Result<std::path::PathBuf, SessionError> {
-        let parent = &path_lower[..path_lower.rfind('/').unwrap_or(0)];
         let entry = self
-            .cache()
-            .folders
-            .get(parent)
-            .and_then(|l| l.get(path_lower))
+            .entry(path_lower)
             .filter(|e| e.kind == Kind::File)
             .ok_or(SessionError::File(FileProblem::Gone))?;
-        let files = self
-            .files
-            .as_ref()
-            .ok_or(SessionError::File(FileProblem::NoOpener))?;
-        files.open(&entry).await
+        self.files()?.open(&entry).await
+    }
+
+    /// Save copies of the entries at `paths` into `dir`; returns the transfers started.
+    pub fn save(
+        &self,
+        paths: &[String],
+        dir: &Path,
+        on_conflict: OnConflict,
+    ) -> Result<Vec<u64>, SessionError> {
+        Ok(self.files()?.save(&self.entries(paths)?, dir, on_conflict))
+    }
+
+    /// Which names saving `paths` into `dir` would find taken.
+    pub fn conflicts(&self, paths: &[String], dir: &Path) -> Result<Vec<String>, SessionError> {
+        Ok(self.files()?.conflicts(&self.entries(paths)?, dir))
+    }
+
+    /// Save a copy of the entry at `path_lower` as `target`; returns the transfer.
+    pub fn save_as(&self, path_lower: &str, target: PathBuf) -> Result<u64, SessionError> {
+        let entry = self
+            .entry(path_lower)
+            .ok_or(SessionError::File(FileProblem::Gone))?;
+        Ok(self.files()?.save_as(&entry, target))
     }
 
     /// The grant is gone: forget its listings, its downloaded files and stop its

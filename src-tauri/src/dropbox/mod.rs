@@ -1,8 +1,9 @@
 //! A typed Dropbox API v2 client on reqwest: account, space usage, list_folder and
-//! continue, search, the long-poll for changes (notify host, no token), the streamed
-//! download (content host), token revoke. It takes an access token per call and knows nothing about where
+//! continue, search, the long-poll for changes (notify host, no token), token revoke; the
+//! content host's routes (downloads, zips, thumbnails) are in `content.rs`. It takes an access token per call and knows nothing about where
 //! tokens are kept or how they are refreshed (that is `session`'s job).
 
+pub mod content;
 pub mod content_hash;
 pub mod error;
 pub mod types;
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use url::Url;
 
+pub use content::{DownloadError, Fetched, Thumbnail};
 pub use content_hash::ContentHasher;
 pub use error::{ApiError, AuthError, LookupError, RouteError};
 pub use types::{
@@ -172,58 +174,6 @@ impl Client {
         answer(ROUTE, response).await
     }
 
-    /// Download a file to `dest` (created or truncated), a chunk at a time, never the whole
-    /// file in memory, checking Dropbox's content hash on the way. Returns the file's
-    /// metadata as Dropbox sent it.
-    pub async fn download(
-        &self,
-        token: &AccessToken,
-        path: &str,
-        dest: &std::path::Path,
-    ) -> Result<FileMetadata, DownloadError> {
-        const ROUTE: &str = "files/download";
-        let url = self
-            .content
-            .join(&format!("2/{ROUTE}"))
-            .expect("route paths are valid");
-        let mut response = self
-            .http
-            .post(url)
-            .timeout(Duration::from_secs(3600))
-            .bearer_auth(token.expose())
-            .header("Dropbox-API-Arg", header_json(&json!({"path": path})))
-            .send()
-            .await
-            .map_err(network)?;
-        if !response.status().is_success() {
-            return Err(answer::<Value>(ROUTE, response).await.unwrap_err().into());
-        }
-        let meta: FileMetadata = response
-            .headers()
-            .get("Dropbox-API-Result")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| serde_json::from_str(v).ok())
-            .ok_or_else(|| ApiError::Decode(format!("{ROUTE}: no Dropbox-API-Result")))?;
-        let mut file = tokio::fs::File::create(dest)
-            .await
-            .map_err(DownloadError::Disk)?;
-        let mut hasher = ContentHasher::default();
-        while let Some(chunk) = response.chunk().await.map_err(network)? {
-            hasher.update(&chunk);
-            tokio::io::AsyncWriteExt::write_all(&mut file, &chunk)
-                .await
-                .map_err(DownloadError::Disk)?;
-        }
-        tokio::io::AsyncWriteExt::flush(&mut file)
-            .await
-            .map_err(DownloadError::Disk)?;
-        let hash = hasher.finish();
-        if meta.content_hash.as_deref().is_some_and(|h| h != hash) {
-            return Err(DownloadError::Corrupt);
-        }
-        Ok(meta)
-    }
-
     /// Revoke the token, its refresh token and every token minted from the same grant.
     pub async fn revoke(&self, token: &AccessToken) -> Result<(), ApiError> {
         let _: Value = self.rpc(token, "auth/token/revoke", None).await?;
@@ -232,7 +182,7 @@ impl Client {
 }
 
 /// Decode an answer: the JSON result on 2xx, else the error Dropbox describes.
-async fn answer<T: DeserializeOwned>(
+pub(crate) async fn answer<T: DeserializeOwned>(
     route: &str,
     response: reqwest::Response,
 ) -> Result<T, ApiError> {
@@ -254,20 +204,8 @@ async fn answer<T: DeserializeOwned>(
     serde_json::from_str(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
 }
 
-/// What can go wrong in a download besides the API: the local disk, or content that does
-/// not match Dropbox's hash.
-#[derive(Debug, thiserror::Error)]
-pub enum DownloadError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    #[error("the file could not be written: {0}")]
-    Disk(std::io::Error),
-    #[error("the downloaded content does not match Dropbox's content hash")]
-    Corrupt,
-}
-
 /// JSON for an HTTP header, with every non-ASCII character escaped as Dropbox asks.
-fn header_json(value: &Value) -> String {
+pub(crate) fn header_json(value: &Value) -> String {
     let mut out = String::new();
     for c in value.to_string().chars() {
         if c.is_ascii() {
@@ -283,7 +221,7 @@ fn header_json(value: &Value) -> String {
 }
 
 /// A transport failure, described without the URL's query or any header.
-fn network(e: reqwest::Error) -> ApiError {
+pub(crate) fn network(e: reqwest::Error) -> ApiError {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

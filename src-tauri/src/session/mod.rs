@@ -25,6 +25,7 @@ use crate::secret::AccessToken;
 use crate::vault::{Keyring, Profile, Store};
 use crate::view::{AccountView, Entry};
 use token_source::TokenSource;
+use tokio_util::sync::CancellationToken;
 
 const PAGE_LIMIT: u32 = 2000;
 
@@ -244,26 +245,84 @@ impl Session {
         }
     }
 
-    /// Download the file at `path` to `dest`, refreshing the token and retrying like any
-    /// call; the local failures (disk, a damaged download) are not retried.
-    pub async fn download(&self, path: &str, dest: &std::path::Path) -> Result<(), SessionError> {
-        let local = self
-            .call(|t| async move {
-                match self.api.download(&t, path, dest).await {
-                    Ok(_) => Ok(None),
-                    Err(dropbox::DownloadError::Api(e)) => Err(e),
-                    Err(dropbox::DownloadError::Disk(e)) => Ok(Some(FileProblem::Disk {
-                        folder: dest
-                            .parent()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                        kind: e.kind(),
-                    })),
-                    Err(dropbox::DownloadError::Corrupt) => Ok(Some(FileProblem::Corrupt)),
+    /// Download the file at `path` into `part` (resuming after the bytes there when it is
+    /// revision `rev`'s), refreshing the token once if refused. Not retried here: a
+    /// transfer retries on its own so that it can show its waits (`files::transfers`).
+    pub async fn download(
+        &self,
+        path: &str,
+        rev: Option<&str>,
+        part: &std::path::Path,
+        on_bytes: dropbox::content::OnBytes<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<dropbox::Fetched, SessionError> {
+        self.content(part, |t| async move {
+            self.api
+                .download(&t, path, rev, part, on_bytes, cancel)
+                .await
+        })
+        .await
+    }
+
+    /// A folder as a zip archive into `part`; returns its length. Not retried here.
+    pub async fn download_zip(
+        &self,
+        path: &str,
+        part: &std::path::Path,
+        on_bytes: dropbox::content::OnBytes<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<u64, SessionError> {
+        self.content(part, |t| async move {
+            self.api
+                .download_zip(&t, path, part, on_bytes, cancel)
+                .await
+        })
+        .await
+    }
+
+    /// The first `limit` bytes of a file, retried like any call.
+    pub async fn download_head(
+        &self,
+        path: &str,
+        limit: usize,
+    ) -> Result<(dropbox::FileMetadata, Vec<u8>), SessionError> {
+        self.call(|t| async move { self.api.download_head(&t, path, limit).await })
+            .await
+    }
+
+    /// A thumbnail of an image file, retried like any call.
+    pub async fn thumbnail(
+        &self,
+        path: &str,
+        size: &str,
+    ) -> Result<dropbox::Thumbnail, SessionError> {
+        self.call(|t| async move { self.api.thumbnail(&t, path, size).await })
+            .await
+    }
+
+    /// A content call once (with the one refresh a refused token gets); the local
+    /// failures become `FileProblem`s naming the folder of `dest`.
+    async fn content<T, F, Fut>(&self, dest: &std::path::Path, f: F) -> Result<T, SessionError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, dropbox::DownloadError>>,
+    {
+        let answer = retry::call(&self.tokens, &Retry::NONE, |t| {
+            let fut = f(t);
+            async move {
+                use dropbox::DownloadError as D;
+                match fut.await {
+                    Ok(v) => Ok(Ok(v)),
+                    Err(D::Api(e)) => Err(e),
+                    Err(D::Disk(e)) => Ok(Err(FileProblem::disk(dest, &e))),
+                    Err(D::Corrupt) => Ok(Err(FileProblem::Corrupt)),
+                    Err(D::Changed) => Ok(Err(FileProblem::Changed)),
+                    Err(D::Cancelled) => Ok(Err(FileProblem::Cancelled)),
                 }
-            })
-            .await?;
-        local.map_or(Ok(()), |p| Err(SessionError::File(p)))
+            }
+        })
+        .await?;
+        answer.map_err(SessionError::File)
     }
 
     /// Wait until something changes below the cursor's folder (or the long-poll's time is

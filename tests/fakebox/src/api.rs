@@ -5,14 +5,14 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
-use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::cursor::Cursor;
-use crate::files::{check_path, Content, TreeError};
+use crate::files::{check_path, TreeError};
 use crate::state::App;
 use crate::wire;
 
@@ -450,142 +450,4 @@ pub async fn get_metadata(State(app): State<App>, headers: HeaderMap, body: Byte
     let tree = &s.trees[s.account_of(grant)];
     let key = tree.resolve(path).map_err(lookup_error)?;
     Ok(wire::ok(&tree.metadata(&key, true).expect("resolved")))
-}
-
-/// `files/download`: the argument in `Dropbox-API-Arg` (or the `arg` URL parameter), the
-/// metadata back in `Dropbox-API-Result`, `Range` honoured.
-pub async fn download(
-    State(app): State<App>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Handled {
-    const ROUTE: &str = "files/download";
-    let grant = bearer(&app, &headers, ROUTE, Some("files.content.read"))?;
-    let from_query = query.as_deref().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "arg")
-            .map(|(_, v)| v.into_owned())
-    });
-    let arg_text = match headers.get("Dropbox-API-Arg") {
-        Some(v) => v.to_str().map(str::to_string).map_err(|_| {
-            wire::bad_input(
-                ROUTE,
-                "HTTP header \"Dropbox-API-Arg\": could not decode input as JSON",
-            )
-        })?,
-        None => from_query.ok_or_else(|| {
-            wire::bad_input(
-                ROUTE,
-                "Must provide HTTP header \"Dropbox-API-Arg\" or URL parameter \"arg\".",
-            )
-        })?,
-    };
-    let args = match serde_json::from_str::<Value>(&arg_text) {
-        Ok(Value::Object(m)) => m,
-        _ => {
-            return Err(wire::bad_input(
-                ROUTE,
-                "HTTP header \"Dropbox-API-Arg\": could not decode input as JSON",
-            ))
-        }
-    };
-    let path = req_str(ROUTE, &args, "path")?;
-    check_list_path(ROUTE, path)?;
-    let (meta, content) = {
-        let s = app.lock();
-        let tree = &s.trees[s.account_of(grant)];
-        let key = tree.resolve(path).map_err(lookup_error)?;
-        let node = tree.get(&key).expect("resolved");
-        let Some(file) = &node.file else {
-            return Err(wire::path_error("not_file"));
-        };
-        (
-            tree.metadata(&key, false).expect("resolved"),
-            file.content.clone(),
-        )
-    };
-    let total = content.len();
-    let (status, start, end) = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        Some(range) => match parse_range(range, total) {
-            Some((a, b)) => (StatusCode::PARTIAL_CONTENT, a, b),
-            None => {
-                let mut r = wire::respond(StatusCode::RANGE_NOT_SATISFIABLE, wire::TEXT, "");
-                r.headers_mut().insert(
-                    header::CONTENT_RANGE,
-                    HeaderValue::from_str(&format!("bytes */{total}")).expect("ascii"),
-                );
-                return Err(r);
-            }
-        },
-        None => (StatusCode::OK, 0, total),
-    };
-    let body = match content {
-        Content::Bytes(b) => Body::from(Bytes::copy_from_slice(&b[start as usize..end as usize])),
-        Content::Zeros(_) => zeros_body(end - start),
-    };
-    let mut r = wire::respond(status, "application/octet-stream", body);
-    let h = r.headers_mut();
-    h.insert(
-        "Dropbox-API-Result",
-        HeaderValue::from_str(&wire::header_safe_json(&meta)).expect("header-safe"),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&format!("W/\"{}\"", meta["rev"].as_str().unwrap_or("")))
-            .expect("ascii"),
-    );
-    if status == StatusCode::PARTIAL_CONTENT {
-        h.insert(
-            header::CONTENT_RANGE,
-            HeaderValue::from_str(&format!("bytes {start}-{}/{total}", end - 1)).expect("ascii"),
-        );
-    }
-    Ok(r)
-}
-
-/// A body of `n` zero bytes, streamed in chunks so a large file costs no memory.
-fn zeros_body(n: u64) -> Body {
-    const CHUNK: u64 = 64 * 1024;
-    let chunks = (0..n.div_ceil(CHUNK)).map(move |i| {
-        let len = CHUNK.min(n - i * CHUNK) as usize;
-        Ok::<_, std::io::Error>(Bytes::from(vec![0u8; len]))
-    });
-    Body::from_stream(futures_util::stream::iter(chunks))
-}
-
-/// `bytes=a-b`, `bytes=a-`, `bytes=-n` → a half-open range within `total`.
-pub fn parse_range(header: &str, total: u64) -> Option<(u64, u64)> {
-    let spec = header.trim().strip_prefix("bytes=")?;
-    let (a, b) = spec.split_once('-')?;
-    let (a, b) = (a.trim(), b.trim());
-    let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().ok()?;
-        (total.saturating_sub(n), total)
-    } else {
-        let start: u64 = a.parse().ok()?;
-        let end = if b.is_empty() {
-            total
-        } else {
-            b.parse::<u64>().ok()?.saturating_add(1).min(total)
-        };
-        (start, end)
-    };
-    (start < end && start < total).then_some((start, end))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_range;
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range("bytes=0-4", 10), Some((0, 5)));
-        assert_eq!(parse_range("bytes=5-", 10), Some((5, 10)));
-        assert_eq!(parse_range("bytes=-3", 10), Some((7, 10)));
-        assert_eq!(parse_range("bytes=8-100", 10), Some((8, 10)));
-        assert_eq!(parse_range("bytes=10-", 10), None);
-        assert_eq!(parse_range("bytes=x-1", 10), None);
-        assert_eq!(parse_range("items=0-1", 10), None);
-    }
 }

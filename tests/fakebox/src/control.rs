@@ -134,6 +134,12 @@ enum FileOp {
         #[serde(default)]
         content_hash: Option<String>,
     },
+    /// Add a picture (a PNG colour gradient) of this size.
+    AddImage {
+        path: String,
+        width: u32,
+        height: u32,
+    },
     AddFolder {
         path: String,
     },
@@ -154,7 +160,7 @@ struct FileOps {
     account: usize,
 }
 
-/// `POST /__fakebox/files`: `{"ops": [{"op": "add_file" | "add_folder" | "delete" |
+/// `POST /__fakebox/files`: `{"ops": [{"op": "add_file" | "add_image" | "add_folder" | "delete" |
 /// "generate", ...}]}`, applied in order; each change is seen by cursors and long-polls.
 pub async fn files(State(app): State<App>, body: Bytes) -> Response {
     let ops: FileOps = match serde_json::from_slice(&body) {
@@ -191,6 +197,22 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                             None => Content::Zeros(size.unwrap_or(0)),
                         },
                         content_hash,
+                        modified: now,
+                    })
+                    .map(drop),
+                FileOp::AddImage { width, height, .. } if width.max(height) > 4096 => {
+                    return bad(format!("op {i}: a picture is at most 4096 pixels a side"));
+                }
+                FileOp::AddImage {
+                    path,
+                    width,
+                    height,
+                } => tree
+                    .add(NewEntry {
+                        path,
+                        folder: false,
+                        content: Content::Bytes(crate::content::gradient_png(width, height).into()),
+                        content_hash: None,
                         modified: now,
                     })
                     .map(drop),

@@ -242,6 +242,14 @@ impl Tree {
         }
     }
 
+    /// Every node below the folder `key` (not the folder itself), in path order.
+    pub fn below<'a>(&'a self, key: &str) -> impl Iterator<Item = (&'a String, &'a Node)> {
+        let prefix = format!("{key}/");
+        self.nodes
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.nodes.get(key)
     }

@@ -9,7 +9,7 @@
 //! | `GET/POST /oauth2/authorize` | www (consent page and its form) |
 //! | `POST /oauth2/token` | api |
 //! | `POST /2/auth/token/revoke`, `/2/users/*`, `/2/files/*` | api |
-//! | `POST|GET /2/files/download` | content |
+//! | `POST|GET /2/files/download`, `POST /2/files/download_zip`, `/2/files/get_thumbnail_v2` | content (see `content`) |
 //! | `POST /2/files/search_v2`, `/2/files/search/continue_v2` | api (names only, see `search`) |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
@@ -23,11 +23,13 @@
 //! - `POST /__fakebox/reset-cursors`: every cursor handed out so far gets 409 `reset`.
 //! - `POST /__fakebox/faults`: `{"route": "files/list_folder" | "/oauth2/token", "status":
 //!   401|429|500|503|…, "auth_tag": "missing_scope"…, "retry_after": s, "delay_ms": ms,
-//!   "drop": bool, "count": n}` (or a list): the next `count` requests to that path get the status (429 with a
-//!   `Retry-After` header and a RateLimitError body), are delayed, or have their
-//!   connection closed before a complete response. `DELETE` clears them.
+//!   "drop": bool, "drop_after": bytes, "count": n}` (or a list): the next `count` requests to that path get the status (429 with a
+//!   `Retry-After` header and a RateLimitError body), are delayed, have their
+//!   connection closed before a complete response, or (`drop_after`) their body cut off
+//!   after that many bytes. `DELETE` clears them.
 //! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?,
 //!   "content_hash"? (reported instead of the true one)},
+//!   {"op": "add_image", "path", "width", "height"} (a PNG gradient),
 //!   {"op": "add_folder", "path"}, {"op": "delete", "path"}, {"op": "generate", "path",
 //!   "count"}], "account"?: n}` (the first user's folder unless said), seen by cursors and
 //!   long-polls.
@@ -57,6 +59,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+pub mod content;
 #[cfg(feature = "control")]
 pub mod control;
 pub mod cursor;
@@ -367,7 +370,12 @@ pub fn router(app: App) -> Router {
         )
         .route("/2/files/list_folder/longpoll", post(api::longpoll))
         .route("/2/files/get_metadata", post(api::get_metadata))
-        .route("/2/files/download", post(api::download).get(api::download))
+        .route(
+            "/2/files/download",
+            post(content::download).get(content::download),
+        )
+        .route("/2/files/download_zip", post(content::download_zip))
+        .route("/2/files/get_thumbnail_v2", post(content::get_thumbnail_v2))
         .route("/2/files/search_v2", post(search::search_v2))
         .route(
             "/2/files/search/continue_v2",
@@ -455,6 +463,9 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
         Some(r) => r,
         None => next.run(request).await,
     };
+    if let Some(n) = fault.as_ref().and_then(|f| f.drop_after) {
+        response = cut_after(response, n);
+    }
     let detail = response
         .extensions()
         .get::<LogDetail>()
@@ -493,6 +504,32 @@ fn canned(status: u16, retry_after: Option<u64>, auth_tag: Option<&str>) -> Resp
             r
         }
     }
+}
+
+/// The same response, its connection closed after `n` bytes of the body (sent first, so
+/// the client has them before the connection breaks).
+fn cut_after(response: Response, n: u64) -> Response {
+    use futures_util::StreamExt;
+    let (parts, body) = response.into_parts();
+    let start = (body.into_data_stream(), n, false);
+    let cut = futures_util::stream::unfold(start, |(mut data, left, over)| async move {
+        if over {
+            return None;
+        }
+        if left == 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let e = std::io::Error::other("fakebox: dropped mid-body");
+            return Some((Err(e), (data, 0, true)));
+        }
+        match data.next().await? {
+            Ok(chunk) => {
+                let take = (chunk.len() as u64).min(left);
+                Some((Ok(chunk.slice(..take as usize)), (data, left - take, false)))
+            }
+            Err(e) => Some((Err(std::io::Error::other(e)), (data, 0, true))),
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(cut))
 }
 
 /// A response whose body fails at once: the server closes the connection before the

@@ -201,6 +201,11 @@ pub fn sample(tree: &mut Tree) {
             text("This name is text, not markup.\n"),
             12 * day,
         ),
+        (
+            "/Photos/Harbour at dusk.png",
+            Content::Bytes(crate::content::gradient_png(640, 400).into()),
+            20 * day,
+        ),
         ("/file2.txt", text("two\n"), 9 * day),
         ("/file10.txt", text("ten\n"), 9 * day),
     ];

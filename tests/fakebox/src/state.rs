@@ -96,6 +96,9 @@ pub struct Fault {
     /// Close the connection before a complete response.
     #[serde(default)]
     pub drop: bool,
+    /// Close the connection after this many bytes of the body.
+    #[serde(default)]
+    pub drop_after: Option<u64>,
     /// The `AuthError` tag of an injected 401 (default `invalid_access_token`).
     #[serde(default)]
     pub auth_tag: Option<String>,

@@ -4,7 +4,7 @@
 
 use fakebox::cursor::Cursor;
 use fakebox::files::{check_path, Tree};
-use fakebox::{api, oauth};
+use fakebox::{content, oauth};
 use proptest::prelude::*;
 
 thread_local! {
@@ -32,7 +32,7 @@ proptest! {
     #[test]
     fn params_and_ranges_never_panic(raw in proptest::collection::vec(any::<u8>(), 0..200), range in "\\PC{0,30}", total in 0u64..10_000) {
         let _ = oauth::merge_params([raw.as_slice()]);
-        if let Some((a, b)) = api::parse_range(&range, total) {
+        if let Some((a, b)) = content::parse_range(&range, total) {
             prop_assert!(a < b && b <= total);
         }
     }

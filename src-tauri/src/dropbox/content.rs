@@ -1,0 +1,300 @@
+//! The content host's routes. `files/download` streams to a file a chunk at a time (never
+//! the whole file in memory), resumes with `Range` after the bytes a broken download left,
+//! and checks Dropbox's content hash over all of it; the first bytes of a file, for a
+//! preview; `files/download_zip` of a folder; `files/get_thumbnail_v2`.
+//!
+//! Where Dropbox's documentation is silent: a resumed download is trusted only when the
+//! answer is a 206 starting exactly where the part ends and for the revision the part was
+//! started for; anything else (a 200, a 416, another start) starts over.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_RANGE, RANGE};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use super::{answer, header_json, network, ApiError, Client, FileMetadata};
+use crate::secret::AccessToken;
+
+/// What can go wrong in a download besides the API.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("the file could not be written: {0}")]
+    Disk(std::io::Error),
+    #[error("the downloaded content does not match Dropbox's content hash")]
+    Corrupt,
+    /// Dropbox has another revision than the one asked for: the file changed meanwhile.
+    #[error("the file changed at Dropbox")]
+    Changed,
+    #[error("the download was cancelled")]
+    Cancelled,
+}
+
+/// A finished download: the file as Dropbox described it, and how many bytes came over
+/// the wire this time (less than the size when it resumed).
+#[derive(Debug)]
+pub struct Fetched {
+    pub meta: FileMetadata,
+    pub fetched: u64,
+}
+
+/// How downloads report their progress: bytes in the file so far, and the total.
+pub type OnBytes<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
+/// A thumbnail's image, as Dropbox made it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Thumbnail {
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
+}
+
+/// The largest thumbnail accepted (Dropbox's largest, 2048×1536, is well below).
+const MAX_THUMBNAIL: usize = 4 << 20;
+/// Writes are gathered into this much before they go to the disk.
+const WRITE_BUFFER: usize = 1 << 20;
+
+impl Client {
+    async fn content(
+        &self,
+        token: &AccessToken,
+        route: &str,
+        arg: &Value,
+        range: Option<String>,
+    ) -> Result<reqwest::Response, ApiError> {
+        let url = self
+            .content
+            .join(&format!("2/{route}"))
+            .expect("route paths are valid");
+        let mut request = self
+            .http
+            .post(url)
+            .timeout(Duration::from_secs(24 * 3600))
+            .bearer_auth(token.expose())
+            .header("Dropbox-API-Arg", header_json(arg));
+        if let Some(range) = range {
+            request = request.header(RANGE, range);
+        }
+        let response = request.send().await.map_err(network)?;
+        let status = response.status();
+        if status.is_success() || status == StatusCode::RANGE_NOT_SATISFIABLE {
+            Ok(response)
+        } else {
+            Err(answer::<Value>(route, response).await.unwrap_err())
+        }
+    }
+
+    /// Download the file at `path` into `part`, after the bytes already there when this
+    /// is revision `rev`'s download resumed; the content hash is checked over the whole
+    /// file. `rev` guards a resume: another revision at Dropbox is [`DownloadError::Changed`].
+    pub async fn download(
+        &self,
+        token: &AccessToken,
+        path: &str,
+        rev: Option<&str>,
+        part: &Path,
+        on_bytes: OnBytes<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Fetched, DownloadError> {
+        const ROUTE: &str = "files/download";
+        let arg = json!({"path": path});
+        let have = match rev {
+            Some(_) => tokio::fs::metadata(part).await.map_or(0, |m| m.len()),
+            None => 0,
+        };
+        let range = (have > 0).then(|| format!("bytes={have}-"));
+        let mut response = self.content(token, ROUTE, &arg, range).await?;
+        if response.status() == StatusCode::RANGE_NOT_SATISFIABLE {
+            response = self.content(token, ROUTE, &arg, None).await?;
+        }
+        let meta: FileMetadata = result_header(ROUTE, response.headers())?;
+        if rev.is_some_and(|r| r != meta.rev) {
+            return Err(DownloadError::Changed);
+        }
+        let from = match response.status() {
+            StatusCode::PARTIAL_CONTENT if range_start(response.headers()) == Some(have) => have,
+            StatusCode::PARTIAL_CONTENT => {
+                // A range other than the one asked for: ask for the whole file.
+                response = self.content(token, ROUTE, &arg, None).await?;
+                0
+            }
+            _ => 0,
+        };
+        let mut hasher = super::ContentHasher::default();
+        let file = if from > 0 {
+            hash_prefix(part, from, &mut hasher)
+                .await
+                .map_err(DownloadError::Disk)?;
+            tokio::fs::OpenOptions::new().append(true).open(part).await
+        } else {
+            tokio::fs::File::create(part).await
+        }
+        .map_err(DownloadError::Disk)?;
+        let total = meta.size;
+        let fetched = stream(response, file, from, cancel, &mut |chunk, done| {
+            hasher.update(chunk);
+            on_bytes(done, total);
+        })
+        .await?;
+        if from + fetched != total {
+            return Err(ApiError::Network("the connection broke off").into());
+        }
+        if meta
+            .content_hash
+            .as_deref()
+            .is_some_and(|h| h != hasher.finish())
+        {
+            return Err(DownloadError::Corrupt);
+        }
+        Ok(Fetched { meta, fetched })
+    }
+
+    /// The first `limit` bytes of a file (all of a smaller one), for a preview.
+    pub async fn download_head(
+        &self,
+        token: &AccessToken,
+        path: &str,
+        limit: usize,
+    ) -> Result<(FileMetadata, Vec<u8>), ApiError> {
+        const ROUTE: &str = "files/download";
+        let arg = json!({"path": path});
+        let range = Some(format!("bytes=0-{}", limit.saturating_sub(1)));
+        let mut response = self.content(token, ROUTE, &arg, range).await?;
+        if response.status() == StatusCode::RANGE_NOT_SATISFIABLE {
+            // An empty file has no byte 0.
+            response = self.content(token, ROUTE, &arg, None).await?;
+        }
+        let meta = result_header(ROUTE, response.headers())?;
+        Ok((meta, read_at_most(response, limit).await?))
+    }
+
+    /// A folder as one zip archive, streamed into `part`; returns its length.
+    pub async fn download_zip(
+        &self,
+        token: &AccessToken,
+        path: &str,
+        part: &Path,
+        on_bytes: OnBytes<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<u64, DownloadError> {
+        let response = self
+            .content(token, "files/download_zip", &json!({"path": path}), None)
+            .await?;
+        let total = response.content_length().unwrap_or(0);
+        let file = tokio::fs::File::create(part)
+            .await
+            .map_err(DownloadError::Disk)?;
+        stream(response, file, 0, cancel, &mut |_, done| {
+            on_bytes(done, total.max(done))
+        })
+        .await
+    }
+
+    /// A JPEG thumbnail of an image, fitting `size` (one of Dropbox's, e.g. `w256h256`).
+    pub async fn thumbnail(
+        &self,
+        token: &AccessToken,
+        path: &str,
+        size: &str,
+    ) -> Result<Thumbnail, ApiError> {
+        let arg = json!({
+            "resource": {".tag": "path", "path": path},
+            "format": "jpeg",
+            "size": size,
+            "mode": "bestfit",
+        });
+        let response = self
+            .content(token, "files/get_thumbnail_v2", &arg, None)
+            .await?;
+        let bytes = read_at_most(response, MAX_THUMBNAIL).await?;
+        Ok(Thumbnail {
+            bytes,
+            mime: "image/jpeg",
+        })
+    }
+}
+
+/// Write the body into `file` after `from` bytes, a chunk at a time; `seen` sees each
+/// chunk and the bytes in the file after it. Returns the bytes written.
+async fn stream(
+    mut response: reqwest::Response,
+    file: tokio::fs::File,
+    from: u64,
+    cancel: &CancellationToken,
+    seen: &mut (dyn FnMut(&[u8], u64) + Send),
+) -> Result<u64, DownloadError> {
+    let mut out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
+    let mut written = 0;
+    loop {
+        let chunk = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(DownloadError::Cancelled),
+            chunk = response.chunk() => match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    // What arrived is kept for a resume.
+                    let _ = out.flush().await;
+                    return Err(network(e).into());
+                }
+            },
+        };
+        let Some(chunk) = chunk else { break };
+        out.write_all(&chunk).await.map_err(DownloadError::Disk)?;
+        written += chunk.len() as u64;
+        seen(&chunk, from + written);
+    }
+    out.flush().await.map_err(DownloadError::Disk)?;
+    out.get_ref()
+        .sync_all()
+        .await
+        .map_err(DownloadError::Disk)?;
+    Ok(written)
+}
+
+/// Feed the first `len` bytes already in `part` to the hasher.
+async fn hash_prefix(
+    part: &Path,
+    len: u64,
+    hasher: &mut super::ContentHasher,
+) -> std::io::Result<()> {
+    let mut file = tokio::fs::File::open(part).await?.take(len);
+    let mut buf = vec![0; WRITE_BUFFER];
+    loop {
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+async fn read_at_most(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let Some(chunk) = response.chunk().await.map_err(network)? else {
+            break;
+        };
+        out.extend_from_slice(&chunk[..chunk.len().min(limit - out.len())]);
+    }
+    Ok(out)
+}
+
+/// The `Dropbox-API-Result` header of a content route.
+fn result_header<T: DeserializeOwned>(route: &str, headers: &HeaderMap) -> Result<T, ApiError> {
+    headers
+        .get("Dropbox-API-Result")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| serde_json::from_str(v).ok())
+        .ok_or_else(|| ApiError::Decode(format!("{route}: no Dropbox-API-Result")))
+}
+
+/// Where a 206's `Content-Range: bytes a-b/n` starts.
+fn range_start(headers: &HeaderMap) -> Option<u64> {
+    let v = headers.get(CONTENT_RANGE)?.to_str().ok()?;
+    v.strip_prefix("bytes ")?.split('-').next()?.parse().ok()
+}

@@ -1,0 +1,153 @@
+//! Files you can use: open one with the system's default program (downloaded into the
+//! private cache first, unless this revision is there), save copies where the person asks
+//! (a folder as a zip archive), and the transfers that do it (`transfers.rs`: progress,
+//! Cancel, Retry that resumes). Every download is written as `<name>.part` and renamed
+//! only when complete and matching Dropbox's content hash, so nothing partial ever
+//! carries the real name. Disconnect stops the transfers and removes the cache.
+
+pub mod cache;
+pub mod target;
+pub mod transfers;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use cache::{private_dir, safe_name, Cache, DEFAULT_LIMIT};
+pub use target::OnConflict;
+pub use transfers::{Job, Phase, Purpose, Report, Transfers};
+
+use crate::error::{FileProblem, SessionError};
+use crate::session::Session;
+use crate::view::{Entry, Kind};
+
+/// Opens a path with the system's default program for its type (a folder: the file
+/// manager).
+pub type FileOpener = Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
+
+pub struct Files {
+    cache: Cache,
+    opener: FileOpener,
+    pub transfers: Arc<Transfers>,
+}
+
+impl Files {
+    pub fn new(session: Arc<Session>, root: PathBuf, limit: u64, opener: FileOpener) -> Self {
+        Files {
+            cache: Cache::new(root, limit),
+            opener,
+            transfers: Transfers::new(session),
+        }
+    }
+
+    /// The platform's cache folder for Dropdesk's files.
+    pub fn default_root() -> Option<PathBuf> {
+        Cache::default_root()
+    }
+
+    /// Download `entry` unless this revision is cached, then open it; returns the copy.
+    pub async fn open(&self, entry: &Entry) -> Result<PathBuf, SessionError> {
+        let path = self.fetch(entry).await?;
+        self.open_path(&path).await?;
+        Ok(path)
+    }
+
+    /// The cached copy of this revision, downloaded first if need be (as a transfer the
+    /// window shows, so a large one can be watched and cancelled).
+    pub async fn fetch(&self, entry: &Entry) -> Result<PathBuf, SessionError> {
+        let path = self
+            .cache
+            .place(entry.rev.as_deref().unwrap_or_default(), &entry.name)?;
+        if self.cache.hit(&path) {
+            return Ok(path);
+        }
+        let (_, done) =
+            self.transfers
+                .start(&entry.name, Purpose::Open, file_job(entry), path.clone());
+        done.await
+            .map_err(|_| SessionError::File(FileProblem::Cancelled))??;
+        self.cache.evict(&path);
+        Ok(path)
+    }
+
+    /// Save copies of `entries` into `dir` (a folder as `<name>.zip`), each name that is
+    /// taken handled per `on_conflict`; returns the transfers started.
+    pub fn save(&self, entries: &[Entry], dir: &Path, on_conflict: OnConflict) -> Vec<u64> {
+        entries
+            .iter()
+            .filter(|e| safe_name(&e.name))
+            .filter_map(|e| {
+                let target = target::resolve(dir, &saved_name(e), on_conflict)?;
+                Some(self.save_as(e, target))
+            })
+            .collect()
+    }
+
+    /// Save a copy of `entry` as `target` (replacing it when complete); returns the
+    /// transfer.
+    pub fn save_as(&self, entry: &Entry, target: PathBuf) -> u64 {
+        let job = match entry.kind {
+            Kind::Folder => Job::Zip {
+                path: entry.path.clone(),
+            },
+            Kind::File => file_job(entry),
+        };
+        self.transfers
+            .start(&saved_name(entry), Purpose::Save, job, target)
+            .0
+    }
+
+    /// Which of the names that `entries` would be saved under are taken in `dir`.
+    pub fn conflicts(&self, entries: &[Entry], dir: &Path) -> Vec<String> {
+        let names: Vec<String> = entries.iter().map(saved_name).collect();
+        target::conflicts(dir, &names)
+    }
+
+    /// Open a finished transfer's file, or (`folder`) show the folder it is in.
+    pub async fn open_transferred(&self, id: u64, folder: bool) -> Result<(), SessionError> {
+        let target = self
+            .transfers
+            .reports()
+            .into_iter()
+            .find(|r| r.id == id && r.phase == Phase::Done)
+            .map(|r| r.target)
+            .ok_or(SessionError::File(FileProblem::Gone))?;
+        let path = match (folder, target.parent()) {
+            (true, Some(dir)) => dir.to_path_buf(),
+            _ => target,
+        };
+        self.open_path(&path).await
+    }
+
+    async fn open_path(&self, path: &Path) -> Result<(), SessionError> {
+        let opener = self.opener.clone();
+        let target = path.to_path_buf();
+        tokio::task::spawn_blocking(move || opener(&target))
+            .await
+            .map_err(|_| SessionError::File(FileProblem::NoOpener))?
+            .map_err(|e| {
+                log::warn!("could not open a downloaded file: {e}");
+                SessionError::File(FileProblem::NoOpener)
+            })
+    }
+
+    /// Stop every transfer and forget every downloaded copy (on Disconnect).
+    pub fn clear(&self) {
+        self.transfers.cancel_all();
+        self.cache.clear();
+    }
+}
+
+fn file_job(entry: &Entry) -> Job {
+    Job::File {
+        path: entry.path.clone(),
+        rev: entry.rev.clone().unwrap_or_default(),
+    }
+}
+
+/// The name a saved copy gets: a folder's is its zip archive's.
+fn saved_name(entry: &Entry) -> String {
+    match entry.kind {
+        Kind::Folder => format!("{}.zip", entry.name),
+        Kind::File => entry.name.clone(),
+    }
+}
