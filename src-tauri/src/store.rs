@@ -4,8 +4,10 @@
 //! never a token. In `$XDG_CACHE_HOME/dropdesk/` (folder 0700, file 0600). Crash-safe: a
 //! folder is written in one transaction (write-ahead log), and only whole listings are
 //! written, so a kill in the middle leaves the previous state, never half a listing.
-//! Bounded: past [`MAX_ENTRIES`] rows in all, the least recently used folders go. An
-//! account's folders are deleted on Disconnect and on revocation.
+//! Bounded: past [`MAX_ENTRIES`] rows in all, the least recently used folders go. Image
+//! thumbnails are kept beside the listings, per file revision, at most
+//! [`MAX_THUMBNAILS`]. An account's folders and thumbnails are deleted on Disconnect and on
+//! revocation.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -42,7 +44,14 @@ const SCHEMA: &str = "
         folder_kind INTEGER NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,
         size INTEGER, modified TEXT, rev TEXT,
         PRIMARY KEY (account, folder, path_lower));
+    CREATE TABLE IF NOT EXISTS thumbnails (
+        account TEXT NOT NULL, path_lower TEXT NOT NULL, rev TEXT NOT NULL,
+        mime TEXT NOT NULL, bytes BLOB NOT NULL, used_at INTEGER NOT NULL,
+        PRIMARY KEY (account, path_lower, rev));
 ";
+
+/// Thumbnails kept at most (the least recently used go first).
+pub const MAX_THUMBNAILS: i64 = 2000;
 
 impl ListingStore {
     /// The platform's place for the store.
@@ -221,10 +230,68 @@ impl ListingStore {
         Ok(())
     }
 
-    /// Forget every folder of an account (on Disconnect and revocation).
+    /// The thumbnail of a file's revision, if one is kept: `(mime, bytes)`.
+    pub fn thumbnail(
+        &self,
+        account: &str,
+        path_lower: &str,
+        rev: &str,
+    ) -> rusqlite::Result<Option<(String, Vec<u8>)>> {
+        let conn = self.conn();
+        let key = params![account, path_lower, rev];
+        let found = conn
+            .query_row(
+                "SELECT mime, bytes FROM thumbnails
+                 WHERE account = ?1 AND path_lower = ?2 AND rev = ?3",
+                key,
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if found.is_some() {
+            conn.execute(
+                "UPDATE thumbnails SET used_at = ?4
+                 WHERE account = ?1 AND path_lower = ?2 AND rev = ?3",
+                params![account, path_lower, rev, now_unix() as i64],
+            )?;
+        }
+        Ok(found)
+    }
+
+    /// Keep a file revision's thumbnail (older revisions' go), within the bound.
+    pub fn keep_thumbnail(
+        &self,
+        account: &str,
+        path_lower: &str,
+        rev: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> rusqlite::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM thumbnails WHERE account = ?1 AND path_lower = ?2",
+            params![account, path_lower],
+        )?;
+        tx.execute(
+            "INSERT INTO thumbnails VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![account, path_lower, rev, mime, bytes, now_unix() as i64],
+        )?;
+        tx.execute(
+            "DELETE FROM thumbnails WHERE rowid NOT IN
+             (SELECT rowid FROM thumbnails ORDER BY used_at DESC, rowid DESC LIMIT ?1)",
+            params![MAX_THUMBNAILS],
+        )?;
+        tx.commit()
+    }
+
+    /// Forget every folder and thumbnail of an account (on Disconnect and revocation).
     pub fn forget_account(&self, account: &str) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM thumbnails WHERE account = ?1",
+            params![account],
+        )?;
         tx.execute("DELETE FROM entries WHERE account = ?1", params![account])?;
         tx.execute("DELETE FROM folders WHERE account = ?1", params![account])?;
         tx.commit()

@@ -8,6 +8,7 @@
 //! answers late for an older generation is dropped, never stored or shown.
 
 mod live;
+pub mod preview;
 mod saved;
 
 use std::collections::HashMap;

@@ -53,7 +53,7 @@ impl Browser {
     }
 
     /// The store and the account whose folders go there now.
-    fn store_and_account(&self) -> Option<(Arc<ListingStore>, String)> {
+    pub(super) fn store_and_account(&self) -> Option<(Arc<ListingStore>, String)> {
         let account = self
             .account
             .lock()

@@ -195,27 +195,33 @@ impl Client {
         .await
     }
 
-    /// A JPEG thumbnail of an image, fitting `size` (one of Dropbox's, e.g. `w256h256`).
+    /// A JPEG thumbnail of an image, fitting `size` (one of Dropbox's, e.g. `w256h256`),
+    /// and the file's metadata.
     pub async fn thumbnail(
         &self,
         token: &AccessToken,
         path: &str,
         size: &str,
-    ) -> Result<Thumbnail, ApiError> {
+    ) -> Result<(FileMetadata, Thumbnail), ApiError> {
+        const ROUTE: &str = "files/get_thumbnail_v2";
         let arg = json!({
             "resource": {".tag": "path", "path": path},
             "format": "jpeg",
             "size": size,
             "mode": "bestfit",
         });
-        let response = self
-            .content(token, "files/get_thumbnail_v2", &arg, None)
-            .await?;
+        let response = self.content(token, ROUTE, &arg, None).await?;
+        #[derive(serde::Deserialize)]
+        struct Preview {
+            file_metadata: FileMetadata,
+        }
+        let meta: Preview = result_header(ROUTE, response.headers())?;
         let bytes = read_at_most(response, MAX_THUMBNAIL).await?;
-        Ok(Thumbnail {
+        let thumbnail = Thumbnail {
             bytes,
             mime: "image/jpeg",
-        })
+        };
+        Ok((meta.file_metadata, thumbnail))
     }
 }
 

@@ -103,6 +103,12 @@ impl Client {
         self.rpc(token, "users/get_space_usage", None).await
     }
 
+    /// One entry's metadata.
+    pub async fn metadata(&self, token: &AccessToken, path: &str) -> Result<Metadata, ApiError> {
+        self.rpc(token, "files/get_metadata", Some(json!({"path": path})))
+            .await
+    }
+
     /// The first page of a folder (`""` is the app folder root).
     pub async fn list_folder(
         &self,

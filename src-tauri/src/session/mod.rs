@@ -290,13 +290,19 @@ impl Session {
             .await
     }
 
-    /// A thumbnail of an image file, retried like any call.
+    /// A thumbnail of an image file and its metadata, retried like any call.
     pub async fn thumbnail(
         &self,
         path: &str,
         size: &str,
-    ) -> Result<dropbox::Thumbnail, SessionError> {
+    ) -> Result<(dropbox::FileMetadata, dropbox::Thumbnail), SessionError> {
         self.call(|t| async move { self.api.thumbnail(&t, path, size).await })
+            .await
+    }
+
+    /// One entry's metadata, retried like any call.
+    pub async fn metadata(&self, path: &str) -> Result<dropbox::Metadata, SessionError> {
+        self.call(|t| async move { self.api.metadata(&t, path).await })
             .await
     }
 
