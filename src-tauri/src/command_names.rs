@@ -19,5 +19,13 @@ pub const COMMANDS: &[&str] = &[
     "folder_window",
     "folder_seek",
     "open_file",
+    "save_as",
+    "download_to_folder",
+    "resolve_conflicts",
+    "watch_transfers",
+    "cancel_transfer",
+    "retry_transfer",
+    "open_transferred",
+    "preview",
     "search",
 ];

@@ -7,15 +7,17 @@
 use std::sync::Arc;
 
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
 
 use crate::app::{Core, Launch};
+use crate::dialogs;
+use crate::files::OnConflict;
 use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::ConnectOutcome;
 use crate::view::{
-    AccountEntry, ConnectResult, Disconnected, Found, Info, Opened, Problem, Progress, Status,
-    ViewSpec, Waiting, Window,
+    AccountEntry, ConnectResult, Disconnected, Found, Info, Opened, Preview, Problem, Progress,
+    SaveChoice, Status, Transfer, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -174,6 +176,90 @@ pub async fn folder_seek(
 pub async fn open_file(app: State<'_, Launch>, path_lower: String) -> Result<()> {
     core(&app).await?.browser.open_file(&path_lower).await?;
     Ok(())
+}
+
+/// "Save as…": the native save dialog, then a transfer into the place chosen (a folder
+/// as its zip archive). Answers whether a place was chosen.
+#[tauri::command]
+pub async fn save_as<R: Runtime>(
+    app: AppHandle<R>,
+    window: WebviewWindow<R>,
+    launch: State<'_, Launch>,
+    path_lower: String,
+) -> Result<bool> {
+    let browser = &core(&launch).await?.browser;
+    let name = browser.entry_at(&path_lower)?.saved_name();
+    let Some(target) = dialogs::save_target(&app, &window, &name).await else {
+        return Ok(false);
+    };
+    browser.save_as(&path_lower, target)?;
+    Ok(true)
+}
+
+/// "Download to folder…": the native folder dialog, then a transfer per entry unless
+/// names there are taken (the window then asks, and answers with `resolve_conflicts`).
+#[tauri::command]
+pub async fn download_to_folder<R: Runtime>(
+    app: AppHandle<R>,
+    window: WebviewWindow<R>,
+    launch: State<'_, Launch>,
+    paths: Vec<String>,
+) -> Result<SaveChoice> {
+    let browser = &core(&launch).await?.browser;
+    let Some(dir) = dialogs::folder(&app, &window).await else {
+        return Ok(messages::save_choice(None));
+    };
+    Ok(messages::save_choice(Some(browser.propose_save(&paths, dir)?)))
+}
+
+/// What to do with the names already taken: `replace`, `keep_both`, `skip`, or none
+/// (Cancel). Answers how many transfers started.
+#[tauri::command]
+pub async fn resolve_conflicts(
+    launch: State<'_, Launch>,
+    on_conflict: Option<OnConflict>,
+) -> Result<usize> {
+    let browser = &core(&launch).await?.browser;
+    Ok(browser.files()?.confirm(on_conflict).len())
+}
+
+/// Every transfer of this run; `on_change` hears of each change from now on.
+#[tauri::command]
+pub async fn watch_transfers(
+    launch: State<'_, Launch>,
+    on_change: Channel<Transfer>,
+) -> Result<Vec<Transfer>> {
+    let transfers = &core(&launch).await?.browser.files()?.transfers;
+    transfers.listen(Arc::new(move |r| {
+        let _ = on_change.send(messages::transfer(r));
+    }));
+    Ok(transfers.reports().into_iter().map(messages::transfer).collect())
+}
+
+#[tauri::command]
+pub async fn cancel_transfer(launch: State<'_, Launch>, id: u64) -> Result<()> {
+    core(&launch).await?.browser.files()?.transfers.cancel(id);
+    Ok(())
+}
+
+/// Resume a failed transfer after what it kept, or start a cancelled one again.
+#[tauri::command]
+pub async fn retry_transfer(launch: State<'_, Launch>, id: u64) -> Result<bool> {
+    Ok(core(&launch).await?.browser.files()?.transfers.retry(id))
+}
+
+/// Open a finished transfer's file, or (`folder`) show the folder it is in.
+#[tauri::command]
+pub async fn open_transferred(launch: State<'_, Launch>, id: u64, folder: bool) -> Result<()> {
+    let files = core(&launch).await?.browser.files()?;
+    Ok(files.open_transferred(id, folder).await?)
+}
+
+/// The preview panel's content for a file of the folder shown.
+#[tauri::command]
+pub async fn preview(launch: State<'_, Launch>, path_lower: String) -> Result<Preview> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::preview(browser.preview(&path_lower).await?))
 }
 
 /// Search names in the whole app folder.

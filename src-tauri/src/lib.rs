@@ -1,5 +1,5 @@
 //! Dropdesk: a small, secure desktop client for the Dropbox app folder. This file builds
-//! and runs the Tauri app; only it, `commands` and `webview` know Tauri, everything else is plain
+//! and runs the Tauri app; only it, `commands`, `dialogs` and `webview` know Tauri, everything else is plain
 //! Rust tested without a window against fakebox. `ARCHITECTURE.md` beside `src/` says
 //! what each module owns.
 
@@ -12,6 +12,7 @@ pub mod command_names;
 mod commands;
 pub mod config;
 pub mod demo;
+mod dialogs;
 pub mod dropbox;
 pub mod error;
 pub mod files;
@@ -48,6 +49,7 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
         .on_page_load(move |webview, payload| {
             use tauri::Manager;
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
@@ -90,6 +92,14 @@ pub fn run() {
             commands::folder_window,
             commands::folder_seek,
             commands::open_file,
+            commands::save_as,
+            commands::download_to_folder,
+            commands::resolve_conflicts,
+            commands::watch_transfers,
+            commands::cancel_transfer,
+            commands::retry_transfer,
+            commands::open_transferred,
+            commands::preview,
             commands::search,
         ])
         .run(tauri::generate_context!())

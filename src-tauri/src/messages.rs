@@ -12,6 +12,7 @@ use crate::browser;
 use crate::config::{self, ConfigError, Source};
 use crate::dropbox::{ApiError, AuthError, LookupError, RouteError};
 use crate::error::{FileProblem, SessionError};
+use crate::files::{self, Phase};
 use crate::session::{ConnectOutcome, Revoke};
 use crate::vault::{Store, VaultError};
 use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Problem, Status};
@@ -606,5 +607,85 @@ mod tests {
         });
         assert!(unsure.remaining);
         assert!(!unsure.revoke_confirmed && unsure.message.contains("could not confirm"));
+    }
+}
+
+pub fn transfer(r: files::Report) -> view::Transfer {
+    let (state, wait_secs, problem) = match &r.phase {
+        Phase::Running => ("running", None, None),
+        Phase::Waiting(d) => ("waiting", Some(d.as_secs().max(1)), None),
+        Phase::Done => ("done", None, None),
+        Phase::Failed(e) => ("failed", None, Some(transfer_problem(e))),
+        Phase::Cancelled => ("cancelled", None, None),
+    };
+    let seconds_left = (state == "running" && r.rate > 0 && r.total >= r.done)
+        .then(|| (r.total - r.done).div_ceil(r.rate));
+    view::Transfer {
+        id: r.id,
+        name: r.name,
+        purpose: match r.purpose {
+            files::Purpose::Open => "open",
+            files::Purpose::Save => "save",
+        },
+        target: r.target.display().to_string(),
+        done: r.done,
+        total: r.total,
+        bytes_per_sec: r.rate,
+        seconds_left,
+        state,
+        wait_secs,
+        problem,
+    }
+}
+
+/// A transfer's failure: a network failure after the retries can be resumed.
+fn transfer_problem(e: &SessionError) -> Problem {
+    match e {
+        SessionError::Api(ApiError::Network(_)) => problem(
+            "transfer_interrupted",
+            "Download interrupted",
+            "The connection to Dropbox broke off. What arrived is kept: Resume carries on from there.",
+            Action::Retry,
+        ),
+        e => session(e),
+    }
+}
+
+pub fn preview(p: browser::preview::Preview) -> view::Preview {
+    use base64::Engine;
+    use browser::preview::Body;
+    let (kind, image, text, whole) = match p.body {
+        Body::Picture(t) => {
+            let data = base64::engine::general_purpose::STANDARD.encode(&t.bytes);
+            let url = format!("data:{};base64,{data}", t.mime);
+            ("picture", Some(url), None, false)
+        }
+        Body::Text { text, whole } => ("text", None, Some(text), whole),
+        Body::None => ("none", None, None, false),
+    };
+    view::Preview {
+        name: p.meta.name,
+        size: p.meta.size,
+        modified: p.meta.server_modified,
+        rev: p.meta.rev,
+        content_hash: p.meta.content_hash,
+        kind,
+        image,
+        text,
+        whole,
+    }
+}
+
+/// What came of "Download to folder…": `None` when the dialog was cancelled.
+pub fn save_choice(r: Option<Result<Vec<u64>, Vec<String>>>) -> view::SaveChoice {
+    let (chosen, conflicts, started) = match r {
+        None => (false, Vec::new(), 0),
+        Some(Ok(ids)) => (true, Vec::new(), ids.len()),
+        Some(Err(taken)) => (true, taken, 0),
+    };
+    view::SaveChoice {
+        chosen,
+        conflicts,
+        started,
     }
 }

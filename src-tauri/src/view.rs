@@ -309,3 +309,57 @@ pub struct Opened {
     /// The first rows of the view asked for, so the UI can draw without another call.
     pub first: Option<Window>,
 }
+
+/// A transfer in the transfers panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Transfer {
+    pub id: u64,
+    pub name: String,
+    /// `open` (into the cache, then opened) or `save` (a copy where the person asked).
+    pub purpose: &'static str,
+    /// The file it is written to (the person's own path; never a secret).
+    pub target: String,
+    pub done: u64,
+    pub total: u64,
+    pub bytes_per_sec: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds_left: Option<u64>,
+    /// `running`, `waiting`, `done`, `failed` or `cancelled`.
+    pub state: &'static str,
+    /// While `waiting`: the seconds until it tries again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_secs: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// The preview panel's content for one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    pub name: String,
+    pub size: u64,
+    pub modified: String,
+    pub rev: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
+    /// `picture`, `text` or `none`.
+    pub kind: &'static str,
+    /// A picture's thumbnail as a `data:` URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The text is the whole file.
+    pub whole: bool,
+}
+
+/// What came of asking where to save copies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SaveChoice {
+    /// The person chose a place (not the dialog's Cancel).
+    pub chosen: bool,
+    /// Names already there: nothing started yet, the window asks what to do.
+    pub conflicts: Vec<String>,
+    /// Transfers started.
+    pub started: usize,
+}

@@ -45,3 +45,22 @@ test('names lose the bidi controls that would disguise their extension', () => {
   assert.equal(fmt.displayName('a\u2066b\u2069c\u202Ad\u202C'), 'abcd');
   assert.equal(fmt.displayName('Résumé (final).pdf'), 'Résumé (final).pdf');
 });
+
+test('a running transfer says how much, how fast and how long', async () => {
+  const { transferLine } = await import('../../ui/js/format.js');
+  const line = transferLine({ state: 'running', done: 1_500_000, total: 4_000_000, bytes_per_sec: 500_000, seconds_left: 5 });
+  assert.equal(line, '1.5 MB of 4.0 MB · 500 KB/s · 5 s left');
+});
+
+test('a waiting transfer says how long it waits; a failed one its problem', async () => {
+  const { transferLine } = await import('../../ui/js/format.js');
+  assert.equal(transferLine({ state: 'waiting', done: 0, total: 10, wait_secs: 30 }), '0 B of 10 B · waiting 30 s before trying again');
+  assert.equal(transferLine({ state: 'failed', done: 5, total: 10, problem: { title: 'Download interrupted' } }), 'Download interrupted');
+});
+
+test('durations read as a person would say them', async () => {
+  const { duration } = await import('../../ui/js/format.js');
+  assert.equal(duration(0.2), '1 s');
+  assert.equal(duration(125), '2 min');
+  assert.equal(duration(3900), '1 h 5 min');
+});

@@ -33,6 +33,22 @@ export const folderWindow = (pathLower, spec, start, count) =>
   invoke('folder_window', { pathLower, spec, start, count });
 /** Download (unless cached) and open a file with the system's default program. */
 export const openFile = (pathLower) => invoke('open_file', { pathLower });
+/** "Save as…": Rust asks where with the native dialog; true when a place was chosen. */
+export const saveAs = (pathLower) => invoke('save_as', { pathLower });
+/** "Download to folder…": { chosen, conflicts, started }; with conflicts, nothing started
+ * until resolveConflicts. */
+export const downloadToFolder = (paths) => invoke('download_to_folder', { paths });
+/** 'replace' | 'keep_both' | 'skip', or null to cancel; answers how many started. */
+export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { onConflict });
+/** Every transfer so far; `channel` hears of each change from now on. */
+export const watchTransfers = (channel) => invoke('watch_transfers', { onChange: channel });
+export const cancelTransfer = (id) => invoke('cancel_transfer', { id });
+/** Resume a failed transfer (after what it kept) or start a cancelled one again. */
+export const retryTransfer = (id) => invoke('retry_transfer', { id });
+/** Open a finished transfer's file, or (folder) show the folder it is in. */
+export const openTransferred = (id, folder) => invoke('open_transferred', { id, folder });
+/** The preview of a file: { name, size, modified, rev, content_hash, kind, image?, text?, whole }. */
+export const preview = (pathLower) => invoke('preview', { pathLower });
 /** Names in the whole app folder matching `query`: { entries, truncated }. */
 export const search = (query) => invoke('search', { query });
 /** Type-ahead: the next row whose name starts with `prefix`. */

@@ -1,10 +1,15 @@
 // The file browser: fetches folders and windows of rows from Rust (which keeps, sorts and
 // filters each listing), draws only the rows in view (the arithmetic is in viewport.js,
-// the row DOM in rows.js, Back/Forward in history.js), and wires keys and mouse as in a
-// file manager. Benchmarks read the timing marks it leaves on the list.
+// the row DOM in rows.js, Back/Forward in history.js, which rows are selected in
+// selection.js), and wires keys and mouse as in a file manager; what is done with the
+// selection is in actions.js, its preview in preview.js. Benchmarks read the timing
+// marks it leaves on the list.
 
+import { createActions } from './actions.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
+import { createPreview } from './preview.js';
+import { createSelection } from './selection.js';
 import { createHistory } from './history.js';
 import * as rows from './rows.js';
 import { createSearch } from './search.js';
@@ -24,7 +29,9 @@ export function createBrowser({ onProblem, onHeard }) {
     version: -1,
     complete: false,
     rows: new Map(),
+    // The focused row; `picked` is every selected row.
     selected: 0,
+    picked: createSelection(),
     // Progress that arrived while the folder's open call was still on its way.
     early: [],
     // Rows a live change just added or replaced, highlighted for a moment.
@@ -48,7 +55,9 @@ export function createBrowser({ onProblem, onHeard }) {
     state.early = [];
     state.rows.clear();
     state.selected = 0;
+    state.picked.only(0);
     state.total = 0;
+    selectionChanged();
     rows.renderCrumbs($('crumbs'), path, open);
     showNotice('');
     showSkeleton(true);
@@ -114,7 +123,8 @@ export function createBrowser({ onProblem, onHeard }) {
   }
 
   function showWindow(w, reset) {
-    if (reset || w.version !== state.version) state.rows.clear();
+    const changed = reset || w.version !== state.version;
+    if (changed) state.rows.clear();
     state.version = w.version;
     state.total = w.total;
     state.complete = w.complete;
@@ -122,7 +132,10 @@ export function createBrowser({ onProblem, onHeard }) {
     showSkeleton(false);
     spacer.style.height = `${state.total * viewport.ROW}px`;
     if (state.selected >= state.total) state.selected = Math.max(0, state.total - 1);
+    // Positions mean other rows now: only the focused row stays selected.
+    if (changed) state.picked.only(state.selected);
     render();
+    if (changed) selectionChanged();
     $('summary-text').textContent = rows.summary(w);
     $('loading-more').hidden = w.complete;
     $('loading-more').textContent = `Loading more… ${w.total.toLocaleString()} so far`;
@@ -144,7 +157,7 @@ export function createBrowser({ onProblem, onHeard }) {
     const nodes = [];
     for (let i = start; i < Math.min(end, state.total); i += 1) {
       const entry = state.rows.get(i);
-      if (entry) nodes.push(rows.row(entry, i, i === state.selected, state.fresh.has(entry.path_lower)));
+      if (entry) nodes.push(rows.row(entry, i, state.picked.has(i), state.fresh.has(entry.path_lower), i === state.selected));
     }
     spacer.replaceChildren(...nodes);
     if (nodes.length && !list.dataset.firstRowsMs) {
@@ -204,16 +217,44 @@ export function createBrowser({ onProblem, onHeard }) {
 
   // ---- Selection and activation ---------------------------------------------------------
 
-  function select(i) {
+  /** Focus row `i`; `how` the selection follows: `only` it, `toggle` it (Ctrl), `extend`
+   * to it from the anchor (Shift), or `keep` as it is. */
+  function select(i, how = 'only') {
     if (state.total === 0) return;
     state.selected = viewport.clamp(i, state.total);
+    if (how === 'only') state.picked.only(state.selected);
+    else if (how === 'toggle') state.picked.toggle(state.selected, state.total);
+    else if (how === 'extend') state.picked.extend(state.selected);
     list.scrollTop = viewport.scrollFor(state.selected, list.scrollTop, list.clientHeight);
     list.setAttribute('aria-activedescendant', `row-${state.selected}`);
     if (state.rows.has(state.selected)) render(); else refreshWindow(false);
+    selectionChanged();
+  }
+
+  // At most this many rows are acted on at once (a whole folder is better as a zip).
+  const MAX_PICKED = 10000;
+
+  /** The selected entries, fetched from Rust where they are not in view. */
+  async function picked() {
+    const at = state.picked.rows(state.total).slice(0, MAX_PICKED);
+    if (at.some((i) => !state.rows.has(i)) && state.key !== null) {
+      const w = await api.folderWindow(state.key, state.spec, at[0], at[at.length - 1] - at[0] + 1);
+      if (w) w.rows.forEach((r, k) => { if (!state.rows.has(w.start + k)) state.rows.set(w.start + k, r); });
+    }
+    return at.map((i) => state.rows.get(i)).filter(Boolean);
+  }
+
+  let selectionTicket = 0;
+  async function selectionChanged() {
+    const ticket = ++selectionTicket;
+    const entries = state.total ? await picked() : [];
+    if (ticket !== selectionTicket) return;
+    actions.select(entries);
+    preview.select(entries);
   }
 
   async function activate(i) {
-    const entry = state.rows.get(i);
+    const entry = typeof i === 'number' ? state.rows.get(i) : i;
     if (entry?.kind === 'folder') open(entry.path);
     else if (entry?.kind === 'file') {
       showNotice(`Opening “${fmt.displayName(entry.name)}”…`);
@@ -223,6 +264,8 @@ export function createBrowser({ onProblem, onHeard }) {
       } catch (e) {
         showNotice('');
         onProblem(api.asProblem(e), () => activate(i));
+        // The file changed or vanished meanwhile: show the folder as it is now.
+        if (['file_gone', 'file_changed'].includes(api.asProblem(e).code)) open(state.path, { history: false });
       }
     }
   }
@@ -261,6 +304,11 @@ export function createBrowser({ onProblem, onHeard }) {
     }, 60);
   }
 
+  // ---- Actions and preview --------------------------------------------------------------
+
+  const actions = createActions({ activate, onProblem, returnFocus: () => list.focus() });
+  const preview = createPreview();
+
   // ---- Search ---------------------------------------------------------------------------
 
   const search = createSearch({
@@ -287,16 +335,38 @@ export function createBrowser({ onProblem, onHeard }) {
   });
   list.addEventListener('click', (e) => {
     const li = e.target.closest('.entry');
-    if (li) { select(Number(li.dataset.index)); list.focus(); }
+    if (!li) return;
+    const how = e.shiftKey ? 'extend' : (e.ctrlKey || e.metaKey) ? 'toggle' : 'only';
+    select(Number(li.dataset.index), how);
+    list.focus();
+  });
+  list.addEventListener('contextmenu', async (e) => {
+    e.preventDefault();
+    const li = e.target.closest('.entry');
+    if (!li) return;
+    const i = Number(li.dataset.index);
+    select(i, state.picked.has(i) ? 'keep' : 'only');
+    await selectionChanged();
+    actions.openMenu(e.clientX, e.clientY);
   });
   list.addEventListener('dblclick', (e) => {
     const li = e.target.closest('.entry');
     if (li) activate(Number(li.dataset.index));
   });
+  async function menuAtFocus() {
+    await selectionChanged();
+    const row = document.getElementById(`row-${state.selected}`)?.getBoundingClientRect();
+    const box = row ?? list.getBoundingClientRect();
+    actions.openMenu(box.left + 24, box.top + (row ? box.height : 0));
+  }
+
   list.addEventListener('keydown', (e) => {
     if (e.altKey) return;
     const to = viewport.moveSelection(e.key, state.selected, state.total, list.clientHeight);
-    if (to !== undefined) { select(to); e.preventDefault(); }
+    if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) { menuAtFocus(); e.preventDefault(); }
+    else if (e.ctrlKey && e.key.toLowerCase() === 'a') { state.picked.selectAll(); render(); selectionChanged(); e.preventDefault(); }
+    else if (e.ctrlKey && e.key === ' ') { select(state.selected, 'toggle'); e.preventDefault(); }
+    else if (to !== undefined) { select(to, e.shiftKey ? 'extend' : 'only'); e.preventDefault(); }
     else if (e.key === 'Enter') { activate(state.selected); e.preventDefault(); }
     else if (e.key === 'Backspace') { goUp(); e.preventDefault(); }
     else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && e.key !== '/') { typeAhead(e.key); e.preventDefault(); }
@@ -309,6 +379,7 @@ export function createBrowser({ onProblem, onHeard }) {
     else if (e.key === 'F5' || (e.ctrlKey && e.key.toLowerCase() === 'r')) { open(state.path, { history: false }); e.preventDefault(); }
     else if ((e.ctrlKey && e.key.toLowerCase() === 'f') || (e.key === '/' && !typing)) { $('filter').focus(); e.preventDefault(); }
     else if (e.ctrlKey && e.key.toLowerCase() === 'k') { search.focus(); e.preventDefault(); }
+    else if (e.ctrlKey && e.key.toLowerCase() === 's') { actions.saveAs(); e.preventDefault(); }
   });
   window.addEventListener('resize', () => refreshWindow(false));
 

@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import { createBrowser } from './browser.js';
 import * as fmt from './format.js';
+import { createTransfers } from './transfers.js';
 
 const $ = (id) => document.getElementById(id);
 const views = ['loading', 'welcome', 'waiting', 'connected'];
@@ -298,6 +299,7 @@ function showConnected(account, signIn) {
   browser.reset();
   browser.open('');
   browser.focus();
+  transfers.watch();
 }
 
 /** Dropbox named the account; its grant is still on its way to the keychain. */
@@ -366,17 +368,17 @@ async function disconnect() {
 
 // ---- Wiring -----------------------------------------------------------------------------
 
-const browser = createBrowser({
-  onHeard: backOnline,
-  onProblem(problem, retry) {
-    if (problem.action === 'reconnect') {
-      showWelcome();
-      showProblem(problem, startConnect);
-    } else {
-      showProblem(problem, retry);
-    }
-  },
-});
+function onProblem(problem, retry) {
+  if (problem.action === 'reconnect') {
+    showWelcome();
+    showProblem(problem, startConnect);
+  } else {
+    showProblem(problem, retry);
+  }
+}
+
+const browser = createBrowser({ onHeard: backOnline, onProblem });
+const transfers = createTransfers({ onProblem });
 
 $('connect').addEventListener('click', startConnect);
 $('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });

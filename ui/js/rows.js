@@ -4,9 +4,9 @@
 import * as fmt from './format.js';
 import { ROW } from './viewport.js';
 
-export function row(entry, i, selected, fresh = false) {
+export function row(entry, i, selected, fresh = false, focused = false) {
   const li = document.createElement('li');
-  li.className = fresh ? 'entry fresh' : 'entry';
+  li.className = ['entry', fresh && 'fresh', focused && 'focused'].filter(Boolean).join(' ');
   li.id = `row-${i}`;
   li.setAttribute('role', 'option');
   li.setAttribute('aria-selected', String(selected));

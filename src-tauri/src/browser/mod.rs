@@ -135,9 +135,25 @@ impl Browser {
         Ok(self.files()?.save(&self.entries(paths)?, dir, on_conflict))
     }
 
+    /// Save copies of the entries at `paths` into `dir`, or (`Err`) the names taken there
+    /// that the person is to decide about first (`Files::confirm`).
+    pub fn propose_save(
+        &self,
+        paths: &[String],
+        dir: PathBuf,
+    ) -> Result<Result<Vec<u64>, Vec<String>>, SessionError> {
+        Ok(self.files()?.propose(self.entries(paths)?, dir))
+    }
+
     /// Which names saving `paths` into `dir` would find taken.
     pub fn conflicts(&self, paths: &[String], dir: &Path) -> Result<Vec<String>, SessionError> {
         Ok(self.files()?.conflicts(&self.entries(paths)?, dir))
+    }
+
+    /// The entry at `path_lower` of a cached folder.
+    pub fn entry_at(&self, path_lower: &str) -> Result<Entry, SessionError> {
+        self.entry(path_lower)
+            .ok_or(SessionError::File(FileProblem::Gone))
     }
 
     /// Save a copy of the entry at `path_lower` as `target`; returns the transfer.

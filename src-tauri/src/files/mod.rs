@@ -10,7 +10,7 @@ pub mod target;
 pub mod transfers;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub use cache::{private_dir, safe_name, Cache, DEFAULT_LIMIT};
 pub use target::OnConflict;
@@ -28,6 +28,8 @@ pub struct Files {
     cache: Cache,
     opener: FileOpener,
     pub transfers: Arc<Transfers>,
+    /// Copies waiting for the person to say what to do with the names already taken.
+    pending: Mutex<Option<(Vec<Entry>, PathBuf)>>,
 }
 
 impl Files {
@@ -36,6 +38,7 @@ impl Files {
             cache: Cache::new(root, limit),
             opener,
             transfers: Transfers::new(session),
+            pending: Mutex::default(),
         }
     }
 
@@ -76,7 +79,7 @@ impl Files {
             .iter()
             .filter(|e| safe_name(&e.name))
             .filter_map(|e| {
-                let target = target::resolve(dir, &saved_name(e), on_conflict)?;
+                let target = target::resolve(dir, &e.saved_name(), on_conflict)?;
                 Some(self.save_as(e, target))
             })
             .collect()
@@ -92,14 +95,36 @@ impl Files {
             Kind::File => file_job(entry),
         };
         self.transfers
-            .start(&saved_name(entry), Purpose::Save, job, target)
+            .start(&entry.saved_name(), Purpose::Save, job, target)
             .0
     }
 
     /// Which of the names that `entries` would be saved under are taken in `dir`.
     pub fn conflicts(&self, entries: &[Entry], dir: &Path) -> Vec<String> {
-        let names: Vec<String> = entries.iter().map(saved_name).collect();
+        let names: Vec<String> = entries.iter().map(Entry::saved_name).collect();
         target::conflicts(dir, &names)
+    }
+
+    /// Save copies of `entries` into `dir` at once when no name there is taken (returns
+    /// the transfers); else keep them waiting and return the taken names, for
+    /// [`Files::confirm`].
+    pub fn propose(&self, entries: Vec<Entry>, dir: PathBuf) -> Result<Vec<u64>, Vec<String>> {
+        let taken = self.conflicts(&entries, &dir);
+        if taken.is_empty() {
+            return Ok(self.save(&entries, &dir, OnConflict::KeepBoth));
+        }
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some((entries, dir));
+        Err(taken)
+    }
+
+    /// Go on with the copies [`Files::propose`] kept waiting, taken names handled per
+    /// `on_conflict`; `None` drops them.
+    pub fn confirm(&self, on_conflict: Option<OnConflict>) -> Vec<u64> {
+        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match (pending, on_conflict) {
+            (Some((entries, dir)), Some(how)) => self.save(&entries, &dir, how),
+            _ => Vec::new(),
+        }
     }
 
     /// Open a finished transfer's file, or (`folder`) show the folder it is in.
@@ -144,10 +169,12 @@ fn file_job(entry: &Entry) -> Job {
     }
 }
 
-/// The name a saved copy gets: a folder's is its zip archive's.
-fn saved_name(entry: &Entry) -> String {
-    match entry.kind {
-        Kind::Folder => format!("{}.zip", entry.name),
-        Kind::File => entry.name.clone(),
+impl Entry {
+    /// The name a saved copy of this entry gets: a folder's is its zip archive's.
+    pub fn saved_name(&self) -> String {
+        match self.kind {
+            Kind::Folder => format!("{}.zip", self.name),
+            Kind::File => self.name.clone(),
+        }
     }
 }

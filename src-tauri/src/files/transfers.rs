@@ -157,10 +157,16 @@ impl Transfers {
         self.update(id, |t| t.cancel.cancel());
     }
 
-    /// Stop every transfer (on Disconnect) and forget them.
+    /// Stop every transfer (on Disconnect) and forget them; the listener hears that each
+    /// that was still going is cancelled.
     pub fn cancel_all(&self) {
-        for (_, t) in self.list().drain(..) {
+        let stopped: Vec<(u64, Transfer)> = self.list().drain(..).collect();
+        for (id, mut t) in stopped {
             t.cancel.cancel();
+            if matches!(t.phase, Phase::Running | Phase::Waiting(_)) {
+                t.phase = Phase::Cancelled;
+                self.tell(report(id, &t));
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+// What can be done with the selection: Open, Save as… (a folder: Download as .zip…),
+// Download to folder…, from the action bar, the context menu (right click, Shift+F10 or
+// the Menu key) and Ctrl+S; and the question asked when names are taken in the folder
+// chosen (replace, keep both, skip). Rust shows the native dialogs and starts the
+// transfers; the transfers panel shows them.
+
+import * as api from './api.js';
+import * as fmt from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function createActions({ activate, onProblem, returnFocus }) {
+  const menu = $('context-menu');
+  let current = [];
+
+  const guard = (f) => async () => {
+    try {
+      await f();
+    } catch (e) {
+      onProblem(api.asProblem(e), guard(f));
+    }
+  };
+
+  const open = guard(async () => {
+    if (current.length === 1) await activate(current[0]);
+  });
+
+  const saveAs = guard(async () => {
+    if (current.length !== 1) { await toFolder(); return; }
+    await api.saveAs(current[0].path_lower);
+  });
+
+  const toFolder = guard(async () => {
+    if (!current.length) return;
+    const choice = await api.downloadToFolder(current.map((e) => e.path_lower));
+    if (choice.conflicts.length) await api.resolveConflicts(await askAboutConflicts(choice.conflicts));
+  });
+
+  /** Replace, keep both or skip the names already there; null when cancelled. */
+  function askAboutConflicts(names) {
+    const dialog = $('conflict-dialog');
+    $('conflict-title').textContent = names.length === 1
+      ? `“${fmt.displayName(names[0])}” is already there`
+      : `${names.length} items are already there`;
+    $('conflict-text').textContent = 'Replace them with the copies from Dropbox, keep both (the new copy gets a number), or skip them.';
+    $('conflict-names').replaceChildren(...names.map((n) => {
+      const li = document.createElement('li');
+      li.textContent = fmt.displayName(n);
+      return li;
+    }));
+    return new Promise((resolve) => {
+      const answers = { 'conflict-keep': 'keep_both', 'conflict-replace': 'replace', 'conflict-skip': 'skip', 'conflict-cancel': null };
+      const done = (answer) => {
+        for (const id of Object.keys(answers)) $(id).onclick = null;
+        dialog.onclose = null;
+        if (dialog.open) dialog.close();
+        returnFocus();
+        resolve(answer);
+      };
+      for (const [id, answer] of Object.entries(answers)) $(id).onclick = () => done(answer);
+      dialog.onclose = () => done(null);
+      dialog.showModal();
+      $('conflict-keep').focus();
+    });
+  }
+
+  // ---- The context menu -----------------------------------------------------------------
+
+  const items = () => [...menu.querySelectorAll('[role="menuitem"]')].filter((b) => !b.disabled);
+
+  function openMenu(x, y) {
+    if (!current.length) return;
+    menu.hidden = false;
+    const { width, height } = menu.getBoundingClientRect();
+    menu.style.left = `${Math.min(x, window.innerWidth - width - 4)}px`;
+    menu.style.top = `${Math.min(y, window.innerHeight - height - 4)}px`;
+    items()[0]?.focus();
+  }
+
+  function closeMenu(refocus = true) {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    if (refocus) returnFocus();
+  }
+
+  const run = { open, save: saveAs, folder: toFolder };
+  for (const b of menu.querySelectorAll('[data-act]')) {
+    b.addEventListener('click', () => { closeMenu(); run[b.dataset.act](); });
+  }
+  menu.addEventListener('keydown', (e) => {
+    const list = items();
+    const at = list.indexOf(document.activeElement);
+    const go = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: list.length - 1 }[e.key];
+    if (go !== undefined) { list[(go + list.length) % list.length]?.focus(); e.preventDefault(); }
+    else if (e.key === 'Escape' || e.key === 'Tab') { closeMenu(); e.preventDefault(); }
+  });
+  document.addEventListener('mousedown', (e) => { if (!menu.contains(e.target)) closeMenu(false); });
+  window.addEventListener('blur', () => closeMenu(false));
+
+  $('act-open').addEventListener('click', open);
+  $('act-save').addEventListener('click', saveAs);
+  $('act-folder').addEventListener('click', toFolder);
+
+  return {
+    /** The selection is now `entries`: the buttons and menu follow it. */
+    select(entries) {
+      current = entries;
+      const one = entries.length === 1 ? entries[0] : null;
+      const saveLabel = one?.kind === 'folder' ? 'Download as .zip…' : 'Save as…';
+      for (const b of [$('act-save'), menu.querySelector('[data-act="save"]')]) {
+        b.textContent = saveLabel;
+        b.disabled = !one;
+      }
+      for (const b of [$('act-open'), menu.querySelector('[data-act="open"]')]) b.disabled = !one;
+      for (const b of [$('act-folder'), menu.querySelector('[data-act="folder"]')]) b.disabled = !entries.length;
+      $('selection-text').textContent = entries.length > 1 ? `${entries.length.toLocaleString()} selected` : '';
+    },
+    openMenu,
+    /** Ctrl+S. */
+    saveAs,
+  };
+}

@@ -1,0 +1,77 @@
+// The preview panel beside the list: a picture's thumbnail, the start of a text file, and
+// the metadata of the selected file as Dropbox has it now. Asked for only once the
+// selection has settled for a moment, so moving through the list costs no downloads.
+
+import * as api from './api.js';
+import * as fmt from './format.js';
+
+const $ = (id) => document.getElementById(id);
+const SETTLE_MS = 250;
+
+export function createPreview() {
+  let timer = null;
+  let wanted = null;
+  let on = true;
+
+  function empty(text) {
+    $('preview-empty').textContent = text;
+    $('preview-empty').hidden = false;
+    $('preview-body').hidden = true;
+  }
+
+  function show(p) {
+    const name = fmt.displayName(p.name);
+    $('preview-empty').hidden = true;
+    $('preview-body').hidden = false;
+    const img = $('preview-image');
+    img.hidden = p.kind !== 'picture';
+    if (p.kind === 'picture') {
+      img.src = p.image;
+      img.alt = `Thumbnail of ${name}`;
+    } else {
+      img.removeAttribute('src');
+    }
+    const text = $('preview-text');
+    text.hidden = p.kind !== 'text';
+    text.textContent = p.kind === 'text' ? p.text : '';
+    const note = $('preview-note');
+    note.hidden = p.kind === 'picture' || (p.kind === 'text' && p.whole);
+    note.textContent = p.kind === 'text' ? 'The first 64 KB of the file.' : 'No preview for this kind of file.';
+    $('preview-name').textContent = name;
+    $('preview-size').textContent = fmt.size(p.size);
+    const [, exact] = fmt.date(p.modified);
+    $('preview-modified').textContent = exact;
+    $('preview-rev').textContent = p.rev;
+    $('preview-hash').textContent = p.content_hash ?? '';
+    $('preview').dataset.shown = p.name;
+  }
+
+  async function load(entry) {
+    try {
+      const p = await api.preview(entry.path_lower);
+      if (wanted === entry.path_lower) show(p);
+    } catch (e) {
+      if (wanted === entry.path_lower) empty(api.asProblem(e).title);
+    }
+  }
+
+  $('act-preview').addEventListener('click', () => {
+    on = !on;
+    $('act-preview').setAttribute('aria-pressed', String(on));
+    $('preview').hidden = !on;
+  });
+
+  return {
+    /** The selection is now `entries` (one entry previews; none or several do not). */
+    select(entries) {
+      clearTimeout(timer);
+      const entry = entries.length === 1 ? entries[0] : null;
+      wanted = entry?.kind === 'file' ? entry.path_lower : null;
+      delete $('preview').dataset.shown;
+      if (!entry) { empty(entries.length ? `${entries.length} items selected.` : 'Select a file to see a preview.'); return; }
+      if (entry.kind === 'folder') { empty('A folder: open it to see what is inside.'); return; }
+      if (!on) return;
+      timer = setTimeout(() => load(entry), SETTLE_MS);
+    },
+  };
+}

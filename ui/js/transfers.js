@@ -1,0 +1,115 @@
+// The transfers panel: one row per download with its bar, bytes, speed and time left, and
+// the buttons that fit its state (Cancel while it runs; Open and Show in folder when done;
+// Resume or Retry when it failed or was cancelled). Rust sends every change through a
+// Channel; this module only draws them.
+
+import * as api from './api.js';
+import * as fmt from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function createTransfers({ onProblem }) {
+  const shown = new Map();
+  const cleared = new Set();
+  const list = $('transfer-list');
+
+  function button(label, onClick, title = label) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'button ghost small';
+    b.textContent = label;
+    b.setAttribute('aria-label', title);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  const act = (promise, retry) => promise.catch((e) => onProblem(api.asProblem(e), retry));
+
+  function buttons(t) {
+    const name = fmt.displayName(t.name);
+    switch (t.state) {
+      case 'running':
+      case 'waiting':
+        return [button('Cancel', () => act(api.cancelTransfer(t.id)), `Cancel ${name}`)];
+      case 'done':
+        return [
+          button('Open', () => act(api.openTransferred(t.id, false)), `Open ${name}`),
+          button('Show in folder', () => act(api.openTransferred(t.id, true)), `Show ${name} in its folder`),
+        ];
+      case 'failed': {
+        const resume = t.problem?.code === 'transfer_interrupted';
+        const label = resume ? 'Resume' : 'Retry';
+        return [button(label, () => act(api.retryTransfer(t.id)), `${label} ${name}`)];
+      }
+      default:
+        return [button('Retry', () => act(api.retryTransfer(t.id)), `Retry ${name}`)];
+    }
+  }
+
+  function draw(t) {
+    let li = shown.get(t.id);
+    if (!li) {
+      li = document.createElement('li');
+      li.className = 'transfer';
+      li.id = `transfer-${t.id}`;
+      const name = document.createElement('span');
+      name.className = 'tname';
+      const bar = document.createElement('progress');
+      const line = document.createElement('span');
+      line.className = 'tline';
+      const actions = document.createElement('span');
+      actions.className = 'tbuttons';
+      li.append(name, actions, bar, line);
+      list.prepend(li);
+      shown.set(t.id, li);
+    }
+    const [name, actions, bar, line] = li.children;
+    const label = fmt.displayName(t.name);
+    name.textContent = label;
+    name.title = t.target;
+    bar.max = t.total || 1;
+    bar.value = t.state === 'done' ? bar.max : Math.min(t.done, bar.max);
+    bar.setAttribute('aria-label', `${label}: ${t.state}`);
+    line.textContent = fmt.transferLine(t);
+    if (li.dataset.state !== t.state || t.state === 'failed') actions.replaceChildren(...buttons(t));
+    li.dataset.state = t.state;
+    li.dataset.done = String(t.done);
+    $('transfers').hidden = shown.size === 0;
+  }
+
+  function onChange(t) {
+    if (cleared.has(t.id) && t.state !== 'running') return;
+    cleared.delete(t.id);
+    draw(t);
+  }
+
+  $('transfers-clear').addEventListener('click', () => {
+    for (const [id, li] of shown) {
+      if (['done', 'cancelled'].includes(li.dataset.state)) {
+        li.remove();
+        shown.delete(id);
+        cleared.add(id);
+      }
+    }
+    $('transfers').hidden = shown.size === 0;
+  });
+
+  return {
+    /** Start hearing of the transfers (once connected). */
+    async watch() {
+      const channel = new window.__TAURI__.core.Channel();
+      channel.onmessage = onChange;
+      try {
+        for (const t of await api.watchTransfers(channel)) onChange(t);
+      } catch (e) {
+        onProblem(api.asProblem(e), () => this.watch());
+      }
+    },
+    /** Forget what is shown (after Disconnect). */
+    clear() {
+      shown.clear();
+      list.replaceChildren();
+      $('transfers').hidden = true;
+    },
+  };
+}
