@@ -12,6 +12,14 @@ fn path(chosen: Option<FilePath>) -> Option<PathBuf> {
     chosen.and_then(|p| p.into_path().ok())
 }
 
+/// Where the dialogs open: the Downloads folder, else home (never GTK's "Recent", where a
+/// folder cannot be chosen).
+fn start_dir() -> Option<PathBuf> {
+    dirs::download_dir()
+        .filter(|d| d.is_dir())
+        .or_else(dirs::home_dir)
+}
+
 /// Where "Save as…" puts a copy named `name` by default; `None` when cancelled.
 pub async fn save_target<R: Runtime>(
     app: &AppHandle<R>,
@@ -25,7 +33,7 @@ pub async fn save_target<R: Runtime>(
         .set_parent(window)
         .set_title("Save a copy")
         .set_file_name(name);
-    if let Some(dir) = dirs::download_dir() {
+    if let Some(dir) = start_dir() {
         dialog = dialog.set_directory(dir);
     }
     dialog.save_file(move |p| {
@@ -42,7 +50,7 @@ pub async fn folder<R: Runtime>(app: &AppHandle<R>, window: &WebviewWindow<R>) -
         .file()
         .set_parent(window)
         .set_title("Download to folder");
-    if let Some(dir) = dirs::download_dir() {
+    if let Some(dir) = start_dir() {
         dialog = dialog.set_directory(dir);
     }
     dialog.pick_folder(move |p| {

@@ -8,6 +8,7 @@
 //! - [`app::App`]: launch the built app (with extra environment, such as `BROWSER`), read
 //!   and click elements, take screenshots of the real window (into `target/screenshots/`,
 //!   through [`xwd`]).
+//! - [`dialog`]: the app's native file dialogs answered by keyboard through xdotool.
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
 //! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads,
 //!   and the user's part of a sign-in played over HTTP.
@@ -18,6 +19,7 @@
 pub mod app;
 pub mod attack;
 pub mod desktop;
+pub mod dialog;
 pub mod fixture;
 pub mod procs;
 pub mod webdriver;
