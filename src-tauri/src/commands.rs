@@ -209,7 +209,9 @@ pub async fn download_to_folder<R: Runtime>(
     let Some(dir) = dialogs::folder(&app, &window).await else {
         return Ok(messages::save_choice(None));
     };
-    Ok(messages::save_choice(Some(browser.propose_save(&paths, dir)?)))
+    Ok(messages::save_choice(Some(
+        browser.propose_save(&paths, dir)?,
+    )))
 }
 
 /// What to do with the names already taken: `replace`, `keep_both`, `skip`, or none
@@ -233,7 +235,11 @@ pub async fn watch_transfers(
     transfers.listen(Arc::new(move |r| {
         let _ = on_change.send(messages::transfer(r));
     }));
-    Ok(transfers.reports().into_iter().map(messages::transfer).collect())
+    Ok(transfers
+        .reports()
+        .into_iter()
+        .map(messages::transfer)
+        .collect())
 }
 
 #[tauri::command]

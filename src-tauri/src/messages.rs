@@ -510,6 +510,86 @@ pub fn opened(o: browser::Opened) -> view::Opened {
     }
 }
 
+pub fn transfer(r: files::Report) -> view::Transfer {
+    let (state, wait_secs, problem) = match &r.phase {
+        Phase::Running => ("running", None, None),
+        Phase::Waiting(d) => ("waiting", Some(d.as_secs().max(1)), None),
+        Phase::Done => ("done", None, None),
+        Phase::Failed(e) => ("failed", None, Some(transfer_problem(e))),
+        Phase::Cancelled => ("cancelled", None, None),
+    };
+    let seconds_left = (state == "running" && r.rate > 0 && r.total >= r.done)
+        .then(|| (r.total - r.done).div_ceil(r.rate));
+    view::Transfer {
+        id: r.id,
+        name: r.name,
+        purpose: match r.purpose {
+            files::Purpose::Open => "open",
+            files::Purpose::Save => "save",
+        },
+        target: r.target.display().to_string(),
+        done: r.done,
+        total: r.total,
+        bytes_per_sec: r.rate,
+        seconds_left,
+        state,
+        wait_secs,
+        problem,
+    }
+}
+
+/// A transfer's failure: a network failure after the retries can be resumed.
+fn transfer_problem(e: &SessionError) -> Problem {
+    match e {
+        SessionError::Api(ApiError::Network(_)) => problem(
+            "transfer_interrupted",
+            "Download interrupted",
+            "The connection to Dropbox broke off. What arrived is kept: Resume carries on from there.",
+            Action::Retry,
+        ),
+        e => session(e),
+    }
+}
+
+pub fn preview(p: browser::preview::Preview) -> view::Preview {
+    use base64::Engine;
+    use browser::preview::Body;
+    let (kind, image, text, whole) = match p.body {
+        Body::Picture(t) => {
+            let data = base64::engine::general_purpose::STANDARD.encode(&t.bytes);
+            let url = format!("data:{};base64,{data}", t.mime);
+            ("picture", Some(url), None, false)
+        }
+        Body::Text { text, whole } => ("text", None, Some(text), whole),
+        Body::None => ("none", None, None, false),
+    };
+    view::Preview {
+        name: p.meta.name,
+        size: p.meta.size,
+        modified: p.meta.server_modified,
+        rev: p.meta.rev,
+        content_hash: p.meta.content_hash,
+        kind,
+        image,
+        text,
+        whole,
+    }
+}
+
+/// What came of "Download to folder…": `None` when the dialog was cancelled.
+pub fn save_choice(r: Option<Result<Vec<u64>, Vec<String>>>) -> view::SaveChoice {
+    let (chosen, conflicts, started) = match r {
+        None => (false, Vec::new(), 0),
+        Some(Ok(ids)) => (true, Vec::new(), ids.len()),
+        Some(Err(taken)) => (true, taken, 0),
+    };
+    view::SaveChoice {
+        chosen,
+        conflicts,
+        started,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -608,84 +688,41 @@ mod tests {
         assert!(unsure.remaining);
         assert!(!unsure.revoke_confirmed && unsure.message.contains("could not confirm"));
     }
-}
 
-pub fn transfer(r: files::Report) -> view::Transfer {
-    let (state, wait_secs, problem) = match &r.phase {
-        Phase::Running => ("running", None, None),
-        Phase::Waiting(d) => ("waiting", Some(d.as_secs().max(1)), None),
-        Phase::Done => ("done", None, None),
-        Phase::Failed(e) => ("failed", None, Some(transfer_problem(e))),
-        Phase::Cancelled => ("cancelled", None, None),
-    };
-    let seconds_left = (state == "running" && r.rate > 0 && r.total >= r.done)
-        .then(|| (r.total - r.done).div_ceil(r.rate));
-    view::Transfer {
-        id: r.id,
-        name: r.name,
-        purpose: match r.purpose {
-            files::Purpose::Open => "open",
-            files::Purpose::Save => "save",
-        },
-        target: r.target.display().to_string(),
-        done: r.done,
-        total: r.total,
-        bytes_per_sec: r.rate,
-        seconds_left,
-        state,
-        wait_secs,
-        problem,
-    }
-}
-
-/// A transfer's failure: a network failure after the retries can be resumed.
-fn transfer_problem(e: &SessionError) -> Problem {
-    match e {
-        SessionError::Api(ApiError::Network(_)) => problem(
-            "transfer_interrupted",
-            "Download interrupted",
-            "The connection to Dropbox broke off. What arrived is kept: Resume carries on from there.",
-            Action::Retry,
-        ),
-        e => session(e),
-    }
-}
-
-pub fn preview(p: browser::preview::Preview) -> view::Preview {
-    use base64::Engine;
-    use browser::preview::Body;
-    let (kind, image, text, whole) = match p.body {
-        Body::Picture(t) => {
-            let data = base64::engine::general_purpose::STANDARD.encode(&t.bytes);
-            let url = format!("data:{};base64,{data}", t.mime);
-            ("picture", Some(url), None, false)
+    fn report(phase: Phase, done: u64, rate: u64) -> files::Report {
+        files::Report {
+            id: 1,
+            name: "a.iso".into(),
+            purpose: files::Purpose::Save,
+            target: PathBuf::from("/home/u/a.iso"),
+            done,
+            total: 1000,
+            rate,
+            phase,
         }
-        Body::Text { text, whole } => ("text", None, Some(text), whole),
-        Body::None => ("none", None, None, false),
-    };
-    view::Preview {
-        name: p.meta.name,
-        size: p.meta.size,
-        modified: p.meta.server_modified,
-        rev: p.meta.rev,
-        content_hash: p.meta.content_hash,
-        kind,
-        image,
-        text,
-        whole,
     }
-}
 
-/// What came of "Download to folder…": `None` when the dialog was cancelled.
-pub fn save_choice(r: Option<Result<Vec<u64>, Vec<String>>>) -> view::SaveChoice {
-    let (chosen, conflicts, started) = match r {
-        None => (false, Vec::new(), 0),
-        Some(Ok(ids)) => (true, Vec::new(), ids.len()),
-        Some(Err(taken)) => (true, taken, 0),
-    };
-    view::SaveChoice {
-        chosen,
-        conflicts,
-        started,
+    #[test]
+    fn a_running_transfer_says_how_long_is_left_and_a_waiting_one_for_how_long() {
+        let running = transfer(report(Phase::Running, 400, 100));
+        assert_eq!((running.state, running.seconds_left), ("running", Some(6)));
+        let waiting = transfer(report(Phase::Waiting(Duration::from_secs(30)), 400, 0));
+        assert_eq!((waiting.state, waiting.wait_secs), ("waiting", Some(30)));
+        assert_eq!(waiting.seconds_left, None);
+    }
+
+    #[test]
+    fn a_transfer_broken_off_by_the_network_can_be_resumed_and_a_revoked_one_reconnects() {
+        let broken = transfer(report(
+            Phase::Failed(SessionError::Api(ApiError::Network(
+                "the connection broke off",
+            ))),
+            400,
+            0,
+        ));
+        let p = broken.problem.unwrap();
+        assert_eq!((p.code, p.action), ("transfer_interrupted", Action::Retry));
+        let revoked = transfer(report(Phase::Failed(SessionError::Revoked), 400, 0));
+        assert_eq!(revoked.problem.unwrap().action, Action::Reconnect);
     }
 }

@@ -363,3 +363,38 @@ async fn a_folder_is_saved_as_a_zip_of_its_files() {
     std::io::Read::read_to_string(&mut zip.by_name("Trip/day1.txt").unwrap(), &mut text).unwrap();
     assert_eq!(text, "sun");
 }
+
+#[tokio::test]
+async fn a_part_left_by_an_earlier_run_is_resumed_not_fetched_again() {
+    let content = bytes(600_000);
+    let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
+    let dir = tempfile::tempdir().unwrap();
+    // What a run that was stopped mid-download left behind.
+    std::fs::write(
+        dir.path().join("Big.txt.part"),
+        &content.as_bytes()[..250_000],
+    )
+    .unwrap();
+    let done = rig.save_one("/big.txt", dir.path()).await;
+    assert_eq!(done.phase, Phase::Done);
+    assert_eq!(std::fs::read_to_string(&done.target).unwrap(), content);
+    assert_eq!(
+        rig.ranges().await,
+        [Some("range=bytes=250000-".to_string())],
+        "only the rest was fetched"
+    );
+}
+
+#[tokio::test]
+async fn a_part_that_does_not_match_the_file_fails_the_hash_and_leaves_nothing() {
+    let content = bytes(600_000);
+    let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Big.txt.part"), vec![b'#'; 250_000]).unwrap();
+    let failed = rig.save_one("/big.txt", dir.path()).await;
+    assert_eq!(
+        failed.phase,
+        Phase::Failed(SessionError::File(FileProblem::Corrupt))
+    );
+    assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+}

@@ -286,7 +286,10 @@ export function createBrowser({ onProblem, onHeard }) {
     state.spec = { ...s, sort: key, descending: s.sort === key ? !s.descending : false };
     for (const b of document.querySelectorAll('[data-sort]')) {
       const on = b.dataset.sort === state.spec.sort;
-      b.parentElement.setAttribute('aria-sort', on ? (state.spec.descending ? 'descending' : 'ascending') : 'none');
+      const dir = on ? (state.spec.descending ? 'descending' : 'ascending') : 'none';
+      b.parentElement.dataset.dir = dir;
+      const order = b.dataset.sort === 'name' ? ['A to Z', 'Z to A'] : b.dataset.sort === 'size' ? ['smallest first', 'largest first'] : ['oldest first', 'newest first'];
+      b.setAttribute('aria-label', on ? `${b.textContent}, sorted ${order[state.spec.descending ? 1 : 0]}` : b.textContent);
     }
     state.selected = 0;
     list.scrollTop = 0;

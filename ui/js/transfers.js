@@ -78,6 +78,8 @@ export function createTransfers({ onProblem }) {
   }
 
   function onChange(t) {
+    // The grant is gone: the window goes to the reconnect state, as for any call.
+    if (t.state === 'failed' && t.problem?.action === 'reconnect') onProblem(t.problem);
     if (cleared.has(t.id) && t.state !== 'running') return;
     cleared.delete(t.id);
     draw(t);

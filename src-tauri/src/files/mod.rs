@@ -120,7 +120,11 @@ impl Files {
     /// Go on with the copies [`Files::propose`] kept waiting, taken names handled per
     /// `on_conflict`; `None` drops them.
     pub fn confirm(&self, on_conflict: Option<OnConflict>) -> Vec<u64> {
-        let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         match (pending, on_conflict) {
             (Some((entries, dir)), Some(how)) => self.save(&entries, &dir, how),
             _ => Vec::new(),

@@ -26,7 +26,10 @@ fn xdotool(desktop: &Desktop, args: &[&str]) -> Result<String, String> {
 fn find(desktop: &Desktop, title: &str, timeout: Duration) -> Result<String, String> {
     let until = Instant::now() + timeout;
     loop {
-        match xdotool(desktop, &["search", "--onlyvisible", "--name", &format!("^{title}$")]) {
+        match xdotool(
+            desktop,
+            &["search", "--onlyvisible", "--name", &format!("^{title}$")],
+        ) {
             Ok(ids) if !ids.is_empty() => {
                 return Ok(ids.lines().last().unwrap_or_default().to_string())
             }
@@ -50,7 +53,10 @@ pub fn answer(desktop: &Desktop, title: &str, path: &str, location: bool) -> Res
         xdotool(desktop, &["key", "--window", &window, "ctrl+a"])?;
     }
     std::thread::sleep(Duration::from_millis(300));
-    xdotool(desktop, &["type", "--window", &window, "--delay", "20", path])?;
+    xdotool(
+        desktop,
+        &["type", "--window", &window, "--delay", "20", path],
+    )?;
     // Enter accepts a file name at once; in a folder chooser the first Enter may only
     // complete or enter the folder typed, and the next one chooses it.
     for _ in 0..4 {

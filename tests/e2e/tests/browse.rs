@@ -245,7 +245,7 @@ async fn filter_sort_and_type_ahead_narrow_and_order_the_rows() {
     js(&app, "document.querySelector('[data-sort=size]').click();").await;
     js(&app, "document.querySelector('[data-sort=size]').click();").await;
     app.wd
-        .wait_for("return document.querySelector('[data-sort=size]').parentElement.getAttribute('aria-sort') === 'descending';", STEP)
+        .wait_for("return document.querySelector('[data-sort=size]').parentElement.dataset.dir === 'descending';", STEP)
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;

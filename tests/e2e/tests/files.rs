@@ -84,8 +84,13 @@ async fn save_as_goes_through_the_native_dialog_and_writes_the_copy() {
         "document.dispatchEvent(new KeyboardEvent('keydown', {key: 's', ctrlKey: true, bubbles: true}));",
     )
     .await;
-    e2e::dialog::answer(&desktop, "Save a copy", &target.display().to_string(), false)
-        .expect("the save dialog takes the path");
+    e2e::dialog::answer(
+        &desktop,
+        "Save a copy",
+        &target.display().to_string(),
+        false,
+    )
+    .expect("the save dialog takes the path");
     transfer_in(&app, "Notes with spaces.txt", "done", 30).await;
     assert_eq!(std::fs::read_to_string(&target).unwrap(), NOTES);
     app.quit().await;
@@ -134,7 +139,10 @@ async fn download_to_folder_asks_about_taken_names_and_keeps_both() {
         .collect();
     names.sort();
     assert_eq!(names, ["file10.txt", "file2 (1).txt", "file2.txt"]);
-    assert_eq!(std::fs::read_to_string(dir.join("file2.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("file2.txt")).unwrap(),
+        "mine"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("file2 (1).txt")).unwrap(),
         "two\n"
@@ -260,7 +268,9 @@ async fn the_context_menu_opens_from_the_keyboard_and_opens_the_file() {
     .await;
     let mut line = None;
     for _ in 0..100 {
-        line = std::fs::read_to_string(&opened).ok().filter(|l| !l.is_empty());
+        line = std::fs::read_to_string(&opened)
+            .ok()
+            .filter(|l| !l.is_empty());
         if line.is_some() {
             break;
         }
@@ -268,6 +278,10 @@ async fn the_context_menu_opens_from_the_keyboard_and_opens_the_file() {
     }
     let line = line.expect("the default program was started");
     let path = line.lines().next().unwrap().trim_start_matches("opened ");
-    assert_eq!(std::fs::read_to_string(path).unwrap(), NOTES, "the bytes match");
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        NOTES,
+        "the bytes match"
+    );
     app.quit().await;
 }
