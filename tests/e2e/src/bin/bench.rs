@@ -2,7 +2,8 @@
 //! fail). Run by `bash tests/bench.sh`, which builds the release app first. Prints a
 //! Markdown report: cold start, memory (and per cached entry), connect latency, listing
 //! 10k/100k in the window, a cached revisit, live updates (a change at fakebox → its row
-//! in the window), and a start that shows the stored listing. Each figure is the median
+//! in the window), a start that shows the stored listing, and a 1 GiB download beside
+//! curl's. Each figure is the median
 //! of several runs, with min and max (live updates: median and 95th percentile of 20).
 
 use std::collections::HashMap;
@@ -531,6 +532,118 @@ async fn start_from_store(desktop: &Desktop, env: &[(&str, String)]) -> (Stats, 
     (Stats(after_ready), Stats(after_page), stored)
 }
 
+/// The resident memory of the app's own process (not WebKit's), in kB.
+fn app_rss(binary: &Path) -> u64 {
+    let target = std::fs::canonicalize(binary).unwrap_or_else(|_| binary.to_path_buf());
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let pid = entry.file_name();
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|e| e == target) {
+            let status = std::fs::read_to_string(format!("/proc/{}/status", pid.to_string_lossy()))
+                .unwrap_or_default();
+            return status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+        }
+    }
+    0
+}
+
+const GIB: u64 = 1 << 30;
+
+/// A 1 GiB file from fakebox on loopback, fetched by curl (to a file) and by the app
+/// (opened: downloaded into its cache with the content hash checked), in turn, `RUNS`
+/// times each: throughput in MB/s, and the app process's peak RSS above its idle RSS,
+/// sampled every 20 ms while it downloads.
+async fn download_vs_curl(
+    app: &App,
+    s: &Setup,
+    desktop: &Desktop,
+    binary: &Path,
+) -> (Stats, Stats, Stats) {
+    // What xdg-open starts for the downloaded file: a stand-in that only records it.
+    desktop.default_opener("application/octet-stream");
+    let (token, _) = s.fakebox.mint_grant();
+    let out = desktop.dir.join("curl-download.bin");
+    let (mut curl, mut ours, mut above) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..RUNS {
+        let name = format!("Gig {i}.bin");
+        fakebox_control(
+            &s.fakebox,
+            reqwest::Method::POST,
+            "files",
+            json!({"ops": [{"op": "add_file", "path": format!("/{name}"), "size": GIB}]}),
+        )
+        .await;
+        let arg = format!("Dropbox-API-Arg: {{\"path\": \"/{name}\"}}");
+        let took = tokio::process::Command::new("curl")
+            .args(["-s", "-X", "POST", "-o"])
+            .arg(&out)
+            .args(["-w", "%{time_total}", "-H"])
+            .arg(format!("Authorization: Bearer {token}"))
+            .args(["-H", &arg])
+            .arg(format!(
+                "{}/2/files/download",
+                s.fakebox.base_url().trim_end_matches('/')
+            ))
+            .output()
+            .await
+            .expect("curl runs");
+        let secs: f64 = String::from_utf8_lossy(&took.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(f64::NAN);
+        assert_eq!(
+            std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0),
+            GIB,
+            "curl got it all"
+        );
+        curl.push(GIB as f64 / secs / 1e6);
+        let _ = std::fs::remove_file(&out);
+
+        js(app, "document.getElementById('refresh').click();").await;
+        app.wd
+            .wait_for(&format!("return [...document.querySelectorAll('#entries .entry .label')].some(l => l.textContent === {name:?});"), Duration::from_secs(30))
+            .await
+            .expect("the file is listed");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let idle = app_rss(binary);
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(idle));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sampler = {
+            let (peak, stop, binary) = (peak.clone(), stop.clone(), binary.to_path_buf());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    peak.fetch_max(app_rss(&binary), std::sync::atomic::Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        };
+        let started = Instant::now();
+        js(
+            app,
+            &format!("const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === {name:?}); r.dispatchEvent(new MouseEvent('dblclick', {{bubbles: true}}));"),
+        )
+        .await;
+        app.wd
+            .wait_for(&format!("const t = [...document.querySelectorAll('#transfer-list .transfer')].find(t => t.querySelector('.tname').textContent === {name:?}); return t && t.dataset.state === 'done' ? true : null;"), Duration::from_secs(600))
+            .await
+            .expect("the app's download finishes");
+        let secs = started.elapsed().as_secs_f64();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = sampler.join();
+        ours.push(GIB as f64 / secs / 1e6);
+        above.push(
+            peak.load(std::sync::atomic::Ordering::Relaxed)
+                .saturating_sub(idle) as f64
+                / 1024.0,
+        );
+    }
+    (Stats(curl), Stats(ours), Stats(above))
+}
+
 fn file_size(p: &Path) -> String {
     std::fs::metadata(p).map_or("not built".into(), |m| {
         format!("{:.2} MB", m.len() as f64 / 1e6)
@@ -627,6 +740,8 @@ async fn main() {
             ));
         }
         let (added, removed) = live_updates(&app, &s).await;
+        back_to_root(&app).await;
+        let (curl, ours, above) = download_vs_curl(&app, &s, &desktop, &binary).await;
         app.quit().await;
         let (after_ready, after_page, stored) = start_from_store(&desktop, &env).await;
         println!("| connect (auto-approve, median of {RUNS}) | figure |\n| --- | --- |");
@@ -678,5 +793,14 @@ async fn main() {
         println!("| UI ready → first rows | {} |", after_ready.show("ms"));
         println!("| page start → first rows | {} |", after_page.show("ms"));
         println!("| rows came from the store | {stored} |");
+        println!(
+            "\n| 1 GiB from fakebox on loopback (n={RUNS}, in turn) | figure |\n| --- | --- |"
+        );
+        println!("| curl, to a file | {} |", curl.show("MB/s"));
+        println!("| Dropdesk, Open (cache, content hash checked, from double-click to Done in the window) | {} |", ours.show("MB/s"));
+        println!(
+            "| Dropdesk's process, peak RSS above idle while downloading | {} |",
+            above.show("MB")
+        );
     }
 }
