@@ -398,3 +398,17 @@ async fn a_part_that_does_not_match_the_file_fails_the_hash_and_leaves_nothing()
     );
     assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
 }
+
+#[tokio::test]
+async fn opening_a_file_twice_at_once_downloads_it_once() {
+    let content = bytes(800_000);
+    let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
+    let (a, b) = tokio::join!(
+        rig.browser.open_file("/big.txt"),
+        rig.browser.open_file("/big.txt")
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a, b);
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), content);
+    assert_eq!(rig.ranges().await.len(), 1, "one download for both");
+}

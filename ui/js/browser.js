@@ -263,9 +263,12 @@ export function createBrowser({ onProblem, onHeard }) {
         showNotice('');
       } catch (e) {
         showNotice('');
-        onProblem(api.asProblem(e), () => activate(i));
+        const problem = api.asProblem(e);
+        // Cancelled in the transfers panel: the person knows.
+        if (problem.code === 'transfer_cancelled') return;
+        onProblem(problem, () => activate(i));
         // The file changed or vanished meanwhile: show the folder as it is now.
-        if (['file_gone', 'file_changed'].includes(api.asProblem(e).code)) open(state.path, { history: false });
+        if (['file_gone', 'file_changed'].includes(problem.code)) open(state.path, { history: false });
       }
     }
   }
@@ -388,6 +391,8 @@ export function createBrowser({ onProblem, onHeard }) {
 
   return {
     open: (path) => open(path, { history: false }),
+    /** Show the open folder again, as Dropbox has it now. */
+    refresh: () => open(state.path, { history: false }),
     // Forget the history, and drop the answers of every open still on its way (after a
     // Disconnect they would only say "not connected").
     reset() {

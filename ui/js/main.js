@@ -378,7 +378,7 @@ function onProblem(problem, retry) {
 }
 
 const browser = createBrowser({ onHeard: backOnline, onProblem });
-const transfers = createTransfers({ onProblem });
+const transfers = createTransfers({ onProblem, onStale: () => browser.refresh() });
 
 $('connect').addEventListener('click', startConnect);
 $('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });

@@ -8,7 +8,7 @@ import * as fmt from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createTransfers({ onProblem }) {
+export function createTransfers({ onProblem, onStale }) {
   const shown = new Map();
   const cleared = new Set();
   const list = $('transfer-list');
@@ -80,6 +80,8 @@ export function createTransfers({ onProblem }) {
   function onChange(t) {
     // The grant is gone: the window goes to the reconnect state, as for any call.
     if (t.state === 'failed' && t.problem?.action === 'reconnect') onProblem(t.problem);
+    // The file changed or vanished at Dropbox meanwhile: the folder shows what is there now.
+    if (t.state === 'failed' && ['file_changed', 'file_gone'].includes(t.problem?.code) && shown.get(t.id)?.dataset.state !== 'failed') onStale();
     if (cleared.has(t.id) && t.state !== 'running') return;
     cleared.delete(t.id);
     draw(t);

@@ -63,11 +63,15 @@ impl Files {
         if self.cache.hit(&path) {
             return Ok(path);
         }
-        let (_, done) =
+        let (_, mut settled) =
             self.transfers
                 .start(&entry.name, Purpose::Open, file_job(entry), path.clone());
-        done.await
-            .map_err(|_| SessionError::File(FileProblem::Cancelled))??;
+        let end = settled
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| SessionError::File(FileProblem::Cancelled))?
+            .clone();
+        end.unwrap_or_else(|| Err(FileProblem::Cancelled.into()))?;
         self.cache.evict(&path);
         Ok(path)
     }

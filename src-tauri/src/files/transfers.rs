@@ -64,6 +64,9 @@ pub struct Report {
 /// Hears of every change of a transfer.
 pub type Listener = Arc<dyn Fn(Report) + Send + Sync>;
 
+/// How an attempt of a transfer ended, once it has: its file, or why not.
+pub type Settled = tokio::sync::watch::Receiver<Option<Result<PathBuf, SessionError>>>;
+
 struct Transfer {
     name: String,
     purpose: Purpose,
@@ -73,6 +76,8 @@ struct Transfer {
     total: Arc<AtomicU64>,
     phase: Phase,
     cancel: CancellationToken,
+    /// The end of the latest attempt (`None` while it runs).
+    settled: tokio::sync::watch::Sender<Option<Result<PathBuf, SessionError>>>,
     /// When this attempt started and how many bytes were there then.
     started: Instant,
     started_at: u64,
@@ -112,14 +117,24 @@ impl Transfers {
     }
 
     /// Start fetching `job` into `target`; the answer is the transfer's id and its end.
+    /// A transfer into the same target that is still going is not started twice (two
+    /// writers of one part would spoil it): its id and end are the answer.
     pub fn start(
         self: &Arc<Self>,
         name: &str,
         purpose: Purpose,
         job: Job,
         target: PathBuf,
-    ) -> (u64, tokio::task::JoinHandle<Result<PathBuf, SessionError>>) {
+    ) -> (u64, Settled) {
+        let mut list = self.list();
+        if let Some((id, t)) = list
+            .iter()
+            .find(|(_, t)| t.target == target && matches!(t.phase, Phase::Running | Phase::Waiting(_)))
+        {
+            return (*id, t.settled.subscribe());
+        }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (settled, end) = tokio::sync::watch::channel(None);
         let transfer = Transfer {
             name: name.to_string(),
             purpose,
@@ -129,11 +144,14 @@ impl Transfers {
             total: Arc::default(),
             phase: Phase::Running,
             cancel: CancellationToken::new(),
+            settled,
             started: Instant::now(),
             started_at: 0,
         };
-        self.list().push((id, transfer));
-        (id, self.spawn(id))
+        list.push((id, transfer));
+        drop(list);
+        self.spawn(id);
+        (id, end)
     }
 
     /// Resume a failed transfer (after the bytes it kept) or start a cancelled one again.
@@ -144,10 +162,11 @@ impl Transfers {
             }
             t.phase = Phase::Running;
             t.cancel = CancellationToken::new();
+            t.settled.send_replace(None);
             true
         });
         if restart == Some(true) {
-            drop(self.spawn(id));
+            self.spawn(id);
         }
         restart == Some(true)
     }
@@ -165,6 +184,8 @@ impl Transfers {
             t.cancel.cancel();
             if matches!(t.phase, Phase::Running | Phase::Waiting(_)) {
                 t.phase = Phase::Cancelled;
+                t.settled
+                    .send_replace(Some(Err(FileProblem::Cancelled.into())));
                 self.tell(report(id, &t));
             }
         }
@@ -193,7 +214,7 @@ impl Transfers {
         }
     }
 
-    fn spawn(self: &Arc<Self>, id: u64) -> tokio::task::JoinHandle<Result<PathBuf, SessionError>> {
+    fn spawn(self: &Arc<Self>, id: u64) {
         let this = self.clone();
         tokio::spawn(async move {
             let result = this.run(id).await;
@@ -202,9 +223,11 @@ impl Transfers {
                 Err(SessionError::File(FileProblem::Cancelled)) => Phase::Cancelled,
                 Err(e) => Phase::Failed(e.clone()),
             };
-            this.update(id, |t| t.phase = phase);
-            result
-        })
+            this.update(id, |t| {
+                t.phase = phase;
+                t.settled.send_replace(Some(result));
+            });
+        });
     }
 
     async fn run(self: &Arc<Self>, id: u64) -> Result<PathBuf, SessionError> {
