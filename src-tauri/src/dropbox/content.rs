@@ -136,11 +136,18 @@ impl Client {
         }
         .map_err(DownloadError::Disk)?;
         let total = meta.size;
-        let fetched = stream(response, file, from, cancel, &mut |chunk, done| {
-            hasher.update(chunk);
-            on_bytes(done, total);
-        })
+        let (fetched, hasher) = stream(
+            response,
+            file,
+            from,
+            cancel,
+            &|done| on_bytes(done, total),
+            Some(hasher),
+        )
         .await?;
+        let Some(hasher) = hasher else {
+            return Err(DownloadError::Corrupt);
+        };
         if from + fetched != total {
             return Err(ApiError::Network("the connection broke off").into());
         }
@@ -189,10 +196,16 @@ impl Client {
         let file = tokio::fs::File::create(part)
             .await
             .map_err(DownloadError::Disk)?;
-        stream(response, file, 0, cancel, &mut |_, done| {
-            on_bytes(done, total.max(done))
-        })
-        .await
+        let (written, _) = stream(
+            response,
+            file,
+            0,
+            cancel,
+            &|done| on_bytes(done, total.max(done)),
+            None,
+        )
+        .await?;
+        Ok(written)
     }
 
     /// A JPEG thumbnail of an image, fitting `size` (one of Dropbox's, e.g. `w256h256`),
@@ -225,15 +238,36 @@ impl Client {
     }
 }
 
-/// Write the body into `file` after `from` bytes, a chunk at a time; `seen` sees each
-/// chunk and the bytes in the file after it. Returns the bytes written.
+/// Write the body into `file` after `from` bytes, a chunk at a time, telling `on_bytes`
+/// the bytes in the file after each. With a hasher, every chunk is also hashed, on a
+/// thread of its own so hashing overlaps the network and the disk. Returns the bytes
+/// written and the hasher.
+///
+/// The file is not fsynced: like browsers, curl and rclone, a download is complete once
+/// the system has it; the rename after it keeps a crashed or killed app from leaving
+/// partial content under the real name (a power cut before the system writes it back is
+/// what it does not cover; the cache checks a copy's size before using it).
 async fn stream(
     mut response: reqwest::Response,
     file: tokio::fs::File,
     from: u64,
     cancel: &CancellationToken,
-    seen: &mut (dyn FnMut(&[u8], u64) + Send),
-) -> Result<u64, DownloadError> {
+    on_bytes: &(dyn Fn(u64) + Send + Sync),
+    hasher: Option<super::ContentHasher>,
+) -> Result<(u64, Option<super::ContentHasher>), DownloadError> {
+    let (to_hash, hashing) = match hasher {
+        Some(mut hasher) => {
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(64);
+            let thread = tokio::task::spawn_blocking(move || {
+                while let Some(chunk) = rx.blocking_recv() {
+                    hasher.update(&chunk);
+                }
+                hasher
+            });
+            (Some(tx), Some(thread))
+        }
+        None => (None, None),
+    };
     let mut out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut written = 0;
     loop {
@@ -252,14 +286,19 @@ async fn stream(
         let Some(chunk) = chunk else { break };
         out.write_all(&chunk).await.map_err(DownloadError::Disk)?;
         written += chunk.len() as u64;
-        seen(&chunk, from + written);
+        if let Some(tx) = &to_hash {
+            // The hashing thread only stops when this side is done.
+            let _ = tx.send(chunk).await;
+        }
+        on_bytes(from + written);
     }
     out.flush().await.map_err(DownloadError::Disk)?;
-    out.get_ref()
-        .sync_all()
-        .await
-        .map_err(DownloadError::Disk)?;
-    Ok(written)
+    drop(to_hash);
+    let hasher = match hashing {
+        Some(thread) => Some(thread.await.map_err(|_| DownloadError::Corrupt)?),
+        None => None,
+    };
+    Ok((written, hasher))
 }
 
 /// Feed the first `len` bytes already in `part` to the hasher.

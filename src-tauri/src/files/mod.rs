@@ -60,7 +60,7 @@ impl Files {
         let path = self
             .cache
             .place(entry.rev.as_deref().unwrap_or_default(), &entry.name)?;
-        if self.cache.hit(&path) {
+        if self.cache.hit(&path, entry.size) {
             return Ok(path);
         }
         let (_, mut settled) =

@@ -16,6 +16,9 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{FileProblem, SessionError};
 use crate::session::{Retry, Session};
 
+/// Finished transfers kept in the list at most (the oldest go first).
+const MAX_FINISHED: usize = 200;
+
 /// How often a running transfer reports its bytes.
 const REPORT_EVERY: Duration = Duration::from_millis(200);
 
@@ -83,6 +86,13 @@ struct Transfer {
     started_at: u64,
 }
 
+impl Transfer {
+    /// Running, or waiting to try again.
+    fn going(&self) -> bool {
+        matches!(self.phase, Phase::Running | Phase::Waiting(_))
+    }
+}
+
 pub struct Transfers {
     session: Arc<Session>,
     retry: Retry,
@@ -127,10 +137,7 @@ impl Transfers {
         target: PathBuf,
     ) -> (u64, Settled) {
         let mut list = self.list();
-        if let Some((id, t)) = list
-            .iter()
-            .find(|(_, t)| t.target == target && matches!(t.phase, Phase::Running | Phase::Waiting(_)))
-        {
+        if let Some((id, t)) = list.iter().find(|(_, t)| t.target == target && t.going()) {
             return (*id, t.settled.subscribe());
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
@@ -148,8 +155,18 @@ impl Transfers {
             started: Instant::now(),
             started_at: 0,
         };
+        let first = report(id, &transfer);
         list.push((id, transfer));
+        // Keep the newest finished ones; what still runs always stays.
+        let finished = list.iter().filter(|(_, t)| !t.going()).count();
+        let mut extra = finished.saturating_sub(MAX_FINISHED);
+        list.retain(|(_, t)| {
+            let drop = extra > 0 && !t.going();
+            extra -= usize::from(drop);
+            !drop
+        });
         drop(list);
+        self.tell(first);
         self.spawn(id);
         (id, end)
     }
@@ -182,7 +199,7 @@ impl Transfers {
         let stopped: Vec<(u64, Transfer)> = self.list().drain(..).collect();
         for (id, mut t) in stopped {
             t.cancel.cancel();
-            if matches!(t.phase, Phase::Running | Phase::Waiting(_)) {
+            if t.going() {
                 t.phase = Phase::Cancelled;
                 t.settled
                     .send_replace(Some(Err(FileProblem::Cancelled.into())));
