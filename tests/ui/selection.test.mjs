@@ -32,7 +32,7 @@ test('Shift selects the range from the anchor either way', () => {
 test('Ctrl+A selects every row, and Ctrl+click then removes one', () => {
   const s = createSelection();
   s.selectAll();
-  assert.equal(s.count(4), 4);
+  assert.equal(s.rows(4).length, 4);
   assert.ok(s.has(3));
   s.toggle(1, 4);
   assert.deepEqual(s.rows(4), [0, 2, 3]);
@@ -43,5 +43,4 @@ test('rows past the end of a shrunken view are not selected', () => {
   s.only(1);
   s.extend(8);
   assert.deepEqual(s.rows(3), [1, 2]);
-  assert.equal(s.count(3), 2);
 });

@@ -25,7 +25,6 @@ export function createSelection() {
     },
     selectAll() { all = true; },
     has(i) { return all || picked.has(i); },
-    count(total) { return all ? total : [...picked].filter((i) => i < total).length; },
     /** The selected rows, in order. */
     rows(total) {
       if (all) return Array.from({ length: total }, (_, k) => k);
