@@ -113,22 +113,10 @@ async fn a_damaged_download_keeps_nothing() {
     let err = browser.open_file("/damaged.txt").await.unwrap_err();
     assert_eq!(err, SessionError::File(FileProblem::Corrupt));
     assert!(opened.0.lock().unwrap().is_empty(), "nothing opened");
-    let left: Vec<_> = walk(&root);
+    let left: Vec<_> = e2e::fixture::files_below(&root);
     assert!(left.is_empty(), "no file under any name: {left:?}");
     assert_eq!(
         browser.open_file("/not-here.txt").await.unwrap_err(),
         SessionError::File(FileProblem::Gone)
     );
-}
-
-fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if e.path().is_dir() {
-            out.extend(walk(&e.path()));
-        } else {
-            out.push(e.path());
-        }
-    }
-    out
 }

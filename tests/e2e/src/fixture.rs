@@ -2,7 +2,7 @@
 //! app's ports, the environment that points the app at it with `e2e-browser` as the
 //! system browser, and readers for the browser's log and the keychain.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fakebox::{Config, Fakebox};
@@ -251,4 +251,17 @@ pub async fn decide_as(
 ) -> String {
     let authorize = open_start(client, url).await;
     consent_as(client, &authorize, decision, account).await
+}
+
+/// Every file below `dir`, at any depth (none when it does not exist).
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.extend(files_below(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
 }

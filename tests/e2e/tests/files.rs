@@ -186,24 +186,12 @@ async fn the_transfers_panel_shows_progress_and_cancel_stops_the_download() {
     assert!(done.as_u64().unwrap() < total.as_u64().unwrap());
     // Nothing of it is left in the cache.
     let cache = std::path::Path::new(desktop.var("XDG_CACHE_HOME").unwrap()).join("dropdesk/files");
-    let left: Vec<_> = walk(&cache)
+    let left: Vec<_> = e2e::fixture::files_below(&cache)
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("Huge.iso"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
     app.quit().await;
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if e.path().is_dir() {
-            out.extend(walk(&e.path()));
-        } else {
-            out.push(e.path());
-        }
-    }
-    out
 }
 
 #[tokio::test]
