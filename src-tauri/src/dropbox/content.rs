@@ -14,7 +14,7 @@ use reqwest::header::{HeaderMap, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio_util::sync::CancellationToken;
 
 use super::{answer, header_json, network, ApiError, Client, FileMetadata};
@@ -134,7 +134,9 @@ impl Client {
         } else {
             tokio::fs::File::create(part).await
         }
-        .map_err(DownloadError::Disk)?;
+        .map_err(DownloadError::Disk)?
+        .into_std()
+        .await;
         let total = meta.size;
         let (fetched, hasher) = stream(
             response,
@@ -195,7 +197,9 @@ impl Client {
         let total = response.content_length().unwrap_or(0);
         let file = tokio::fs::File::create(part)
             .await
-            .map_err(DownloadError::Disk)?;
+            .map_err(DownloadError::Disk)?
+            .into_std()
+            .await;
         let (written, _) = stream(
             response,
             file,
@@ -239,9 +243,11 @@ impl Client {
 }
 
 /// Write the body into `file` after `from` bytes, a chunk at a time, telling `on_bytes`
-/// the bytes in the file after each. With a hasher, every chunk is also hashed, on a
-/// thread of its own so hashing overlaps the network and the disk. Returns the bytes
-/// written and the hasher.
+/// the bytes received after each. The chunks go, as they came from the connection, to a
+/// thread of its own that writes them with plain blocking writes and, with a hasher,
+/// hashes them: no copy of a chunk is made, and the network, the disk and the hash
+/// overlap. Returns the bytes written and the hasher, once the thread has written all it
+/// was given (so a part left for a resume holds every byte that was counted).
 ///
 /// The file is not fsynced: like browsers, curl and rclone, a download is complete once
 /// the system has it; the rename after it keeps a crashed or killed app from leaving
@@ -249,55 +255,77 @@ impl Client {
 /// what it does not cover; the cache checks a copy's size before using it).
 async fn stream(
     mut response: reqwest::Response,
-    file: tokio::fs::File,
+    file: std::fs::File,
     from: u64,
     cancel: &CancellationToken,
     on_bytes: &(dyn Fn(u64) + Send + Sync),
     hasher: Option<super::ContentHasher>,
 ) -> Result<(u64, Option<super::ContentHasher>), DownloadError> {
-    let (to_hash, hashing) = match hasher {
-        Some(mut hasher) => {
-            let (tx, mut rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(64);
-            let thread = tokio::task::spawn_blocking(move || {
-                while let Some(chunk) = rx.blocking_recv() {
-                    hasher.update(&chunk);
-                }
-                hasher
-            });
-            (Some(tx), Some(thread))
-        }
-        None => (None, None),
-    };
-    let mut out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
-    let mut written = 0;
-    loop {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<bytes::Bytes>(QUEUED_CHUNKS);
+    let sink = tokio::task::spawn_blocking(move || write_and_hash(file, rx, hasher));
+    let mut received = 0;
+    let outcome = loop {
         let chunk = tokio::select! {
             biased;
-            () = cancel.cancelled() => return Err(DownloadError::Cancelled),
+            () = cancel.cancelled() => break Err(DownloadError::Cancelled),
+            // What arrived is kept for a resume.
             chunk = response.chunk() => match chunk {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    // What arrived is kept for a resume.
-                    let _ = out.flush().await;
-                    return Err(network(e).into());
-                }
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(network(e).into()),
             },
         };
-        let Some(chunk) = chunk else { break };
-        out.write_all(&chunk).await.map_err(DownloadError::Disk)?;
-        written += chunk.len() as u64;
-        if let Some(tx) = &to_hash {
-            // The hashing thread only stops when this side is done.
-            let _ = tx.send(chunk).await;
+        let len = chunk.len() as u64;
+        if !send(&tx, chunk).await {
+            // The writer stopped: its error is the answer.
+            break Ok(());
         }
-        on_bytes(from + written);
-    }
-    out.flush().await.map_err(DownloadError::Disk)?;
-    drop(to_hash);
-    let hasher = match hashing {
-        Some(thread) => Some(thread.await.map_err(|_| DownloadError::Corrupt)?),
-        None => None,
+        received += len;
+        on_bytes(from + received);
     };
+    drop(tx);
+    let (written, hasher) = sink
+        .await
+        .map_err(|_| DownloadError::Disk(std::io::Error::other("the writer stopped")))?
+        .map_err(DownloadError::Disk)?;
+    outcome.map(|()| (written, hasher))
+}
+
+/// Chunks waiting for the writer at most; hyper's reads are up to a few hundred KiB each.
+const QUEUED_CHUNKS: usize = 16;
+
+/// Hand a chunk to the writer, waiting (off the runtime's threads only when the queue is
+/// full) while it catches up; false when the writer has stopped.
+async fn send(tx: &std::sync::mpsc::SyncSender<bytes::Bytes>, chunk: bytes::Bytes) -> bool {
+    match tx.try_send(chunk) {
+        Ok(()) => true,
+        Err(std::sync::mpsc::TrySendError::Disconnected(_)) => false,
+        Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
+            let tx = tx.clone();
+            tokio::task::spawn_blocking(move || tx.send(chunk).is_ok())
+                .await
+                .unwrap_or(false)
+        }
+    }
+}
+
+/// The writer's side of [`stream`]: every chunk to the file, then to the hasher.
+fn write_and_hash(
+    file: std::fs::File,
+    chunks: std::sync::mpsc::Receiver<bytes::Bytes>,
+    mut hasher: Option<super::ContentHasher>,
+) -> std::io::Result<(u64, Option<super::ContentHasher>)> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, file);
+    let mut written = 0;
+    for chunk in chunks {
+        out.write_all(&chunk)?;
+        written += chunk.len() as u64;
+        if let Some(hasher) = &mut hasher {
+            hasher.update(&chunk);
+        }
+    }
+    out.flush()?;
     Ok((written, hasher))
 }
 
