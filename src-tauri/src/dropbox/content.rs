@@ -243,10 +243,9 @@ impl Client {
 }
 
 /// Write the body into `file` after `from` bytes, a chunk at a time, telling `on_bytes`
-/// the bytes received after each. The chunks go, as they came from the connection, to a
-/// thread of its own that writes them with plain blocking writes and, with a hasher,
-/// hashes them: no copy of a chunk is made, and the network, the disk and the hash
-/// overlap. Returns the bytes written and the hasher, once the thread has written all it
+/// the bytes received after each. The chunks go, as they came from the connection (no
+/// copy on the way), to a thread of its own that gathers them into large plain writes
+/// and, with a hasher, hashes them, so the network overlaps the disk and the hash. Returns the bytes written and the hasher, once the thread has written all it
 /// was given (so a part left for a resume holds every byte that was counted).
 ///
 /// The file is not fsynced: like browsers, curl and rclone, a download is complete once
