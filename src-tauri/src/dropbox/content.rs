@@ -260,7 +260,7 @@ async fn stream(
     on_bytes: &(dyn Fn(u64) + Send + Sync),
     hasher: Option<super::ContentHasher>,
 ) -> Result<(u64, Option<super::ContentHasher>), DownloadError> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<bytes::Bytes>(QUEUED_CHUNKS);
+    let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(QUEUED_CHUNKS);
     let sink = tokio::task::spawn_blocking(move || write_and_hash(file, rx, hasher));
     let mut received = 0;
     let outcome = loop {
@@ -275,7 +275,7 @@ async fn stream(
             },
         };
         let len = chunk.len() as u64;
-        if !send(&tx, chunk).await {
+        if tx.send(chunk).await.is_err() {
             // The writer stopped: its error is the answer.
             break Ok(());
         }
@@ -293,31 +293,16 @@ async fn stream(
 /// Chunks waiting for the writer at most; hyper's reads are up to a few hundred KiB each.
 const QUEUED_CHUNKS: usize = 16;
 
-/// Hand a chunk to the writer, waiting (off the runtime's threads only when the queue is
-/// full) while it catches up; false when the writer has stopped.
-async fn send(tx: &std::sync::mpsc::SyncSender<bytes::Bytes>, chunk: bytes::Bytes) -> bool {
-    match tx.try_send(chunk) {
-        Ok(()) => true,
-        Err(std::sync::mpsc::TrySendError::Disconnected(_)) => false,
-        Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
-            let tx = tx.clone();
-            tokio::task::spawn_blocking(move || tx.send(chunk).is_ok())
-                .await
-                .unwrap_or(false)
-        }
-    }
-}
-
 /// The writer's side of [`stream`]: every chunk to the file, then to the hasher.
 fn write_and_hash(
     file: std::fs::File,
-    chunks: std::sync::mpsc::Receiver<bytes::Bytes>,
+    mut chunks: tokio::sync::mpsc::Receiver<bytes::Bytes>,
     mut hasher: Option<super::ContentHasher>,
 ) -> std::io::Result<(u64, Option<super::ContentHasher>)> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut written = 0;
-    for chunk in chunks {
+    while let Some(chunk) = chunks.blocking_recv() {
         out.write_all(&chunk)?;
         written += chunk.len() as u64;
         if let Some(hasher) = &mut hasher {
