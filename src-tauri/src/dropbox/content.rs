@@ -56,8 +56,8 @@ pub struct Thumbnail {
 
 /// The largest thumbnail accepted (Dropbox's largest, 2048×1536, is well below).
 const MAX_THUMBNAIL: usize = 4 << 20;
-/// Writes are gathered into this much before they go to the disk.
-const WRITE_BUFFER: usize = 1 << 20;
+/// The bytes a resumed part already holds are read back for the hash this much at a time.
+const READ_BUFFER: usize = 1 << 20;
 
 impl Client {
     async fn content(
@@ -243,10 +243,11 @@ impl Client {
 }
 
 /// Write the body into `file` after `from` bytes, a chunk at a time, telling `on_bytes`
-/// the bytes received after each. The chunks go, as they came from the connection (no
-/// copy on the way), to a thread of its own that gathers them into large plain writes
-/// and, with a hasher, hashes them, so the network overlaps the disk and the hash. Returns the bytes written and the hasher, once the thread has written all it
-/// was given (so a part left for a resume holds every byte that was counted).
+/// the bytes received after each. Each chunk goes, as it came from the connection (no
+/// copy on the way), to a thread that writes it and, with a hasher, to another that
+/// hashes it: the network, the disk and the hash each have a thread, so they overlap.
+/// Returns the bytes written and the hasher, once both threads have taken all they were
+/// given (so a part left for a resume holds every byte that was counted).
 ///
 /// The file is not fsynced: like browsers, curl and rclone, a download is complete once
 /// the system has it; the rename after it keeps a crashed or killed app from leaving
@@ -260,8 +261,19 @@ async fn stream(
     on_bytes: &(dyn Fn(u64) + Send + Sync),
     hasher: Option<super::ContentHasher>,
 ) -> Result<(u64, Option<super::ContentHasher>), DownloadError> {
-    let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(QUEUED_CHUNKS);
-    let sink = tokio::task::spawn_blocking(move || write_and_hash(file, rx, hasher));
+    // Plain writes of each chunk: no buffer to copy through, as chunks from a fast
+    // connection are large, and the system gathers small ones in its page cache.
+    let (to_disk, writer) = worker((file, 0), |(file, written), chunk| {
+        std::io::Write::write_all(file, &chunk)?;
+        *written += chunk.len() as u64;
+        Ok(())
+    });
+    let hashing = hasher.map(|h| {
+        worker(h, |h, chunk| {
+            h.update(&chunk);
+            Ok(())
+        })
+    });
     let mut received = 0;
     let outcome = loop {
         let chunk = tokio::select! {
@@ -275,42 +287,59 @@ async fn stream(
             },
         };
         let len = chunk.len() as u64;
-        if tx.send(chunk).await.is_err() {
-            // The writer stopped: its error is the answer.
+        if let Some((to_hash, _)) = &hashing {
+            // Only a writer that stopped drops its side; the disk's error is the answer.
+            let _ = to_hash.send(chunk.clone()).await;
+        }
+        if to_disk.send(chunk).await.is_err() {
             break Ok(());
         }
         received += len;
         on_bytes(from + received);
     };
-    drop(tx);
-    let (written, hasher) = sink
+    drop(to_disk);
+    let stopped = || DownloadError::Disk(std::io::Error::other("the writer stopped"));
+    let written = writer
         .await
-        .map_err(|_| DownloadError::Disk(std::io::Error::other("the writer stopped")))?
-        .map_err(DownloadError::Disk)?;
+        .map_err(|_| stopped())?
+        .map_err(DownloadError::Disk)?
+        .1;
+    let hasher = match hashing {
+        Some((to_hash, hashed)) => {
+            drop(to_hash);
+            Some(
+                hashed
+                    .await
+                    .map_err(|_| stopped())?
+                    .map_err(DownloadError::Disk)?,
+            )
+        }
+        None => None,
+    };
     outcome.map(|()| (written, hasher))
 }
 
-/// Chunks waiting for the writer at most; hyper's reads are up to a few hundred KiB each.
+/// Chunks waiting for each thread at most; hyper's reads are up to a few hundred KiB each.
 const QUEUED_CHUNKS: usize = 16;
 
-/// The writer's side of [`stream`]: every chunk to the file, then to the hasher.
-fn write_and_hash(
-    file: std::fs::File,
-    mut chunks: tokio::sync::mpsc::Receiver<bytes::Bytes>,
-    mut hasher: Option<super::ContentHasher>,
-) -> std::io::Result<(u64, Option<super::ContentHasher>)> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, file);
-    let mut written = 0;
-    while let Some(chunk) = chunks.blocking_recv() {
-        out.write_all(&chunk)?;
-        written += chunk.len() as u64;
-        if let Some(hasher) = &mut hasher {
-            hasher.update(&chunk);
+type Chunks = tokio::sync::mpsc::Sender<bytes::Bytes>;
+type Worker<T> = tokio::task::JoinHandle<std::io::Result<T>>;
+
+/// A blocking thread that hands each chunk sent to it, in order, to `take` with `state`,
+/// until the sender is dropped or `take` fails; it ends with the state.
+fn worker<T: Send + 'static>(
+    state: T,
+    take: fn(&mut T, bytes::Bytes) -> std::io::Result<()>,
+) -> (Chunks, Worker<T>) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUED_CHUNKS);
+    let mut state = state;
+    let handle = tokio::task::spawn_blocking(move || {
+        while let Some(chunk) = rx.blocking_recv() {
+            take(&mut state, chunk)?;
         }
-    }
-    out.flush()?;
-    Ok((written, hasher))
+        Ok(state)
+    });
+    (tx, handle)
 }
 
 /// Feed the first `len` bytes already in `part` to the hasher.
@@ -320,7 +349,7 @@ async fn hash_prefix(
     hasher: &mut super::ContentHasher,
 ) -> std::io::Result<()> {
     let mut file = tokio::fs::File::open(part).await?.take(len);
-    let mut buf = vec![0; WRITE_BUFFER];
+    let mut buf = vec![0; READ_BUFFER];
     loop {
         let n = file.read(&mut buf).await?;
         if n == 0 {
