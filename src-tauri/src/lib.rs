@@ -22,6 +22,8 @@ pub mod messages;
 pub mod process;
 pub mod secret;
 pub mod session;
+#[cfg(target_os = "linux")]
+mod single_instance;
 pub mod store;
 pub mod vault;
 pub mod view;
@@ -37,18 +39,15 @@ pub fn run() {
         log::info!("no GPU render node: WebKit's DMA-BUF renderer is off");
     }
     let force_demo = std::env::args().any(|a| a == "--demo");
-    tauri::Builder::default()
-        // One Dropdesk at a time: a second launch hands over to this one (which comes to
-        // the front) and exits, instead of fighting over the ports and the keychain.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            use tauri::Manager;
-            log::info!("another launch asked for this window");
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
+    let context = tauri::generate_context!();
+    #[cfg(target_os = "linux")]
+    let running = first_launch_or_exit(&context.config().identifier);
+    let builder = tauri::Builder::default();
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        bring_forward(app)
+    }));
+    builder
         .plugin(tauri_plugin_dialog::init())
         .on_page_load(move |webview, payload| {
             use tauri::Manager;
@@ -67,11 +66,13 @@ pub fn run() {
             }
         })
         .manage(app::Launch::new(force_demo))
-        .setup(|tauri_app| {
+        .setup(move |tauri_app| {
             use tauri::Manager;
             if let Some(window) = tauri_app.get_webview_window("main") {
                 webview::tune(&window);
             }
+            #[cfg(target_os = "linux")]
+            let _ = running.set(tauri_app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -102,6 +103,55 @@ pub fn run() {
             commands::preview,
             commands::search,
         ])
-        .run(tauri::generate_context!())
+        .run(context)
         .expect("Dropdesk could not start its window");
+}
+
+/// One Dropdesk at a time: a second launch hands over to the running one (which comes to
+/// the front) and exits, instead of fighting over the ports and the keychain. The first
+/// gets where its app goes once it exists, for later launches to find its window.
+#[cfg(target_os = "linux")]
+fn first_launch_or_exit(identifier: &str) -> std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>> {
+    use single_instance::Claim;
+    let running = std::sync::Arc::new(std::sync::OnceLock::<tauri::AppHandle>::new());
+    let window_of = running.clone();
+    let claim = single_instance::claim(&format!("{identifier}.SingleInstance"), move || {
+        // A launch before the window exists needs nothing: the window is on its way.
+        if let Some(app) = window_of.get() {
+            bring_forward(app);
+        }
+    });
+    let code = match claim {
+        Claim::First => return running,
+        Claim::Alone(why) => {
+            log::warn!("no session bus to find another Dropdesk ({why}): starting anyway");
+            return running;
+        }
+        Claim::HandedOver => {
+            log::info!("Dropdesk is already running: its window was brought forward");
+            0
+        }
+        Claim::Unanswered(why) => {
+            let message = format!(
+                "Dropdesk is already running but does not answer ({why}). Quit it (or end its \
+                 process) and start Dropdesk again."
+            );
+            log::error!("{message}");
+            eprintln!("{message}");
+            1
+        }
+    };
+    log::logger().flush();
+    std::process::exit(code)
+}
+
+/// Another launch asked for this window: bring it to the front.
+fn bring_forward(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    log::info!("another launch asked for this window");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }
