@@ -294,6 +294,55 @@ async fn a_revocation_of_one_account_leaves_the_other(desktop: &Desktop) {
     );
 }
 
+/// Items this vault keeps are the keyring crate's own (its attributes, label and
+/// collection): what earlier Dropdesks wrote with keyring's client is read, what this one
+/// writes keyring's client reads, and a grant written back that way is updated in place,
+/// not doubled.
+async fn items_are_shared_with_the_keyring_crates_own_client(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let stored = w.vault.current().unwrap().expect("grant in keychain");
+    let theirs = |user: &str| keyring::Entry::new(&w.service, user).unwrap();
+    let user = format!("account:{}", stored.account_id);
+    let index = theirs("accounts")
+        .get_password()
+        .expect("keyring reads the index");
+    assert!(index.contains(&stored.account_id), "{index}");
+    let record = theirs(&user)
+        .get_password()
+        .expect("keyring reads the grant");
+    theirs(&user).delete_credential().unwrap();
+    assert!(w.vault.current().unwrap().is_none(), "deleted by keyring");
+    theirs(&user).set_password(&record).unwrap();
+    let back = w
+        .vault
+        .current()
+        .unwrap()
+        .expect("written by keyring, read here");
+    assert_eq!(back.account_id, stored.account_id);
+    w.vault.save(&back).unwrap();
+    let items = desktop.keychain_items(&w.service);
+    assert_eq!(items.matches("label = account:dbid:").count(), 1, "{items}");
+    w.session.disconnect().await.unwrap();
+    assert!(matches!(
+        theirs(&user).get_password(),
+        Err(keyring::Error::NoEntry)
+    ));
+}
+
+/// Every call goes over one kept connection to the Secret Service; when another daemon
+/// takes the Secret Service over (a restart, a new login), the next call reaches it.
+async fn the_keychain_is_reached_again_after_its_daemon_is_replaced(desktop: &Desktop) {
+    let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
+    connect(&mut w).await;
+    let stored = w.vault.current().unwrap().expect("grant in keychain");
+    desktop.unlock_keychain().unwrap();
+    let again = w.vault.current().expect("read from the new daemon");
+    assert_eq!(again.map(|g| g.account_id), Some(stored.account_id.clone()));
+    w.vault.save(&stored).expect("written to the new daemon");
+    assert!(has_grant(&w));
+}
+
 fn scenario<F, Fut>(name: &str, desktop: &Arc<Desktop>, f: F) -> Trial
 where
     F: FnOnce(Arc<Desktop>) -> Fut + Send + 'static,
@@ -317,7 +366,9 @@ macro_rules! scenarios {
 }
 
 fn main() {
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
+    // One scenario at a time: one of them replaces the session's keyring daemon.
+    args.test_threads = Some(1);
     let desktop = Arc::new(Desktop::start().expect("desktop session"));
     std::env::set_var(
         "DBUS_SESSION_BUS_ADDRESS",
@@ -332,6 +383,8 @@ fn main() {
         disconnect_while_dropbox_is_down_still_deletes_and_says_so,
         disconnect_during_a_refresh_leaves_nothing_behind,
         a_late_refusal_never_drops_a_newer_grant,
+        items_are_shared_with_the_keyring_crates_own_client,
+        the_keychain_is_reached_again_after_its_daemon_is_replaced,
         a_corrupt_keychain_item_can_be_removed,
         two_accounts_side_by_side_and_disconnect_one,
         a_revocation_of_one_account_leaves_the_other,

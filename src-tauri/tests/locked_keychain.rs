@@ -43,7 +43,7 @@ async fn a_locked_keychain_is_explained_and_recovers_after_unlock() {
         other => panic!("{other:?}"),
     }
     // The user unlocks the keyring and presses Retry: the grant was never lost.
-    let _daemon = desktop.unlock_keychain().unwrap();
+    desktop.unlock_keychain().unwrap();
     let account = w.session.restore().await.expect("restored after unlock");
     assert_eq!(account.display_name, "Alex Morgan");
     assert!(has_grant(&w));

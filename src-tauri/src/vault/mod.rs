@@ -2,12 +2,15 @@
 //! account id) are persisted, one keychain item per Dropbox account under the app
 //! identifier, plus one index item: the accounts' names for the switcher (nothing secret)
 //! and which one was used last. Behind the small [`Vault`] trait; the real one is the OS
-//! keychain through the keyring crate (Secret Service on Linux). There is no fallback
+//! keychain through the keyring crate (Secret Service on Linux, over one kept connection:
+//! `secret_service.rs`). There is no fallback
 //! store: no keychain is an error the user sees. [`Keyring`] (in `worker.rs`) is how the
 //! rest of the app uses it: in order, bounded, and never bringing a given-up grant back.
 
 #[cfg(any(test, feature = "test-support"))]
 mod memory;
+#[cfg(target_os = "linux")]
+mod secret_service;
 mod worker;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -195,15 +198,26 @@ pub trait Vault: Send + Sync + 'static {
 /// The OS keychain.
 pub struct Keychain {
     service: String,
+    /// Linux: every call over one Secret Service connection.
+    #[cfg(target_os = "linux")]
+    link: std::sync::Arc<secret_service::Link>,
 }
 
 impl Keychain {
     pub fn new(service: &str) -> Self {
         Keychain {
             service: service.to_string(),
+            #[cfg(target_os = "linux")]
+            link: Default::default(),
         }
     }
 
+    #[cfg(target_os = "linux")]
+    fn entry(&self, user: &str) -> Result<keyring::Entry, VaultError> {
+        secret_service::KeptCredential::entry(&self.link, &self.service, user).map_err(map_error)
+    }
+
+    #[cfg(not(target_os = "linux"))]
     fn entry(&self, user: &str) -> Result<keyring::Entry, VaultError> {
         keyring::Entry::new(&self.service, user).map_err(map_error)
     }

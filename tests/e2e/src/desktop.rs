@@ -13,6 +13,9 @@ pub struct Desktop {
     vars: Vec<(String, String)>,
     /// Display, bus, keyring: stopped in reverse order.
     procs: Vec<Proc>,
+    /// Keyring daemons that took over from the first ([`Desktop::unlock_keychain`]),
+    /// stopped before the rest.
+    replacements: std::sync::Mutex<Vec<Proc>>,
 }
 
 fn fresh_dir() -> PathBuf {
@@ -84,6 +87,7 @@ impl Desktop {
             dir,
             vars,
             procs: vec![display, bus, keyring],
+            replacements: Default::default(),
         };
         wait_until(
             Duration::from_secs(20),
@@ -179,7 +183,12 @@ impl Desktop {
     }
 
     fn signal_keychain(&self, signal: &str) -> Result<(), String> {
-        let daemon = self.procs.last().ok_or("no keyring daemon")?;
+        // The newest daemon is the one serving.
+        let replacements = self.replacements.lock().unwrap_or_else(|e| e.into_inner());
+        let daemon = replacements
+            .last()
+            .or(self.procs.last())
+            .ok_or("no keyring daemon")?;
         let ok = Command::new("kill")
             .args([signal, &daemon.id().to_string()])
             .status()
@@ -200,9 +209,9 @@ impl Desktop {
     }
 
     /// Unlock it again with its password (a new daemon takes over and unlocks, as a login
-    /// does), and wait until the Secret Service answers. Keep the daemon as long as the
-    /// session.
-    pub fn unlock_keychain(&self) -> Result<Proc, String> {
+    /// does), and wait until the Secret Service answers; the new daemon lasts as long as
+    /// the session.
+    pub fn unlock_keychain(&self) -> Result<(), String> {
         let before = self.secrets_owner();
         let mut gk = self.command("gnome-keyring-daemon");
         gk.args([
@@ -220,7 +229,11 @@ impl Desktop {
             let now = self.secrets_owner();
             (now.is_some() && now != before).then_some(())
         })?;
-        Ok(keyring)
+        self.replacements
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(keyring);
+        Ok(())
     }
 
     /// The unique bus name that owns the Secret Service now.
@@ -302,6 +315,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
+        let replacements = self
+            .replacements
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner());
+        while let Some(p) = replacements.pop() {
+            drop(p);
+        }
         while let Some(p) = self.procs.pop() {
             drop(p);
         }

@@ -29,7 +29,7 @@ async fn a_locked_keychain_is_explained_and_retry_recovers_after_unlock() {
     );
     app.screenshot("keychain-locked").await.unwrap();
 
-    let _unlocked = desktop.unlock_keychain().unwrap();
+    desktop.unlock_keychain().unwrap();
     assert!(stored_grant(&desktop).is_some(), "the sign-in was kept");
     app.click("problem-action").await.unwrap();
     assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
