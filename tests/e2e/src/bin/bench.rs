@@ -674,30 +674,31 @@ async fn download_vs_curl(
 
 /// Connect latency, each part's median over the runs.
 fn connect_table(runs: &[ConnectRun]) {
+    let rows: [(&str, fn(&ConnectRun) -> f64); 7] = [
+        ("click → browser command started", |r| r.click_to_browser),
+        ("callback received → name on screen", |r| {
+            r.callback_to_name
+        }),
+        ("… token exchange", |r| r.exchange),
+        (
+            "… account named (account + space usage, beside the keychain write), from the callback",
+            |r| r.account,
+        ),
+        ("… keychain write", |r| r.keychain),
+        (
+            "… the core done (grant kept, names remembered), from the callback",
+            |r| r.all_done,
+        ),
+        ("callback received → Connected on screen", |r| {
+            r.callback_to_connected
+        }),
+    ];
     println!("| connect (auto-approve, median of {RUNS}) | figure |\n| --- | --- |");
-    let col = |f: fn(&ConnectRun) -> f64| Stats(runs.iter().map(f).collect());
-    println!(
-        "| click → browser command started | {} |",
-        col(|r| r.click_to_browser).show("ms")
-    );
-    println!(
-        "| callback received → name on screen | {} |",
-        col(|r| r.callback_to_name).show("ms")
-    );
-    println!("| … token exchange | {} |", col(|r| r.exchange).show("ms"));
-    println!(
-        "| … account named (account + space usage, beside the keychain write), from the callback | {} |",
-        col(|r| r.account).show("ms")
-    );
-    println!("| … keychain write | {} |", col(|r| r.keychain).show("ms"));
-    println!(
-        "| … the core done (grant kept, names remembered), from the callback | {} |",
-        col(|r| r.all_done).show("ms")
-    );
-    println!(
-        "| callback received → Connected on screen | {} |\n",
-        col(|r| r.callback_to_connected).show("ms")
-    );
+    for (label, part) in rows {
+        let stats = Stats(runs.iter().map(part).collect());
+        println!("| {label} | {} |", stats.show("ms"));
+    }
+    println!();
 }
 
 fn download_table(curl: Stats, ours: Stats, above: Stats) {
