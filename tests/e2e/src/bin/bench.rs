@@ -672,9 +672,12 @@ async fn download_vs_curl(
     (Stats(curl), Stats(ours), Stats(above))
 }
 
+/// One part of a connect, as a row's label and how to read it from a run.
+type Part = (&'static str, fn(&ConnectRun) -> f64);
+
 /// Connect latency, each part's median over the runs.
 fn connect_table(runs: &[ConnectRun]) {
-    let rows: [(&str, fn(&ConnectRun) -> f64); 7] = [
+    let rows: [Part; 7] = [
         ("click → browser command started", |r| r.click_to_browser),
         ("callback received → name on screen", |r| {
             r.callback_to_name
