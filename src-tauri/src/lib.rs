@@ -109,7 +109,7 @@ pub fn run() {
 
 /// One Dropdesk at a time: a second launch hands over to the running one (which comes to
 /// the front) and exits, instead of fighting over the ports and the keychain. The first
-/// gets where its app goes once it exists, for later launches to find its window.
+/// launch gets back the slot its app handle goes in, so later launches find its window.
 #[cfg(target_os = "linux")]
 fn first_launch_or_exit(identifier: &str) -> std::sync::Arc<std::sync::OnceLock<tauri::AppHandle>> {
     use single_instance::Claim;

@@ -288,7 +288,8 @@ async fn stream(
         };
         let len = chunk.len() as u64;
         if let Some((to_hash, _)) = &hashing {
-            // Only a writer that stopped drops its side; the disk's error is the answer.
+            // The hasher never stops early: its thread alone could fail this, and then
+            // the writer's outcome is the answer.
             let _ = to_hash.send(chunk.clone()).await;
         }
         if to_disk.send(chunk).await.is_err() {
