@@ -329,11 +329,10 @@ type Worker<T> = tokio::task::JoinHandle<std::io::Result<T>>;
 /// A blocking thread that hands each chunk sent to it, in order, to `take` with `state`,
 /// until the sender is dropped or `take` fails; it ends with the state.
 fn worker<T: Send + 'static>(
-    state: T,
+    mut state: T,
     take: fn(&mut T, bytes::Bytes) -> std::io::Result<()>,
 ) -> (Chunks, Worker<T>) {
     let (tx, mut rx) = tokio::sync::mpsc::channel(QUEUED_CHUNKS);
-    let mut state = state;
     let handle = tokio::task::spawn_blocking(move || {
         while let Some(chunk) = rx.blocking_recv() {
             take(&mut state, chunk)?;

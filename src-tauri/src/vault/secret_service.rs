@@ -2,9 +2,10 @@
 //! crate's own Secret Service credential opens a new D-Bus connection, with its own
 //! Diffie-Hellman key exchange, for every call (two for a write): a sign-in's five calls
 //! cost 100–160 ms. This credential keeps keyring's item layout (its attributes, label and
-//! collection, found through keyring's own `SsCredential`, and its v1 items without a
-//! target), so items written before are found, but makes every call over one connection
-//! and session. A call that fails below the Secret Service (the daemon restarted, the bus
+//! collection, found through keyring's own `SsCredential`), so items written before are
+//! found, but makes every call over one connection and session. Unlike keyring, it does
+//! not also look for items of keyring v1 (no target attribute): Dropdesk never wrote any.
+//! A call that fails below the Secret Service (the daemon restarted, the bus
 //! went away) drops the connection and is tried once more over a new one; the next call
 //! after a failed connect tries to connect again.
 
@@ -18,6 +19,9 @@ use keyring::{Error, Result};
 
 /// The collection keyring puts items in: the default one.
 const TARGET: &str = "default";
+/// The attributes keyring finds an item by, and those it writes.
+const SEARCHED: &[&str] = &["service", "username", "target"];
+const WRITTEN: &[&str] = &["service", "username", "target", "application"];
 
 /// The one connection, made at the first call.
 #[derive(Default)]
@@ -68,25 +72,21 @@ impl KeptCredential {
         )))
     }
 
-    /// What keyring searches by: the service and user, and the collection's name.
-    fn attributes(&self, with_target: bool) -> HashMap<&str, &str> {
+    /// The item's attributes named by `keys`.
+    fn attributes(&self, keys: &[&str]) -> HashMap<&str, &str> {
         self.item
             .attributes
             .iter()
-            .filter(|(k, _)| {
-                ["service", "username"].contains(&k.as_str())
-                    || (with_target && k.as_str() == "target")
-            })
+            .filter(|(k, _)| keys.contains(&k.as_str()))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect()
     }
 
-    /// `f` on the one item that is this credential's, unlocked first; as keyring does, on
-    /// one written by keyring v1 (no target, in the default collection) when there is no
-    /// other. None is [`Error::NoEntry`], several [`Error::Ambiguous`].
+    /// `f` on the one item that is this credential's, unlocked first. None is
+    /// [`Error::NoEntry`], several [`Error::Ambiguous`].
     fn on_the_item<T>(&self, service: &SecretService, f: impl Fn(&Item) -> Result<T>) -> Result<T> {
         let search = service
-            .search_items(self.attributes(true))
+            .search_items(self.attributes(SEARCHED))
             .map_err(items::decode_error)?;
         let locked = search.locked.iter().map(|i| (i, true));
         let found: Vec<_> = search
@@ -95,20 +95,7 @@ impl KeptCredential {
             .map(|i| (i, false))
             .chain(locked)
             .collect();
-        if !found.is_empty() {
-            return Self::the_one(&found, f);
-        }
-        let collection = service
-            .get_default_collection()
-            .map_err(items::decode_error)?;
-        let legacy = collection
-            .search_items(self.attributes(false))
-            .map_err(items::decode_error)?;
-        Self::the_one(&legacy.iter().map(|i| (i, false)).collect::<Vec<_>>(), f)
-    }
-
-    fn the_one<T>(found: &[(&Item, bool)], f: impl Fn(&Item) -> Result<T>) -> Result<T> {
-        match found {
+        match found.as_slice() {
             [] => Err(Error::NoEntry),
             [(item, locked)] => {
                 if *locked {
@@ -132,14 +119,9 @@ impl CredentialApi for KeptCredential {
             match self.on_the_item(service, |item| items::set_item_secret(item, secret)) {
                 Err(Error::NoEntry) => {
                     let collection = items::get_collection(service, TARGET)?;
-                    let attributes = self
-                        .item
-                        .attributes
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str()))
-                        .collect();
+                    let written = self.attributes(WRITTEN);
                     collection
-                        .create_item(&self.item.label, attributes, secret, true, "text/plain")
+                        .create_item(&self.item.label, written, secret, true, "text/plain")
                         .map_err(items::decode_error)?;
                     Ok(())
                 }
@@ -151,11 +133,6 @@ impl CredentialApi for KeptCredential {
     fn get_secret(&self) -> Result<Vec<u8>> {
         self.link
             .with(|service| self.on_the_item(service, items::get_item_secret))
-    }
-
-    fn get_password(&self) -> Result<String> {
-        self.link
-            .with(|service| self.on_the_item(service, items::get_item_password))
     }
 
     fn delete_credential(&self) -> Result<()> {
