@@ -1,16 +1,15 @@
-//! The native dialogs that ask where copies go (tauri-plugin-dialog: GTK's file chooser on
-//! Linux, which itself asks before replacing a file in "Save as…"). Called from Rust only:
-//! the window never gets a path-choosing permission, and a path it sends is never used as
-//! a target.
+//! The native dialogs that ask where copies go (rfd: GTK's file chooser on Linux, which
+//! itself asks before replacing a file in "Save as…"). Called from Rust only: the window
+//! never gets a path-choosing permission, and a path it sends is never used as a target.
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 
+use rfd::{AsyncFileDialog, FileHandle};
 use tauri::{AppHandle, Runtime, WebviewWindow};
-use tauri_plugin_dialog::{DialogExt, FilePath};
 
-fn path(chosen: Option<FilePath>) -> Option<PathBuf> {
-    chosen.and_then(|p| p.into_path().ok())
-}
+type Chosen = Pin<Box<dyn Future<Output = Option<FileHandle>> + Send>>;
 
 /// Where the dialogs open: the Downloads folder, else home (never GTK's "Recent", where a
 /// folder cannot be chosen).
@@ -20,41 +19,48 @@ fn start_dir() -> Option<PathBuf> {
         .or_else(dirs::home_dir)
 }
 
+/// Shows the dialog `open` makes, over `window`, and waits for the answer. The dialog is
+/// made on the main thread, where the window's handle is read.
+async fn ask<R: Runtime>(
+    app: &AppHandle<R>,
+    window: &WebviewWindow<R>,
+    title: &'static str,
+    open: impl FnOnce(AsyncFileDialog) -> Chosen + Send + 'static,
+) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let window = window.clone();
+    app.run_on_main_thread(move || {
+        let mut dialog = AsyncFileDialog::new()
+            .set_parent(&window)
+            .set_title(title)
+            .set_can_create_directories(true);
+        if let Some(dir) = start_dir() {
+            dialog = dialog.set_directory(dir);
+        }
+        let _ = tx.send(open(dialog));
+    })
+    .ok()?;
+    let chosen = rx.await.ok()?.await?;
+    Some(chosen.path().to_path_buf())
+}
+
 /// Where "Save as…" puts a copy named `name` by default; `None` when cancelled.
 pub async fn save_target<R: Runtime>(
     app: &AppHandle<R>,
     window: &WebviewWindow<R>,
     name: &str,
 ) -> Option<PathBuf> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_parent(window)
-        .set_title("Save a copy")
-        .set_file_name(name);
-    if let Some(dir) = start_dir() {
-        dialog = dialog.set_directory(dir);
-    }
-    dialog.save_file(move |p| {
-        let _ = tx.send(path(p));
-    });
-    rx.await.ok().flatten()
+    let name = name.to_owned();
+    ask(app, window, "Save a copy", move |d| {
+        Box::pin(d.set_file_name(name).save_file())
+    })
+    .await
 }
 
 /// The folder "Download to folder…" puts copies in; `None` when cancelled.
 pub async fn folder<R: Runtime>(app: &AppHandle<R>, window: &WebviewWindow<R>) -> Option<PathBuf> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_parent(window)
-        .set_title("Download to folder");
-    if let Some(dir) = start_dir() {
-        dialog = dialog.set_directory(dir);
-    }
-    dialog.pick_folder(move |p| {
-        let _ = tx.send(path(p));
-    });
-    rx.await.ok().flatten()
+    ask(app, window, "Download to folder", |d| {
+        Box::pin(d.pick_folder())
+    })
+    .await
 }

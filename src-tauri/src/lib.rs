@@ -48,7 +48,6 @@ pub fn run() {
         bring_forward(app)
     }));
     builder
-        .plugin(tauri_plugin_dialog::init())
         .on_page_load(move |webview, payload| {
             use tauri::Manager;
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
