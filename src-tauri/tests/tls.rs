@@ -1,8 +1,8 @@
-//! The HTTPS client Dropdesk talks to Dropbox with (`dropbox::http_client`) trusts the
-//! system's roots and nothing else: a real TLS server on loopback, with certificates made
-//! here, is answered when its certificate chains to a root in the trust store and names the
-//! host, and refused otherwise. The trust store is the one OpenSSL reads from
-//! `SSL_CERT_FILE`, set once for this test process to a root made here.
+//! The HTTPS client Dropdesk talks to Dropbox with (`dropbox::http_client`) checks every
+//! server's certificate against the roots built into it (webpki-roots) and nothing else: a
+//! real TLS server on loopback, with certificates made here, is refused when it shows a
+//! self-signed certificate, or one from a root that is not built in, even when that root
+//! is in the trust store OpenSSL and curl would read (`SSL_CERT_FILE`).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -61,8 +61,8 @@ fn issue(name: &str, issuer: Option<&Issued>, ca: bool) -> Issued {
     }
 }
 
-/// The root in the trust store, made and written out once, before any client exists.
-fn trusted_root() -> &'static Issued {
+/// A root in the trust store OpenSSL reads, made and written out once, before any client.
+fn store_root() -> &'static Issued {
     static ROOT: OnceLock<(Issued, tempfile::TempDir)> = OnceLock::new();
     &ROOT
         .get_or_init(|| {
@@ -102,7 +102,7 @@ fn serve(cert: Issued) -> u16 {
 
 /// What Dropdesk's client gets from `https://localhost:{port}/`.
 fn fetch(port: u16) -> Result<String, reqwest::Error> {
-    trusted_root();
+    store_root();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -117,7 +117,7 @@ fn fetch(port: u16) -> Result<String, reqwest::Error> {
         })
 }
 
-/// The refusal, down to OpenSSL's reason: a refused connection (nothing listening) or any
+/// The refusal, down to rustls' reason: a refused connection (nothing listening) or any
 /// failure other than the certificate's check does not count as a refused certificate.
 fn assert_refused_certificate(result: Result<String, reqwest::Error>) {
     let e = result.expect_err("the certificate must be refused");
@@ -129,34 +129,19 @@ fn assert_refused_certificate(result: Result<String, reqwest::Error>) {
         source = s.source();
     }
     assert!(
-        chain.contains("certificate verify failed"),
+        chain.contains("invalid peer certificate"),
         "refused for its certificate: {chain}"
     );
 }
 
 #[test]
-fn a_certificate_from_a_root_in_the_system_store_is_accepted() {
-    let port = serve(issue("localhost", Some(trusted_root()), false));
-    assert_eq!(fetch(port).expect("a trusted server answers"), "ok");
-}
-
-#[test]
 fn a_self_signed_certificate_is_refused() {
-    trusted_root();
     let port = serve(issue("localhost", None, false));
     assert_refused_certificate(fetch(port));
 }
 
 #[test]
-fn a_certificate_from_a_root_outside_the_store_is_refused() {
-    trusted_root();
-    let other_root = issue("Some other root", None, true);
-    let port = serve(issue("localhost", Some(&other_root), false));
-    assert_refused_certificate(fetch(port));
-}
-
-#[test]
-fn a_trusted_certificate_for_another_host_is_refused() {
-    let port = serve(issue("api.dropboxapi.com", Some(trusted_root()), false));
+fn a_root_in_the_systems_trust_store_adds_no_trust() {
+    let port = serve(issue("localhost", Some(store_root()), false));
     assert_refused_certificate(fetch(port));
 }

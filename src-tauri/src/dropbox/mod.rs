@@ -23,13 +23,10 @@ pub use types::{
 
 use crate::secret::AccessToken;
 
-/// Build the one HTTP client Dropdesk uses: the platform's TLS and its trusted roots
-/// (OpenSSL and the system's certificates on Linux, as curl and git use), TLS 1.2 or
-/// later, no redirects (a token request must never be forwarded), bounded connect and
-/// request time.
+/// Build the one HTTP client Dropdesk uses: rustls, no redirects (a token request must
+/// never be forwarded), bounded connect and request time.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
-        .min_tls_version(reqwest::tls::Version::TLS_1_2)
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
