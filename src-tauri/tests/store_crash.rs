@@ -1,8 +1,10 @@
 //! The listing store survives being killed in the middle of writing a 100,000-entry
 //! listing: a child process writes whole listings in a loop and is killed with SIGKILL at
-//! random moments, a few dozen times; every time the store still opens, passes SQLite's
-//! integrity check, and holds either no listing or one whole listing, never half of one.
+//! spread-out moments once it is writing, a few dozen times; every time the store still
+//! opens, passes SQLite's integrity check, and holds one whole listing (the one written
+//! before, or one the child finished), never half of one.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -34,6 +36,11 @@ fn listing(round: u64) -> Vec<Entry> {
 fn writer() {
     let path = std::env::var(WRITER).expect("run by the crash test");
     let store = ListingStore::open(Path::new(&path)).unwrap();
+    // Tell the test that writing starts now, so its kill lands in the writes, however slow
+    // this machine is to start a process.
+    let mut out = std::io::stdout();
+    writeln!(out, "writing").unwrap();
+    out.flush().unwrap();
     for round in 1.. {
         store
             .save("acct", "/big", listing(round), &format!("cursor {round}"))
@@ -45,17 +52,32 @@ fn writer() {
 fn a_kill_in_the_middle_of_a_write_never_leaves_half_a_listing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("listings.sqlite3");
-    let mut seen_whole = 0;
+    ListingStore::open(&path)
+        .unwrap()
+        .save("acct", "/big", listing(0), "cursor 0")
+        .unwrap();
     for kill in 0..30u64 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--ignored", "--exact", "writer", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "writer",
+                "--test-threads=1",
+                "--nocapture",
+            ])
             .env(WRITER, &path)
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Somewhere in the middle of a write: a write takes a few hundred ms here.
-        std::thread::sleep(Duration::from_millis(150 + (kill * 37) % 400));
+        // The harness prints its own words first (`test writer ... `); wait for the writer's.
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert!(
+            lines.any(|l| l.is_ok_and(|l| l.ends_with("writing"))),
+            "the writer started, before kill {kill}"
+        );
+        // Somewhere in the writes: one takes a few hundred ms here.
+        std::thread::sleep(Duration::from_millis((kill * 37) % 400));
         child.kill().unwrap(); // SIGKILL
         let _ = child.wait();
         let store = ListingStore::open(&path).expect("the store opens after a kill");
@@ -65,26 +87,23 @@ fn a_kill_in_the_middle_of_a_write_never_leaves_half_a_listing() {
             .unwrap();
         assert_eq!(check, "ok", "after kill {kill}");
         let mut entries = Vec::new();
-        if let Some(stored) = store
+        let stored = store
             .load("acct", "/big", &mut |e| entries.push(e))
             .unwrap()
-        {
-            assert_eq!(entries.len(), ENTRIES, "a whole listing, after kill {kill}");
-            let round = entries[0].rev.clone();
-            assert!(
-                entries.iter().all(|e| e.rev == round),
-                "one round's entries only, after kill {kill}"
-            );
-            assert_eq!(
-                stored.cursor,
-                format!(
-                    "cursor {}",
-                    u64::from_str_radix(round.as_deref().unwrap(), 16).unwrap()
-                ),
-                "the cursor of that same round"
-            );
-            seen_whole += 1;
-        }
+            .unwrap_or_else(|| panic!("a listing is kept, after kill {kill}"));
+        assert_eq!(entries.len(), ENTRIES, "a whole listing, after kill {kill}");
+        let round = entries[0].rev.clone();
+        assert!(
+            entries.iter().all(|e| e.rev == round),
+            "one round's entries only, after kill {kill}"
+        );
+        assert_eq!(
+            stored.cursor,
+            format!(
+                "cursor {}",
+                u64::from_str_radix(round.as_deref().unwrap(), 16).unwrap()
+            ),
+            "the cursor of that same round"
+        );
     }
-    assert!(seen_whole > 0, "some writes completed between the kills");
 }
