@@ -2,11 +2,12 @@
 //! listing: a child process writes whole listings in a loop and is killed with SIGKILL at
 //! spread-out moments once it is writing, a few dozen times; every time the store still
 //! opens, passes SQLite's integrity check, and holds one whole listing (the one written
-//! before, or one the child finished), never half of one.
+//! before, or one the child finished), never half of one; a write that finished is the
+//! one kept.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use dropdesk::store::ListingStore;
@@ -45,7 +46,42 @@ fn writer() {
         store
             .save("acct", "/big", listing(round), &format!("cursor {round}"))
             .unwrap();
+        writeln!(out, "wrote {round}").unwrap();
+        out.flush().unwrap();
     }
+}
+
+/// A writer on the store at `path`, and its output once it says it is writing.
+fn start_writer(path: &Path) -> (Child, impl Iterator<Item = String>) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "writer",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(WRITER, path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The harness prints its own words first (`test writer ... `); wait for the writer's.
+    let mut lines = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok);
+    assert!(lines.any(|l| l.ends_with("writing")), "the writer started");
+    (child, lines)
+}
+
+/// Kill `child` with SIGKILL, which it must still be alive for.
+fn kill(mut child: Child) {
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the writer was still writing when killed"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
 }
 
 #[test]
@@ -56,54 +92,50 @@ fn a_kill_in_the_middle_of_a_write_never_leaves_half_a_listing() {
         .unwrap()
         .save("acct", "/big", listing(0), "cursor 0")
         .unwrap();
-    for kill in 0..30u64 {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--ignored",
-                "--exact",
-                "writer",
-                "--test-threads=1",
-                "--nocapture",
-            ])
-            .env(WRITER, &path)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        // The harness prints its own words first (`test writer ... `); wait for the writer's.
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        assert!(
-            lines.any(|l| l.is_ok_and(|l| l.ends_with("writing"))),
-            "the writer started, before kill {kill}"
-        );
+    for n in 0..30u64 {
+        let (child, _output) = start_writer(&path);
         // Somewhere in the writes: one takes a few hundred ms here.
-        std::thread::sleep(Duration::from_millis((kill * 37) % 400));
-        child.kill().unwrap(); // SIGKILL
-        let _ = child.wait();
-        let store = ListingStore::open(&path).expect("the store opens after a kill");
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        let check: String = conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(check, "ok", "after kill {kill}");
-        let mut entries = Vec::new();
-        let stored = store
-            .load("acct", "/big", &mut |e| entries.push(e))
-            .unwrap()
-            .unwrap_or_else(|| panic!("a listing is kept, after kill {kill}"));
-        assert_eq!(entries.len(), ENTRIES, "a whole listing, after kill {kill}");
-        let round = entries[0].rev.clone();
-        assert!(
-            entries.iter().all(|e| e.rev == round),
-            "one round's entries only, after kill {kill}"
-        );
-        assert_eq!(
-            stored.cursor,
-            format!(
-                "cursor {}",
-                u64::from_str_radix(round.as_deref().unwrap(), 16).unwrap()
-            ),
-            "the cursor of that same round"
-        );
+        std::thread::sleep(Duration::from_millis((n * 37) % 400));
+        kill(child);
+        kept_round(&path, &format!("kill {n}"));
     }
+    // A write that finished is what is kept: the writer is killed in the write after it.
+    let (child, mut output) = start_writer(&path);
+    assert!(
+        output.any(|l| l == "wrote 1"),
+        "the writer finished a write"
+    );
+    kill(child);
+    assert!(
+        kept_round(&path, "the last kill") >= 1,
+        "the finished write is kept"
+    );
+}
+
+/// The store at `path` opens, is intact and holds one whole listing; its round.
+fn kept_round(path: &Path, after: &str) -> u64 {
+    let store = ListingStore::open(path).expect("the store opens after a kill");
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "after {after}");
+    let mut entries = Vec::new();
+    let stored = store
+        .load("acct", "/big", &mut |e| entries.push(e))
+        .unwrap()
+        .unwrap_or_else(|| panic!("a listing is kept, after {after}"));
+    assert_eq!(entries.len(), ENTRIES, "a whole listing, after {after}");
+    let rev = entries[0].rev.clone();
+    assert!(
+        entries.iter().all(|e| e.rev == rev),
+        "one round's entries only, after {after}"
+    );
+    let round = u64::from_str_radix(rev.as_deref().unwrap(), 16).unwrap();
+    assert_eq!(
+        stored.cursor,
+        format!("cursor {round}"),
+        "the cursor of that same round"
+    );
+    round
 }
