@@ -1,15 +1,15 @@
 //! The core against fakebox and a real keychain (gnome-keyring's Secret Service in a
 //! private D-Bus session), read back with `secret-tool`: what is stored on connect, kept
 //! through failures, and removed on revocation and Disconnect, for one account and for two
-//! side by side. The keyring crate's D-Bus
-//! library reads the session bus address once per process, so every scenario shares one
-//! desktop session (each with its own fakebox and keychain service); this file has its own
-//! test harness (libtest-mimic) so that each scenario is still a named test.
+//! side by side. The keyring crate's D-Bus library reads the session bus address once per
+//! process, so the scenarios of one process share one desktop session (each with its own
+//! fakebox and keychain service); cargo-nextest runs each in a process of its own. This
+//! file has its own test harness (libtest-mimic) so that each scenario is a named test.
 
 mod support;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dropdesk::listing::Change;
@@ -343,13 +343,33 @@ async fn the_keychain_is_reached_again_after_its_daemon_is_replaced(desktop: &De
     assert!(has_grant(&w));
 }
 
-fn scenario<F, Fut>(name: &str, desktop: &Arc<Desktop>, f: F) -> Trial
+/// The desktop session every scenario of this process shares, started by the first
+/// scenario that runs (listing the scenarios starts nothing) and stopped by `main`. Under
+/// cargo-nextest each scenario is a process of its own, and so has a desktop of its own.
+static DESKTOP: Mutex<Option<Arc<Desktop>>> = Mutex::new(None);
+
+fn desktop() -> Arc<Desktop> {
+    let mut shared = DESKTOP.lock().unwrap_or_else(|e| e.into_inner());
+    shared
+        .get_or_insert_with(|| {
+            let desktop = Desktop::start().expect("desktop session");
+            // Before any D-Bus connection: libdbus reads the address once per process.
+            std::env::set_var(
+                "DBUS_SESSION_BUS_ADDRESS",
+                desktop.var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
+            );
+            Arc::new(desktop)
+        })
+        .clone()
+}
+
+fn scenario<F, Fut>(name: &str, f: F) -> Trial
 where
     F: FnOnce(Arc<Desktop>) -> Fut + Send + 'static,
     Fut: Future<Output = ()>,
 {
-    let desktop = desktop.clone();
     Trial::test(name, move || {
+        let desktop = desktop();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -360,8 +380,8 @@ where
 }
 
 macro_rules! scenarios {
-    ($desktop:expr, $($name:ident),* $(,)?) => {
-        vec![$(scenario(stringify!($name), $desktop, |d| async move { $name(&d).await })),*]
+    ($($name:ident),* $(,)?) => {
+        vec![$(scenario(stringify!($name), |d| async move { $name(&d).await })),*]
     };
 }
 
@@ -369,13 +389,7 @@ fn main() {
     let mut args = Arguments::from_args();
     // One scenario at a time: one of them replaces the session's keyring daemon.
     args.test_threads = Some(1);
-    let desktop = Arc::new(Desktop::start().expect("desktop session"));
-    std::env::set_var(
-        "DBUS_SESSION_BUS_ADDRESS",
-        desktop.var("DBUS_SESSION_BUS_ADDRESS").unwrap(),
-    );
     let trials = scenarios!(
-        &desktop,
         connect_stores_the_grant_and_a_replayed_callback_is_refused,
         denial_is_declined_and_stores_nothing,
         refresh_failures_keep_the_grant_and_revocation_drops_it,
@@ -390,6 +404,6 @@ fn main() {
         a_revocation_of_one_account_leaves_the_other,
     );
     let conclusion = libtest_mimic::run(&args, trials);
-    drop(desktop);
+    drop(DESKTOP.lock().unwrap_or_else(|e| e.into_inner()).take());
     conclusion.exit();
 }

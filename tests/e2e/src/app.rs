@@ -19,27 +19,23 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
 
-/// The app to drive: `$DROPDESK_APP` (benchmarks point it at the release build), else
-/// the debug build in the workspace's target dir.
+/// The app to drive: `$DROPDESK_APP`, else the release build in the workspace's target
+/// dir, the build users run (`panic = "abort"`, so a panic in a test is an abort as it
+/// would be for them).
 pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("DROPDESK_APP") {
         return PathBuf::from(p);
     }
-    target_dir().join("debug").join("dropdesk")
-}
-
-/// The release build, which security and fault tests drive (`panic = "abort"` there).
-pub fn release_binary() -> PathBuf {
     target_dir().join("release").join("dropdesk")
 }
 
 /// How to launch the app beyond its environment and arguments.
 #[derive(Default)]
 pub struct Options {
-    /// Another build than [`app_binary`].
-    pub binary: Option<PathBuf>,
     /// A lower limit on open files for the app (and the drivers that start it).
     pub max_files: Option<u32>,
+    /// A core-dump limit (soft and hard, in bytes) for the app and the drivers.
+    pub max_core: Option<u64>,
 }
 
 /// Where screenshots go: `target/screenshots/`, so a test run never changes a tracked file;
@@ -88,11 +84,11 @@ impl App {
         args: &[&str],
         options: Options,
     ) -> Result<App, String> {
-        let binary = options.binary.unwrap_or_else(app_binary);
+        let binary = app_binary();
         if !binary.exists() {
             return Err(format!(
-                "{} is missing: build it with `cargo build -p dropdesk` (add `--release \
-                 --features tauri/custom-protocol` for the release build)",
+                "{} is missing: build it with `cargo build --release -p dropdesk \
+                 --features tauri/custom-protocol`",
                 binary.display()
             ));
         }
@@ -100,13 +96,19 @@ impl App {
         let native = std::iter::repeat_with(free_port)
             .find(|&p| p != port)
             .expect("a second free port");
-        let mut cmd = match options.max_files {
-            Some(n) => {
-                let mut c = desktop.command("prlimit");
-                c.arg(format!("--nofile={n}:{n}")).arg("tauri-driver");
-                c
-            }
-            None => desktop.command("tauri-driver"),
+        let mut limits = Vec::new();
+        if let Some(n) = options.max_files {
+            limits.push(format!("--nofile={n}:{n}"));
+        }
+        if let Some(n) = options.max_core {
+            limits.push(format!("--core={n}:{n}"));
+        }
+        let mut cmd = if limits.is_empty() {
+            desktop.command("tauri-driver")
+        } else {
+            let mut c = desktop.command("prlimit");
+            c.args(&limits).arg("tauri-driver");
+            c
         };
         if let Some(home) = std::env::var_os("HOME") {
             // tauri-driver lives in the real ~/.cargo/bin.

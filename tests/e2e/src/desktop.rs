@@ -262,7 +262,12 @@ impl Desktop {
         let script = self.dir.join("opener.sh");
         std::fs::write(
             &script,
-            format!("#!/bin/sh\necho \"opened $1\" >> '{}'\n", log.display()),
+            format!(
+                "#!/bin/sh\necho \"opened $1\" >> '{}'\n\
+                 echo \"core $(ulimit -S -c) $(ulimit -H -c) webkit ${{WEBKIT_DISABLE_DMABUF_RENDERER-unset}}\" >> '{}'\n",
+                log.display(),
+                self.opener_env().display()
+            ),
         )
         .expect("opener script");
         use std::os::unix::fs::PermissionsExt;
@@ -283,6 +288,12 @@ impl Desktop {
         )
         .unwrap();
         log
+    }
+
+    /// What the program registered by [`Desktop::default_opener`] was started with: one
+    /// line per start, `core <soft> <hard> webkit <WEBKIT_DISABLE_DMABUF_RENDERER or unset>`.
+    pub fn opener_env(&self) -> PathBuf {
+        self.dir.join("opener-env.log")
     }
 
     /// Where the app writes its log in this session (`$XDG_STATE_HOME/dropdesk/`).

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::app::{release_binary, App, Options, STEP};
+use e2e::app::{app_binary, App, Options, STEP};
 use e2e::attack;
 use e2e::desktop::Desktop;
 use e2e::fixture::{
@@ -16,14 +16,14 @@ use e2e::fixture::{
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
 
-async fn launch_release(desktop: &Desktop, env: &[(&str, String)], max_files: Option<u32>) -> App {
+async fn launch_limited(desktop: &Desktop, env: &[(&str, String)], max_files: Option<u32>) -> App {
     App::launch_with(
         desktop,
         env,
         &[],
         Options {
-            binary: Some(release_binary()),
             max_files,
+            ..Options::default()
         },
     )
     .await
@@ -43,7 +43,7 @@ fn opened_url(s: &Setup) -> String {
 
 /// The release app, waiting for a browser that never comes; the start URL it opened.
 async fn waiting(desktop: &Desktop, s: &Setup, max_files: Option<u32>) -> (App, String) {
-    let app = launch_release(desktop, &app_env(s, BROWSER, "ignore"), max_files).await;
+    let app = launch_limited(desktop, &app_env(s, BROWSER, "ignore"), max_files).await;
     app.click("connect").await.unwrap();
     app.wait_visible("view-waiting", STEP)
         .await
@@ -188,7 +188,7 @@ async fn the_demo_emulator_has_no_control_surface() {
         .into_iter()
         .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
         .collect();
-    let app = launch_release(&desktop, &env, None).await;
+    let app = launch_limited(&desktop, &env, None).await;
     app.click("connect").await.unwrap();
     let url = opened_url(&s);
     let authorize = open_start(&browser_client(), &url).await;
@@ -206,13 +206,16 @@ async fn the_demo_emulator_has_no_control_surface() {
     app.quit().await;
 }
 
-/// The pid of the running app built at `binary`.
-fn app_pid(binary: &std::path::Path) -> Option<u32> {
-    let want = binary.canonicalize().ok()?;
+/// The pid of the app running in this desktop session (another test's may run beside it).
+fn app_pid(desktop: &Desktop) -> Option<u32> {
+    let want = app_binary().canonicalize().ok()?;
+    let home = format!("HOME={}", desktop.var("HOME")?);
     std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
         let pid: u32 = e.file_name().to_str()?.parse().ok()?;
         let exe = std::fs::read_link(e.path().join("exe")).ok()?;
-        (exe == want).then_some(pid)
+        let environ = std::fs::read(e.path().join("environ")).ok()?;
+        let ours = environ.split(|&b| b == 0).any(|v| v == home.as_bytes());
+        (exe == want && ours).then_some(pid)
     })
 }
 
@@ -222,14 +225,74 @@ async fn the_app_never_writes_a_core_dump() {
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let (app, _url) = waiting(&desktop, &s, None).await;
-    let pid = app_pid(&release_binary()).expect("the app's process");
+    let pid = app_pid(&desktop).expect("the app's process");
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
     let core = limits
         .lines()
         .find(|l| l.starts_with("Max core file size"))
         .unwrap();
+    // The soft limit: the process is non-dumpable as well, which the kernel honours
+    // whatever the hard limit; the hard one stays for the programs the app opens.
     let fields: Vec<&str> = core.split_whitespace().collect();
-    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+    assert_eq!(fields[4], "0", "{core}");
+    app.quit().await;
+}
+
+/// A program the app opens a file with (the desktop's default, through the real
+/// xdg-open) starts as the person would have started it: with their core-dump limit, not
+/// the app's zero, and without the WebKit setting the app made for its own web view.
+#[tokio::test]
+async fn a_program_the_app_opens_inherits_none_of_its_protections() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    desktop.default_opener("text/plain");
+    let s = setup(&desktop).await;
+    let limit: u64 = 4 << 20;
+    let app = App::launch_with(
+        &desktop,
+        &app_env(&s, BROWSER, "allow"),
+        &[],
+        Options {
+            max_core: Some(limit),
+            ..Options::default()
+        },
+    )
+    .await
+    .expect("the release app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    let opened = app
+        .wd
+        .wait_for(
+            "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === 'Notes with spaces.txt'); \
+             if (!r) return null; r.dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return true;",
+            STEP,
+        )
+        .await;
+    assert!(opened.is_ok(), "the file's row shows");
+    let started = e2e::procs::wait_until(Duration::from_secs(30), "the program to start", || {
+        std::fs::read_to_string(desktop.opener_env()).ok()
+    })
+    .unwrap();
+    // The app itself runs with none, and WebKit's software renderer chosen (no GPU here).
+    let pid = app_pid(&desktop).expect("the app's process");
+    let own = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    assert!(
+        own.lines().any(
+            |l| l.starts_with("Max core file size") && l.split_whitespace().nth(4) == Some("0")
+        ),
+        "{own}"
+    );
+    // `ulimit` counts in blocks (of 512 or 1024 bytes, as the shell has it).
+    let line = started.lines().next().unwrap();
+    let blocks = format!("{}", limit / 512);
+    let kib = format!("{}", limit / 1024);
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert!(
+        fields[1] == fields[2] && (fields[1] == blocks || fields[1] == kib),
+        "the person's limit, soft and hard: {line}"
+    );
+    assert_eq!(fields[3..], ["webkit", "unset"], "{line}");
     app.quit().await;
 }
 
@@ -257,4 +320,37 @@ async fn a_listener_that_dies_ends_the_sign_in_with_a_message() {
     assert_eq!(app.problem().await.code, "listener_failed");
     e2e::procs::wait_port_free(s.ports[0]).unwrap();
     app.quit().await;
+}
+
+/// An argument that is not UTF-8 (legal in a Linux file name, say from a file manager's
+/// "Open with"): the release app starts and goes on instead of aborting.
+#[tokio::test]
+async fn a_non_utf8_argument_does_not_abort_the_app() {
+    use std::os::unix::ffi::OsStrExt;
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mut app = desktop
+        .command(app_binary())
+        .arg(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9.txt"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the app starts");
+    let loaded = e2e::procs::wait_until(Duration::from_secs(60), "the page to load", || {
+        if let Ok(Some(status)) = app.try_wait() {
+            return Some(Err(status));
+        }
+        std::fs::read_to_string(desktop.app_log())
+            .ok()
+            .filter(|log| log.contains("page loaded"))
+            .map(Ok)
+    });
+    let running = app.try_wait().ok().flatten().is_none();
+    let _ = app.kill();
+    let _ = app.wait();
+    match loaded {
+        Ok(Ok(_)) => assert!(running, "the app went on after its page loaded"),
+        Ok(Err(status)) => panic!("the app ended: {status}"),
+        Err(e) => panic!("{e}"),
+    }
 }

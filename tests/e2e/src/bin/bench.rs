@@ -1,10 +1,12 @@
 //! Benchmarks of the built app in a real desktop session (not tests: figures, no pass or
 //! fail). Run by `bash tests/bench.sh`, which builds the release app first. Prints a
-//! Markdown report: cold start, memory (and per cached entry), connect latency, listing
-//! 10k/100k in the window, a cached revisit, live updates (a change at fakebox → its row
-//! in the window), a start that shows the stored listing, and a 1 GiB download beside
-//! curl's. Each figure is the median
-//! of several runs, with min and max (live updates: median and 95th percentile of 20).
+//! Markdown report. The whole set (`bench.sh --full`, `BENCH_FULL`): cold start and idle
+//! memory beside the floor, connect latency, listing 10k/100k in the window (and memory per
+//! cached entry), a cached revisit, live updates (a change at fakebox → its row in the
+//! window), a start that shows the stored listing, and a 1 GiB download beside curl's.
+//! Each figure is the median of five runs, with min and max (live updates: median and 95th
+//! percentile of 20). CI's short report: start and idle beside the floor, connect and the
+//! 100k listing, three runs each, and one download.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +19,21 @@ use e2e::fixture::{app_env, browser_log, fakebox_control, setup_with, wait_for_n
 use e2e::procs::Proc;
 use serde_json::{json, Value};
 
-const RUNS: usize = 5;
+/// How many times each figure is taken: five for the whole set (`bench.sh --full`), three
+/// for CI's short report.
+fn runs() -> usize {
+    if full() {
+        5
+    } else {
+        3
+    }
+}
+
+/// The whole set (`BENCH_FULL`, from `bench.sh --full`), or CI's short report: start and
+/// idle beside the floor, connect, the 100,000-entry listing and one download.
+fn full() -> bool {
+    std::env::var_os("BENCH_FULL").is_some()
+}
 
 struct Stats(Vec<f64>);
 
@@ -232,7 +248,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// A side table of starts measured in the same rotation as the main one.
 fn starts_table(title: &str, runs: &[Start], with_ready: bool) {
     let col = |f: fn(&Start) -> f64| Stats(runs.iter().map(f).collect());
-    println!("| {title}, n={RUNS} in turn with the rest | figure |\n| --- | --- |");
+    println!(
+        "| {title}, n={} in turn with the rest | figure |\n| --- | --- |",
+        runs.len()
+    );
     println!(
         "| spawn → page loaded, outside | {} |",
         col(|r| r.page_outside).show("ms")
@@ -268,7 +287,7 @@ fn browser_stand_in() -> String {
 fn against_the_floor(binary: &Path, floor: &Path, before: Option<&Path>) {
     let (mut ours, mut theirs, mut earlier, mut no_dmabuf) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         ours.push(start_dropdesk(binary));
         theirs.push(start_floor(floor, &[]));
         no_dmabuf.push(start_floor(
@@ -300,7 +319,7 @@ fn against_the_floor(binary: &Path, floor: &Path, before: Option<&Path>) {
             a / b
         );
     };
-    println!("| start and idle, demo at its welcome view (n={RUNS}, in turn) | Dropdesk | floor | ratio | goal |\n| --- | --- | --- | --- | --- |");
+    println!("| start and idle, demo at its welcome view (n={}, in turn) | Dropdesk | floor | ratio | goal |\n| --- | --- | --- | --- | --- |", ours.len());
     row(
         "spawn → page loaded, outside",
         "ms",
@@ -515,7 +534,7 @@ async fn live_updates(app: &App, s: &Setup) -> (Stats, Stats) {
 /// rows (from the store) in the page's clock, and whether they came from the store.
 async fn start_from_store(desktop: &Desktop, env: &[(&str, String)]) -> (Stats, Stats, bool) {
     let (mut after_ready, mut after_page, mut stored) = (Vec::new(), Vec::new(), true);
-    for _ in 0..RUNS {
+    for _ in 0..runs() {
         let app = App::launch(desktop, env, &[])
             .await
             .expect("app relaunches");
@@ -576,7 +595,8 @@ async fn download_vs_curl(
     let (token, _) = s.fakebox.mint_grant();
     let out = desktop.dir.join("curl-download.bin");
     let (mut curl, mut ours, mut above) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..RUNS {
+    let downloads = if full() { runs() } else { 1 };
+    for i in 0..downloads {
         let name = format!("Gig {i}.bin");
         fakebox_control(
             &s.fakebox,
@@ -696,7 +716,10 @@ fn connect_table(runs: &[ConnectRun]) {
             r.callback_to_connected
         }),
     ];
-    println!("| connect (auto-approve, median of {RUNS}) | figure |\n| --- | --- |");
+    println!(
+        "| connect (auto-approve, median of {}) | figure |\n| --- | --- |",
+        runs.len()
+    );
     for (label, part) in rows {
         let stats = Stats(runs.iter().map(part).collect());
         println!("| {label} | {} |", stats.show("ms"));
@@ -706,7 +729,10 @@ fn connect_table(runs: &[ConnectRun]) {
 
 fn download_table(curl: Stats, ours: Stats, above: Stats) {
     let ratio = ours.median() / curl.median();
-    println!("\n| 1 GiB from fakebox on loopback (n={RUNS}, in turn) | figure |\n| --- | --- |");
+    println!(
+        "\n| 1 GiB from fakebox on loopback (n={}, in turn) | figure |\n| --- | --- |",
+        curl.0.len()
+    );
     println!("| curl, to a file | {} |", curl.show("MB/s"));
     println!("| Dropdesk, Open (into the cache, content hash checked; double-click → Done in the window) | {} |", ours.show("MB/s"));
     println!("| Dropdesk ÷ curl (medians; goal ≥ 0.8×) | {ratio:.2}× |");
@@ -749,15 +775,15 @@ async fn main() {
 
     if std::env::var_os("BENCH_ONLY_CONNECT").is_some() {
         let desktop = Desktop::start().expect("desktop");
-        let mut runs = Vec::new();
-        for _ in 0..RUNS {
+        let mut connects = Vec::new();
+        for _ in 0..runs() {
             let s = setup_with(&desktop, |c| c.auto_approve = true).await;
             let (app, run) = connect_once(&desktop, &s).await;
-            runs.push(run);
+            connects.push(run);
             let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect');").await;
             app.quit().await;
         }
-        connect_table(&runs);
+        connect_table(&connects);
         return;
     }
     if std::env::var_os("BENCH_ONLY_DOWNLOAD").is_some() {
@@ -783,21 +809,26 @@ async fn main() {
     }
 
     let desktop = Desktop::start().expect("desktop");
-    let mut runs = Vec::new();
+    let mut connects = Vec::new();
     let mut memory = Vec::new();
-    for i in 0..RUNS {
+    let folders: &[(&str, usize)] = if full() {
+        &[("Ten thousand", 10_000), ("Hundred thousand", 100_000)]
+    } else {
+        &[("Hundred thousand", 100_000)]
+    };
+    for i in 0..runs() {
         let s = setup_with(&desktop, |c| {
             c.auto_approve = true;
-            c.generate = vec![
-                ("/Ten thousand".into(), 10_000),
-                ("/Hundred thousand".into(), 100_000),
-            ];
+            c.generate = folders
+                .iter()
+                .map(|&(name, n)| (format!("/{name}"), n))
+                .collect();
         })
         .await;
         let (app, run) = connect_once(&desktop, &s).await;
         let env = app_env(&s, &browser_stand_in(), "allow");
-        runs.push(run);
-        if i + 1 < RUNS {
+        connects.push(run);
+        if i + 1 < runs() {
             // Forget the grant so the next run connects afresh.
             let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect');").await;
             app.quit().await;
@@ -807,7 +838,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         memory.push(("idle after connecting", memory_of_app(&binary)));
         let mut listing = Vec::new();
-        for folder in ["Ten thousand", "Hundred thousand"] {
+        for &(folder, _) in folders {
             let (first, complete, rows) = open_folder(&app, folder).await;
             // The listing is written to the store just after it is complete.
             tokio::time::sleep(SETTLE).await;
@@ -815,7 +846,7 @@ async fn main() {
             back_to_root(&app).await;
             let mut revisits = Vec::new();
             let mut from_cache = Value::Null;
-            for _ in 0..RUNS {
+            for _ in 0..runs() {
                 revisits.push(open_folder(&app, folder).await.0);
                 from_cache = js(
                     &app,
@@ -833,12 +864,21 @@ async fn main() {
                 from_cache,
             ));
         }
-        let (added, removed) = live_updates(&app, &s).await;
-        back_to_root(&app).await;
+        let updates = if full() {
+            let updates = live_updates(&app, &s).await;
+            back_to_root(&app).await;
+            Some(updates)
+        } else {
+            None
+        };
         let (curl, ours, above) = download_vs_curl(&app, &s, &desktop, &binary).await;
         app.quit().await;
-        let (after_ready, after_page, stored) = start_from_store(&desktop, &env).await;
-        connect_table(&runs);
+        let from_store = if full() {
+            Some(start_from_store(&desktop, &env).await)
+        } else {
+            None
+        };
+        connect_table(&connects);
         println!("| memory (app + WebKit processes) | sum of RSS | sum of PSS | processes |\n| --- | --- | --- | --- |");
         for (label, (rss, hwm, n)) in &memory {
             println!(
@@ -851,31 +891,32 @@ async fn main() {
         for (folder, first, complete, rows, cached, from_cache) in listing {
             println!("| {folder} | {first:.0} ms | {complete:.0} ms | {rows} | {cached} (from cache: {from_cache}) |");
         }
-        let pss = |label: &str| {
-            memory
-                .iter()
-                .find(|(l, _)| *l == label)
-                .map_or(0.0, |(_, (_, pss, _))| *pss as f64 * 1024.0)
-        };
-        println!(
-            "\n| memory per cached entry, whole app | figure |\n| --- | --- |\n| (PSS after 100,000 − PSS after 10,000) / 90,000 | {:.0} bytes |",
-            (pss("Hundred thousand") - pss("Ten thousand")) / 90_000.0
-        );
-        println!("\n| live updates: change at fakebox → row in the window ({CHANGES} each) | figure |\n| --- | --- |");
-        println!("| a file added | {} |", added.percentiles("ms"));
-        println!("| a file deleted | {} |", removed.percentiles("ms"));
-        println!("\n| start with the stored listing (n={RUNS}) | figure |\n| --- | --- |");
-        println!("| UI ready → first rows | {} |", after_ready.show("ms"));
-        println!("| page start → first rows | {} |", after_page.show("ms"));
-        println!("| rows came from the store | {stored} |");
-        println!(
-            "\n| 1 GiB from fakebox on loopback (n={RUNS}, in turn) | figure |\n| --- | --- |"
-        );
-        println!("| curl, to a file | {} |", curl.show("MB/s"));
-        println!("| Dropdesk, Open (cache, content hash checked, from double-click to Done in the window) | {} |", ours.show("MB/s"));
-        println!(
-            "| Dropdesk's process, peak RSS above idle while downloading | {} |",
-            above.show("MB")
-        );
+        if full() {
+            let pss = |label: &str| {
+                memory
+                    .iter()
+                    .find(|(l, _)| *l == label)
+                    .map_or(0.0, |(_, (_, pss, _))| *pss as f64 * 1024.0)
+            };
+            println!(
+                "\n| memory per cached entry, whole app | figure |\n| --- | --- |\n| (PSS after 100,000 − PSS after 10,000) / 90,000 | {:.0} bytes |",
+                (pss("Hundred thousand") - pss("Ten thousand")) / 90_000.0
+            );
+        }
+        if let Some((added, removed)) = updates {
+            println!("\n| live updates: change at fakebox → row in the window ({CHANGES} each) | figure |\n| --- | --- |");
+            println!("| a file added | {} |", added.percentiles("ms"));
+            println!("| a file deleted | {} |", removed.percentiles("ms"));
+        }
+        if let Some((after_ready, after_page, stored)) = from_store {
+            println!(
+                "\n| start with the stored listing (n={}) | figure |\n| --- | --- |",
+                runs()
+            );
+            println!("| UI ready → first rows | {} |", after_ready.show("ms"));
+            println!("| page start → first rows | {} |", after_page.show("ms"));
+            println!("| rows came from the store | {stored} |");
+        }
+        download_table(curl, ours, above);
     }
 }
