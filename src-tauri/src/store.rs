@@ -1,5 +1,5 @@
 //! The listing store: every folder's listing and cursor kept on disk per account, in SQLite
-//! (rusqlite, bundled), so that a start shows the last folders at once and they stay
+//! (rusqlite over the system's SQLite; a bundled copy on Windows, which has none), so that a start shows the last folders at once and they stay
 //! browsable offline, then catch up through their cursors. File names and metadata only,
 //! never a token. In `$XDG_CACHE_HOME/dropdesk/` (folder 0700, file 0600). Crash-safe: a
 //! folder is written in one transaction (write-ahead log), and only whole listings are
@@ -7,7 +7,9 @@
 //! Bounded: past [`MAX_ENTRIES`] rows in all, the least recently used folders go. Image
 //! thumbnails are kept beside the listings, per file revision, at most
 //! [`MAX_THUMBNAILS`]. An account's folders and thumbnails are deleted on Disconnect and on
-//! revocation.
+//! revocation, from every file: SQLite overwrites deleted content (`secure_delete`), and
+//! the write-ahead log, which still holds the pages as they were, is checkpointed and
+//! truncated.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -35,6 +37,7 @@ pub struct ListingStore {
 const SCHEMA: &str = "
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
+    PRAGMA secure_delete = ON;
     CREATE TABLE IF NOT EXISTS folders (
         account TEXT NOT NULL, folder TEXT NOT NULL, cursor TEXT NOT NULL,
         saved_at INTEGER NOT NULL, used_at INTEGER NOT NULL, entries INTEGER NOT NULL,
@@ -216,18 +219,12 @@ impl ListingStore {
         }))
     }
 
-    /// Forget one folder (it vanished at Dropbox).
+    /// Forget one folder (it vanished at Dropbox), in one transaction.
     pub fn forget_folder(&self, account: &str, folder: &str) -> rusqlite::Result<()> {
-        let conn = self.conn();
-        conn.execute(
-            "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
-            params![account, folder],
-        )?;
-        conn.execute(
-            "DELETE FROM folders WHERE account = ?1 AND folder = ?2",
-            params![account, folder],
-        )?;
-        Ok(())
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        delete_folder(&tx, account, folder)?;
+        tx.commit()
     }
 
     /// The thumbnail of a file's revision, if one is kept: `(mime, bytes)`.
@@ -294,7 +291,10 @@ impl ListingStore {
         )?;
         tx.execute("DELETE FROM entries WHERE account = ?1", params![account])?;
         tx.execute("DELETE FROM folders WHERE account = ?1", params![account])?;
-        tx.commit()
+        tx.commit()?;
+        // The log still holds the pages as they were before: copy the overwritten pages
+        // into the database and empty the log.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
     }
 }
 
@@ -333,15 +333,21 @@ fn evict(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
         let Some((account, folder)) = oldest else {
             return Ok(());
         };
-        tx.execute(
-            "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
-            params![account, folder],
-        )?;
-        tx.execute(
-            "DELETE FROM folders WHERE account = ?1 AND folder = ?2",
-            params![account, folder],
-        )?;
+        delete_folder(tx, &account, &folder)?;
     }
+}
+
+/// A folder's entries and its row; the caller's transaction makes them go together.
+fn delete_folder(tx: &rusqlite::Transaction, account: &str, folder: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM entries WHERE account = ?1 AND folder = ?2",
+        params![account, folder],
+    )?;
+    tx.execute(
+        "DELETE FROM folders WHERE account = ?1 AND folder = ?2",
+        params![account, folder],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -429,6 +435,63 @@ mod tests {
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+
+    /// What is on disk in the store's files, the write-ahead log included.
+    fn bytes_on_disk(path: &Path) -> Vec<u8> {
+        let mut all = std::fs::read(path).unwrap();
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            all.extend(std::fs::read(&side).unwrap_or_default());
+        }
+        all
+    }
+
+    fn holds(haystack: &[u8], needle: &str) -> bool {
+        haystack
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn a_forgotten_accounts_names_are_read_from_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("listings.sqlite3");
+        let store = ListingStore::open(&path).unwrap();
+        let secret: Vec<Entry> = (0..500)
+            .map(|i| entry(&format!("Merger-plan-{i}.txt")))
+            .collect();
+        store.save("gone", "", secret.clone(), "c1").unwrap();
+        store.save("gone", "/sub", secret, "c2").unwrap();
+        store
+            .keep_thumbnail(
+                "gone",
+                "/merger-plan-0.txt",
+                "r1",
+                "image/png",
+                b"Merger-thumb",
+            )
+            .unwrap();
+        store
+            .save("stays", "", [entry("Kept-note.txt")], "c")
+            .unwrap();
+        assert!(holds(&bytes_on_disk(&path), "Merger-plan-499"), "written");
+        store.forget_account("gone").unwrap();
+        let disk = bytes_on_disk(&path);
+        for name in ["Merger-plan", "merger-plan", "Merger-thumb"] {
+            assert!(!holds(&disk, name), "{name} is still on disk");
+        }
+        assert!(
+            load(&store, "stays", "").is_some(),
+            "the other account stays"
+        );
+        drop(store);
+        let again = ListingStore::open(&path).unwrap();
+        assert_eq!(
+            load(&again, "stays", "").unwrap().1[0].name,
+            "Kept-note.txt"
+        );
     }
 
     #[test]

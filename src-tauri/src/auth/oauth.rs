@@ -105,7 +105,7 @@ impl TokenError {
 
 pub struct OAuth {
     client: OAuthClient,
-    http: reqwest::Client,
+    http: TokenEndpointClient,
 }
 
 impl OAuth {
@@ -117,10 +117,12 @@ impl OAuth {
             .set_token_uri(TokenUrl::from_url(token))
             // PKCE public client: `client_id` goes in the form, there is no secret.
             .set_auth_type(AuthType::RequestBody);
-        OAuth { client, http }
+        OAuth {
+            client,
+            http: TokenEndpointClient(http),
+        }
     }
 
-    /// A fresh PKCE pair and state, and the authorize URL for this redirect URI.
     /// A fresh PKCE pair and state, and the authorize URLs: one for this redirect URI
     /// (when the loopback listener could be opened) and one that shows a code to paste.
     /// Both carry the same challenge, so either code is exchanged with the one verifier.
@@ -190,6 +192,53 @@ impl OAuth {
             .map_err(token_error)?;
         Ok(tokens(body))
     }
+}
+
+/// The token endpoint's answers are a few hundred bytes; a longer one is not read.
+const MAX_TOKEN_ANSWER: usize = 64 << 10;
+
+/// The app's one reqwest client, as oauth2 calls it for the token endpoint, reading no
+/// answer past [`MAX_TOKEN_ANSWER`] (oauth2's own reqwest client reads any body whole).
+struct TokenEndpointClient(reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenEndpointClient {
+    type Error = std::io::Error;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, Self::Error>> + Send + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(capped(&self.0, request))
+    }
+}
+
+async fn capped(
+    http: &reqwest::Client,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, std::io::Error> {
+    fn unavailable(what: &str) -> std::io::Error {
+        std::io::Error::other(what.to_string())
+    }
+    let request = reqwest::Request::try_from(request).map_err(|_| unavailable("bad request"))?;
+    let response = http
+        .execute(request)
+        .await
+        .map_err(|_| unavailable("no answer"))?;
+    let mut answer = oauth2::http::Response::builder().status(response.status());
+    for (name, value) in response.headers() {
+        answer = answer.header(name, value);
+    }
+    let body = crate::dropbox::read_at_most(response, MAX_TOKEN_ANSWER + 1)
+        .await
+        .map_err(|_| unavailable("the answer broke off"))?;
+    if body.len() > MAX_TOKEN_ANSWER {
+        return Err(unavailable("an answer too large to be one"));
+    }
+    answer
+        .body(body)
+        .map_err(|_| unavailable("unreadable answer"))
 }
 
 fn tokens(body: TokenBody) -> Tokens {
@@ -263,10 +312,10 @@ mod tests {
             .contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A53421%2Fcallback"));
     }
 
-    /// A one-shot token endpoint that records the request it got.
     /// The path, the Authorization header and the form fields of the request received.
     type Recorded = (String, String, Vec<(String, String)>);
 
+    /// A one-shot token endpoint that records the request it got.
     fn token_endpoint(
         status: u16,
         answer: &'static str,
