@@ -1,7 +1,9 @@
 //! The content host's routes. `files/download` streams to a file a chunk at a time (never
 //! the whole file in memory), resumes with `Range` after the bytes a broken download left,
 //! and checks Dropbox's content hash over all of it; the first bytes of a file, for a
-//! preview; `files/download_zip` of a folder; `files/get_thumbnail_v2`.
+//! preview; `files/download_zip` of a folder; `files/get_thumbnail_v2`. A server that
+//! lies is bounded: a download stops at the size Dropbox declared, a zip at the space left
+//! on the disk, and a thumbnail is refused past 4 MiB or sane dimensions.
 //!
 //! Where Dropbox's documentation is silent: a resumed download is trusted only when the
 //! answer is a 206 starting exactly where the part ends and for the revision the part was
@@ -17,7 +19,7 @@ use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
 use tokio_util::sync::CancellationToken;
 
-use super::{answer, header_json, network, ApiError, Client, FileMetadata};
+use super::{answer, header_json, network, read_at_most, ApiError, Client, FileMetadata};
 use crate::secret::AccessToken;
 
 /// What can go wrong in a download besides the API.
@@ -56,6 +58,8 @@ pub struct Thumbnail {
 
 /// The largest thumbnail accepted (Dropbox's largest, 2048×1536, is well below).
 const MAX_THUMBNAIL: usize = 4 << 20;
+/// The most pixels a thumbnail may declare on either side (Dropbox's largest is 2048).
+const MAX_THUMBNAIL_SIDE: usize = 4096;
 /// The bytes a resumed part already holds are read back for the hash this much at a time.
 const READ_BUFFER: usize = 1 << 20;
 
@@ -138,10 +142,16 @@ impl Client {
         .into_std()
         .await;
         let total = meta.size;
+        // Not a byte past the size Dropbox declared: more is not the file.
+        let most = Bound {
+            bytes: total.saturating_sub(from),
+            past: || DownloadError::Corrupt,
+        };
         let (fetched, hasher) = stream(
             response,
             file,
             from,
+            most,
             cancel,
             &|done| on_bytes(done, total),
             Some(hasher),
@@ -200,10 +210,20 @@ impl Client {
             .map_err(DownloadError::Disk)?
             .into_std()
             .await;
+        // A zip's size is not known before it is made: it may take what the disk has
+        // left, less a twentieth of that (at most 1 GiB) kept for the rest of the system.
+        let most = Bound {
+            bytes: part
+                .parent()
+                .and_then(free_space)
+                .map_or(u64::MAX, |free| free - (free / 20).min(1 << 30)),
+            past: || DownloadError::Disk(std::io::ErrorKind::StorageFull.into()),
+        };
         let (written, _) = stream(
             response,
             file,
             0,
+            most,
             cancel,
             &|done| on_bytes(done, total.max(done)),
             None,
@@ -234,6 +254,7 @@ impl Client {
         }
         let meta: Preview = result_header(ROUTE, response.headers())?;
         let bytes = read_at_most(response, MAX_THUMBNAIL).await?;
+        sane_picture(&bytes).map_err(|e| ApiError::Decode(format!("{ROUTE}: {e}")))?;
         let thumbnail = Thumbnail {
             bytes,
             mime: "image/jpeg",
@@ -243,7 +264,7 @@ impl Client {
 }
 
 /// Write the body into `file` after `from` bytes, a chunk at a time, telling `on_bytes`
-/// the bytes received after each. Each chunk goes, as it came from the connection (no
+/// the bytes received after each; a body that brings more than `most` is cut off there. Each chunk goes, as it came from the connection (no
 /// copy on the way), to a thread that writes it and, with a hasher, to another that
 /// hashes it: the network, the disk and the hash each have a thread, so they overlap.
 /// Returns the bytes written and the hasher, once both threads have taken all they were
@@ -253,10 +274,17 @@ impl Client {
 /// the system has it; the rename after it keeps a crashed or killed app from leaving
 /// partial content under the real name (a power cut before the system writes it back is
 /// what it does not cover; the cache checks a copy's size before using it).
+/// The most a body may bring, and what it is when it brings more.
+struct Bound {
+    bytes: u64,
+    past: fn() -> DownloadError,
+}
+
 async fn stream(
     mut response: reqwest::Response,
     file: std::fs::File,
     from: u64,
+    most: Bound,
     cancel: &CancellationToken,
     on_bytes: &(dyn Fn(u64) + Send + Sync),
     hasher: Option<super::ContentHasher>,
@@ -287,6 +315,9 @@ async fn stream(
             },
         };
         let len = chunk.len() as u64;
+        if received + len > most.bytes {
+            break Err((most.past)());
+        }
         if let Some((to_hash, _)) = &hashing {
             // The hasher never stops early: its thread alone could fail this, and then
             // the writer's outcome is the answer.
@@ -359,17 +390,6 @@ async fn hash_prefix(
     }
 }
 
-async fn read_at_most(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let mut out = Vec::new();
-    while out.len() < limit {
-        let Some(chunk) = response.chunk().await.map_err(network)? else {
-            break;
-        };
-        out.extend_from_slice(&chunk[..chunk.len().min(limit - out.len())]);
-    }
-    Ok(out)
-}
-
 /// The `Dropbox-API-Result` header of a content route.
 fn result_header<T: DeserializeOwned>(route: &str, headers: &HeaderMap) -> Result<T, ApiError> {
     headers
@@ -377,6 +397,40 @@ fn result_header<T: DeserializeOwned>(route: &str, headers: &HeaderMap) -> Resul
         .and_then(|v| v.to_str().ok())
         .and_then(|v| serde_json::from_str(v).ok())
         .ok_or_else(|| ApiError::Decode(format!("{route}: no Dropbox-API-Result")))
+}
+
+/// A picture whose header declares sane dimensions: the web view would otherwise decode
+/// whatever a lying server declares (a few KiB can claim 65,535 × 65,535 pixels).
+fn sane_picture(bytes: &[u8]) -> Result<(), String> {
+    let size = imagesize::blob_size(bytes).map_err(|e| format!("not a picture ({e})"))?;
+    if size.width > MAX_THUMBNAIL_SIDE || size.height > MAX_THUMBNAIL_SIDE {
+        return Err(format!(
+            "a picture of {} × {} pixels",
+            size.width, size.height
+        ));
+    }
+    Ok(())
+}
+
+/// The bytes this user may still write in `dir`'s file system.
+fn free_space(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statvfs writes into a zeroed struct of its own type, from a valid C path.
+        let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+            return None;
+        }
+        Some((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows: not bounded here yet (GetDiskFreeSpaceExW would tell).
+        let _ = dir;
+        None
+    }
 }
 
 /// Where a 206's `Content-Range: bytes a-b/n` starts.

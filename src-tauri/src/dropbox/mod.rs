@@ -187,7 +187,16 @@ impl Client {
     }
 }
 
-/// Decode an answer: the JSON result on 2xx, else the error Dropbox describes.
+/// The largest answer a route's result may be (a page of 2,000 entries is about 2 MB).
+const MAX_ANSWER: usize = 32 << 20;
+/// An error's body is read this far at most (Dropbox's are a few hundred bytes) ...
+const MAX_ERROR_BODY: usize = 64 << 10;
+/// ... and for this long at most, whatever the route's own timeout.
+const ERROR_BODY_TIME: Duration = Duration::from_secs(30);
+
+/// Decode an answer: the JSON result on 2xx, else the error Dropbox describes. Neither is
+/// read past its bound: a result larger than [`MAX_ANSWER`] is refused, an error's body
+/// is cut at [`MAX_ERROR_BODY`] or [`ERROR_BODY_TIME`].
 pub(crate) async fn answer<T: DeserializeOwned>(
     route: &str,
     response: reqwest::Response,
@@ -198,16 +207,45 @@ pub(crate) async fn answer<T: DeserializeOwned>(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let body = response.text().await.map_err(network)?;
     if !(200..300).contains(&status) {
+        let body = tokio::time::timeout(ERROR_BODY_TIME, read_at_most(response, MAX_ERROR_BODY))
+            .await
+            .unwrap_or(Ok(Vec::new()))
+            .unwrap_or_default();
         return Err(error::from_response(
             route,
             status,
             retry_after.as_deref(),
-            &body,
+            &String::from_utf8_lossy(&body),
         ));
     }
-    serde_json::from_str(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
+    let too_large = || ApiError::Decode(format!("{route}: an answer over {MAX_ANSWER} bytes"));
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER as u64)
+    {
+        return Err(too_large());
+    }
+    let body = read_at_most(response, MAX_ANSWER + 1).await?;
+    if body.len() > MAX_ANSWER {
+        return Err(too_large());
+    }
+    serde_json::from_slice(&body).map_err(|e| ApiError::Decode(format!("{route}: {e}")))
+}
+
+/// The first `limit` bytes of a body (all of a shorter one); the rest is never read.
+pub(crate) async fn read_at_most(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let Some(chunk) = response.chunk().await.map_err(network)? else {
+            break;
+        };
+        out.extend_from_slice(&chunk[..chunk.len().min(limit - out.len())]);
+    }
+    Ok(out)
 }
 
 /// JSON for an HTTP header, with every non-ASCII character escaped as Dropbox asks.
