@@ -71,10 +71,9 @@ pub fn milestone(what: &str) {
 }
 
 /// Downloads go to the platform's cache folder and open with the desktop's default
-/// program (xdg-open on Linux) through the `open` crate.
+/// program (xdg-open on Linux), started as the person would start it.
 fn files(session: &Arc<Session>) -> Option<Files> {
-    let opener: FileOpener =
-        Arc::new(|path: &std::path::Path| open::that_detached(path).map_err(|e| e.to_string()));
+    let opener: FileOpener = Arc::new(files::opener::open_detached);
     Files::default_root()
         .map(|root| Files::new(session.clone(), root, files::DEFAULT_LIMIT, opener))
 }

@@ -33,12 +33,13 @@ mod webview;
 pub fn run() {
     app::mark_start();
     let software = webview::choose_renderer();
-    process::harden();
     applog::init();
+    process::harden();
     if software {
         log::info!("no GPU render node: WebKit's DMA-BUF renderer is off");
     }
-    let force_demo = std::env::args().any(|a| a == "--demo");
+    // args_os: an argument that is not UTF-8 (legal on Linux) is no reason to abort.
+    let force_demo = std::env::args_os().any(|a| a == "--demo");
     let context = tauri::generate_context!();
     #[cfg(target_os = "linux")]
     let running = first_launch_or_exit(&context.config().identifier);

@@ -14,8 +14,9 @@ pub fn choose_renderer() -> bool {
     {
         const VAR: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
         if std::env::var_os(VAR).is_none() && !has_render_node() {
-            // Before any thread is started: nothing else reads the environment yet.
-            std::env::set_var(VAR, "1");
+            // Before any thread is started: nothing else reads the environment yet. For
+            // Dropdesk's web view only: the programs it opens do not inherit it.
+            crate::process::set_own_var(VAR, "1");
             return true;
         }
     }

@@ -1,4 +1,4 @@
-//! Files you can use: open one with the system's default program (downloaded into the
+//! Files you can use: open one with the system's default program (`opener.rs`; downloaded into the
 //! private cache first, unless this revision is there), save copies where the person asks
 //! (a folder as a zip archive), and the transfers that do it (`transfers.rs`: progress,
 //! Cancel, Retry that resumes). Every download is written as `<name>.part` and renamed
@@ -6,6 +6,7 @@
 //! carries the real name. Disconnect stops the transfers and removes the cache.
 
 pub mod cache;
+pub mod opener;
 pub mod target;
 pub mod transfers;
 
@@ -79,11 +80,12 @@ impl Files {
     /// Save copies of `entries` into `dir` (a folder as `<name>.zip`), each name that is
     /// taken handled per `on_conflict`; returns the transfers started.
     pub fn save(&self, entries: &[Entry], dir: &Path, on_conflict: OnConflict) -> Vec<u64> {
+        let mut batch = target::Batch::new(dir);
         entries
             .iter()
             .filter(|e| safe_name(&e.name))
             .filter_map(|e| {
-                let target = target::resolve(dir, &e.saved_name(), on_conflict)?;
+                let target = batch.resolve(&e.saved_name(), on_conflict)?;
                 Some(self.save_as(e, target))
             })
             .collect()
