@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import { createBrowser } from './browser.js';
 import * as fmt from './format.js';
+import * as banner from './problem.js';
 import { createTransfers } from './transfers.js';
 
 const $ = (id) => document.getElementById(id);
@@ -31,13 +32,13 @@ function showProblem(problem, onAction) {
   $('problem-message').textContent = problem.as_of
     ? problem.message.replace('{time}', fmt.moment(problem.as_of))
     : problem.message;
-  const labels = { retry: 'Retry', reconnect: 'Reconnect', dismiss: 'Dismiss' };
-  $('problem-action').textContent = labels[problem.action] ?? 'OK';
-  problemAction = onAction ?? null;
+  const { label, run } = banner.button(problem, onAction);
+  $('problem-action').textContent = label;
+  problemAction = run;
   $('problem').hidden = false;
   clearTimeout(retryTimer);
-  if (problem.retry_in && onAction) {
-    retryTimer = setTimeout(() => { clearProblem(); onAction(); }, problem.retry_in * 1000);
+  if (problem.retry_in && run) {
+    retryTimer = setTimeout(() => { clearProblem(); run(); }, problem.retry_in * 1000);
   }
 }
 function clearProblem() {
