@@ -183,6 +183,15 @@ fn api(e: &ApiError) -> Problem {
             "Dropbox sent an answer Dropdesk does not understand. Retry; if it keeps happening, please report it.",
             Action::Retry,
         ),
+        ApiError::Untrusted => problem(
+            "untrusted",
+            "Dropbox's identity could not be verified",
+            "The server that answered did not prove it is Dropbox, so Dropdesk sent it nothing. A network \
+             that intercepts secure connections (a company proxy, a hotel or airport sign-in page) or a wrong \
+             date and time on this computer can cause this. Sign in to the network or correct the clock, then \
+             Retry.",
+            Action::Retry,
+        ),
     }
 }
 

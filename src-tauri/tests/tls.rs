@@ -145,3 +145,29 @@ fn a_root_in_the_systems_trust_store_adds_no_trust() {
     let port = serve(issue("localhost", Some(store_root()), false));
     assert_refused_certificate(fetch(port));
 }
+
+/// Through an intercepting proxy, a captive portal or with a wrong clock, the API client
+/// says that Dropbox's identity could not be verified: not "You're offline", and nothing
+/// offers to go on anyway.
+#[test]
+fn a_certificate_that_cannot_be_trusted_is_not_called_offline() {
+    use dropdesk::dropbox::{ApiError, Client};
+    use dropdesk::error::SessionError;
+    store_root();
+    let port = serve(issue("localhost", Some(store_root()), false));
+    let client = Client::new(
+        dropdesk::dropbox::http_client(),
+        url::Url::parse(&format!("https://localhost:{port}/")).unwrap(),
+    );
+    let err = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(client.current_account(&dropdesk::secret::AccessToken::new("t")))
+        .unwrap_err();
+    assert_eq!(err, ApiError::Untrusted);
+    assert!(!err.is_transient(), "not retried as if offline");
+    let shown = dropdesk::messages::session(&SessionError::Api(err));
+    assert_eq!(shown.code, "untrusted");
+    assert_eq!(shown.title, "Dropbox's identity could not be verified");
+}

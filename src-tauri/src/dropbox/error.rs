@@ -84,6 +84,10 @@ pub enum ApiError {
     /// An answer that does not have the documented shape.
     #[error("Dropbox sent an answer Dropdesk does not understand ({0})")]
     Decode(String),
+    /// The server's certificate does not chain to a root Dropdesk trusts: an intercepting
+    /// proxy, a captive portal or a wrong clock. Never gone around.
+    #[error("Dropbox's identity could not be verified")]
+    Untrusted,
 }
 
 impl ApiError {

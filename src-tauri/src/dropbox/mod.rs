@@ -264,8 +264,24 @@ pub(crate) fn header_json(value: &Value) -> String {
     out
 }
 
-/// A transport failure, described without the URL's query or any header.
+/// A transport failure, described without the URL's query or any header; a certificate
+/// that could not be trusted is told apart from being offline.
 pub(crate) fn network(e: reqwest::Error) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        // rustls' error reaches reqwest inside io::Errors, whose `source()` skips it.
+        let mut inner = s;
+        while let Some(wrapped) = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            inner = wrapped;
+        }
+        if let Some(rustls::Error::InvalidCertificate(_)) = inner.downcast_ref::<rustls::Error>() {
+            return ApiError::Untrusted;
+        }
+        source = s.source();
+    }
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
