@@ -11,7 +11,7 @@ use tauri::{AppHandle, Runtime, State, WebviewWindow};
 
 use crate::app::{Core, Launch};
 use crate::dialogs;
-use crate::files::OnConflict;
+use crate::files::{OnConflict, Programs};
 use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::ConnectOutcome;
@@ -171,10 +171,20 @@ pub async fn folder_seek(
     Ok(browser.seek(&path_lower, &spec, &prefix, from))
 }
 
-/// Download (unless cached) and open a file of the folder shown.
+/// Download (unless cached) and open a file of the folder shown; a program only once the
+/// person said so (`program`).
 #[tauri::command]
-pub async fn open_file(app: State<'_, Launch>, path_lower: String) -> Result<()> {
-    core(&app).await?.browser.open_file(&path_lower).await?;
+pub async fn open_file(app: State<'_, Launch>, path_lower: String, program: bool) -> Result<()> {
+    let programs = if program {
+        Programs::Open
+    } else {
+        Programs::Ask
+    };
+    core(&app)
+        .await?
+        .browser
+        .open_file(&path_lower, programs)
+        .await?;
     Ok(())
 }
 
@@ -254,11 +264,22 @@ pub async fn retry_transfer(launch: State<'_, Launch>, id: u64) -> Result<bool> 
     Ok(core(&launch).await?.browser.files()?.transfers.retry(id))
 }
 
-/// Open a finished transfer's file, or (`folder`) show the folder it is in.
+/// Open a finished transfer's file (a program only once the person said so), or
+/// (`folder`) show the folder it is in.
 #[tauri::command]
-pub async fn open_transferred(launch: State<'_, Launch>, id: u64, folder: bool) -> Result<()> {
+pub async fn open_transferred(
+    launch: State<'_, Launch>,
+    id: u64,
+    folder: bool,
+    program: bool,
+) -> Result<()> {
+    let programs = if program {
+        Programs::Open
+    } else {
+        Programs::Ask
+    };
     let files = core(&launch).await?.browser.files()?;
-    Ok(files.open_transferred(id, folder).await?)
+    Ok(files.open_transferred(id, folder, programs).await?)
 }
 
 /// The preview panel's content for a file of the folder shown.

@@ -34,6 +34,10 @@ pub enum FileProblem {
     /// The person cancelled the transfer.
     #[error("the transfer was cancelled")]
     Cancelled,
+    /// A file the desktop's default program may run rather than show: the person is asked
+    /// first, as browsers do.
+    #[error("the file is a program")]
+    IsProgram,
 }
 
 impl FileProblem {

@@ -323,6 +323,12 @@ fn file(f: &FileProblem) -> Problem {
             "The download was cancelled and nothing of it was kept.",
             Action::Dismiss,
         ),
+        FileProblem::IsProgram => problem(
+            "is_program",
+            "This file is a program",
+            "Opening it may run it on this computer, with everything you may do. Open it only if you trust where it came from.",
+            Action::Dismiss,
+        ),
         FileProblem::NoOpener => problem(
             "no_opener",
             "No program opened the file",

@@ -80,6 +80,22 @@ fn server(status: u16, headers: Vec<(&'static str, String)>, body: Vec<u8>) -> U
     Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap()
 }
 
+/// The client stopped reading well before the endless body would have ended.
+fn assert_sent_less_than(sent: &AtomicU64, bound: u64) {
+    let n = sent.load(Ordering::Relaxed);
+    assert!(n < bound, "{n} bytes were read of an endless body");
+}
+
+/// A file's metadata as Dropbox describes it.
+fn file_metadata(name: &str, size: u64) -> serde_json::Value {
+    serde_json::json!({
+        ".tag": "file", "name": name, "path_display": format!("/{name}"),
+        "path_lower": format!("/{}", name.to_lowercase()), "id": "id:a",
+        "rev": "0123456789abcdef", "size": size,
+        "client_modified": "2026-01-01T00:00:00Z", "server_modified": "2026-01-01T00:00:00Z",
+    })
+}
+
 fn token() -> AccessToken {
     AccessToken::new("sl.test-token")
 }
@@ -103,11 +119,7 @@ async fn an_endless_result_is_refused_not_read_whole() {
         "{err:?}"
     );
     // Read up to the bound (32 MiB) and a little past it, never on and on.
-    assert!(
-        sent.load(Ordering::Relaxed) < 64 << 20,
-        "{} bytes",
-        sent.load(Ordering::Relaxed)
-    );
+    assert_sent_less_than(&sent, 64 << 20);
 }
 
 #[tokio::test]
@@ -118,20 +130,12 @@ async fn an_endless_error_body_is_cut_off() {
         .await
         .unwrap_err();
     assert_eq!(err, ApiError::Server { status: 500 });
-    assert!(
-        sent.load(Ordering::Relaxed) < 16 << 20,
-        "{} bytes",
-        sent.load(Ordering::Relaxed)
-    );
+    assert_sent_less_than(&sent, 16 << 20);
 }
 
 #[tokio::test]
 async fn a_download_longer_than_declared_stops_at_the_declared_size() {
-    let meta = serde_json::json!({
-        ".tag": "file", "name": "a.txt", "path_display": "/a.txt", "path_lower": "/a.txt",
-        "id": "id:a", "rev": "0123456789abcdef", "size": 1000,
-        "client_modified": "2026-01-01T00:00:00Z", "server_modified": "2026-01-01T00:00:00Z",
-    });
+    let meta = file_metadata("a.txt", 1000);
     let (url, _) = endless_server(
         200,
         vec![
@@ -242,11 +246,7 @@ async fn a_thumbnail_declaring_absurd_dimensions_is_refused() {
     png.extend_from_slice(&65_535u32.to_be_bytes());
     png.extend_from_slice(&65_535u32.to_be_bytes());
     png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    let meta = serde_json::json!({"file_metadata": {
-        ".tag": "file", "name": "p.png", "path_display": "/p.png", "path_lower": "/p.png",
-        "id": "id:p", "rev": "0123456789abcdef", "size": 10,
-        "client_modified": "2026-01-01T00:00:00Z", "server_modified": "2026-01-01T00:00:00Z",
-    }});
+    let meta = serde_json::json!({"file_metadata": file_metadata("p.png", 10)});
     let url = server(
         200,
         vec![
@@ -276,9 +276,5 @@ async fn an_endless_token_answer_is_refused() {
         matches!(err, dropdesk::auth::oauth::TokenError::Unavailable(_)),
         "{err:?}"
     );
-    assert!(
-        sent.load(Ordering::Relaxed) < 16 << 20,
-        "{} bytes",
-        sent.load(Ordering::Relaxed)
-    );
+    assert_sent_less_than(&sent, 16 << 20);
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
-use dropdesk::files::Files;
+use dropdesk::files::{Files, Programs};
 use serde_json::{json, Value};
 use support::*;
 
@@ -50,7 +50,10 @@ async fn a_file_opens_from_a_private_cache_and_again_without_a_download() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("cache/dropdesk/files");
     let (browser, opened) = browser_with_files(&w, root.clone()).await;
-    let path = browser.open_file("/file2.txt").await.expect("opens");
+    let path = browser
+        .open_file("/file2.txt", Programs::Ask)
+        .await
+        .expect("opens");
     assert_eq!(path.file_name().unwrap(), "file2.txt", "under its own name");
     assert!(path.starts_with(&root));
     let content = std::fs::read(&path).unwrap();
@@ -66,7 +69,13 @@ async fn a_file_opens_from_a_private_cache_and_again_without_a_download() {
         .mode();
     assert_eq!(mode & 0o777, 0o700, "private folders");
     let before = downloads(&state(&w).await);
-    assert_eq!(browser.open_file("/file2.txt").await.unwrap(), path);
+    assert_eq!(
+        browser
+            .open_file("/file2.txt", Programs::Ask)
+            .await
+            .unwrap(),
+        path
+    );
     assert_eq!(
         downloads(&state(&w).await),
         before,
@@ -81,7 +90,10 @@ async fn a_file_opens_from_a_private_cache_and_again_without_a_download() {
     )
     .await;
     let newer = loop {
-        let p = browser.open_file("/file2.txt").await.unwrap();
+        let p = browser
+            .open_file("/file2.txt", Programs::Ask)
+            .await
+            .unwrap();
         if p != path {
             break p;
         }
@@ -110,13 +122,19 @@ async fn a_damaged_download_keeps_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("files");
     let (browser, opened) = browser_with_files(&w, root.clone()).await;
-    let err = browser.open_file("/damaged.txt").await.unwrap_err();
+    let err = browser
+        .open_file("/damaged.txt", Programs::Ask)
+        .await
+        .unwrap_err();
     assert_eq!(err, SessionError::File(FileProblem::Corrupt));
     assert!(opened.0.lock().unwrap().is_empty(), "nothing opened");
     let left: Vec<_> = e2e::fixture::files_below(&root);
     assert!(left.is_empty(), "no file under any name: {left:?}");
     assert_eq!(
-        browser.open_file("/not-here.txt").await.unwrap_err(),
+        browser
+            .open_file("/not-here.txt", Programs::Ask)
+            .await
+            .unwrap_err(),
         SessionError::File(FileProblem::Gone)
     );
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
-use dropdesk::files::{Files, OnConflict, Phase, Report};
+use dropdesk::files::{Files, OnConflict, Phase, Programs, Report};
 use serde_json::{json, Value};
 use support::*;
 
@@ -404,8 +404,8 @@ async fn opening_a_file_twice_at_once_downloads_it_once() {
     let content = bytes(800_000);
     let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
     let (a, b) = tokio::join!(
-        rig.browser.open_file("/big.txt"),
-        rig.browser.open_file("/big.txt")
+        rig.browser.open_file("/big.txt", Programs::Ask),
+        rig.browser.open_file("/big.txt", Programs::Ask)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a, b);

@@ -31,8 +31,9 @@ export const openFolder = (path, spec, rows, channel) =>
 /** Rows `start..start+count` of the folder's sorted, filtered view, with totals. */
 export const folderWindow = (pathLower, spec, start, count) =>
   invoke('folder_window', { pathLower, spec, start, count });
-/** Download (unless cached) and open a file with the system's default program. */
-export const openFile = (pathLower) => invoke('open_file', { pathLower });
+/** Download (unless cached) and open a file with the system's default program; a program
+ * (problem `is_program`) only with `program` true, once the person said so. */
+export const openFile = (pathLower, program = false) => invoke('open_file', { pathLower, program });
 /** "Save as…": Rust asks where with the native dialog; true when a place was chosen. */
 export const saveAs = (pathLower) => invoke('save_as', { pathLower });
 /** "Download to folder…": { chosen, conflicts, started }; with conflicts, nothing started
@@ -46,7 +47,8 @@ export const cancelTransfer = (id) => invoke('cancel_transfer', { id });
 /** Resume a failed transfer (after what it kept) or start a cancelled one again. */
 export const retryTransfer = (id) => invoke('retry_transfer', { id });
 /** Open a finished transfer's file, or (folder) show the folder it is in. */
-export const openTransferred = (id, folder) => invoke('open_transferred', { id, folder });
+export const openTransferred = (id, folder, program = false) =>
+  invoke('open_transferred', { id, folder, program });
 /** The preview of a file: { name, size, modified, rev, content_hash, kind, image?, text?, whole }. */
 export const preview = (pathLower) => invoke('preview', { pathLower });
 /** Names in the whole app folder matching `query`: { entries, truncated }. */

@@ -14,6 +14,7 @@ import { createHistory } from './history.js';
 import * as rows from './rows.js';
 import { createSearch } from './search.js';
 import * as viewport from './viewport.js';
+import { openAsking } from './program-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -259,7 +260,7 @@ export function createBrowser({ onProblem, onHeard }) {
     else if (entry?.kind === 'file') {
       showNotice(`Opening “${fmt.displayName(entry.name)}”…`);
       try {
-        await api.openFile(entry.path_lower);
+        await openAsking(entry.name, (program) => api.openFile(entry.path_lower, program));
         showNotice('');
       } catch (e) {
         showNotice('');

@@ -5,6 +5,7 @@
 
 import * as api from './api.js';
 import * as fmt from './format.js';
+import { openAsking } from './program-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,7 +34,7 @@ export function createTransfers({ onProblem, onStale }) {
         return [button('Cancel', () => act(api.cancelTransfer(t.id)), `Cancel ${name}`)];
       case 'done':
         return [
-          button('Open', () => act(api.openTransferred(t.id, false)), `Open ${name}`),
+          button('Open', () => act(openAsking(t.name, (program) => api.openTransferred(t.id, false, program))), `Open ${name}`),
           button('Show in folder', () => act(api.openTransferred(t.id, true)), `Show ${name} in its folder`),
         ];
       case 'failed': {

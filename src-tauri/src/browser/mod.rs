@@ -19,7 +19,7 @@ use tokio::task::AbortHandle;
 
 use crate::dropbox::RouteError;
 use crate::error::FileProblem;
-use crate::files::{Files, OnConflict};
+use crate::files::{Files, OnConflict, Programs};
 use crate::listing::{Change, Listing, Page};
 use crate::session::{ConnectOutcome, Revoke, Session, SessionError};
 use crate::store::ListingStore;
@@ -116,13 +116,18 @@ impl Browser {
     }
 
     /// Open the file at `path_lower` of a cached folder: downloaded (unless this revision is
-    /// cached) and handed to the system's default program. Returns the local copy.
-    pub async fn open_file(&self, path_lower: &str) -> Result<std::path::PathBuf, SessionError> {
+    /// cached) and handed to the system's default program (a program only as `programs`
+    /// says). Returns the local copy.
+    pub async fn open_file(
+        &self,
+        path_lower: &str,
+        programs: Programs,
+    ) -> Result<std::path::PathBuf, SessionError> {
         let entry = self
             .entry(path_lower)
             .filter(|e| e.kind == Kind::File)
             .ok_or(SessionError::File(FileProblem::Gone))?;
-        self.files()?.open(&entry).await
+        self.files()?.open(&entry, programs).await
     }
 
     /// Save copies of the entries at `paths` into `dir`; returns the transfers started.

@@ -48,8 +48,11 @@ impl Files {
         Cache::default_root()
     }
 
-    /// Download `entry` unless this revision is cached, then open it; returns the copy.
-    pub async fn open(&self, entry: &Entry) -> Result<PathBuf, SessionError> {
+    /// Download `entry` unless this revision is cached, then open it; returns the copy. A
+    /// program is opened only when the person said so (`programs`), else nothing is
+    /// fetched and the answer is [`FileProblem::IsProgram`].
+    pub async fn open(&self, entry: &Entry, programs: Programs) -> Result<PathBuf, SessionError> {
+        programs.allow(&entry.name)?;
         let path = self.fetch(entry).await?;
         self.open_path(&path).await?;
         Ok(path)
@@ -137,8 +140,14 @@ impl Files {
         }
     }
 
-    /// Open a finished transfer's file, or (`folder`) show the folder it is in.
-    pub async fn open_transferred(&self, id: u64, folder: bool) -> Result<(), SessionError> {
+    /// Open a finished transfer's file (a program only as `programs` says), or (`folder`)
+    /// show the folder it is in.
+    pub async fn open_transferred(
+        &self,
+        id: u64,
+        folder: bool,
+        programs: Programs,
+    ) -> Result<(), SessionError> {
         let target = self
             .transfers
             .reports()
@@ -148,7 +157,11 @@ impl Files {
             .ok_or(SessionError::File(FileProblem::Gone))?;
         let path = match (folder, target.parent()) {
             (true, Some(dir)) => dir.to_path_buf(),
-            _ => target,
+            _ => {
+                let name = target.file_name().unwrap_or_default().to_string_lossy();
+                programs.allow(&name)?;
+                target
+            }
         };
         self.open_path(&path).await
     }
@@ -172,6 +185,64 @@ impl Files {
     }
 }
 
+/// Whether a file that may be a program is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Programs {
+    /// Not without asking the person: [`FileProblem::IsProgram`].
+    Ask,
+    /// The person said to open it.
+    Open,
+}
+
+impl Programs {
+    fn allow(self, name: &str) -> Result<(), FileProblem> {
+        match self {
+            Programs::Ask if is_program(name) => Err(FileProblem::IsProgram),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A name whose default program on some desktop runs the file rather than shows it: a
+/// launcher (`.desktop`), a script, an installer, a Windows program (Wine may run it), a
+/// Java archive. Browsers ask before these too.
+pub fn is_program(name: &str) -> bool {
+    const PROGRAMS: &[&str] = &[
+        "desktop",
+        "exe",
+        "msi",
+        "bat",
+        "cmd",
+        "com",
+        "scr",
+        "pif",
+        "lnk",
+        "reg",
+        "vbs",
+        "wsf",
+        "ps1",
+        "jar",
+        "appimage",
+        "run",
+        "bin",
+        "sh",
+        "bash",
+        "zsh",
+        "csh",
+        "ksh",
+        "command",
+        "py",
+        "pl",
+        "rb",
+        "deb",
+        "rpm",
+        "flatpakref",
+        "snap",
+    ];
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| PROGRAMS.iter().any(|p| ext.eq_ignore_ascii_case(p)))
+}
+
 fn file_job(entry: &Entry) -> Job {
     Job::File {
         path: entry.path.clone(),
@@ -185,6 +256,25 @@ impl Entry {
         match self.kind {
             Kind::Folder => format!("{}.zip", self.name),
             Kind::File => self.name.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn launchers_scripts_and_installers_are_programs_documents_are_not() {
+        for name in [
+            "Setup.desktop",
+            "run.SH",
+            "tool.exe",
+            "app.AppImage",
+            "x.tar.jar",
+        ] {
+            assert!(super::is_program(name), "{name}");
+        }
+        for name in ["Notes.txt", "photo.jpg", "desktop", "report.pdf", ".bashrc"] {
+            assert!(!super::is_program(name), "{name}");
         }
     }
 }

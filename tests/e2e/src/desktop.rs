@@ -258,6 +258,11 @@ impl Desktop {
     /// `xdg-open` through a desktop entry and `mimeapps.list`; it writes `opened <path>`
     /// lines to the file returned.
     pub fn default_opener(&self, mime: &str) -> PathBuf {
+        self.default_opener_for(&[mime])
+    }
+
+    /// [`Desktop::default_opener`] for each of `mimes`.
+    pub fn default_opener_for(&self, mimes: &[&str]) -> PathBuf {
         let log = self.dir.join("opened.log");
         let script = self.dir.join("opener.sh");
         std::fs::write(
@@ -277,14 +282,21 @@ impl Desktop {
         std::fs::write(
             apps.join("dropdesk-test-opener.desktop"),
             format!(
-                "[Desktop Entry]\nType=Application\nName=Test opener\nExec={} %f\nMimeType={mime};\n",
-                script.display()
+                "[Desktop Entry]\nType=Application\nName=Test opener\nExec={} %f\nMimeType={};\n",
+                script.display(),
+                mimes.join(";")
             ),
         )
         .unwrap();
         std::fs::write(
             self.dir.join("config/mimeapps.list"),
-            format!("[Default Applications]\n{mime}=dropdesk-test-opener.desktop\n"),
+            format!(
+                "[Default Applications]\n{}",
+                mimes
+                    .iter()
+                    .map(|m| format!("{m}=dropdesk-test-opener.desktop\n"))
+                    .collect::<String>()
+            ),
         )
         .unwrap();
         log

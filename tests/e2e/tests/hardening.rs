@@ -354,3 +354,57 @@ async fn a_non_utf8_argument_does_not_abort_the_app() {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// A file whose default program may run it (a `.desktop` launcher here) is opened only
+/// after the person says so: a double-click asks first, "Don't open" downloads and starts
+/// nothing, "Open anyway" opens it.
+#[tokio::test]
+async fn a_program_is_opened_only_after_the_person_says_so() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let opened = desktop.default_opener_for(&["text/plain", "application/x-desktop"]);
+    let s = setup(&desktop).await;
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        serde_json::json!({"ops": [{"op": "add_file", "path": "/Setup.desktop",
+            "content": "[Desktop Entry]\nType=Application\nName=Setup\nExec=sh -c 'touch /tmp/ran'\n"}]}),
+    )
+    .await;
+    let app = App::launch(&desktop, &app_env(&s, BROWSER, "allow"), &[])
+        .await
+        .expect("the release app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    let double_click = "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === 'Setup.desktop'); \
+         if (!r) return null; r.dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return true;";
+    app.wd
+        .wait_for(double_click, STEP)
+        .await
+        .expect("the row shows");
+    app.wait_visible("program-dialog", STEP)
+        .await
+        .expect("the question is asked first");
+    assert_eq!(
+        app.text("program-title").await.unwrap().as_deref(),
+        Some("Open “Setup.desktop”?")
+    );
+    app.click("program-cancel").await.unwrap();
+    assert!(!app.visible("program-dialog").await.unwrap());
+    assert!(!opened.exists(), "nothing opened on \"Don't open\"");
+    let cached = e2e::fixture::files_below(&desktop.dir.join("cache"));
+    assert!(
+        !cached.iter().any(|p| p.ends_with("Setup.desktop")),
+        "nothing downloaded either: {cached:?}"
+    );
+    app.wd.wait_for(double_click, STEP).await.unwrap();
+    app.wait_visible("program-dialog", STEP).await.unwrap();
+    app.click("program-open").await.unwrap();
+    let line = e2e::procs::wait_until(Duration::from_secs(30), "the program to be opened", || {
+        std::fs::read_to_string(&opened).ok()
+    })
+    .unwrap();
+    assert!(line.trim_end().ends_with("/Setup.desktop"), "{line}");
+    app.quit().await;
+}
