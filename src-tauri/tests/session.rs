@@ -252,6 +252,31 @@ async fn a_replaced_grant_is_revoked_and_the_new_one_kept() {
     assert!(w.session.restore().await.is_ok());
 }
 
+/// Signing account A in again while account B is in use replaces A's grant in the keychain:
+/// A's earlier grant is revoked at Dropbox (no Disconnect could reach it any more), and
+/// B's stays live.
+#[tokio::test]
+async fn signing_an_account_in_again_while_another_is_in_use_revokes_its_earlier_grant() {
+    let mut w = world(
+        None,
+        |c| c.extra_accounts = vec![fakebox::ExtraAccount::sam()],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect_as(&mut w, 0, "Alex Morgan").await;
+    connect_as(&mut w, 1, "Sam Lee").await;
+    connect_as(&mut w, 0, "Alex Morgan").await;
+    let grants = state(&w).await["grants"].clone();
+    let revoked: Vec<bool> = (0..3)
+        .map(|i| grants[i]["revoked"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        revoked,
+        [true, false, false],
+        "A's first grant revoked, B's and A's new one live: {grants}"
+    );
+}
+
 /// Only an answer that says the token is dead confirms a revoke: a 401 for another reason
 /// (here a missing permission) leaves the user told to check on dropbox.com.
 #[tokio::test]

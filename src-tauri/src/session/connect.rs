@@ -320,6 +320,16 @@ impl Session {
                     .account_id
             }
         };
+        // This account's grant kept from before, which the new one replaces in the
+        // keychain: whichever account is in use, it must not live on at Dropbox, where no
+        // Disconnect could reach it any more.
+        let before = match self.tokens.keyring().load(&account_id).await {
+            Ok(before) => before,
+            Err(e) => {
+                log::warn!("could not read the grant being replaced: {e}");
+                None
+            }
+        };
         let grant = StoredGrant {
             account_id,
             access_token: tokens.access_token,
@@ -358,11 +368,26 @@ impl Session {
         }
         let account_id = grant.account_id.clone();
         let old = self.tokens.hold(grant).await;
-        if let Some(old) = old.filter(|o| o.account_id == account_id) {
-            // The same account connected again: the grant it replaces must not live on at
-            // Dropbox (the keychain item already holds the new one). Another account's
-            // grant was only put down; it stays connected.
-            if let Err(e) = self.api.revoke(&old.access_token).await {
+        // The same account's grant held until now, or kept in the keychain from before: the
+        // keychain item holds the new one now. Another account's grant was only put down;
+        // it stays connected.
+        let mut replaced: Vec<StoredGrant> = Vec::new();
+        for old in [old.filter(|o| o.account_id == account_id), before]
+            .into_iter()
+            .flatten()
+        {
+            if !replaced
+                .iter()
+                .any(|r| r.access_token.same_as(&old.access_token))
+            {
+                replaced.push(old);
+            }
+        }
+        for old in replaced {
+            let Some(token) = self.tokens.token_to_revoke(&old).await else {
+                continue;
+            };
+            if let Err(e) = self.api.revoke(&token).await {
                 log::warn!("could not revoke the replaced grant: {e}");
             }
         }

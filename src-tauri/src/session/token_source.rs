@@ -194,6 +194,24 @@ impl TokenSource {
     /// For Disconnect: stop holding the grant (loading it from the keychain if none is
     /// held) and return it with the token to revoke, refreshed first if it has expired;
     /// `None` for the token when the grant turned out to be revoked already.
+    /// A token that can revoke `grant`, which is not the one held (a grant being replaced
+    /// in the keychain): its access token, or a fresh one from its refresh token when it
+    /// has expired; `None` when Dropbox says the grant is dead already.
+    pub async fn token_to_revoke(&self, grant: &StoredGrant) -> Option<AccessToken> {
+        if !grant.expires_within(60) {
+            return Some(grant.access_token.clone());
+        }
+        match &grant.refresh_token {
+            Some(refresh) => match self.oauth.refresh(refresh).await {
+                Ok(tokens) => Some(tokens.access_token),
+                Err(e) if e.is_invalid_grant() => None,
+                // Unreachable now: the old token is the best there is.
+                Err(_) => Some(grant.access_token.clone()),
+            },
+            None => Some(grant.access_token.clone()),
+        }
+    }
+
     pub async fn release(
         &self,
     ) -> Result<Option<(StoredGrant, Option<AccessToken>)>, SessionError> {
