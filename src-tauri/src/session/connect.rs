@@ -362,7 +362,7 @@ impl Session {
         if let Err(e) = kept {
             // A grant we cannot keep must not stay alive at Dropbox either, nor land in
             // the keychain later when a save that merely timed out gets its turn.
-            self.tokens.keyring().abandon();
+            self.tokens.keyring().abandon(&grant.account_id);
             let _ = self.api.revoke(&grant.access_token).await;
             return Err(SessionError::Vault(e));
         }

@@ -175,7 +175,7 @@ impl TokenSource {
 
     /// Only this account's grant goes; the other accounts stay connected.
     async fn delete_revoked(&self, account_id: &str) {
-        self.keyring.abandon();
+        self.keyring.abandon(account_id);
         if let Err(e) = self.keyring.forget(account_id).await {
             log::warn!("could not delete a revoked grant from the keychain: {e}");
         }
@@ -242,7 +242,7 @@ impl TokenSource {
         held.generation = self.next_generation();
         self.revoked.store(false, Ordering::SeqCst);
         // A refresh's save still waiting for the keychain must not bring the grant back.
-        self.keyring.abandon();
+        self.keyring.abandon(&grant.account_id);
         Ok(Some((grant, token)))
     }
 }

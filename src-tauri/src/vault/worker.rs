@@ -2,11 +2,13 @@
 //! call in the order it was made (a save and a later delete can never swap, and the
 //! index's read-modify-write cannot interleave), each caller waits at most a timeout for
 //! its answer (a keychain that hangs on an unlock prompt never blocks the app), and a save
-//! overtaken by Disconnect, a revocation or an abandoned sign-in never runs.
+//! overtaken by Disconnect, a revocation or an abandoned sign-in of its account never runs,
+//! or, when it was given up while the keychain was writing it, is undone: what the item
+//! held before is put back. Other accounts' saves are not touched.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::{AccountIndex, Profile, Store, StoredGrant, Vault, VaultError};
@@ -17,8 +19,24 @@ type Job = Box<dyn FnOnce(&dyn Vault) + Send>;
 pub struct Keyring {
     jobs: mpsc::Sender<Job>,
     timeout: Duration,
-    /// Saves carry the epoch they were made in; [`Keyring::abandon`] starts a new one.
-    epoch: Arc<AtomicU64>,
+    /// Saves carry their account's epoch; [`Keyring::abandon`] starts a new one for it.
+    epochs: Epochs,
+}
+
+/// Each account's epoch (none yet: 0).
+#[derive(Clone, Default)]
+struct Epochs(Arc<Mutex<HashMap<String, u64>>>);
+
+impl Epochs {
+    fn of(&self, account_id: &str) -> u64 {
+        let epochs = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        epochs.get(account_id).copied().unwrap_or(0)
+    }
+
+    fn next(&self, account_id: &str) {
+        let mut epochs = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *epochs.entry(account_id.to_string()).or_default() += 1;
+    }
 }
 
 impl Keyring {
@@ -35,13 +53,14 @@ impl Keyring {
         Keyring {
             jobs,
             timeout,
-            epoch: Arc::default(),
+            epochs: Epochs::default(),
         }
     }
 
-    /// Drop every save still waiting: the grant they carry is no longer wanted.
-    pub fn abandon(&self) {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
+    /// Drop every save of `account_id` still waiting, and undo one being written: the grant
+    /// they carry is no longer wanted. Other accounts' saves go on.
+    pub fn abandon(&self, account_id: &str) {
+        self.epochs.next(account_id);
     }
 
     async fn run<T: Send + 'static>(
@@ -62,19 +81,32 @@ impl Keyring {
         }
     }
 
-    /// A save that runs only if [`Keyring::abandon`] was not called since it was made.
+    /// A save that runs only if [`Keyring::abandon`] was not called for its account since
+    /// it was made, and is undone if that happened while the keychain wrote it (an unlock
+    /// prompt can hold a write past every timeout).
     async fn save_unless_abandoned(
         &self,
         grant: &StoredGrant,
         then: impl FnOnce(&dyn Vault) -> Result<(), VaultError> + Send + 'static,
     ) -> Result<(), VaultError> {
         let grant = grant.clone();
-        let (epoch, made_in) = (self.epoch.clone(), self.epoch.load(Ordering::SeqCst));
+        let epochs = self.epochs.clone();
+        let made_in = epochs.of(&grant.account_id);
         self.run(move |v| {
-            if epoch.load(Ordering::SeqCst) != made_in {
+            let id = &grant.account_id;
+            if epochs.of(id) != made_in {
                 return Err(VaultError::Overtaken);
             }
+            // An item that cannot be read is no grant to put back.
+            let before = v.load(id).unwrap_or(None);
             v.save(&grant)?;
+            if epochs.of(id) != made_in {
+                match before {
+                    Some(before) => v.save(&before)?,
+                    None => v.delete(id)?,
+                }
+                return Err(VaultError::Overtaken);
+            }
             then(v)
         })
         .await
@@ -189,24 +221,43 @@ mod tests {
     use super::super::MemoryVault;
     use super::*;
 
-    /// A vault whose calls take a while and record the order they ran in.
-    struct Slow(std::sync::Mutex<Vec<&'static str>>);
+    /// A vault whose loads take a while, whose saves can be held mid-write (an unlock
+    /// prompt), and which records what ran, in order, with the account.
+    #[derive(Default)]
+    struct Slow {
+        ran: std::sync::Mutex<Vec<String>>,
+        /// While set, a save tells `writing` it started and waits for `release`.
+        hold: std::sync::Mutex<Option<(mpsc::Sender<()>, mpsc::Receiver<()>)>>,
+    }
+
+    impl Slow {
+        fn ran(&self) -> Vec<String> {
+            self.ran.lock().unwrap().clone()
+        }
+        fn push(&self, what: &str, id: &str) {
+            self.ran.lock().unwrap().push(format!("{what} {id}"));
+        }
+    }
 
     impl Vault for Slow {
         fn store(&self) -> Store {
             Store::Memory
         }
-        fn load(&self, _: &str) -> Result<Option<StoredGrant>, VaultError> {
+        fn load(&self, id: &str) -> Result<Option<StoredGrant>, VaultError> {
             std::thread::sleep(Duration::from_millis(300));
-            self.0.lock().unwrap().push("load");
+            self.push("load", id);
             Ok(None)
         }
-        fn save(&self, _: &StoredGrant) -> Result<(), VaultError> {
-            self.0.lock().unwrap().push("save");
+        fn save(&self, g: &StoredGrant) -> Result<(), VaultError> {
+            if let Some((writing, release)) = self.hold.lock().unwrap().take() {
+                writing.send(()).unwrap();
+                release.recv().unwrap();
+            }
+            self.push("save", &g.account_id);
             Ok(())
         }
-        fn delete(&self, _: &str) -> Result<(), VaultError> {
-            self.0.lock().unwrap().push("delete");
+        fn delete(&self, id: &str) -> Result<(), VaultError> {
+            self.push("delete", id);
             Ok(())
         }
         fn index(&self) -> Result<AccountIndex, VaultError> {
@@ -219,7 +270,7 @@ mod tests {
 
     #[tokio::test]
     async fn keyring_calls_are_bounded_and_run_in_order() {
-        let slow = Arc::new(Slow(Default::default()));
+        let slow = Arc::new(Slow::default());
         let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
         assert_eq!(keyring.load("a").await.unwrap_err(), VaultError::Timeout);
         // The timed-out load still runs first; the save and the delete follow in order.
@@ -229,12 +280,12 @@ mod tests {
         };
         bounded.save(&grant("a")).await.unwrap();
         bounded.forget("a").await.unwrap();
-        assert_eq!(*slow.0.lock().unwrap(), ["load", "save", "delete"]);
+        assert_eq!(slow.ran(), ["load a", "load a", "save a", "delete a"]);
     }
 
     #[tokio::test]
     async fn a_save_overtaken_before_its_turn_never_runs() {
-        let slow = Arc::new(Slow(Default::default()));
+        let slow = Arc::new(Slow::default());
         let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
         // A load keeps the worker busy; a save queued behind it times out for its caller.
         let g = grant("a");
@@ -243,23 +294,67 @@ mod tests {
         let (_, late) = tokio::join!(busy, late);
         assert_eq!(late.unwrap_err(), VaultError::Timeout);
         // Disconnect gives the grant up before the save got its turn.
-        keyring.abandon();
+        keyring.abandon("a");
         let bounded = Keyring {
             timeout: Duration::from_secs(5),
             ..keyring
         };
         bounded.forget("a").await.unwrap();
-        assert_eq!(
-            *slow.0.lock().unwrap(),
-            ["load", "delete"],
-            "the save never ran"
-        );
+        assert_eq!(slow.ran(), ["load a", "delete a"], "the save never ran");
         bounded.save(&grant("a")).await.unwrap();
         assert_eq!(
-            *slow.0.lock().unwrap(),
-            ["load", "delete", "save"],
+            slow.ran(),
+            ["load a", "delete a", "load a", "save a"],
             "a new save runs"
         );
+    }
+
+    #[tokio::test]
+    async fn abandoning_one_account_keeps_the_saves_of_the_others() {
+        let slow = Arc::new(Slow::default());
+        let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
+        let busy = keyring.load("x");
+        let (a, b) = (grant("a"), grant("b"));
+        let (_, late_a, late_b) = tokio::join!(busy, keyring.save(&a), keyring.save(&b));
+        assert_eq!(late_a.unwrap_err(), VaultError::Timeout);
+        assert_eq!(late_b.unwrap_err(), VaultError::Timeout);
+        // Disconnect of account a: b's refreshed grant must still be written.
+        keyring.abandon("a");
+        let bounded = Keyring {
+            timeout: Duration::from_secs(5),
+            ..keyring
+        };
+        bounded.forget("a").await.unwrap();
+        assert_eq!(slow.ran(), ["load x", "load b", "save b", "delete a"]);
+    }
+
+    #[tokio::test]
+    async fn a_save_given_up_while_it_is_written_is_undone() {
+        let slow = Arc::new(Slow::default());
+        let (writing, started) = mpsc::channel();
+        let (release, held) = mpsc::channel();
+        *slow.hold.lock().unwrap() = Some((writing, held));
+        let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
+        // The keychain sits in an unlock prompt while it writes the new sign-in's grant; the
+        // sign-in times out and is abandoned (and its grant revoked) meanwhile.
+        let g = grant("a");
+        let saving = keyring.keep(&g);
+        let abandon = async {
+            tokio::task::spawn_blocking(move || started.recv().unwrap())
+                .await
+                .unwrap();
+            keyring.abandon("a");
+            release.send(()).unwrap();
+        };
+        let (kept, ()) = tokio::join!(saving, abandon);
+        assert_eq!(kept.unwrap_err(), VaultError::Timeout);
+        // The worker undoes the write as soon as it lands: nothing was there before.
+        let bounded = Keyring {
+            timeout: Duration::from_secs(5),
+            ..keyring
+        };
+        bounded.index().await.unwrap();
+        assert_eq!(slow.ran(), ["load a", "save a", "delete a"]);
     }
 
     #[tokio::test]
