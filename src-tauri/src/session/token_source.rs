@@ -1,18 +1,20 @@
 //! The token source: holds the one grant in memory and hands out fresh access tokens.
 //! Refreshes proactively when under five minutes remain and reactively after a refusal,
 //! single-flight (the grant's lock is held across the refresh, so concurrent callers share
-//! one), writes refreshed tokens back to the keychain, and drops the grant only when
+//! one, but never across a keychain call), writes refreshed tokens back to the keychain (a
+//! rotated refresh token until it is stored), and drops the grant only when
 //! Dropbox says it was revoked. Every change of the grant gets a new generation, so a
 //! caller can tell whether the grant it used is still the one held.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::auth::OAuth;
 use crate::error::SessionError;
 use crate::secret::AccessToken;
-use crate::vault::{now_unix, Keyring, StoredGrant, VaultError};
+use crate::vault::{now_unix, Keyring, PendingSave, StoredGrant, VaultError};
 
 /// Refresh when fewer than this many seconds remain on the access token.
 pub const REFRESH_MARGIN_SECS: u64 = 300;
@@ -100,29 +102,47 @@ impl TokenSource {
 
     /// The access token, refreshed first if it is about to expire.
     pub async fn fresh(&self) -> Result<Lease, SessionError> {
-        let mut held = self.held.lock().await;
-        let grant = held.grant.as_ref().ok_or_else(|| self.no_grant())?;
-        if grant.expires_within(REFRESH_MARGIN_SECS) {
-            self.refresh_locked(&mut held).await?;
-        }
-        Self::lease(&held).ok_or_else(|| self.no_grant())
+        let (lease, saving) = {
+            let mut held = self.held.lock().await;
+            let grant = held.grant.as_ref().ok_or_else(|| self.no_grant())?;
+            let saving = if grant.expires_within(REFRESH_MARGIN_SECS) {
+                Some(self.refresh_locked(&mut held).await?)
+            } else {
+                None
+            };
+            (Self::lease(&held).ok_or_else(|| self.no_grant())?, saving)
+        };
+        store_refreshed(saving).await;
+        Ok(lease)
     }
 
     /// Refresh because `stale` was refused, unless another caller already did.
     pub async fn refresh_after(&self, stale: &Lease) -> Result<Lease, SessionError> {
-        let mut held = self.held.lock().await;
-        if held.grant.is_none() {
-            return Err(self.no_grant());
-        }
-        if held.generation == stale.generation {
-            self.refresh_locked(&mut held).await?;
-        }
-        Self::lease(&held).ok_or_else(|| self.no_grant())
+        let (lease, saving) = {
+            let mut held = self.held.lock().await;
+            if held.grant.is_none() {
+                return Err(self.no_grant());
+            }
+            let saving = if held.generation == stale.generation {
+                Some(self.refresh_locked(&mut held).await?)
+            } else {
+                None
+            };
+            (Self::lease(&held).ok_or_else(|| self.no_grant())?, saving)
+        };
+        store_refreshed(saving).await;
+        Ok(lease)
     }
 
-    /// Refresh with the lock held. Only `invalid_grant` drops the grant; network errors,
-    /// 5xx, 429 and keychain hiccups keep it.
-    async fn refresh_locked(&self, held: &mut MutexGuard<'_, Held>) -> Result<(), SessionError> {
+    /// Refresh with the lock held (concurrent callers share one refresh); the refreshed
+    /// grant's save is made in order but written by the caller once the lock is released
+    /// ([`store_refreshed`]), so a slow keychain never holds up the calls that wait for the
+    /// lock. Only `invalid_grant` drops the grant; network errors, 5xx, 429 and keychain
+    /// hiccups keep it.
+    async fn refresh_locked(
+        &self,
+        held: &mut MutexGuard<'_, Held>,
+    ) -> Result<Refreshed, SessionError> {
         let grant = held.grant.as_mut().ok_or_else(|| self.no_grant())?;
         let Some(refresh_token) = grant.refresh_token.clone() else {
             // A legacy token cannot be refreshed; if it is refused, it was revoked.
@@ -132,17 +152,16 @@ impl TokenSource {
             Ok(tokens) => {
                 grant.access_token = tokens.access_token;
                 grant.expires_at = tokens.expires_in.map(|s| now_unix() + s);
-                if let Some(rotated) = tokens.refresh_token {
-                    grant.refresh_token = Some(rotated);
-                }
-                let saved = grant.clone();
+                let rotated = tokens
+                    .refresh_token
+                    .filter(|new| !new.same_as(&refresh_token));
+                let rotated = rotated.is_some_and(|new| {
+                    grant.refresh_token = Some(new);
+                    true
+                });
+                let save = self.keyring.pending_save(grant);
                 held.generation = self.next_generation();
-                if let Err(e) = self.keyring.save(&saved).await {
-                    // The refresh token is still in the keychain; the new access token
-                    // lives in memory until the next successful write.
-                    log::warn!("could not write the refreshed grant to the keychain: {e}");
-                }
-                Ok(())
+                Ok(Refreshed { save, rotated })
             }
             Err(e) if e.is_invalid_grant() => {
                 let gone = held.grant.take().map(|g| g.account_id);
@@ -230,8 +249,9 @@ impl TokenSource {
             return Ok(None);
         };
         let token = if grant.expires_within(60) {
+            // Its save is dropped: the grant is being let go.
             match self.refresh_locked(&mut held).await {
-                Ok(()) => held.grant.as_ref().map(|g| g.access_token.clone()),
+                Ok(_) => held.grant.as_ref().map(|g| g.access_token.clone()),
                 Err(SessionError::Revoked) => None,
                 Err(_) => Some(grant.access_token.clone()),
             }
@@ -244,6 +264,51 @@ impl TokenSource {
         // A refresh's save still waiting for the keychain must not bring the grant back.
         self.keyring.abandon(&grant.account_id);
         Ok(Some((grant, token)))
+    }
+}
+
+/// A refresh that succeeded: the save of the refreshed grant, and whether Dropbox rotated
+/// the refresh token (the one in the keychain then no longer works).
+struct Refreshed {
+    save: PendingSave,
+    rotated: bool,
+}
+
+/// The longest wait between two tries to store a rotated refresh token.
+const STORE_RETRY_MAX: Duration = Duration::from_secs(60);
+
+/// Write a refreshed grant, with no lock held. A rotated refresh token is retried until
+/// stored (in the background after a first failure, waiting longer each time), unless a
+/// later save or Disconnect of its account overtakes it: the one in the keychain is dead.
+/// Without rotation one try is enough: the refresh token in the keychain still works, and
+/// the new access token lives in memory until the next write.
+async fn store_refreshed(refreshed: Option<Refreshed>) {
+    let Some(Refreshed { save, rotated }) = refreshed else {
+        return;
+    };
+    match save.attempt().await {
+        Ok(()) | Err(VaultError::Overtaken) => {}
+        Err(e) if !rotated => {
+            log::warn!("could not write the refreshed grant to the keychain: {e}");
+        }
+        Err(e) => {
+            log::warn!(
+                "could not write the rotated refresh token to the keychain ({e}); trying again"
+            );
+            tokio::spawn(async move {
+                let mut wait = Duration::from_secs(1);
+                loop {
+                    tokio::time::sleep(wait).await;
+                    match save.attempt().await {
+                        Ok(()) | Err(VaultError::Overtaken) => return,
+                        Err(e) => {
+                            log::warn!("still could not store the rotated refresh token: {e}")
+                        }
+                    }
+                    wait = (wait * 2).min(STORE_RETRY_MAX);
+                }
+            });
+        }
     }
 }
 
@@ -339,6 +404,58 @@ pub(crate) mod tests {
         }
         let saved = rig.vault.load("dbid:test").unwrap().expect("saved");
         assert!(saved.access_token.same_as(&first.token));
+    }
+
+    #[tokio::test]
+    async fn a_rotated_refresh_token_is_stored_once_the_keychain_answers_again() {
+        let rig = rig_with(fakebox::Config {
+            rotate_refresh_tokens: true,
+            ..fakebox::Config::default()
+        })
+        .await;
+        let g = grant(&rig, 10);
+        let first = g.refresh_token.clone().unwrap();
+        keep(&rig, &g);
+        rig.tokens.hold(g).await;
+        *rig.vault.fail.lock().unwrap() = Some(VaultError::Other("locked".into()));
+        rig.tokens.fresh().await.unwrap();
+        // The keychain in the vault still holds the first refresh token, dead at Dropbox.
+        *rig.vault.fail.lock().unwrap() = None;
+        // Bounded, so that a save never retried fails the test instead of hanging it.
+        let mut stored = false;
+        for _ in 0..100 {
+            let saved = rig.vault.grants.lock().unwrap().get("dbid:test").cloned();
+            let refresh = saved.and_then(|g| g.refresh_token);
+            if refresh.is_some_and(|r| !r.same_as(&first)) {
+                stored = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(stored, "the rotated refresh token was stored after all");
+    }
+
+    #[tokio::test]
+    async fn a_slow_keychain_does_not_hold_up_the_callers_of_the_token_source() {
+        let rig = rig().await;
+        rig.tokens.hold(grant(&rig, 10)).await;
+        let (started, save_started) = std::sync::mpsc::channel();
+        let (release, held) = std::sync::mpsc::channel();
+        *rig.vault.hold_save.lock().unwrap() = Some((started, held));
+        // One caller refreshes, and its save sits in an unlock prompt.
+        let refreshing = rig.tokens.fresh();
+        let others = async {
+            tokio::task::spawn_blocking(move || save_started.recv().unwrap())
+                .await
+                .unwrap();
+            // Another caller (browsing) gets its token meanwhile.
+            let other = tokio::time::timeout(Duration::from_secs(3), rig.tokens.fresh()).await;
+            release.send(()).unwrap();
+            other
+        };
+        let (first, other) = tokio::join!(refreshing, others);
+        let other = other.expect("not held up by the keychain").unwrap();
+        assert!(other.token.same_as(&first.unwrap().token));
     }
 
     #[tokio::test]

@@ -12,6 +12,9 @@ pub struct MemoryVault {
     pub index: Mutex<AccountIndex>,
     /// Every call fails with this while it is set.
     pub fail: Mutex<Option<VaultError>>,
+    /// While set, the next save says on the first that it started, then waits on the
+    /// second (a keychain in an unlock prompt).
+    pub hold_save: Mutex<Option<(std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<()>)>>,
 }
 
 impl MemoryVault {
@@ -31,6 +34,11 @@ impl Vault for MemoryVault {
     }
 
     fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
+        let hold = self.hold_save.lock().unwrap().take();
+        if let Some((started, release)) = hold {
+            let _ = started.send(());
+            let _ = release.recv();
+        }
         self.check()?;
         self.grants
             .lock()

@@ -21,7 +21,7 @@ use crate::secret::{AccessToken, RefreshToken};
 
 #[cfg(any(test, feature = "test-support"))]
 pub use memory::MemoryVault;
-pub use worker::Keyring;
+pub use worker::{Keyring, PendingSave};
 
 /// The keychain service name: the app identifier from `tauri.conf.json`.
 pub const SERVICE: &str = "app.dropdesk.desktop";

@@ -23,6 +23,48 @@ pub struct Keyring {
     epochs: Epochs,
 }
 
+/// A save of a grant, made at one moment: each attempt runs only while no later save or
+/// abandon of its account came after that moment.
+pub struct PendingSave {
+    keyring: Keyring,
+    grant: StoredGrant,
+    made_in: u64,
+}
+
+impl PendingSave {
+    /// Write the grant (a refreshed one: its account is known already).
+    pub async fn attempt(&self) -> Result<(), VaultError> {
+        self.attempt_then(|_| Ok(())).await
+    }
+
+    async fn attempt_then(
+        &self,
+        then: impl FnOnce(&dyn Vault) -> Result<(), VaultError> + Send + 'static,
+    ) -> Result<(), VaultError> {
+        let grant = self.grant.clone();
+        let (epochs, made_in) = (self.keyring.epochs.clone(), self.made_in);
+        self.keyring
+            .run(move |v| {
+                let id = &grant.account_id;
+                if epochs.of(id) != made_in {
+                    return Err(VaultError::Overtaken);
+                }
+                // An item that cannot be read is no grant to put back.
+                let before = v.load(id).unwrap_or(None);
+                v.save(&grant)?;
+                if epochs.of(id) != made_in {
+                    match before {
+                        Some(before) => v.save(&before)?,
+                        None => v.delete(id)?,
+                    }
+                    return Err(VaultError::Overtaken);
+                }
+                then(v)
+            })
+            .await
+    }
+}
+
 /// Each account's epoch (none yet: 0).
 #[derive(Clone, Default)]
 struct Epochs(Arc<Mutex<HashMap<String, u64>>>);
@@ -81,35 +123,27 @@ impl Keyring {
         }
     }
 
-    /// A save that runs only if [`Keyring::abandon`] was not called for its account since
-    /// it was made, and is undone if that happened while the keychain wrote it (an unlock
-    /// prompt can hold a write past every timeout).
+    /// A save that runs only if no later save of its account was made and
+    /// [`Keyring::abandon`] was not called for it since (the later one carries newer tokens),
+    /// and is undone if that happened while the keychain wrote it (an unlock prompt can
+    /// hold a write past every timeout).
     async fn save_unless_abandoned(
         &self,
         grant: &StoredGrant,
         then: impl FnOnce(&dyn Vault) -> Result<(), VaultError> + Send + 'static,
     ) -> Result<(), VaultError> {
-        let grant = grant.clone();
-        let epochs = self.epochs.clone();
-        let made_in = epochs.of(&grant.account_id);
-        self.run(move |v| {
-            let id = &grant.account_id;
-            if epochs.of(id) != made_in {
-                return Err(VaultError::Overtaken);
-            }
-            // An item that cannot be read is no grant to put back.
-            let before = v.load(id).unwrap_or(None);
-            v.save(&grant)?;
-            if epochs.of(id) != made_in {
-                match before {
-                    Some(before) => v.save(&before)?,
-                    None => v.delete(id)?,
-                }
-                return Err(VaultError::Overtaken);
-            }
-            then(v)
-        })
-        .await
+        self.pending_save(grant).attempt_then(then).await
+    }
+
+    /// A save of `grant` made now (later saves of its account overtake it), to attempt as
+    /// often as need be.
+    pub fn pending_save(&self, grant: &StoredGrant) -> PendingSave {
+        self.epochs.next(&grant.account_id);
+        PendingSave {
+            keyring: self.clone(),
+            grant: grant.clone(),
+            made_in: self.epochs.of(&grant.account_id),
+        }
     }
 
     /// The grant of the account used last.
@@ -124,11 +158,6 @@ impl Keyring {
 
     pub async fn index(&self) -> Result<AccountIndex, VaultError> {
         self.run(|v| v.index()).await
-    }
-
-    /// Write a refreshed grant back (its account is already known).
-    pub async fn save(&self, grant: &StoredGrant) -> Result<(), VaultError> {
-        self.save_unless_abandoned(grant, |_| Ok(())).await
     }
 
     /// Keep a newly connected grant, and make its account the one in use (a new account is
@@ -278,7 +307,7 @@ mod tests {
             timeout: Duration::from_secs(5),
             ..keyring
         };
-        bounded.save(&grant("a")).await.unwrap();
+        bounded.pending_save(&grant("a")).attempt().await.unwrap();
         bounded.forget("a").await.unwrap();
         assert_eq!(slow.ran(), ["load a", "load a", "save a", "delete a"]);
     }
@@ -290,7 +319,8 @@ mod tests {
         // A load keeps the worker busy; a save queued behind it times out for its caller.
         let g = grant("a");
         let busy = keyring.load("a");
-        let late = keyring.save(&g);
+        let save = keyring.pending_save(&g);
+        let late = save.attempt();
         let (_, late) = tokio::join!(busy, late);
         assert_eq!(late.unwrap_err(), VaultError::Timeout);
         // Disconnect gives the grant up before the save got its turn.
@@ -301,7 +331,7 @@ mod tests {
         };
         bounded.forget("a").await.unwrap();
         assert_eq!(slow.ran(), ["load a", "delete a"], "the save never ran");
-        bounded.save(&grant("a")).await.unwrap();
+        bounded.pending_save(&grant("a")).attempt().await.unwrap();
         assert_eq!(
             slow.ran(),
             ["load a", "delete a", "load a", "save a"],
@@ -315,7 +345,8 @@ mod tests {
         let keyring = Keyring::new(slow.clone(), Duration::from_millis(50));
         let busy = keyring.load("x");
         let (a, b) = (grant("a"), grant("b"));
-        let (_, late_a, late_b) = tokio::join!(busy, keyring.save(&a), keyring.save(&b));
+        let (save_a, save_b) = (keyring.pending_save(&a), keyring.pending_save(&b));
+        let (_, late_a, late_b) = tokio::join!(busy, save_a.attempt(), save_b.attempt());
         assert_eq!(late_a.unwrap_err(), VaultError::Timeout);
         assert_eq!(late_b.unwrap_err(), VaultError::Timeout);
         // Disconnect of account a: b's refreshed grant must still be written.

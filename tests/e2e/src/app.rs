@@ -165,6 +165,21 @@ impl App {
         Ok(app)
     }
 
+    /// Double-click the row named `name` once the window is connected and the folder's
+    /// listing complete (a row clicked while the list is still being drawn can be
+    /// replaced under the click).
+    pub async fn double_click_row(&self, name: &str) -> Result<(), WdError> {
+        let script = format!(
+            "const list = document.getElementById('entries'); \
+             if (document.getElementById('status').dataset.state !== 'connected' \
+                 || list.dataset.complete !== 'true' || list.hidden) return null; \
+             const r = [...list.querySelectorAll('.entry')].find(r => r.querySelector('.label').textContent === {name:?}); \
+             if (!r) return null; \
+             r.dispatchEvent(new MouseEvent('dblclick', {{bubbles: true}})); return true;"
+        );
+        self.wd.wait_for(&script, STEP).await.map(drop)
+    }
+
     /// The text of the element with this id (`null` when it does not exist).
     pub async fn text(&self, id: &str) -> Result<Option<String>, WdError> {
         let v = self

@@ -261,15 +261,9 @@ async fn a_program_the_app_opens_inherits_none_of_its_protections() {
     .expect("the release app launches");
     app.click("connect").await.unwrap();
     wait_for_name(&app, &s).await;
-    let opened = app
-        .wd
-        .wait_for(
-            "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === 'Notes with spaces.txt'); \
-             if (!r) return null; r.dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return true;",
-            STEP,
-        )
-        .await;
-    assert!(opened.is_ok(), "the file's row shows");
+    app.double_click_row("Notes with spaces.txt")
+        .await
+        .expect("the file's row shows");
     let started = e2e::procs::wait_until(Duration::from_secs(30), "the program to start", || {
         std::fs::read_to_string(desktop.opener_env()).ok()
     })
@@ -377,10 +371,7 @@ async fn a_program_is_opened_only_after_the_person_says_so() {
         .expect("the release app launches");
     app.click("connect").await.unwrap();
     wait_for_name(&app, &s).await;
-    let double_click = "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === 'Setup.desktop'); \
-         if (!r) return null; r.dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return true;";
-    app.wd
-        .wait_for(double_click, STEP)
+    app.double_click_row("Setup.desktop")
         .await
         .expect("the row shows");
     app.wait_visible("program-dialog", STEP)
@@ -398,7 +389,7 @@ async fn a_program_is_opened_only_after_the_person_says_so() {
         !cached.iter().any(|p| p.ends_with("Setup.desktop")),
         "nothing downloaded either: {cached:?}"
     );
-    app.wd.wait_for(double_click, STEP).await.unwrap();
+    app.double_click_row("Setup.desktop").await.unwrap();
     app.wait_visible("program-dialog", STEP).await.unwrap();
     app.click("program-open").await.unwrap();
     let line = e2e::procs::wait_until(Duration::from_secs(30), "the program to be opened", || {
