@@ -152,13 +152,13 @@ impl TokenSource {
             Ok(tokens) => {
                 grant.access_token = tokens.access_token;
                 grant.expires_at = tokens.expires_in.map(|s| now_unix() + s);
-                let rotated = tokens
-                    .refresh_token
-                    .filter(|new| !new.same_as(&refresh_token));
-                let rotated = rotated.is_some_and(|new| {
-                    grant.refresh_token = Some(new);
-                    true
-                });
+                let rotated = match tokens.refresh_token {
+                    Some(new) if !new.same_as(&refresh_token) => {
+                        grant.refresh_token = Some(new);
+                        true
+                    }
+                    _ => false,
+                };
                 let save = self.keyring.pending_save(grant);
                 held.generation = self.next_generation();
                 Ok(Refreshed { save, rotated })
@@ -210,9 +210,6 @@ impl TokenSource {
             .map(|g| g.account_id.clone())
     }
 
-    /// For Disconnect: stop holding the grant (loading it from the keychain if none is
-    /// held) and return it with the token to revoke, refreshed first if it has expired;
-    /// `None` for the token when the grant turned out to be revoked already.
     /// A token that can revoke `grant`, which is not the one held (a grant being replaced
     /// in the keychain): its access token, or a fresh one from its refresh token when it
     /// has expired; `None` when Dropbox says the grant is dead already.
@@ -231,6 +228,9 @@ impl TokenSource {
         }
     }
 
+    /// For Disconnect: stop holding the grant (loading it from the keychain if none is
+    /// held) and return it with the token to revoke, refreshed first if it has expired;
+    /// `None` for the token when the grant turned out to be revoked already.
     pub async fn release(
         &self,
     ) -> Result<Option<(StoredGrant, Option<AccessToken>)>, SessionError> {
