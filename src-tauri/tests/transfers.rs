@@ -412,3 +412,17 @@ async fn opening_a_file_twice_at_once_downloads_it_once() {
     assert_eq!(std::fs::read_to_string(&a).unwrap(), content);
     assert_eq!(rig.ranges().await.len(), 1, "one download for both");
 }
+
+/// A name of 255 bytes, the most Linux takes, is saved: the part it is written as fits too.
+#[tokio::test]
+async fn a_name_of_255_bytes_is_saved() {
+    let name = format!("{}.txt", "n".repeat(251));
+    let rig = rig(json!([{"op": "add_file", "path": format!("/{name}"), "content": "long"}])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let done = rig
+        .save_one(&format!("/{}", name.to_lowercase()), dir.path())
+        .await;
+    assert_eq!(done.phase, Phase::Done);
+    assert_eq!(std::fs::read_to_string(&done.target).unwrap(), "long");
+    assert_eq!(listing(dir.path()), [name], "no part left beside it");
+}

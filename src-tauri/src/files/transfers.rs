@@ -316,11 +316,28 @@ impl Transfers {
     }
 }
 
-/// Where a transfer into `target` writes until it is complete.
+/// The longest file name most file systems take, in bytes.
+const NAME_MAX: usize = 255;
+
+/// Where a transfer into `target` writes until it is complete: `<name>.part`, or for a
+/// name too long to take the suffix (251 to 255 bytes), its beginning, a hash of the whole
+/// name and the suffix, so that the part's name fits and stays the same for a resume.
 pub fn part_of(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
-    target.with_file_name(name)
+    const SUFFIX: &str = ".part";
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    if name.len() + SUFFIX.len() <= NAME_MAX {
+        return target.with_file_name(format!("{name}{SUFFIX}"));
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, name.as_bytes());
+    let hash: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut keep = NAME_MAX - SUFFIX.len() - hash.len() - 1;
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    target.with_file_name(format!("{}~{hash}{SUFFIX}", &name[..keep]))
 }
 
 fn report(id: u64, t: &Transfer) -> Report {
@@ -340,5 +357,28 @@ fn report(id: u64, t: &Transfer) -> Report {
         total: t.total.load(Ordering::Relaxed),
         rate,
         phase: t.phase.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_name_always_fits_and_stays_the_same() {
+        let dir = Path::new("/tmp");
+        assert_eq!(part_of(&dir.join("a.txt")), dir.join("a.txt.part"));
+        for len in [250, 251, 255] {
+            let name = format!(
+                "{}.txt",
+                "é".repeat((len - 4) / 2) + &"x".repeat((len - 4) % 2)
+            );
+            assert_eq!(name.len(), len);
+            let part = part_of(&dir.join(&name));
+            let part_name = part.file_name().unwrap().to_str().unwrap();
+            assert!(part_name.len() <= NAME_MAX, "{len}: {}", part_name.len());
+            assert!(part_name.ends_with(".part"));
+            assert_eq!(part, part_of(&dir.join(&name)), "the same for a resume");
+        }
     }
 }
