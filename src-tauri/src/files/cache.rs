@@ -1,6 +1,7 @@
 //! The private cache of opened files (`$XDG_CACHE_HOME/dropdesk/files/`, folders 0700):
 //! one folder per revision, the file under its own name so the program that opens it shows
-//! a sensible title. Bounded: the least recently used copies go first.
+//! a sensible title. Bounded: the least recently used copies go first (never the parts of
+//! downloads that may still carry on, told by their paths), on a blocking thread.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ use crate::error::{FileProblem, SessionError};
 /// How much the cache may hold before old copies are removed.
 pub const DEFAULT_LIMIT: u64 = 1 << 30;
 
+#[derive(Clone)]
 pub struct Cache {
     pub root: PathBuf,
     limit: u64,
@@ -69,8 +71,11 @@ impl Cache {
         true
     }
 
-    /// Remove the least recently used copies until the cache fits its limit (never `keep`).
-    pub fn evict(&self, keep: &Path) {
+    /// Remove the least recently used copies until the cache fits its limit: never `keep`,
+    /// nor the `parts` of transfers that may still carry on. A file is known by its path,
+    /// not by its name: a copy of a Dropbox file called `x.part` goes like any other.
+    /// Blocking: it walks the cache.
+    pub fn evict(&self, keep: &Path, parts: &[PathBuf]) {
         let mut copies = Vec::new();
         for rev in std::fs::read_dir(&self.root)
             .into_iter()
@@ -83,7 +88,7 @@ impl Cache {
                 .flatten()
             {
                 // A part belongs to a download still running (or to be resumed).
-                let part = file.path().extension().is_some_and(|e| e == "part");
+                let part = parts.contains(&file.path());
                 if let (false, Ok(meta)) = (part, file.metadata()) {
                     let used = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
                     copies.push((used, meta.len(), file.path()));
@@ -108,5 +113,40 @@ impl Cache {
     /// Forget every copy (on Disconnect).
     pub fn clear(&self) {
         let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::transfers::part_of;
+
+    fn copy(cache: &Cache, rev: &str, name: &str, age_secs: u64) -> PathBuf {
+        let path = cache.place(rev, name).unwrap();
+        std::fs::write(&path, "8 bytes!").unwrap();
+        let used = std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs);
+        std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(used)
+            .unwrap();
+        path
+    }
+
+    #[test]
+    fn a_copy_named_like_a_part_is_evicted_and_a_part_still_in_use_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("files"), 10);
+        // A Dropbox file called `movie.part`, opened long ago.
+        let old = copy(&cache, "r1", "movie.part", 3600);
+        // The part of a download that may still resume, older still.
+        let part = part_of(&cache.place("r2", "big.bin").unwrap());
+        std::fs::write(&part, "8 bytes!").unwrap();
+        let kept = copy(&cache, "r3", "new.txt", 0);
+        cache.evict(&kept, std::slice::from_ref(&part));
+        assert!(!old.exists(), "a copy is evicted whatever its name");
+        assert!(part.exists(), "a part in use stays");
+        assert!(kept.exists());
     }
 }

@@ -76,7 +76,9 @@ impl Files {
             .map_err(|_| SessionError::File(FileProblem::Cancelled))?
             .clone();
         end.unwrap_or_else(|| Err(FileProblem::Cancelled.into()))?;
-        self.cache.evict(&path);
+        let (cache, keep, parts) = (self.cache.clone(), path.clone(), self.transfers.parts());
+        // Off the async workers: eviction walks the cache.
+        let _ = tokio::task::spawn_blocking(move || cache.evict(&keep, &parts)).await;
         Ok(path)
     }
 

@@ -121,6 +121,16 @@ impl Transfers {
         self.list.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The parts of the transfers that may still carry on: running, waiting, or failed
+    /// (Retry resumes them).
+    pub fn parts(&self) -> Vec<PathBuf> {
+        self.list()
+            .iter()
+            .filter(|(_, t)| !matches!(t.phase, Phase::Done | Phase::Cancelled))
+            .map(|(_, t)| part_of(&t.target))
+            .collect()
+    }
+
     /// Every transfer of this run, oldest first.
     pub fn reports(&self) -> Vec<Report> {
         self.list().iter().map(|(id, t)| report(*id, t)).collect()
