@@ -217,11 +217,13 @@ pub async fn download_to_folder<R: Runtime>(
 ) -> Result<SaveChoice> {
     let browser = &core(&launch).await?.browser;
     let Some(dir) = dialogs::folder(&app, &window).await else {
-        return Ok(messages::save_choice(None));
+        return Ok(messages::save_choice(None, &[]));
     };
-    Ok(messages::save_choice(Some(
-        browser.propose_save(&paths, dir)?,
-    )))
+    let refused = browser.refused_names(&paths)?;
+    Ok(messages::save_choice(
+        Some(browser.propose_save(&paths, dir)?),
+        &refused,
+    ))
 }
 
 /// What to do with the names already taken: `replace`, `keep_both`, `skip`, or none

@@ -592,16 +592,42 @@ pub fn preview(p: browser::preview::Preview) -> view::Preview {
 }
 
 /// What came of "Download to folder…": `None` when the dialog was cancelled.
-pub fn save_choice(r: Option<Result<Vec<u64>, Vec<String>>>) -> view::SaveChoice {
+/// What came of "Download to folder…": `refused` are the names that cannot be file names
+/// here, which were not saved.
+pub fn save_choice(
+    r: Option<Result<Vec<u64>, Vec<String>>>,
+    refused: &[String],
+) -> view::SaveChoice {
     let (chosen, conflicts, started) = match r {
         None => (false, Vec::new(), 0),
         Some(Ok(ids)) => (true, Vec::new(), ids.len()),
         Some(Err(taken)) => (true, taken, 0),
     };
+    let refused = (chosen && !refused.is_empty()).then(|| {
+        let names = refused
+            .iter()
+            .map(|n| format!("“{n}”"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        problem(
+            "names_refused",
+            if refused.len() == 1 {
+                "A file was not saved"
+            } else {
+                "Some files were not saved"
+            },
+            format!(
+                "These names cannot be used for files on this computer: {names}. Rename them at \
+                 Dropbox, then save them again; everything else was saved."
+            ),
+            Action::Dismiss,
+        )
+    });
     view::SaveChoice {
         chosen,
         conflicts,
         started,
+        refused,
     }
 }
 

@@ -362,4 +362,6 @@ pub struct SaveChoice {
     pub conflicts: Vec<String>,
     /// Transfers started.
     pub started: usize,
+    /// Names that cannot be file names here, not saved: what to tell the person.
+    pub refused: Option<Problem>,
 }

@@ -426,3 +426,32 @@ async fn a_name_of_255_bytes_is_saved() {
     assert_eq!(std::fs::read_to_string(&done.target).unwrap(), "long");
     assert_eq!(listing(dir.path()), [name], "no part left beside it");
 }
+
+/// Saving several files, one of which has a name that cannot be a file name here (a `\`,
+/// legal in a Dropbox name): the others are saved, and the window is told which one was
+/// not, and why, instead of it being skipped silently.
+#[tokio::test]
+async fn a_name_that_cannot_be_a_file_name_here_is_named_not_skipped_silently() {
+    let rig = rig(json!([
+        {"op": "add_file", "path": "/ok.txt", "content": "fine"},
+        {"op": "add_file", "path": "/..\\..\\x.txt", "content": "sly"},
+    ]))
+    .await;
+    let paths = vec!["/ok.txt".to_string(), "/..\\..\\x.txt".to_string()];
+    let refused = rig.browser.refused_names(&paths).unwrap();
+    assert_eq!(refused, ["..\\..\\x.txt"]);
+    let dir = tempfile::tempdir().unwrap();
+    let proposal = rig.browser.propose_save(&paths, dir.path().into()).unwrap();
+    let shown = dropdesk::messages::save_choice(Some(proposal.clone()), &refused);
+    let ids = proposal.expect("no name taken");
+    assert_eq!(ids.len(), 1, "the other file is saved");
+    assert_eq!(rig.settled(ids[0]).await.phase, Phase::Done);
+    let problem = shown.refused.expect("the window is told");
+    assert_eq!(problem.code, "names_refused");
+    assert!(
+        problem.message.contains("“..\\..\\x.txt”"),
+        "{}",
+        problem.message
+    );
+    assert_eq!(listing(dir.path()), ["ok.txt"]);
+}

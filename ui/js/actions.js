@@ -33,6 +33,8 @@ export function createActions({ activate, onProblem, returnFocus }) {
   const toFolder = guard(async () => {
     if (!current.length) return;
     const choice = await api.downloadToFolder(current.map((e) => e.path_lower));
+    // Names that cannot be file names here were not saved: say which.
+    if (choice.refused) onProblem(choice.refused);
     if (choice.conflicts.length) await api.resolveConflicts(await askAboutConflicts(choice.conflicts));
   });
 

@@ -150,6 +150,17 @@ impl Browser {
         Ok(self.files()?.propose(self.entries(paths)?, dir))
     }
 
+    /// The names among `paths` that cannot be file names on this computer (a `\`, say,
+    /// legal in a Dropbox name): they are not saved, and the window says so.
+    pub fn refused_names(&self, paths: &[String]) -> Result<Vec<String>, SessionError> {
+        Ok(self
+            .entries(paths)?
+            .into_iter()
+            .filter(|e| !crate::files::safe_name(&e.name))
+            .map(|e| e.name)
+            .collect())
+    }
+
     /// Which names saving `paths` into `dir` would find taken.
     pub fn conflicts(&self, paths: &[String], dir: &Path) -> Result<Vec<String>, SessionError> {
         Ok(self.files()?.conflicts(&self.entries(paths)?, dir))
