@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { createBrowser } from './browser.js';
 import * as fmt from './format.js';
 import * as banner from './problem.js';
+import { lead as waitingLead } from './waiting.js';
 import { createTransfers } from './transfers.js';
 
 const $ = (id) => document.getElementById(id);
@@ -45,6 +46,14 @@ function clearProblem() {
   $('problem').hidden = true;
   problemAction = null;
   clearTimeout(retryTimer);
+}
+
+// Whether the sign-in's listener waits for the browser (else only a pasted code connects).
+let waitingListens = true;
+
+/** Say in the waiting view whether the browser could be started. */
+function sayWaiting(opened) {
+  $('waiting-lead').textContent = waitingLead({ browser_opened: opened, listening: waitingListens });
 }
 
 function note(text) {
@@ -223,7 +232,8 @@ async function startConnect() {
     waitingUrl = waiting.url;
     show('waiting');
     setStatus('waiting', 'Waiting for your browser');
-    $('no-browser').hidden = waiting.browser_opened || !waiting.listening;
+    waitingListens = waiting.listening;
+    sayWaiting(waiting.browser_opened);
     $('no-listener').hidden = waiting.listening;
     $('copy-feedback').textContent = '';
     preparePaste(waiting.paste, !waiting.listening || !waiting.browser_opened);
@@ -385,8 +395,7 @@ $('connect').addEventListener('click', startConnect);
 $('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });
 $('cancel').addEventListener('click', () => api.cancelConnect());
 $('reopen').addEventListener('click', async () => {
-  const opened = await api.reopenBrowser().catch(() => false);
-  $('no-browser').hidden = opened;
+  sayWaiting(await api.reopenBrowser().catch(() => false));
 });
 $('copy-link').addEventListener('click', copyLink);
 $('show-paste').addEventListener('click', () => { showPaste($('paste').hidden); if (!$('paste').hidden) $('paste-code').focus(); });
