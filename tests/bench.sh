@@ -15,9 +15,9 @@ full=""
 bash .ci/setup >&2
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --locked -p dropdesk --features tauri/custom-protocol >&2
-# The .deb, unless CI has just built it from this very binary.
-deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -n 1 || true)
-if [ -z "$deb" ] || [ target/release/dropdesk -nt "$deb" ]; then
+# The .deb: the one CI has just packed from this very binary (BENCH_DEB), else packed now.
+deb="${BENCH_DEB:-}"
+if [ -z "$deb" ]; then
   bash .ci/package >&2
   deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
 fi
