@@ -350,6 +350,15 @@ pub(crate) mod tests {
         }
     }
 
+    /// A token source against a fakebox that rotates refresh tokens, as RFC 9700 asks.
+    async fn rotating_rig() -> Rig {
+        rig_with(fakebox::Config {
+            rotate_refresh_tokens: true,
+            ..fakebox::Config::default()
+        })
+        .await
+    }
+
     /// Store a grant as a connect does: its item, and the index naming it as in use.
     pub(crate) fn keep(rig: &Rig, g: &StoredGrant) {
         rig.vault.save(g).unwrap();
@@ -408,11 +417,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn a_rotated_refresh_token_is_stored_once_the_keychain_answers_again() {
-        let rig = rig_with(fakebox::Config {
-            rotate_refresh_tokens: true,
-            ..fakebox::Config::default()
-        })
-        .await;
+        let rig = rotating_rig().await;
         let g = grant(&rig, 10);
         let first = g.refresh_token.clone().unwrap();
         keep(&rig, &g);
@@ -460,11 +465,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn a_rotated_refresh_token_is_kept_and_used_next_time() {
-        let rig = rig_with(fakebox::Config {
-            rotate_refresh_tokens: true,
-            ..fakebox::Config::default()
-        })
-        .await;
+        let rig = rotating_rig().await;
         let g = grant(&rig, 10);
         let first = g.refresh_token.clone().unwrap();
         rig.tokens.hold(g).await;
