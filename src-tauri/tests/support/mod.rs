@@ -71,7 +71,7 @@ async fn world_on<'d>(
         ..Config::default()
     };
     tweak(&mut config);
-    let fakebox = Fakebox::start(config).await.expect("fakebox");
+    let fakebox = fakebox_control::start(config).await.expect("fakebox");
     let base = url::Url::parse(fakebox.base_url()).unwrap();
     let endpoints = Endpoints::single(&base);
     let http = dropbox::http_client();

@@ -36,7 +36,7 @@ pub async fn setup_with(desktop: &Desktop, tweak: impl FnOnce(&mut Config)) -> S
         ..Config::default()
     };
     tweak(&mut config);
-    let fakebox = Fakebox::start(config).await.expect("fakebox");
+    let fakebox = fakebox_control::start(config).await.expect("fakebox");
     Setup {
         fakebox,
         ports,

@@ -3,7 +3,8 @@
 //! headers that never end, a 100 KB request line, unread pipelined requests, 300 idle
 //! connections, descriptor exhaustion. After each, the app is alive, its listener answers
 //! the next request, and the user's sign-in completes (or Cancel frees the port). The
-//! demo's emulator offers no control surface. tests/BENCHMARKS.md has the table.
+//! demo's emulator offers no control surface, and a thousand idle connections to it leave
+//! the app its file descriptors. tests/BENCHMARKS.md has the table.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use e2e::app::{app_binary, App, Options, STEP};
 use e2e::attack;
 use e2e::desktop::Desktop;
 use e2e::fixture::{
-    app_env, browser_client, browser_log, decide, open_start, setup, wait_for_name, Setup,
+    app_env, browser_client, browser_log, consent, decide, open_start, setup, wait_for_name, Setup,
 };
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
@@ -203,6 +204,37 @@ async fn the_demo_emulator_has_no_control_surface() {
         );
         assert_eq!(c.post(target).send().await.unwrap().status(), 404, "{path}");
     }
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_thousand_idle_connections_to_the_demo_emulator_leave_the_app_its_descriptors() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let env: Vec<_> = app_env(&s, BROWSER, "ignore")
+        .into_iter()
+        .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
+        .collect();
+    // The app may open 512 files: a thousand connections held by its emulator would
+    // leave it none for its own sign-in.
+    let app = launch_limited(&desktop, &env, Some(512)).await;
+    app.click("connect").await.unwrap();
+    let url = opened_url(&s);
+    let b = browser_client();
+    let authorize = open_start(&b, &url).await;
+    let emulator = url::Url::parse(&authorize).unwrap().port().unwrap();
+    let held = attack::idle(emulator, 1000);
+    assert!(held.len() > 512, "opened {}", held.len());
+    let callback = consent(&b, &authorize, "allow").await;
+    let landed = b
+        .get(&callback)
+        .send()
+        .await
+        .expect("the callback is answered");
+    assert_eq!(landed.status(), 200);
+    assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    drop(held);
     app.quit().await;
 }
 

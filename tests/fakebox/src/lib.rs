@@ -13,30 +13,12 @@
 //! | `POST /2/files/search_v2`, `/2/files/search/continue_v2` | api (names only, see `search`) |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
-//! # Control surface (only with the `control` feature, which tests enable and the app's
-//! demo does not), JSON, under `/__fakebox/`
+//! # Control surface
 //!
-//! - `POST /__fakebox/expire-access-tokens`: all live access tokens now get 401
-//!   `expired_access_token`. Answers `{"expired": n}`.
-//! - `POST /__fakebox/unlink` (`{"account": n}`: one user only): as if the user removed the
-//!   app on dropbox.com; every grant is revoked (access tokens get `invalid_access_token`, refresh gets `invalid_grant`).
-//! - `POST /__fakebox/reset-cursors`: every cursor handed out so far gets 409 `reset`.
-//! - `POST /__fakebox/faults`: `{"route": "files/list_folder" | "/oauth2/token", "status":
-//!   401|429|500|503|…, "auth_tag": "missing_scope"…, "retry_after": s, "delay_ms": ms,
-//!   "drop": bool, "drop_after": bytes, "count": n}` (or a list): the next `count` requests to that path get the status (429 with a
-//!   `Retry-After` header and a RateLimitError body), are delayed, have their
-//!   connection closed before a complete response, or (`drop_after`) their body cut off
-//!   after that many bytes. `DELETE` clears them.
-//! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?,
-//!   "content_hash"? (reported instead of the true one)},
-//!   {"op": "add_image", "path", "width", "height"} (a PNG gradient),
-//!   {"op": "add_folder", "path"}, {"op": "delete", "path"}, {"op": "generate", "path",
-//!   "count"}], "account"?: n}` (the first user's folder unless said), seen by cursors and
-//!   long-polls.
-//! - `GET /__fakebox/state`: grants (id, client, scopes, revoked, refresh count), the count
-//!   of live access tokens, codes issued and used, and the request log (method, path,
-//!   status, and the grant type for token calls); never a token value.
-//!   `DELETE /__fakebox/log` empties the log.
+//! This crate has none: the `/__fakebox/` routes that tests use to steer it are in the
+//! `fakebox-control` crate, which mounts them through [`Fakebox::start_with`]. The app
+//! depends on this crate only, so no way of building it (feature unification in a
+//! workspace build included) can link those routes into it.
 //!
 //! # Several users
 //!
@@ -60,13 +42,12 @@
 
 pub mod api;
 pub mod content;
-#[cfg(feature = "control")]
-pub mod control;
 pub mod cursor;
 pub mod files;
 pub mod oauth;
 pub mod search;
 pub mod seed;
+mod serve;
 pub mod state;
 pub mod wire;
 
@@ -82,6 +63,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
+pub use crate::serve::{HEAD_TIMEOUT, MAX_CONNECTIONS};
 use crate::state::{App, LogEntry, Shared};
 
 /// What a handler adds to the request log besides method, path and status.
@@ -197,6 +179,12 @@ pub struct Fakebox {
 impl Fakebox {
     /// Build the data, bind, and serve in the background on the current tokio runtime.
     pub async fn start(config: Config) -> Result<Fakebox, StartError> {
+        Fakebox::start_with(config, Router::new()).await
+    }
+
+    /// As [`Fakebox::start`], with `extra` routes served beside Dropbox's (a test
+    /// crate's control surface).
+    pub async fn start_with(config: Config, extra: Router<App>) -> Result<Fakebox, StartError> {
         if !config.listen.ip().is_loopback() {
             return Err(StartError::NotLoopback(config.listen));
         }
@@ -218,15 +206,9 @@ impl Fakebox {
             .local_addr()
             .map_err(|e| StartError::Bind(config.listen, e))?;
         let app = Shared::new(config, tree);
-        let router = router(app.clone());
+        let router = router(app.clone(), extra);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        let task = tokio::spawn(serve::serve(listener, router, rx));
         Ok(Fakebox {
             base_url: format!("http://{addr}"),
             app,
@@ -345,8 +327,8 @@ impl Drop for Fakebox {
     }
 }
 
-/// The whole HTTP surface.
-pub fn router(app: App) -> Router {
+/// The whole HTTP surface, with `extra` routes beside Dropbox's.
+pub fn router(app: App, extra: Router<App>) -> Router {
     let router = Router::new()
         .route(
             "/oauth2/authorize",
@@ -381,9 +363,8 @@ pub fn router(app: App) -> Router {
             "/2/files/search/continue_v2",
             post(search::search_continue_v2),
         );
-    #[cfg(feature = "control")]
-    let router = control::routes(router);
     router
+        .merge(extra)
         .fallback(unknown)
         .method_not_allowed_fallback(wrong_method)
         .layer(axum::middleware::from_fn_with_state(app.clone(), track))

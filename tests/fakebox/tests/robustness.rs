@@ -47,7 +47,7 @@ proptest! {
 #[tokio::test]
 async fn arbitrary_bodies_get_client_errors() {
     use proptest::strategy::ValueTree;
-    let fb = fakebox::Fakebox::start(fakebox::Config::default())
+    let fb = fakebox_control::start(fakebox::Config::default())
         .await
         .unwrap();
     let client = reqwest::Client::new();
@@ -98,7 +98,7 @@ async fn arbitrary_bodies_get_client_errors() {
 #[tokio::test]
 async fn arbitrary_bodies_to_the_control_surface_are_answered() {
     use proptest::strategy::ValueTree;
-    let fb = fakebox::Fakebox::start(fakebox::Config::default())
+    let fb = fakebox_control::start(fakebox::Config::default())
         .await
         .unwrap();
     let client = reqwest::Client::new();

@@ -1,10 +1,10 @@
-//! The fakebox binary: parse the command line, start the emulator, print exactly one
+//! The fakebox binary, with its control surface: parse the command line, start the emulator, print exactly one
 //! `FAKEBOX_URL=http://127.0.0.1:<port>` line when ready, and serve until killed.
 
 use std::io::Write;
 use std::time::Duration;
 
-use fakebox::{Config, Fakebox};
+use fakebox::Config;
 
 const USAGE: &str = "usage: fakebox [--listen 127.0.0.1:0] --app-key KEY --redirect-uri URI [--redirect-uri URI ...]
                [--auto-approve] [--seed DIR] [--generate /path=N ...] [--access-token-ttl SECS] [--sample]";
@@ -70,7 +70,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let server = match Fakebox::start(config).await {
+    let server = match fakebox_control::start(config).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("fakebox: {e}");

@@ -1,7 +1,4 @@
-//! The test control surface under `/__fakebox/`: expire or revoke tokens, invalidate
-//! cursors, inject faults, change files, and inspect what was issued and requested.
-//! It never reveals a token value. Compiled only with the `control` feature: the app's
-//! demo runs fakebox without it, so no local process can steer the demo's emulator.
+//! The control routes and their handlers, over fakebox's own state.
 
 use std::time::Instant;
 
@@ -14,14 +11,14 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::files::{Content, NewEntry};
-use crate::seed;
-use crate::state::{App, Fault};
-use crate::wire;
+use fakebox::files::{Content, NewEntry};
+use fakebox::seed;
+use fakebox::state::{App, Fault};
+use fakebox::wire;
 
-/// The control routes, added to fakebox's router.
-pub fn routes(router: Router<App>) -> Router<App> {
-    router
+/// The control routes, to serve beside fakebox's own.
+pub fn routes() -> Router<App> {
+    Router::new()
         .route(
             "/__fakebox/expire-access-tokens",
             post(expire_access_tokens),
@@ -46,7 +43,7 @@ fn bad(message: String) -> Response {
 
 /// `POST /__fakebox/expire-access-tokens`: every live access token now answers
 /// 401 `expired_access_token`.
-pub async fn expire_access_tokens(State(app): State<App>) -> Response {
+async fn expire_access_tokens(State(app): State<App>) -> Response {
     let mut s = app.lock();
     let now = Instant::now();
     let mut n = 0;
@@ -59,7 +56,7 @@ pub async fn expire_access_tokens(State(app): State<App>) -> Response {
 
 /// `POST /__fakebox/unlink`: as if the user removed the app on dropbox.com; with
 /// `{"account": n}`, only that user did.
-pub async fn unlink(State(app): State<App>, body: Bytes) -> Response {
+async fn unlink(State(app): State<App>, body: Bytes) -> Response {
     let only = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v["account"].as_u64())
@@ -78,7 +75,7 @@ pub async fn unlink(State(app): State<App>, body: Bytes) -> Response {
 }
 
 /// `POST /__fakebox/reset-cursors`: every cursor handed out so far gets `reset`.
-pub async fn reset_cursors(State(app): State<App>) -> Response {
+async fn reset_cursors(State(app): State<App>) -> Response {
     let epoch = {
         let mut s = app.lock();
         for tree in &mut s.trees {
@@ -91,7 +88,7 @@ pub async fn reset_cursors(State(app): State<App>) -> Response {
 }
 
 /// `POST /__fakebox/faults`: one fault or a list of them.
-pub async fn add_faults(State(app): State<App>, body: Bytes) -> Response {
+async fn add_faults(State(app): State<App>, body: Bytes) -> Response {
     let faults: Vec<Fault> = match serde_json::from_slice::<Value>(&body) {
         Ok(v @ Value::Array(_)) => match serde_json::from_value(v) {
             Ok(f) => f,
@@ -115,7 +112,7 @@ pub async fn add_faults(State(app): State<App>, body: Bytes) -> Response {
 }
 
 /// `DELETE /__fakebox/faults`.
-pub async fn clear_faults(State(app): State<App>) -> Response {
+async fn clear_faults(State(app): State<App>) -> Response {
     app.lock().faults.clear();
     wire::ok(&json!({"faults": 0}))
 }
@@ -162,7 +159,7 @@ struct FileOps {
 
 /// `POST /__fakebox/files`: `{"ops": [{"op": "add_file" | "add_image" | "add_folder" | "delete" |
 /// "generate", ...}]}`, applied in order; each change is seen by cursors and long-polls.
-pub async fn files(State(app): State<App>, body: Bytes) -> Response {
+async fn files(State(app): State<App>, body: Bytes) -> Response {
     let ops: FileOps = match serde_json::from_slice(&body) {
         Ok(o) => o,
         Err(e) => return bad(e.to_string()),
@@ -211,7 +208,9 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
                     .add(NewEntry {
                         path,
                         folder: false,
-                        content: Content::Bytes(crate::content::gradient_png(width, height).into()),
+                        content: Content::Bytes(
+                            fakebox::content::gradient_png(width, height).into(),
+                        ),
                         content_hash: None,
                         modified: now,
                     })
@@ -239,7 +238,7 @@ pub async fn files(State(app): State<App>, body: Bytes) -> Response {
 }
 
 /// `GET /__fakebox/state`: grants (never their tokens), live token count, request log.
-pub async fn state(State(app): State<App>) -> Response {
+async fn state(State(app): State<App>) -> Response {
     let s = app.lock();
     let now = Instant::now();
     let live = s
@@ -259,7 +258,7 @@ pub async fn state(State(app): State<App>) -> Response {
 }
 
 /// `DELETE /__fakebox/log`.
-pub async fn clear_log(State(app): State<App>) -> Response {
+async fn clear_log(State(app): State<App>) -> Response {
     app.lock().log.clear();
     wire::ok(&json!({"requests": 0}))
 }
