@@ -15,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "accounts",
     "switch_account",
     "disconnect",
+    "forget_unreadable",
     "open_folder",
     "folder_window",
     "folder_seek",

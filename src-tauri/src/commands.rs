@@ -14,10 +14,10 @@ use crate::dialogs;
 use crate::files::{OnConflict, Programs};
 use crate::last_seen::{self, LastSeen};
 use crate::messages;
-use crate::session::ConnectOutcome;
+use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, ConnectResult, Disconnected, Found, Info, Opened, Preview, Problem, Progress,
-    SaveChoice, Status, Transfer, ViewSpec, Waiting, Window,
+    AccountEntry, AccountView, ConnectResult, Disconnected, Found, Info, Opened, Preview, Problem,
+    Progress, SaveChoice, Status, Transfer, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -43,8 +43,10 @@ pub fn last_seen() -> Option<LastSeen> {
     last_seen::default_path().and_then(|p| last_seen::read(&p))
 }
 
-/// The window shows `status` now: the next start paints it first.
-fn shown(status: Status) -> Status {
+/// The window shows this status now (a problem naming the account whose grant it is
+/// about, when one is held): the next start paints it first.
+async fn shown(core: &Core, r: std::result::Result<AccountView, SessionError>) -> Status {
+    let status = messages::status(r, core.session.account_id().await);
     if let Some(path) = last_seen::default_path() {
         last_seen::note_status(&path, &status);
     }
@@ -53,17 +55,15 @@ fn shown(status: Status) -> Status {
 
 #[tauri::command]
 pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
-    Ok(shown(messages::status(
-        core(&app).await?.session.restore().await,
-    )))
+    let core = core(&app).await?;
+    Ok(shown(core, core.session.restore().await).await)
 }
 
 /// The account in use, asked of Dropbox again (the window was offline).
 #[tauri::command]
 pub async fn account_status(app: State<'_, Launch>) -> Result<Status> {
-    Ok(shown(messages::status(
-        core(&app).await?.session.status().await,
-    )))
+    let core = core(&app).await?;
+    Ok(shown(core, core.session.status().await).await)
 }
 
 #[tauri::command]
@@ -115,19 +115,24 @@ pub async fn accounts(app: State<'_, Launch>) -> Result<Vec<AccountEntry>> {
 
 #[tauri::command]
 pub async fn switch_account(app: State<'_, Launch>, account_id: String) -> Result<Status> {
-    let browser = &core(&app).await?.browser;
-    Ok(shown(messages::status(
-        browser.switch_account(&account_id).await,
-    )))
+    let core = core(&app).await?;
+    Ok(shown(core, core.browser.switch_account(&account_id).await).await)
 }
 
+/// Disconnect the account the window shows, named by the window.
 #[tauri::command]
-pub async fn disconnect(app: State<'_, Launch>) -> Result<Disconnected> {
-    let done = core(&app).await?.browser.disconnect().await?;
+pub async fn disconnect(app: State<'_, Launch>, account_id: String) -> Result<Disconnected> {
+    let done = core(&app).await?.browser.disconnect(&account_id).await?;
     if let (false, Some(path)) = (done.remaining, last_seen::default_path()) {
         last_seen::note(&path, None);
     }
     Ok(messages::disconnected(done))
+}
+
+/// Remove a saved sign-in that cannot be read (the window shows its problem, no account).
+#[tauri::command]
+pub async fn forget_unreadable(app: State<'_, Launch>) -> Result<()> {
+    Ok(core(&app).await?.session.forget_unreadable().await?)
 }
 
 #[tauri::command]

@@ -89,6 +89,7 @@ pub fn run() {
             commands::accounts,
             commands::switch_account,
             commands::disconnect,
+            commands::forget_unreadable,
             commands::open_folder,
             commands::folder_window,
             commands::folder_seek,

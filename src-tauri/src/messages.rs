@@ -430,7 +430,8 @@ fn sign_in(store: Store) -> String {
 }
 
 /// What the window shows after a restore or a status check.
-pub fn status(r: Result<AccountView, SessionError>) -> Status {
+/// The status the window shows; a problem names `held`, the account whose grant it is.
+pub fn status(r: Result<AccountView, SessionError>, held: Option<String>) -> Status {
     match r {
         Ok(account) => Status::Connected {
             sign_in: sign_in(account.store),
@@ -442,6 +443,7 @@ pub fn status(r: Result<AccountView, SessionError>) -> Status {
         },
         Err(e) => Status::Problem {
             problem: session(&e),
+            account_id: held,
         },
     }
 }

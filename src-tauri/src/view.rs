@@ -176,8 +176,11 @@ pub enum Status {
         problem: Option<Problem>,
     },
     /// A grant is kept but cannot be used right now (offline, keychain locked, …).
+    /// `account_id` names the account whose grant it is, when one is held (none when the
+    /// saved sign-in cannot be read): a Reconnect disconnects exactly that one.
     Problem {
         problem: Problem,
+        account_id: Option<String>,
     },
 }
 

@@ -217,7 +217,8 @@ async fn pages_that_answer_after_disconnect_are_dropped() {
         browser.window("/big", &by_name(), 0, 1).unwrap().total,
         2000
     );
-    assert!(browser.disconnect().await.unwrap().confirmed);
+    let shown = w.session.account_id().await.expect("an account shown");
+    assert!(browser.disconnect(&shown).await.unwrap().confirmed);
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(
         events.lock().unwrap().is_empty(),
@@ -386,4 +387,51 @@ async fn pages_of_one_account_never_reach_the_next() {
         !names.contains(&"Big".to_string()),
         "nothing of Alex's: {names:?}"
     );
+}
+
+/// Two accounts; the one on screen (Alex) is revoked at Dropbox, and the preview, not the
+/// listing, is what finds out. The keychain's "current" account is Sam's now, but the
+/// window still names Alex: Disconnect of Alex touches nothing of Sam's.
+#[tokio::test]
+async fn a_revocation_met_by_the_preview_never_turns_disconnect_on_another_account() {
+    let mut w = world(
+        None,
+        |c| c.extra_accounts = vec![fakebox::ExtraAccount::sam()],
+        Duration::from_secs(60),
+    )
+    .await;
+    connect_as(&mut w, 1, "Sam Lee").await;
+    connect(&mut w).await;
+    let alex = w.session.account_id().await.expect("Alex in use");
+    let browser = Browser::new(w.session.clone());
+    let (_, report) = recorder();
+    browser.open("", &by_name(), 50, report).await.unwrap();
+    until_listed(&browser, "", "Notes with spaces.txt").await;
+    post(&w, "unlink", json!({"account": 0})).await;
+    let seen = browser.preview("/notes with spaces.txt").await;
+    assert_eq!(
+        dropdesk::messages::session(&seen.unwrap_err()).code,
+        "revoked",
+        "the preview meets the revocation"
+    );
+    let sam = w
+        .vault
+        .current()
+        .unwrap()
+        .expect("Sam's grant is current now");
+    assert_ne!(sam.account_id, alex);
+
+    let done = browser.disconnect(&alex).await.unwrap();
+    assert!(
+        !done.was_connected,
+        "Alex's grant was gone already: {done:?}"
+    );
+    assert!(done.remaining);
+    assert!(
+        w.vault.load(&sam.account_id).unwrap().is_some(),
+        "Sam's kept"
+    );
+    let grants = state(&w).await["grants"].clone();
+    assert_eq!(grants[0]["account"], 1, "{grants}");
+    assert_eq!(grants[0]["revoked"], false, "Sam's grant is live: {grants}");
 }

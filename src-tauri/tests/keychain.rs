@@ -96,7 +96,7 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
     assert_eq!(shown.code, "revoked");
     assert_eq!(shown.action, Action::Reconnect);
     assert!(matches!(
-        messages::status(w.session.status().await),
+        messages::status(w.session.status().await, None),
         Status::Disconnected { .. }
     ));
 }
@@ -104,12 +104,16 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
 async fn disconnect_revokes_at_dropbox_and_deletes_locally(desktop: &Desktop) {
     let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
-    let done = w.session.disconnect().await.unwrap();
+    let done = w
+        .session
+        .disconnect(&w.session.account_id().await.expect("an account shown"))
+        .await
+        .unwrap();
     assert!(done.confirmed && done.was_connected, "{done:?}");
     assert!(!has_grant(&w));
     assert_eq!(state(&w).await["grants"][0]["revoked"], true);
     assert!(matches!(
-        messages::status(w.session.status().await),
+        messages::status(w.session.status().await, None),
         Status::Disconnected { problem: None }
     ));
 }
@@ -121,7 +125,12 @@ async fn disconnect_while_dropbox_is_down_still_deletes_and_says_so(desktop: &De
     // Take Dropbox away.
     let spare = Fakebox::start(Config::default()).await.unwrap();
     std::mem::replace(&mut w.fakebox, spare).shutdown().await;
-    let done = messages::disconnected(w.session.disconnect().await.unwrap());
+    let done = messages::disconnected(
+        w.session
+            .disconnect(&w.session.account_id().await.expect("an account shown"))
+            .await
+            .unwrap(),
+    );
     assert!(!done.revoke_confirmed);
     assert!(done.message.contains("dropbox.com"), "{}", done.message);
     assert!(!has_grant(&w));
@@ -147,12 +156,16 @@ async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
         tokio::spawn(async move { s.list_folder("").await })
     };
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let done = w.session.disconnect().await.unwrap();
+    let done = w
+        .session
+        .disconnect(&w.session.account_id().await.expect("an account shown"))
+        .await
+        .unwrap();
     assert!(done.confirmed);
     let _ = listing.await.expect("no panic");
     assert!(!has_grant(&w), "no token written back after the delete");
     assert!(matches!(
-        messages::status(w.session.status().await),
+        messages::status(w.session.status().await, None),
         Status::Disconnected { .. }
     ));
     assert_eq!(state(&w).await["grants"][0]["revoked"], true);
@@ -179,7 +192,13 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
         tokio::spawn(async move { s.list_folder("").await })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(w.session.disconnect().await.unwrap().confirmed);
+    assert!(
+        w.session
+            .disconnect(&w.session.account_id().await.expect("an account shown"))
+            .await
+            .unwrap()
+            .confirmed
+    );
     connect(&mut w).await;
     let newer = w.vault.current().unwrap().expect("the new grant is stored");
     assert!(listing.await.unwrap().is_err(), "the old call failed");
@@ -187,13 +206,14 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
     assert!(kept.access_token.same_as(&newer.access_token));
     assert!(has_grant(&w));
     assert!(matches!(
-        messages::status(w.session.status().await),
+        messages::status(w.session.status().await, None),
         Status::Connected { .. }
     ));
 }
 
 /// An item Dropdesk cannot read is not a dead end: the window offers Reconnect, and
-/// Disconnect removes the item so that a new sign-in can start clean.
+/// Its Reconnect removes the item (the window shows no account to disconnect) so that a
+/// new sign-in can start clean.
 async fn a_corrupt_keychain_item_can_be_removed(desktop: &Desktop) {
     let w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
     keyring::Entry::new(&w.service, "accounts")
@@ -206,8 +226,8 @@ async fn a_corrupt_keychain_item_can_be_removed(desktop: &Desktop) {
         (shown.code, shown.action),
         ("keychain_corrupt", Action::Reconnect)
     );
-    let done = w.session.disconnect().await.unwrap();
-    assert!(!done.was_connected);
+    assert_eq!(w.session.account_id().await, None, "no account shown");
+    w.session.forget_unreadable().await.unwrap();
     assert!(!desktop.keychain_items(&w.service).contains("not a grant"));
     assert_eq!(
         w.session.restore().await.unwrap_err(),
@@ -253,7 +273,10 @@ async fn two_accounts_side_by_side_and_disconnect_one(desktop: &Desktop) {
     // A restart restores the account used last.
     let again = restart(&w);
     assert_eq!(again.restore().await.unwrap().display_name, "Alex Morgan");
-    let done = again.disconnect().await.unwrap();
+    let done = again
+        .disconnect(&again.account_id().await.expect("an account shown"))
+        .await
+        .unwrap();
     assert!(done.confirmed && done.remaining, "{done:?}");
     let after = restart(&w);
     assert_eq!(after.restore().await.unwrap().display_name, "Sam Lee");
@@ -281,7 +304,7 @@ async fn a_revocation_of_one_account_leaves_the_other(desktop: &Desktop) {
         SessionError::Revoked
     );
     assert!(matches!(
-        messages::status(w.session.status().await),
+        messages::status(w.session.status().await, None),
         Status::Disconnected { problem: Some(_) }
     ));
     let (accounts, _) = w.session.accounts().await.unwrap();
@@ -323,7 +346,10 @@ async fn items_are_shared_with_the_keyring_crates_own_client(desktop: &Desktop) 
     w.vault.save(&back).unwrap();
     let items = desktop.keychain_items(&w.service);
     assert_eq!(items.matches("label = account:dbid:").count(), 1, "{items}");
-    w.session.disconnect().await.unwrap();
+    w.session
+        .disconnect(&w.session.account_id().await.expect("an account shown"))
+        .await
+        .unwrap();
     assert!(matches!(
         theirs(&user).get_password(),
         Err(keyring::Error::NoEntry)

@@ -35,8 +35,8 @@ async fn a_locked_keychain_is_explained_and_recovers_after_unlock() {
         matches!(err, SessionError::Vault(VaultError::Locked(_))),
         "{err:?}"
     );
-    match messages::status(Err(err)) {
-        Status::Problem { problem } => {
+    match messages::status(Err(err), None) {
+        Status::Problem { problem, .. } => {
             assert_eq!(problem.code, "keychain_locked");
             assert_eq!(problem.action, Action::Retry);
         }

@@ -49,8 +49,8 @@ async fn no_secret_service_is_an_actionable_problem() {
         },
         Arc::new(|_: &str| Ok(())),
     );
-    match messages::status(session.restore().await) {
-        Status::Problem { problem } => {
+    match messages::status(session.restore().await, None) {
+        Status::Problem { problem, .. } => {
             assert_eq!(problem.code, "keychain_unavailable");
             assert_eq!(problem.title, "No keychain available");
             assert!(

@@ -85,7 +85,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     })
     .await;
 
-    let done = offline.disconnect().await.unwrap();
+    let done = offline.disconnect(&shown.account_id).await.unwrap();
     assert!(done.was_connected);
     let gone = eventually(|| {
         store

@@ -104,7 +104,8 @@ async fn a_file_opens_from_a_private_cache_and_again_without_a_download() {
         "changed at Dropbox"
     );
 
-    assert!(browser.disconnect().await.unwrap().confirmed);
+    let shown = w.session.account_id().await.expect("an account shown");
+    assert!(browser.disconnect(&shown).await.unwrap().confirmed);
     assert!(!root.exists(), "Disconnect removes every copy");
 }
 

@@ -83,7 +83,13 @@ async fn a_reused_code_is_refused() {
     let code = code_from_page(&browser(), &waiting.paste.url).await;
     w.session.submit_code(&code).await.unwrap();
     w.session.finish_connect(drop).await.unwrap();
-    assert!(w.session.disconnect().await.unwrap().confirmed);
+    assert!(
+        w.session
+            .disconnect(&w.session.account_id().await.expect("an account shown"))
+            .await
+            .unwrap()
+            .confirmed
+    );
     w.session.start_connect().await.unwrap();
     assert_eq!(
         w.session.submit_code(&code).await.unwrap_err(),

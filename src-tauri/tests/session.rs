@@ -135,14 +135,14 @@ async fn a_revocation_met_by_parallel_calls_is_revoked_for_each() {
         assert_eq!(call.await.unwrap(), Err(SessionError::Revoked));
     }
     assert!(w.vault.current().unwrap().is_none());
-    match messages::status(w.session.status().await) {
+    match messages::status(w.session.status().await, None) {
         Status::Disconnected { problem: Some(p) } => assert_eq!(p.code, "revoked", "{p:?}"),
         other => panic!("expected the revoked message, got {other:?}"),
     }
     // Connecting again starts clean.
     connect(&mut w).await;
     assert!(matches!(
-        messages::status(w.session.status().await),
+        messages::status(w.session.status().await, None),
         Status::Connected { .. }
     ));
 }
@@ -290,7 +290,11 @@ async fn only_a_dead_token_confirms_a_revoke() {
             json!({"route": "auth/token/revoke", "status": 401, "auth_tag": tag}),
         )
         .await;
-        let done = w.session.disconnect().await.unwrap();
+        let done = w
+            .session
+            .disconnect(&w.session.account_id().await.expect("an account shown"))
+            .await
+            .unwrap();
         assert_eq!(done.confirmed, confirmed, "{tag}");
         assert!(
             w.vault.current().unwrap().is_none(),

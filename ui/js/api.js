@@ -23,7 +23,10 @@ export const reopenBrowser = () => invoke('reopen_browser');
 export const accounts = () => invoke('accounts');
 /** Use another connected account; answers like restore. */
 export const switchAccount = (accountId) => invoke('switch_account', { accountId });
-export const disconnect = () => invoke('disconnect');
+/** Disconnect the account the window shows (never "the current one"). */
+export const disconnect = (accountId) => invoke('disconnect', { accountId });
+/** Remove a saved sign-in that cannot be read, before connecting again. */
+export const forgetUnreadable = () => invoke('forget_unreadable');
 /** Open a folder and get the first `rows` rows of the view `spec`; `channel` (a Tauri
  * Channel) hears of every page and change after that. */
 export const openFolder = (path, spec, rows, channel) =>

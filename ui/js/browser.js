@@ -314,7 +314,7 @@ export function createBrowser({ onProblem, onHeard }) {
   // ---- Actions and preview --------------------------------------------------------------
 
   const actions = createActions({ activate, onProblem, returnFocus: () => list.focus() });
-  const preview = createPreview();
+  const preview = createPreview({ onProblem });
 
   // ---- Search ---------------------------------------------------------------------------
 

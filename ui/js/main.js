@@ -63,6 +63,7 @@ function note(text) {
 
 function showWelcome(text) {
   show('welcome');
+  shownAccount(null);
   setStatus('disconnected', 'Not connected');
   note(text);
   $('connect').disabled = false;
@@ -159,6 +160,7 @@ function showLastSeen(last) {
   }
   show('connected');
   setStatus('pending', 'Checking…');
+  shownAccount(null);
   $('avatar').textContent = last.initials ?? '';
   $('account-name').textContent = last.display_name;
   $('account-email').textContent = last.email ?? '';
@@ -194,6 +196,7 @@ async function refreshStatus({ quiet = false } = {}) {
 
 function applyStatus(status) {
   clearProblem();
+  stalledAccountId = status.state === 'problem' ? status.account_id ?? null : null;
   if (status.state === 'connected') {
     showConnected(status.account, status.sign_in);
   } else if (status.state === 'disconnected') {
@@ -210,9 +213,13 @@ function applyStatus(status) {
   }
 }
 
+// The account whose grant a stalled status is about (none: the saved sign-in is unreadable).
+let stalledAccountId = null;
+
 async function replaceSignIn() {
   try {
-    await api.disconnect();
+    if (stalledAccountId) await api.disconnect(stalledAccountId);
+    else await api.forgetUnreadable();
   } catch (e) {
     showProblem(api.asProblem(e), replaceSignIn);
     return;
@@ -325,8 +332,17 @@ function showSigningIn(account, signIn) {
 // Shown offline (the account as last seen) until a folder is heard from Dropbox again.
 let offline = false;
 
+// The account the window shows: every account action names it, never "the current one".
+let shownAccountId = null;
+function shownAccount(id) {
+  shownAccountId = id;
+  $('view-connected').dataset.accountId = id ?? '';
+  $('disconnect').disabled = !id;
+}
+
 /** The header: who is connected, how, and how much space is used. */
 function showAccount(account, signIn) {
+  shownAccount(account.account_id);
   offline = account.offline;
   if (account.offline) setStatus('pending', 'Offline');
   else setStatus('connected', 'Connected');
@@ -359,10 +375,12 @@ async function backOnline() {
 
 async function disconnect() {
   $('confirm-disconnect').close();
+  const accountId = shownAccountId;
+  if (!accountId) return;
   $('disconnect').disabled = true;
   browser.reset();
   try {
-    const done = await api.disconnect();
+    const done = await api.disconnect(accountId);
     if (done.remaining) {
       // Another account is still connected: show it, and what happened to this one.
       await refreshStatus();
@@ -373,7 +391,7 @@ async function disconnect() {
   } catch (e) {
     showProblem(api.asProblem(e), disconnect);
   } finally {
-    $('disconnect').disabled = false;
+    $('disconnect').disabled = !shownAccountId;
   }
 }
 

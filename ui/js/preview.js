@@ -1,6 +1,8 @@
 // The preview panel beside the list: a picture's thumbnail, the start of a text file, and
 // the metadata of the selected file as Dropbox has it now. Asked for only once the
-// selection has settled for a moment, so moving through the list costs no downloads.
+// selection has settled for a moment, so moving through the list costs no downloads. A
+// problem that only a new sign-in mends (the grant was revoked) goes to `onProblem`, which
+// takes the window to the reconnect state, as every other path does.
 
 import * as api from './api.js';
 import * as fmt from './format.js';
@@ -8,7 +10,7 @@ import * as fmt from './format.js';
 const $ = (id) => document.getElementById(id);
 const SETTLE_MS = 250;
 
-export function createPreview() {
+export function createPreview({ onProblem }) {
   let timer = null;
   let wanted = null;
   let on = true;
@@ -51,7 +53,9 @@ export function createPreview() {
       const p = await api.preview(entry.path_lower);
       if (wanted === entry.path_lower) show(p);
     } catch (e) {
-      if (wanted === entry.path_lower) empty(api.asProblem(e).title);
+      const problem = api.asProblem(e);
+      if (problem.action === 'reconnect') onProblem(problem);
+      else if (wanted === entry.path_lower) empty(problem.title);
     }
   }
 

@@ -319,13 +319,12 @@ impl Browser {
         Ok(outcome)
     }
 
-    /// Disconnect, and forget every cached listing of the account.
-    pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
-        let account = self.session.account_id().await;
+    /// Disconnect `account_id`, and forget every listing of it, cached or stored.
+    pub async fn disconnect(&self, account_id: &str) -> Result<Revoke, SessionError> {
         self.forget_all();
-        let done = self.session.disconnect().await;
+        let done = self.session.disconnect(account_id).await;
         if done.is_ok() {
-            self.forget_stored(account);
+            self.forget_stored(Some(account_id.to_string()));
         }
         done
     }

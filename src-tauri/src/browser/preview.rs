@@ -70,6 +70,12 @@ pub fn as_text(bytes: &[u8]) -> Option<String> {
 impl Browser {
     /// The preview of the file at `path_lower` of a cached folder.
     pub async fn preview(&self, path_lower: &str) -> Result<Preview, SessionError> {
+        self.preview_of(path_lower)
+            .await
+            .map_err(|e| self.forget_if_revoked(e))
+    }
+
+    async fn preview_of(&self, path_lower: &str) -> Result<Preview, SessionError> {
         let entry = self
             .entry(path_lower)
             .filter(|e| e.kind == Kind::File)

@@ -345,10 +345,11 @@ impl Session {
         retry::call(&self.tokens, &self.settings.retry, f).await
     }
 
-    /// Disconnect the account in use: revoke at Dropbox (best effort, refreshing first if
-    /// the token expired), then delete its keychain item whatever happened, and say whether
-    /// the revoke was confirmed. The other accounts stay.
-    pub async fn disconnect(&self) -> Result<Revoke, SessionError> {
+    /// Disconnect `account_id` (the account the window shows, never the keychain's
+    /// "current" one): revoke at Dropbox (best effort, refreshing first if the token
+    /// expired), then delete its keychain item whatever happened, and say whether the
+    /// revoke was confirmed. The other accounts stay.
+    pub async fn disconnect(&self, account_id: &str) -> Result<Revoke, SessionError> {
         let remaining = |keyring: Keyring| async move {
             keyring
                 .index()
@@ -356,7 +357,7 @@ impl Session {
                 .map(|i| !i.accounts.is_empty())
                 .unwrap_or(false)
         };
-        let Some((grant, token)) = self.tokens.release().await? else {
+        let Some((grant, token)) = self.tokens.release(account_id).await? else {
             return Ok(Revoke {
                 was_connected: false,
                 confirmed: true,
@@ -381,6 +382,12 @@ impl Session {
             confirmed,
             remaining: remaining(self.tokens.keyring().clone()).await,
         })
+    }
+
+    /// Remove a saved sign-in that cannot be read (the window shows no account then, only
+    /// the problem): it holds no grant Dropdesk could revoke.
+    pub async fn forget_unreadable(&self) -> Result<(), SessionError> {
+        Ok(self.tokens.keyring().forget_unreadable().await?)
     }
 }
 

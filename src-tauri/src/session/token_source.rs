@@ -228,22 +228,39 @@ impl TokenSource {
         }
     }
 
-    /// For Disconnect: stop holding the grant (loading it from the keychain if none is
-    /// held) and return it with the token to revoke, refreshed first if it has expired;
-    /// `None` for the token when the grant turned out to be revoked already.
+    /// For Disconnect of `account_id`: stop holding its grant if it is the one held (or
+    /// load it from the keychain: never another account's, whichever is "current" there)
+    /// and return it with the token to revoke, refreshed first if it has expired; `None`
+    /// for the token when the grant turned out to be revoked already, and `None` in all
+    /// when the keychain has no grant of that account (or one that cannot be read, which
+    /// is removed: it holds nothing Dropdesk could revoke).
     pub async fn release(
         &self,
+        account_id: &str,
     ) -> Result<Option<(StoredGrant, Option<AccessToken>)>, SessionError> {
         let mut held = self.held.lock().await;
-        if held.grant.is_none() {
-            held.grant = match self.keyring.current().await {
-                // An item Dropdesk cannot read holds no grant it could revoke: remove it.
+        let holding = held
+            .grant
+            .as_ref()
+            .is_some_and(|g| g.account_id == account_id);
+        // No save of this account's still waiting for the keychain may bring it back.
+        self.keyring.abandon(account_id);
+        if !holding {
+            drop(held);
+            let grant = match self.keyring.load(account_id).await {
                 Err(VaultError::Corrupt) => {
-                    self.keyring.forget_unreadable().await?;
+                    self.keyring.forget(account_id).await?;
                     None
                 }
                 other => other?,
             };
+            return Ok(match grant {
+                Some(grant) => {
+                    let token = self.token_to_revoke(&grant).await;
+                    Some((grant, token))
+                }
+                None => None,
+            });
         }
         let Some(grant) = held.grant.clone() else {
             return Ok(None);
@@ -261,8 +278,6 @@ impl TokenSource {
         held.grant = None;
         held.generation = self.next_generation();
         self.revoked.store(false, Ordering::SeqCst);
-        // A refresh's save still waiting for the keychain must not bring the grant back.
-        self.keyring.abandon(&grant.account_id);
         Ok(Some((grant, token)))
     }
 }
@@ -520,11 +535,28 @@ pub(crate) mod tests {
         let rig = rig().await;
         let g = grant(&rig, 3600);
         keep(&rig, &g);
-        let (released, token) = rig.tokens.release().await.unwrap().expect("loaded");
+        let (released, token) = rig
+            .tokens
+            .release("dbid:test")
+            .await
+            .unwrap()
+            .expect("loaded");
         assert_eq!(released.account_id, "dbid:test");
         assert!(token.unwrap().same_as(&g.access_token));
         assert!(!rig.tokens.is_holding().await);
-        rig.vault.set_index(&Default::default()).unwrap();
-        assert!(rig.tokens.release().await.unwrap().is_none());
+        assert!(rig.tokens.release("dbid:nobody").await.unwrap().is_none());
+    }
+
+    /// The account on screen was revoked and dropped; the keychain's "current" account is
+    /// now another one. Disconnecting the first must not touch the second.
+    #[tokio::test]
+    async fn release_of_a_dropped_account_never_takes_the_current_one() {
+        let rig = rig().await;
+        let mut other = grant(&rig, 3600);
+        other.account_id = "dbid:other".into();
+        keep(&rig, &other);
+        assert_eq!(rig.vault.index().unwrap().current(), Some("dbid:other"));
+        assert!(rig.tokens.release("dbid:test").await.unwrap().is_none());
+        assert!(rig.vault.load("dbid:other").unwrap().is_some(), "kept");
     }
 }

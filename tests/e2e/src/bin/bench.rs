@@ -780,7 +780,7 @@ async fn main() {
             let s = setup_with(&desktop, |c| c.auto_approve = true).await;
             let (app, run) = connect_once(&desktop, &s).await;
             connects.push(run);
-            let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect');").await;
+            let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect', { accountId: document.getElementById('view-connected').dataset.accountId });").await;
             app.quit().await;
         }
         connect_table(&connects);
@@ -830,7 +830,7 @@ async fn main() {
         connects.push(run);
         if i + 1 < runs() {
             // Forget the grant so the next run connects afresh.
-            let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect');").await;
+            let _ = js(&app, "return window.__TAURI__.core.invoke('disconnect', { accountId: document.getElementById('view-connected').dataset.accountId });").await;
             app.quit().await;
             continue;
         }
