@@ -64,7 +64,8 @@ fn token_refused(e: &ApiError) -> bool {
 }
 
 /// Make an API call with a fresh token; when the token is refused, refresh once and retry
-/// once, and a refusal right after a refresh means the grant was revoked elsewhere.
+/// once. A refusal right after a refresh is a revocation only when the token endpoint
+/// says so (`invalid_grant`); otherwise the live grant is kept and the refusal reported.
 /// Transient failures are retried per `retry`.
 pub async fn call<T, F, Fut>(tokens: &TokenSource, retry: &Retry, f: F) -> Result<T, SessionError>
 where
@@ -97,10 +98,7 @@ where
         Err(e) if token_refused(&e) => {
             let lease = tokens.refresh_after(&lease).await?;
             match f(lease.token.clone()).await {
-                Err(e) if token_refused(&e) => {
-                    tokens.forget_revoked(&lease).await;
-                    Err(SessionError::Revoked)
-                }
+                Err(e) if token_refused(&e) => Err(tokens.refused_after_refresh(&lease, e).await),
                 other => other.map_err(SessionError::Api),
             }
         }
@@ -113,7 +111,8 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
-    use crate::session::token_source::tests::{grant, rig};
+    use crate::session::token_source::tests::{grant, keep, rig};
+    use crate::vault::Vault;
 
     const QUICK: Retry = Retry {
         attempts: 3,
@@ -191,23 +190,68 @@ mod tests {
         assert_eq!(tries.load(Ordering::SeqCst), 2);
     }
 
+    /// Dropbox refuses the refreshed token too, but its token endpoint still refreshes
+    /// the grant: it is live, so it is kept (dropped, it would stay live at Dropbox with
+    /// no way left to revoke it) and the refusal is reported as it came.
     #[tokio::test]
-    async fn a_refusal_after_a_refresh_is_a_revocation() {
+    async fn a_refusal_after_a_refresh_keeps_a_grant_that_still_refreshes() {
         let rig = rig().await;
-        rig.tokens.hold(grant(&rig, 3600)).await;
+        let g = grant(&rig, 3600);
+        keep(&rig, &g);
+        rig.tokens.hold(g).await;
         let tries = AtomicU32::new(0);
         let got: Result<(), _> = call(&rig.tokens, &QUICK, |_| async {
             tries.fetch_add(1, Ordering::SeqCst);
             Err(ApiError::Unauthorized(AuthError::InvalidAccessToken))
         })
         .await;
-        assert_eq!(got.unwrap_err(), SessionError::Revoked);
+        assert_eq!(
+            got.unwrap_err(),
+            SessionError::Api(ApiError::Unauthorized(AuthError::InvalidAccessToken))
+        );
         assert_eq!(
             tries.load(Ordering::SeqCst),
             2,
             "tried once more, not again"
         );
+        assert!(rig.tokens.is_holding().await, "the live grant is kept");
+        assert!(
+            rig.vault.current().unwrap().is_some(),
+            "and stays in the keychain"
+        );
+        assert!(!rig.tokens.was_revoked());
+    }
+
+    /// The grant is revoked between the refresh and the retry: the token endpoint then
+    /// says `invalid_grant`, and only that drops it.
+    #[tokio::test]
+    async fn a_refusal_after_a_refresh_is_a_revocation_when_the_grant_is_dead() {
+        let rig = rig().await;
+        let g = grant(&rig, 3600);
+        keep(&rig, &g);
+        rig.tokens.hold(g).await;
+        let revoke = format!("{}/2/auth/token/revoke", rig.fakebox.base_url());
+        let tries = AtomicU32::new(0);
+        let got: Result<(), _> = call(&rig.tokens, &QUICK, |t| {
+            let retry = tries.fetch_add(1, Ordering::SeqCst) == 1;
+            let revoke = revoke.clone();
+            async move {
+                if retry {
+                    let revoked = reqwest::Client::new()
+                        .post(revoke)
+                        .bearer_auth(t.expose())
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(revoked.status(), 200);
+                }
+                Err(ApiError::Unauthorized(AuthError::InvalidAccessToken))
+            }
+        })
+        .await;
+        assert_eq!(got.unwrap_err(), SessionError::Revoked);
         assert!(!rig.tokens.is_holding().await);
+        assert!(rig.vault.current().unwrap().is_none(), "deleted");
     }
 
     #[tokio::test]

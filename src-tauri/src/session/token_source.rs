@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::auth::OAuth;
+use crate::dropbox::ApiError;
 use crate::error::SessionError;
 use crate::secret::AccessToken;
 use crate::vault::{now_unix, Keyring, PendingSave, StoredGrant, VaultError};
@@ -176,20 +177,30 @@ impl TokenSource {
         }
     }
 
-    /// `refused`, fresh from a refresh, was refused too: the grant was revoked elsewhere.
-    /// Drop it in memory and in the keychain, unless the grant held now is another one
-    /// (the user disconnected or reconnected meanwhile).
-    pub async fn forget_revoked(&self, refused: &Lease) {
-        let mut held = self.held.lock().await;
-        if held.grant.is_none() || held.generation != refused.generation {
-            return;
-        }
-        let gone = held.grant.take().map(|g| g.account_id);
-        held.generation = self.next_generation();
-        self.revoked.store(true, Ordering::SeqCst);
-        if let Some(id) = gone {
-            self.delete_revoked(&id).await;
-        }
+    /// `refused`, fresh from a refresh, was refused too (`e`). Only the token endpoint can
+    /// say whether the grant is dead, so ask it once more: `invalid_grant` drops the grant
+    /// (in memory and in the keychain) and is a revocation; a refresh that works means the
+    /// grant is live, and it is kept (dropping it would leave a live grant at Dropbox that
+    /// no Disconnect could reach), the refusal reported as it came. When the grant held
+    /// is another one by now (a refresh, a disconnect or a new sign-in meanwhile), nothing
+    /// is asked.
+    pub async fn refused_after_refresh(&self, refused: &Lease, e: ApiError) -> SessionError {
+        let saving = {
+            let mut held = self.held.lock().await;
+            if held.grant.is_none() {
+                return self.no_grant();
+            }
+            if held.generation != refused.generation {
+                return SessionError::Api(e);
+            }
+            match self.refresh_locked(&mut held).await {
+                Ok(saving) => saving,
+                Err(SessionError::Revoked) => return SessionError::Revoked,
+                Err(_) => return SessionError::Api(e),
+            }
+        };
+        store_refreshed(Some(saving)).await;
+        SessionError::Api(e)
     }
 
     /// Only this account's grant goes; the other accounts stay connected.
@@ -520,12 +531,14 @@ pub(crate) mod tests {
     }
 
     #[tokio::test]
-    async fn a_late_revocation_never_drops_a_newer_grant() {
+    async fn a_refusal_of_an_older_grant_asks_nothing() {
         let rig = rig().await;
         rig.tokens.hold(grant(&rig, 3600)).await;
         let old = rig.tokens.fresh().await.unwrap();
         rig.tokens.hold(grant(&rig, 3600)).await;
-        rig.tokens.forget_revoked(&old).await;
+        let refused = ApiError::Unauthorized(crate::dropbox::AuthError::InvalidAccessToken);
+        let e = rig.tokens.refused_after_refresh(&old, refused).await;
+        assert!(matches!(e, SessionError::Api(_)), "{e:?}");
         assert!(rig.tokens.is_holding().await);
         assert!(!rig.tokens.was_revoked());
     }
