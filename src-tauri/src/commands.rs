@@ -139,6 +139,7 @@ pub async fn forget_unreadable(app: State<'_, Launch>) -> Result<()> {
 pub async fn open_folder(
     app: State<'_, Launch>,
     path: String,
+    path_lower: String,
     spec: ViewSpec,
     rows: usize,
     on_progress: Channel<Progress>,
@@ -148,7 +149,9 @@ pub async fn open_folder(
     });
     let browser = &core(&app).await?.browser;
     Ok(messages::opened(
-        browser.open(&path, &spec, rows, report).await?,
+        browser
+            .open(&path, &path_lower, &spec, rows, report)
+            .await?,
     ))
 }
 

@@ -54,7 +54,10 @@ async fn hundred_thousand_entries_list_completely() {
     connect(&mut w).await;
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    let opened = browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    let opened = browser
+        .open("/Big", "/big", &by_name(), 50, report)
+        .await
+        .unwrap();
     assert!(!opened.from_cache);
     let first = browser
         .window(&opened.path_lower, &by_name(), 0, 50)
@@ -97,11 +100,17 @@ async fn cached_folders_show_at_once_then_apply_changes() {
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
     browser
-        .open("", &by_name(), 50, report.clone())
+        .open("", "", &by_name(), 50, report.clone())
         .await
         .unwrap();
     browser
-        .open("/Photos/Holiday 2025", &by_name(), 50, report.clone())
+        .open(
+            "/Photos/Holiday 2025",
+            "/photos/holiday 2025",
+            &by_name(),
+            50,
+            report.clone(),
+        )
         .await
         .unwrap();
     post(
@@ -115,7 +124,7 @@ async fn cached_folders_show_at_once_then_apply_changes() {
     )
     .await;
     let before = browser.window("", &by_name(), 0, 100).unwrap();
-    let opened = browser.open("", &by_name(), 50, report).await.unwrap();
+    let opened = browser.open("", "", &by_name(), 50, report).await.unwrap();
     assert!(opened.from_cache, "shown from the cache at once");
     until(&events, "the changes", |p| {
         p.path_lower.is_empty() && p.version > before.version
@@ -145,7 +154,7 @@ async fn reset_relists_and_vanished_folders_fall_back() {
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
     browser
-        .open("/Documents", &by_name(), 50, report.clone())
+        .open("/Documents", "/documents", &by_name(), 50, report.clone())
         .await
         .unwrap();
     post(&w, "reset-cursors", Value::Null).await;
@@ -156,7 +165,7 @@ async fn reset_relists_and_vanished_folders_fall_back() {
     )
     .await;
     browser
-        .open("/Documents", &by_name(), 50, report.clone())
+        .open("/Documents", "/documents", &by_name(), 50, report.clone())
         .await
         .unwrap();
     until(&events, "a re-listing", |p| {
@@ -179,12 +188,18 @@ async fn reset_relists_and_vanished_folders_fall_back() {
     )
     .await;
     browser
-        .open("/Documents", &by_name(), 50, report.clone())
+        .open("/Documents", "/documents", &by_name(), 50, report.clone())
         .await
         .unwrap();
     until(&events, "the folder reported gone", |p| p.gone).await;
     let opened = browser
-        .open("/Documents/Taxes/2025", &by_name(), 50, report)
+        .open(
+            "/Documents/Taxes/2025",
+            "/documents/taxes/2025",
+            &by_name(),
+            50,
+            report,
+        )
         .await
         .unwrap();
     assert_eq!(opened.path, "");
@@ -212,7 +227,10 @@ async fn pages_that_answer_after_disconnect_are_dropped() {
     .await;
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    browser
+        .open("/Big", "/big", &by_name(), 50, report)
+        .await
+        .unwrap();
     assert_eq!(
         browser.window("/big", &by_name(), 0, 1).unwrap().total,
         2000
@@ -230,14 +248,17 @@ async fn pages_that_answer_after_disconnect_are_dropped() {
     fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
     connect(&mut w).await;
     let (_, report) = recorder();
-    let opened = browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    let opened = browser
+        .open("/Big", "/big", &by_name(), 50, report)
+        .await
+        .unwrap();
     assert!(!opened.from_cache);
 }
 
 async fn open_root(w: &World<'_>) -> (Arc<Browser>, Events) {
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     (browser, events)
 }
 
@@ -366,7 +387,10 @@ async fn pages_of_one_account_never_reach_the_next() {
     .await;
     let browser = Browser::new(w.session.clone());
     let (events, report) = recorder();
-    browser.open("/Big", &by_name(), 50, report).await.unwrap();
+    browser
+        .open("/Big", "/big", &by_name(), 50, report)
+        .await
+        .unwrap();
     assert_eq!(
         browser.switch_account(&sam).await.unwrap().display_name,
         "Sam Lee"
@@ -380,7 +404,7 @@ async fn pages_of_one_account_never_reach_the_next() {
     assert!(browser.window("/big", &by_name(), 0, 1).is_none());
     fb(&w, reqwest::Method::DELETE, "faults", Value::Null).await;
     let (_, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     let names = all_names(&browser, "");
     assert!(names.contains(&"Sam's notes.txt".to_string()), "{names:?}");
     assert!(
@@ -405,7 +429,7 @@ async fn a_revocation_met_by_the_preview_never_turns_disconnect_on_another_accou
     let alex = w.session.account_id().await.expect("Alex in use");
     let browser = Browser::new(w.session.clone());
     let (_, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     until_listed(&browser, "", "Notes with spaces.txt").await;
     post(&w, "unlink", json!({"account": 0})).await;
     let seen = browser.preview("/notes with spaces.txt").await;
@@ -434,4 +458,27 @@ async fn a_revocation_met_by_the_preview_never_turns_disconnect_on_another_accou
     let grants = state(&w).await["grants"].clone();
     assert_eq!(grants[0]["account"], 1, "{grants}");
     assert_eq!(grants[0]["revoked"], false, "Sam's grant is live: {grants}");
+}
+
+/// A folder is keyed by the `path_lower` Dropbox gave for it, never by lower-casing its
+/// path here (Rust's lower-casing is not Dropbox's). fakebox lower-cases as Rust does,
+/// so the two cannot be told apart by their answers; what is checked is that the key is
+/// the one given, whatever the path's case (Dropbox's `path_display` may carry stale case).
+#[tokio::test]
+async fn a_folder_is_keyed_by_the_path_lower_dropbox_gave() {
+    let mut w = memory_world().await;
+    connect(&mut w).await;
+    let browser = Browser::new(w.session.clone());
+    let (_, report) = recorder();
+    let opened = browser
+        .open("/DOCUMENTS", "/documents", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    assert_eq!(opened.path_lower, "/documents");
+    assert!(browser.window("/documents", &by_name(), 0, 10).is_some());
+    let again = browser
+        .open("/Documents", "/documents", &by_name(), 50, report)
+        .await
+        .unwrap();
+    assert!(again.from_cache, "the same folder, from the cache");
 }

@@ -39,7 +39,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     let store = Arc::new(ListingStore::open(&dir.path().join("listings.sqlite3")).unwrap());
     let online = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
     let (_, report) = recorder();
-    online.open("", &by_name(), 50, report).await.unwrap();
+    online.open("", "", &by_name(), 50, report).await.unwrap();
     let kept = eventually(|| store.load(&account, "", &mut drop).unwrap()).await;
     assert!(kept.is_some(), "the listing is written to the store");
 
@@ -52,7 +52,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
     let offline = Browser::with_parts(again.clone(), None, Some(store.clone()));
     let (events, report) = recorder();
     let opened = offline
-        .open("", &by_name(), 50, report.clone())
+        .open("", "", &by_name(), 50, report.clone())
         .await
         .unwrap();
     assert!(
@@ -79,7 +79,7 @@ async fn an_offline_start_shows_the_stored_folder_and_disconnect_forgets_it() {
         json!({"ops": [{"op": "add_file", "path": "/While offline.txt", "content": "x"}]}),
     )
     .await;
-    offline.open("", &by_name(), 50, report).await.unwrap();
+    offline.open("", "", &by_name(), 50, report).await.unwrap();
     until(&events, "the catch-up", |p| {
         p.problem.is_none() && p.saved_at.is_none() && p.complete
     })
@@ -120,7 +120,7 @@ async fn a_live_change_is_written_to_the_stored_folder() {
     let store = Arc::new(ListingStore::open(&dir.path().join("listings.sqlite3")).unwrap());
     let browser = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
     let (events, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     let first = eventually(|| stored(&store, &account, "")).await;
     let (cursor, names) = first.expect("the listing is written to the store");
     assert!(!names.contains(&"Arrived live.txt".to_string()));
@@ -155,7 +155,7 @@ async fn a_revocation_forgets_the_stored_folders() {
     let browser = Browser::with_parts(w.session.clone(), None, Some(store.clone()));
     let (events, report) = recorder();
     browser
-        .open("", &by_name(), 50, report.clone())
+        .open("", "", &by_name(), 50, report.clone())
         .await
         .unwrap();
     let kept = eventually(|| stored(&store, &account, "")).await;
@@ -163,7 +163,7 @@ async fn a_revocation_forgets_the_stored_folders() {
 
     // The user removes the app at Dropbox; the next refresh meets the refusal.
     post(&w, "unlink", Value::Null).await;
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     until(&events, "the refresh is refused", |p| {
         p.problem == Some(dropdesk::session::SessionError::Revoked)
     })

@@ -30,7 +30,7 @@ async fn browser_with_files(w: &World<'_>, root: PathBuf) -> (Arc<Browser>, Arc<
     );
     let browser = Browser::with_parts(w.session.clone(), Some(files), None);
     let (_, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     (browser, opened)
 }
 

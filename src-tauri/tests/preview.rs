@@ -21,7 +21,7 @@ async fn rig(ops: serde_json::Value) -> (World<'static>, Arc<Browser>, tempfile:
     let store = Arc::new(ListingStore::open(&dir.path().join("listings.sqlite3")).unwrap());
     let browser = Browser::with_parts(w.session.clone(), None, Some(store));
     let (_, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     (w, browser, dir)
 }
 

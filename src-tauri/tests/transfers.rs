@@ -49,7 +49,7 @@ async fn rig(ops: Value) -> Rig {
         .listen(Arc::new(move |r| sink.lock().unwrap().push(r)));
     let browser = Browser::with_parts(w.session.clone(), Some(files), None);
     let (_, report) = recorder();
-    browser.open("", &by_name(), 50, report).await.unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
     Rig {
         w,
         browser,

@@ -27,10 +27,11 @@ export const switchAccount = (accountId) => invoke('switch_account', { accountId
 export const disconnect = (accountId) => invoke('disconnect', { accountId });
 /** Remove a saved sign-in that cannot be read, before connecting again. */
 export const forgetUnreadable = () => invoke('forget_unreadable');
-/** Open a folder and get the first `rows` rows of the view `spec`; `channel` (a Tauri
- * Channel) hears of every page and change after that. */
-export const openFolder = (path, spec, rows, channel) =>
-  invoke('open_folder', { path, spec, rows, onProgress: channel });
+/** Open a folder (its path and its path_lower, both as Dropbox gave them) and get the
+ * first `rows` rows of the view `spec`; `channel` (a Tauri Channel) hears of every page
+ * and change after that. */
+export const openFolder = (path, pathLower, spec, rows, channel) =>
+  invoke('open_folder', { path, pathLower, spec, rows, onProgress: channel });
 /** Rows `start..start+count` of the folder's sorted, filtered view, with totals. */
 export const folderWindow = (pathLower, spec, start, count) =>
   invoke('folder_window', { pathLower, spec, start, count });

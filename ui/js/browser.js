@@ -24,6 +24,8 @@ export function createBrowser({ onProblem, onHeard }) {
   const history = createHistory();
   const state = {
     path: '',
+    // The folder's path_lower as asked for; `key` is Rust's answer (null while opening).
+    lower: '',
     key: null,
     spec: { sort: 'name', descending: false, filter: '' },
     total: 0,
@@ -44,14 +46,25 @@ export function createBrowser({ onProblem, onHeard }) {
 
   // ---- Opening folders ------------------------------------------------------------------
 
-  async function open(path, { history: remember = true, select: selectName } = {}) {
-    if (remember && state.key !== null && path !== state.path) history.visit(state.path);
+  // A folder is a place: its path as Dropbox displays it and its `path_lower` as Dropbox
+  // gives it, which is how Rust keys it (never lower-cased here: JavaScript's lower-casing
+  // is not Dropbox's).
+  const here = () => ({ path: state.path, lower: state.lower });
+  const parentOf = ({ path, lower }) => ({
+    path: path.slice(0, path.lastIndexOf('/')),
+    lower: lower.slice(0, lower.lastIndexOf('/')),
+  });
+
+  async function open(place, { history: remember = true, select: selectName } = {}) {
+    const { path } = place;
+    if (remember && state.key !== null && path !== state.path) history.visit(here());
     const ticket = ++state.ticket;
     // Timings for benchmarks: open → first rows on screen, open → whole listing.
     state.openedAt = performance.now();
     list.dataset.firstRowsMs = '';
     list.dataset.completeMs = '';
     state.path = path;
+    state.lower = place.lower;
     state.key = null;
     state.early = [];
     state.rows.clear();
@@ -59,7 +72,7 @@ export function createBrowser({ onProblem, onHeard }) {
     state.picked.only(0);
     state.total = 0;
     selectionChanged();
-    rows.renderCrumbs($('crumbs'), path, open);
+    rows.renderCrumbs($('crumbs'), place, open);
     showNotice('');
     showSkeleton(true);
     updateNav();
@@ -67,11 +80,12 @@ export function createBrowser({ onProblem, onHeard }) {
     channel.onmessage = (p) => onProgress(p);
     try {
       const [start, end] = range();
-      const opened = await api.openFolder(path, state.spec, end - start, channel);
+      const opened = await api.openFolder(path, place.lower, state.spec, end - start, channel);
       if (ticket !== state.ticket) return; // the user went elsewhere meanwhile
       state.path = opened.path;
+      state.lower = opened.path_lower;
       state.key = opened.path_lower;
-      rows.renderCrumbs($('crumbs'), opened.path, open);
+      rows.renderCrumbs($('crumbs'), here(), open);
       if (opened.notice) showNotice(opened.notice);
       list.dataset.fromCache = String(opened.from_cache);
       if (opened.first) showWindow(opened.first, true);
@@ -88,15 +102,15 @@ export function createBrowser({ onProblem, onHeard }) {
     } catch (e) {
       if (ticket !== state.ticket) return;
       showSkeleton(false);
-      onProblem(api.asProblem(e), () => open(path, { history: false }));
+      onProblem(api.asProblem(e), () => open(place, { history: false }));
     }
   }
 
   function onProgress(p) {
     if (state.key === null) { state.early.push(p); return; }
     if (p.path_lower !== state.key) return;
-    if (p.gone) { open(state.path, { history: false }); return; }
-    if (p.problem) onProblem(p.problem, () => open(state.path, { history: false }));
+    if (p.gone) { open(here(), { history: false }); return; }
+    if (p.problem) onProblem(p.problem, () => open(here(), { history: false }));
     else if (p.complete && !p.saved_at) onHeard();
     if (p.fresh?.length) highlight(p.fresh);
     if (p.version !== state.version || p.complete !== state.complete) refreshWindow(true);
@@ -203,17 +217,17 @@ export function createBrowser({ onProblem, onHeard }) {
   }
 
   function goBack() {
-    const to = history.back(state.path);
+    const to = history.back(here());
     if (to !== undefined) open(to, { history: false });
   }
 
   function goForward() {
-    const to = history.forward(state.path);
+    const to = history.forward(here());
     if (to !== undefined) open(to, { history: false });
   }
 
   function goUp() {
-    if (state.path) open(state.path.slice(0, state.path.lastIndexOf('/')));
+    if (state.path) open(parentOf(here()));
   }
 
   // ---- Selection and activation ---------------------------------------------------------
@@ -256,7 +270,7 @@ export function createBrowser({ onProblem, onHeard }) {
 
   async function activate(i) {
     const entry = typeof i === 'number' ? state.rows.get(i) : i;
-    if (entry?.kind === 'folder') open(entry.path);
+    if (entry?.kind === 'folder') open({ path: entry.path, lower: entry.path_lower });
     else if (entry?.kind === 'file') {
       showNotice(`Opening “${fmt.displayName(entry.name)}”…`);
       try {
@@ -269,7 +283,7 @@ export function createBrowser({ onProblem, onHeard }) {
         if (problem.code === 'transfer_cancelled') return;
         onProblem(problem, () => activate(i));
         // The file changed or vanished meanwhile: show the folder as it is now.
-        if (['file_gone', 'file_changed'].includes(problem.code)) open(state.path, { history: false });
+        if (['file_gone', 'file_changed'].includes(problem.code)) open(here(), { history: false });
       }
     }
   }
@@ -319,7 +333,7 @@ export function createBrowser({ onProblem, onHeard }) {
   // ---- Search ---------------------------------------------------------------------------
 
   const search = createSearch({
-    onOpen: (folder, name) => { open(folder, { select: name }); list.focus(); },
+    onOpen: (entry) => { open(parentOf({ path: entry.path, lower: entry.path_lower }), { select: entry.name }); list.focus(); },
     onProblem,
     onShow(on) {
       list.hidden = on || !$('skeleton').hidden;
@@ -334,7 +348,7 @@ export function createBrowser({ onProblem, onHeard }) {
   $('back').addEventListener('click', goBack);
   $('forward').addEventListener('click', goForward);
   $('up').addEventListener('click', goUp);
-  $('refresh').addEventListener('click', () => open(state.path, { history: false }));
+  $('refresh').addEventListener('click', () => open(here(), { history: false }));
   $('filter').addEventListener('input', (e) => setFilter(e.target.value));
   $('filter').addEventListener('keydown', (e) => {
     if (e.key === 'Escape') { e.target.value = ''; setFilter(''); list.focus(); }
@@ -383,7 +397,7 @@ export function createBrowser({ onProblem, onHeard }) {
     const typing = ['filter', 'search', 'paste-code'].includes(document.activeElement?.id);
     if (e.altKey && e.key === 'ArrowLeft') { goBack(); e.preventDefault(); }
     else if (e.altKey && e.key === 'ArrowRight') { goForward(); e.preventDefault(); }
-    else if (e.key === 'F5' || (e.ctrlKey && e.key.toLowerCase() === 'r')) { open(state.path, { history: false }); e.preventDefault(); }
+    else if (e.key === 'F5' || (e.ctrlKey && e.key.toLowerCase() === 'r')) { open(here(), { history: false }); e.preventDefault(); }
     else if ((e.ctrlKey && e.key.toLowerCase() === 'f') || (e.key === '/' && !typing)) { $('filter').focus(); e.preventDefault(); }
     else if (e.ctrlKey && e.key.toLowerCase() === 'k') { search.focus(); e.preventDefault(); }
     else if (e.ctrlKey && e.key.toLowerCase() === 's') { actions.saveAs(); e.preventDefault(); }
@@ -391,9 +405,10 @@ export function createBrowser({ onProblem, onHeard }) {
   window.addEventListener('resize', () => refreshWindow(false));
 
   return {
-    open: (path) => open(path, { history: false }),
+    /** Open the app folder itself. */
+    openRoot: () => open({ path: '', lower: '' }, { history: false }),
     /** Show the open folder again, as Dropbox has it now. */
-    refresh: () => open(state.path, { history: false }),
+    refresh: () => open(here(), { history: false }),
     // Forget the history, and drop the answers of every open still on its way (after a
     // Disconnect they would only say "not connected").
     reset() {

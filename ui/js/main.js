@@ -315,7 +315,7 @@ function showConnected(account, signIn) {
   refreshAccounts();
   showAccount(account, signIn);
   browser.reset();
-  browser.open('');
+  browser.openRoot();
   browser.focus();
   transfers.watch();
 }

@@ -38,10 +38,12 @@ export function row(entry, i, selected, fresh = false, focused = false) {
   return li;
 }
 
-/** The breadcrumbs of `path` into `crumbs`; `go(target)` opens one. */
-export function renderCrumbs(crumbs, path, go) {
+/** The breadcrumbs of the folder `place` ({ path, lower }) into `crumbs`; `go(place)`
+ * opens one. Each crumb's place is the same number of components of both paths. */
+export function renderCrumbs(crumbs, { path, lower }, go) {
   crumbs.replaceChildren();
   const parts = path ? path.split('/').slice(1) : [];
+  const lowers = lower ? lower.split('/').slice(1) : [];
   const add = (label, target, current) => {
     const li = document.createElement('li');
     const b = document.createElement('button');
@@ -52,8 +54,11 @@ export function renderCrumbs(crumbs, path, go) {
     li.append(b);
     crumbs.append(li);
   };
-  add('App folder', '', parts.length === 0);
-  parts.forEach((p, i) => add(p, `/${parts.slice(0, i + 1).join('/')}`, i === parts.length - 1));
+  add('App folder', { path: '', lower: '' }, parts.length === 0);
+  parts.forEach((p, i) => {
+    const upTo = (list) => `/${list.slice(0, i + 1).join('/')}`;
+    add(p, { path: upTo(parts), lower: upTo(lowers) }, i === parts.length - 1);
+  });
 }
 
 /** The status bar's summary of a window's totals. */

@@ -45,10 +45,6 @@ export function createSearch({ onOpen, onProblem, onShow }) {
     }
   }
 
-  function folderOf(entry) {
-    return entry.path.slice(0, entry.path.lastIndexOf('/'));
-  }
-
   function render() {
     list.replaceChildren(...hits.map((entry, i) => {
       const li = document.createElement('li');
@@ -86,7 +82,7 @@ export function createSearch({ onOpen, onProblem, onShow }) {
     const entry = hits[i];
     if (!entry) return;
     clear();
-    onOpen(folderOf(entry), entry.name);
+    onOpen(entry);
   }
 
   function clear() {

@@ -203,15 +203,17 @@ impl Browser {
 
     /// Show `path`: a cached listing at once (then its changes), or the first page (then
     /// the rest), in the background, with `report` told of every step. The answer carries
-    /// the first `rows` rows of the view `spec`.
+    /// the first `rows` rows of the view `spec`. The folder is keyed by `path_lower` as
+    /// Dropbox gave it (Rust's lower-casing is not Dropbox's: `İ`, a final `Σ`, …).
     pub async fn open(
         self: &Arc<Self>,
         path: &str,
+        path_lower: &str,
         spec: &ViewSpec,
         rows: usize,
         report: Reporter,
     ) -> Result<Opened, SessionError> {
-        let key = path.to_lowercase();
+        let key = path_lower.to_string();
         let generation = self.cache().generation;
         let in_memory = self.cache().folders.contains_key(&key);
         let saved_at = if in_memory {
@@ -233,6 +235,7 @@ impl Browser {
             });
         }
         let mut shown = path.to_string();
+        let mut key = key;
         let first = loop {
             match self.session.list_folder(&shown).await {
                 Ok(page) => break page,
@@ -241,12 +244,12 @@ impl Browser {
                         && e.route_error().is_some_and(|r| r.is_missing_folder()) =>
                 {
                     shown = parent(&shown).to_string();
+                    key = parent(&key).to_string();
                 }
                 Err(e) => return Err(self.forget_if_revoked(e)),
             }
         };
         let vanished = (shown != path).then(|| path.rsplit('/').next().unwrap_or(path).to_string());
-        let key = shown.to_lowercase();
         let cursor = first.cursor.clone();
         let more = first.has_more;
         if self.store_page(generation, &key, first, true).is_none() {
