@@ -146,11 +146,13 @@ async fn a_download_longer_than_declared_stops_at_the_declared_size() {
     let client = Client::new(http_client(), url);
     let dir = tempfile::tempdir().unwrap();
     let part = dir.path().join("a.txt.part");
+    let file = std::fs::File::create(&part).unwrap();
     let err = within(client.download(
         &token(),
         "/a.txt",
         None,
-        &part,
+        &file,
+        0,
         &|_, _| {},
         &CancellationToken::new(),
     ))
@@ -217,10 +219,12 @@ async fn a_zip_larger_than_the_disk_stops_before_filling_it() {
     let (url, _) = endless_server(200, vec![("Content-Type", "application/zip".into())]);
     let client = Client::new(http_client(), url);
     let part = disk.path().join("Photos.zip.part");
+    let file = std::fs::File::create(&part).unwrap();
     let err = within(client.download_zip(
         &token(),
         "/Photos",
-        &part,
+        &file,
+        disk.path(),
         &|_, _| {},
         &CancellationToken::new(),
     ))

@@ -3,7 +3,9 @@
 //! rest; one that keeps failing stops with its part kept and Retry resumes it; Cancel
 //! leaves nothing; a 429's wait is shown; a file changed meanwhile is refused; a full disk
 //! names the folder and leaves nothing; taken names are kept both, skipped or replaced;
-//! a folder is saved as a zip archive.
+//! a folder is saved as a zip archive. Parts: a file another program left at a part's
+//! name is never trusted nor removed, a planted link never followed, and a file that
+//! appears at the target meanwhile never replaced.
 
 mod support;
 
@@ -181,7 +183,11 @@ async fn a_download_that_keeps_failing_keeps_its_part_and_retry_resumes_it() {
         "{:?}",
         failed.phase
     );
-    assert_eq!(listing(dir.path()), ["Big.txt.part"], "the part is kept");
+    assert_eq!(
+        listing(dir.path()),
+        [".Big.txt.dropdesk-part"],
+        "the part is kept"
+    );
     assert!(
         rig.reports
             .lock()
@@ -254,7 +260,7 @@ async fn a_rate_limit_is_waited_out_and_the_wait_is_shown() {
 async fn a_file_changed_at_dropbox_meanwhile_is_refused_and_nothing_is_kept() {
     let rig = rig(json!([{"op": "add_file", "path": "/Notes.txt", "content": "first"}])).await;
     let dir = tempfile::tempdir().unwrap();
-    let part = dir.path().join("Notes.txt.part");
+    let part = std::fs::File::create(dir.path().join("part")).unwrap();
     // What the window shows is an older revision than Dropbox's.
     let err = rig
         .w
@@ -263,13 +269,15 @@ async fn a_file_changed_at_dropbox_meanwhile_is_refused_and_nothing_is_kept() {
             "/Notes.txt",
             Some("0123456789abcdef"),
             &part,
+            0,
+            &dir.path().join("Notes.txt"),
             &|_, _| {},
             &Default::default(),
         )
         .await
         .unwrap_err();
     assert_eq!(err, SessionError::File(FileProblem::Changed));
-    assert!(!part.exists());
+    assert_eq!(part.metadata().unwrap().len(), 0, "nothing written");
 }
 
 #[tokio::test]
@@ -364,39 +372,100 @@ async fn a_folder_is_saved_as_a_zip_of_its_files() {
     assert_eq!(text, "sun");
 }
 
+/// Files another program left where Dropdesk would write its part (a browser's
+/// `Big.txt.part`, even a file at Dropdesk's own part name): none is appended to, trusted
+/// for a resume, or removed; the download is whole and correct.
 #[tokio::test]
-async fn a_part_left_by_an_earlier_run_is_resumed_not_fetched_again() {
+async fn a_part_someone_else_left_is_neither_resumed_nor_removed() {
     let content = bytes(600_000);
     let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
     let dir = tempfile::tempdir().unwrap();
-    // What a run that was stopped mid-download left behind.
-    std::fs::write(
-        dir.path().join("Big.txt.part"),
-        &content.as_bytes()[..250_000],
-    )
-    .unwrap();
+    let theirs = [
+        (
+            dir.path().join("Big.txt.part"),
+            &content.as_bytes()[..250_000],
+        ),
+        (dir.path().join(".Big.txt.dropdesk-part"), &[b'#'; 1000][..]),
+    ];
+    for (path, bytes) in &theirs {
+        std::fs::write(path, bytes).unwrap();
+    }
+    let done = rig.save_one("/big.txt", dir.path()).await;
+    assert_eq!(done.phase, Phase::Done);
+    assert_eq!(std::fs::read_to_string(&done.target).unwrap(), content);
+    assert_eq!(rig.ranges().await, [None], "the whole file was fetched");
+    for (path, bytes) in &theirs {
+        assert_eq!(std::fs::read(path).unwrap(), *bytes, "{}", path.display());
+    }
+}
+
+/// Links planted at the names a part could have (in a folder others can write, say) are
+/// never followed: the file they point at keeps its bytes.
+#[tokio::test]
+async fn a_link_planted_as_a_part_is_never_followed() {
+    let content = bytes(300_000);
+    let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("precious.txt");
+    std::fs::write(&precious, "the person's own file").unwrap();
+    for name in ["Big.txt.part", ".Big.txt.dropdesk-part"] {
+        std::os::unix::fs::symlink(&precious, dir.path().join(name)).unwrap();
+    }
     let done = rig.save_one("/big.txt", dir.path()).await;
     assert_eq!(done.phase, Phase::Done);
     assert_eq!(std::fs::read_to_string(&done.target).unwrap(), content);
     assert_eq!(
-        rig.ranges().await,
-        [Some("range=bytes=250000-".to_string())],
-        "only the rest was fetched"
+        std::fs::read_to_string(&precious).unwrap(),
+        "the person's own file"
     );
 }
 
+/// A Dropbox file called `a.part` saved beside `a` has nothing to do with `a`'s part.
 #[tokio::test]
-async fn a_part_that_does_not_match_the_file_fails_the_hash_and_leaves_nothing() {
-    let content = bytes(600_000);
-    let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
+async fn a_dropbox_file_named_like_a_part_does_not_share_one() {
+    let (first, second) = (bytes(400_000), "a file of its own".to_string());
+    let rig = rig(json!([
+        {"op": "add_file", "path": "/a", "content": first},
+        {"op": "add_file", "path": "/a.part", "content": second},
+    ]))
+    .await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("Big.txt.part"), vec![b'#'; 250_000]).unwrap();
-    let failed = rig.save_one("/big.txt", dir.path()).await;
+    let ids = rig.save(&["/a", "/a.part"], dir.path(), OnConflict::KeepBoth);
+    for id in ids {
+        assert_eq!(rig.settled(id).await.phase, Phase::Done);
+    }
     assert_eq!(
-        failed.phase,
-        Phase::Failed(SessionError::File(FileProblem::Corrupt))
+        std::fs::read_to_string(dir.path().join("a")).unwrap(),
+        first
     );
-    assert!(listing(dir.path()).is_empty(), "{:?}", listing(dir.path()));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.part")).unwrap(),
+        second
+    );
+    assert_eq!(listing(dir.path()), ["a", "a.part"]);
+}
+
+/// A file that appears at the target while the download runs (the person saved one
+/// there, or another program did) is not replaced: nobody agreed to that. The copy
+/// goes beside it, numbered as "keep both" does.
+#[tokio::test]
+async fn a_file_that_appears_at_the_target_meanwhile_is_not_replaced() {
+    let content = bytes(300_000);
+    let rig = rig(json!([{"op": "add_file", "path": "/Big.txt", "content": content}])).await;
+    rig.fault(json!({"route": "files/download", "delay_ms": 1500}))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let id = rig.save(&["/big.txt"], dir.path(), OnConflict::KeepBoth)[0];
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    std::fs::write(dir.path().join("Big.txt"), "written meanwhile").unwrap();
+    let done = rig.settled(id).await;
+    assert_eq!(done.phase, Phase::Done);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Big.txt")).unwrap(),
+        "written meanwhile"
+    );
+    assert_eq!(done.target, dir.path().join("Big (1).txt"));
+    assert_eq!(std::fs::read_to_string(&done.target).unwrap(), content);
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use reqwest::header::{HeaderMap, CONTENT_RANGE, RANGE};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::sync::CancellationToken;
 
 use super::{answer, header_json, network, read_at_most, ApiError, Client, FileMetadata};
@@ -93,24 +93,24 @@ impl Client {
         }
     }
 
-    /// Download the file at `path` into `part`, after the bytes already there when this
-    /// is revision `rev`'s download resumed; the content hash is checked over the whole
-    /// file. `rev` guards a resume: another revision at Dropbox is [`DownloadError::Changed`].
+    /// Download the file at `path` into `part` (an open file, which this writes through
+    /// a handle of its own), after the `have` bytes already there when this is revision
+    /// `rev`'s download resumed; the content hash is checked over the whole file. `rev`
+    /// guards a resume: another revision at Dropbox is [`DownloadError::Changed`].
+    #[allow(clippy::too_many_arguments)]
     pub async fn download(
         &self,
         token: &AccessToken,
         path: &str,
         rev: Option<&str>,
-        part: &Path,
+        part: &std::fs::File,
+        have: u64,
         on_bytes: OnBytes<'_>,
         cancel: &CancellationToken,
     ) -> Result<Fetched, DownloadError> {
         const ROUTE: &str = "files/download";
         let arg = json!({"path": path});
-        let have = match rev {
-            Some(_) => tokio::fs::metadata(part).await.map_or(0, |m| m.len()),
-            None => 0,
-        };
+        let have = if rev.is_some() { have } else { 0 };
         let range = (have > 0).then(|| format!("bytes={have}-"));
         let mut response = self.content(token, ROUTE, &arg, range).await?;
         if response.status() == StatusCode::RANGE_NOT_SATISFIABLE {
@@ -130,17 +130,17 @@ impl Client {
             _ => 0,
         };
         let mut hasher = super::ContentHasher::default();
-        let file = if from > 0 {
-            hash_prefix(part, from, &mut hasher)
-                .await
-                .map_err(DownloadError::Disk)?;
-            tokio::fs::OpenOptions::new().append(true).open(part).await
+        let mut file = tokio::fs::File::from_std(part.try_clone().map_err(DownloadError::Disk)?);
+        if from > 0 {
+            hash_prefix(&mut file, from, &mut hasher).await
         } else {
-            tokio::fs::File::create(part).await
+            file.set_len(0).await
         }
-        .map_err(DownloadError::Disk)?
-        .into_std()
-        .await;
+        .map_err(DownloadError::Disk)?;
+        file.seek(std::io::SeekFrom::Start(from))
+            .await
+            .map_err(DownloadError::Disk)?;
+        let file = file.into_std().await;
         let total = meta.size;
         // Not a byte past the size Dropbox declared: more is not the file.
         let most = Bound {
@@ -192,12 +192,14 @@ impl Client {
         Ok((meta, read_at_most(response, limit).await?))
     }
 
-    /// A folder as one zip archive, streamed into `part`; returns its length.
+    /// A folder as one zip archive, streamed into `part` (an open, empty file in `dir`);
+    /// returns its length.
     pub async fn download_zip(
         &self,
         token: &AccessToken,
         path: &str,
-        part: &Path,
+        part: &std::fs::File,
+        dir: &Path,
         on_bytes: OnBytes<'_>,
         cancel: &CancellationToken,
     ) -> Result<u64, DownloadError> {
@@ -205,18 +207,12 @@ impl Client {
             .content(token, "files/download_zip", &json!({"path": path}), None)
             .await?;
         let total = response.content_length().unwrap_or(0);
-        let file = tokio::fs::File::create(part)
-            .await
-            .map_err(DownloadError::Disk)?
-            .into_std()
-            .await;
+        let file = part.try_clone().map_err(DownloadError::Disk)?;
+        file.set_len(0).map_err(DownloadError::Disk)?;
         // A zip's size is not known before it is made: it may take what the disk has
         // left, less a twentieth of that (at most 1 GiB) kept for the rest of the system.
         let most = Bound {
-            bytes: part
-                .parent()
-                .and_then(free_space)
-                .map_or(u64::MAX, |free| free - (free / 20).min(1 << 30)),
+            bytes: free_space(dir).map_or(u64::MAX, |free| free - (free / 20).min(1 << 30)),
             past: || DownloadError::Disk(std::io::ErrorKind::StorageFull.into()),
         };
         let (written, _) = stream(
@@ -375,11 +371,12 @@ fn worker<T: Send + 'static>(
 
 /// Feed the first `len` bytes already in `part` to the hasher.
 async fn hash_prefix(
-    part: &Path,
+    part: &mut tokio::fs::File,
     len: u64,
     hasher: &mut super::ContentHasher,
 ) -> std::io::Result<()> {
-    let mut file = tokio::fs::File::open(part).await?.take(len);
+    part.seek(std::io::SeekFrom::Start(0)).await?;
+    let mut file = part.take(len);
     let mut buf = vec![0; READ_BUFFER];
     loop {
         let n = file.read(&mut buf).await?;

@@ -119,7 +119,6 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::files::transfers::part_of;
 
     fn copy(cache: &Cache, rev: &str, name: &str, age_secs: u64) -> PathBuf {
         let path = cache.place(rev, name).unwrap();
@@ -141,7 +140,8 @@ mod tests {
         // A Dropbox file called `movie.part`, opened long ago.
         let old = copy(&cache, "r1", "movie.part", 3600);
         // The part of a download that may still resume, older still.
-        let part = part_of(&cache.place("r2", "big.bin").unwrap());
+        let place = cache.place("r2", "big.bin").unwrap();
+        let part = place.with_file_name(".big.bin.dropdesk-part");
         std::fs::write(&part, "8 bytes!").unwrap();
         let kept = copy(&cache, "r3", "new.txt", 0);
         cache.evict(&kept, std::slice::from_ref(&part));

@@ -1,12 +1,14 @@
 //! Files you can use: open one with the system's default program (`opener.rs`; downloaded into the
 //! private cache first, unless this revision is there), save copies where the person asks
 //! (a folder as a zip archive), and the transfers that do it (`transfers.rs`: progress,
-//! Cancel, Retry that resumes). Every download is written as `<name>.part` and renamed
-//! only when complete and matching Dropbox's content hash, so nothing partial ever
-//! carries the real name. Disconnect stops the transfers and removes the cache.
+//! Cancel, Retry that resumes). Every download is written into a part file only Dropdesk
+//! makes (`part.rs`) and renamed only when complete and matching Dropbox's content hash,
+//! so nothing partial ever carries the real name. Disconnect stops the transfers and
+//! removes the cache.
 
 pub mod cache;
 pub mod opener;
+pub mod part;
 pub mod target;
 pub mod transfers;
 
@@ -67,9 +69,13 @@ impl Files {
         if self.cache.hit(&path, entry.size) {
             return Ok(path);
         }
-        let (_, mut settled) =
-            self.transfers
-                .start(&entry.name, Purpose::Open, file_job(entry), path.clone());
+        let (_, mut settled) = self.transfers.start(
+            &entry.name,
+            Purpose::Open,
+            file_job(entry),
+            path.clone(),
+            true,
+        );
         let end = settled
             .wait_for(Option::is_some)
             .await
@@ -90,15 +96,20 @@ impl Files {
             .iter()
             .filter(|e| safe_name(&e.name))
             .filter_map(|e| {
-                let target = batch.resolve(&e.saved_name(), on_conflict)?;
-                Some(self.save_as(e, target))
+                let (target, may_replace) = batch.resolve(&e.saved_name(), on_conflict)?;
+                Some(self.save_one(e, target, may_replace))
             })
             .collect()
     }
 
-    /// Save a copy of `entry` as `target` (replacing it when complete); returns the
-    /// transfer.
+    /// Save a copy of `entry` as `target`, a place the person chose in the save dialog,
+    /// which asked before a file there is replaced; returns the transfer.
     pub fn save_as(&self, entry: &Entry, target: PathBuf) -> u64 {
+        self.save_one(entry, target, true)
+    }
+
+    /// Save a copy of `entry` as `target`, replacing a file there only when `may_replace`.
+    fn save_one(&self, entry: &Entry, target: PathBuf, may_replace: bool) -> u64 {
         let job = match entry.kind {
             Kind::Folder => Job::Zip {
                 path: entry.path.clone(),
@@ -106,7 +117,7 @@ impl Files {
             Kind::File => file_job(entry),
         };
         self.transfers
-            .start(&entry.saved_name(), Purpose::Save, job, target)
+            .start(&entry.saved_name(), Purpose::Save, job, target, may_replace)
             .0
     }
 

@@ -33,23 +33,24 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// The target for `name`, or `None` to skip it. `on_conflict` answers for a file that
-    /// was there before; a name another copy of this batch took is always kept beside it.
-    pub fn resolve(&mut self, name: &str, on_conflict: OnConflict) -> Option<PathBuf> {
+    /// The target for `name` and whether the person agreed to replace a file there, or
+    /// `None` to skip it. `on_conflict` answers for a file that was there before; a name
+    /// another copy of this batch took is always kept beside it.
+    pub fn resolve(&mut self, name: &str, on_conflict: OnConflict) -> Option<(PathBuf, bool)> {
         let plain = self.dir.join(name);
-        let target = if self.reserved.contains(&plain) {
-            Some(self.free_name(name))
+        let (target, replace) = if self.reserved.contains(&plain) {
+            (self.free_name(name), false)
         } else if !taken(&plain) {
-            Some(plain)
+            (plain, false)
         } else {
             match on_conflict {
-                OnConflict::Replace => Some(plain),
-                OnConflict::Skip => None,
-                OnConflict::KeepBoth => Some(self.free_name(name)),
+                OnConflict::Replace => (plain, true),
+                OnConflict::Skip => return None,
+                OnConflict::KeepBoth => (self.free_name(name), false),
             }
-        }?;
+        };
         self.reserved.insert(target.clone());
-        Some(target)
+        Some((target, replace))
     }
 
     fn free_name(&self, name: &str) -> PathBuf {
@@ -100,7 +101,8 @@ mod tests {
         let got = Batch::new(dir.path())
             .resolve("report.pdf", OnConflict::KeepBoth)
             .unwrap();
-        assert_eq!(got.file_name().unwrap(), "report (2).pdf");
+        assert_eq!(got.0.file_name().unwrap(), "report (2).pdf");
+        assert!(!got.1, "nothing to replace");
     }
 
     #[test]
@@ -124,13 +126,14 @@ mod tests {
         let resolve = |name: &str, how| Batch::new(dir.path()).resolve(name, how);
         assert_eq!(
             resolve("new.txt", OnConflict::Skip),
-            Some(dir.path().join("new.txt"))
+            Some((dir.path().join("new.txt"), false))
         );
         std::fs::write(dir.path().join("old.txt"), "a").unwrap();
         assert_eq!(resolve("old.txt", OnConflict::Skip), None);
         assert_eq!(
             resolve("old.txt", OnConflict::Replace),
-            Some(dir.path().join("old.txt"))
+            Some((dir.path().join("old.txt"), true)),
+            "replacing it is agreed"
         );
         assert_eq!(
             conflicts(dir.path(), &["old.txt".into(), "new.txt".into()]),
@@ -147,8 +150,8 @@ mod tests {
             // A folder `A` (saved as `A.zip`) and a file `A.zip`, and a new name twice.
             let first = batch.resolve("A.zip", how);
             let second = batch.resolve("A.zip", how);
-            let new = batch.resolve("B.txt", how).unwrap();
-            let new_again = batch.resolve("B.txt", how).unwrap();
+            let new = batch.resolve("B.txt", how).unwrap().0;
+            let new_again = batch.resolve("B.txt", how).unwrap().0;
             assert_ne!(new, new_again, "{how:?}");
             assert_eq!(new_again.file_name().unwrap(), "B (1).txt");
             match how {

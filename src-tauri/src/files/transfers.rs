@@ -1,10 +1,11 @@
 //! The transfers a person can watch and cancel: each download runs in the background into
-//! `<target>.part`, is renamed onto its target only when complete (and, for a file, matching
-//! Dropbox's content hash), and reports its progress (bytes, speed, time left) at most a
-//! few times a second. Transient failures are retried per the session's retry policy with
-//! each wait shown (a 429's `Retry-After` included); when they persist the transfer stops
-//! as failed with its part kept, and Retry resumes it with a `Range` request. Cancel stops
-//! it and removes the part.
+//! a part file of its own (`part`), is renamed onto its target only when complete (and, for
+//! a file, matching Dropbox's content hash) and without replacing a file there unless the
+//! person agreed (a name taken meanwhile gets the next free one, as "keep both" does), and
+//! reports its progress (bytes, speed, time left) at most a few times a second. Transient
+//! failures are retried per the session's retry policy with each wait shown (a 429's
+//! `Retry-After` included); when they persist the transfer stops as failed with its part
+//! kept, and Retry resumes it with a `Range` request. Cancel stops it and removes the part.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::part::Part;
+use super::target;
 use crate::error::{FileProblem, SessionError};
 use crate::session::{Retry, Session};
 
@@ -75,6 +78,10 @@ struct Transfer {
     purpose: Purpose,
     job: Job,
     target: PathBuf,
+    /// The person agreed to replace a file at `target`.
+    may_replace: bool,
+    /// The part this transfer created, once it has.
+    part: Option<Part>,
     done: Arc<AtomicU64>,
     total: Arc<AtomicU64>,
     phase: Phase,
@@ -127,7 +134,7 @@ impl Transfers {
         self.list()
             .iter()
             .filter(|(_, t)| !matches!(t.phase, Phase::Done | Phase::Cancelled))
-            .map(|(_, t)| part_of(&t.target))
+            .filter_map(|(_, t)| t.part.as_ref().map(|p| p.path().to_path_buf()))
             .collect()
     }
 
@@ -136,15 +143,16 @@ impl Transfers {
         self.list().iter().map(|(id, t)| report(*id, t)).collect()
     }
 
-    /// Start fetching `job` into `target`; the answer is the transfer's id and its end.
-    /// A transfer into the same target that is still going is not started twice (two
-    /// writers of one part would spoil it): its id and end are the answer.
+    /// Start fetching `job` into `target` (replacing a file there only when
+    /// `may_replace`); the answer is the transfer's id and its end. A transfer into the
+    /// same target that is still going is not started twice: its id and end are the answer.
     pub fn start(
         self: &Arc<Self>,
         name: &str,
         purpose: Purpose,
         job: Job,
         target: PathBuf,
+        may_replace: bool,
     ) -> (u64, Settled) {
         let mut list = self.list();
         if let Some((id, t)) = list.iter().find(|(_, t)| t.target == target && t.going()) {
@@ -157,6 +165,8 @@ impl Transfers {
             purpose,
             job,
             target,
+            may_replace,
+            part: None,
             done: Arc::default(),
             total: Arc::default(),
             phase: Phase::Running,
@@ -271,7 +281,10 @@ impl Transfers {
         }) else {
             return Err(SessionError::File(FileProblem::Cancelled));
         };
-        let part = part_of(&target);
+        let rev = match &job {
+            Job::File { rev, .. } => Some(rev.as_str()),
+            Job::Zip { .. } => None,
+        };
         let last = Mutex::new(Instant::now());
         let on_bytes = |d: u64, n: u64| {
             done.store(d, Ordering::Relaxed);
@@ -284,15 +297,18 @@ impl Transfers {
         };
         let mut attempt = 0;
         let result = loop {
+            let (part, have) = self
+                .open_part(id, &target, rev)
+                .map_err(|e| FileProblem::disk(&target, &e))?;
             let fetched = match &job {
                 Job::File { path, rev } => self
                     .session
-                    .download(path, Some(rev), &part, &on_bytes, &cancel)
+                    .download(path, Some(rev), &part, have, &target, &on_bytes, &cancel)
                     .await
                     .map(drop),
                 Job::Zip { path } => self
                     .session
-                    .download_zip(path, &part, &on_bytes, &cancel)
+                    .download_zip(path, &part, &target, &on_bytes, &cancel)
                     .await
                     .map(drop),
             };
@@ -313,41 +329,81 @@ impl Transfers {
                 other => break other,
             }
         };
+        let part = self
+            .list()
+            .iter()
+            .find(|(i, _)| *i == id)
+            .and_then(|(_, t)| t.part.clone());
+        let Some(part) = part else {
+            return Err(FileProblem::Cancelled.into());
+        };
         match result {
-            Ok(()) => {
-                std::fs::rename(&part, &target).map_err(|e| FileProblem::disk(&target, &e))?;
-                Ok(target)
-            }
+            Ok(()) => self.finish(id, &part, target),
             Err(e) => {
-                let _ = std::fs::remove_file(&part);
+                part.discard();
                 Err(e)
             }
         }
     }
-}
 
-/// The longest file name most file systems take, in bytes.
-const NAME_MAX: usize = 255;
+    /// The part of transfer `id` to write into, and the bytes it holds: the one this
+    /// transfer created, when it is still that file and holds revision `rev`; else a new
+    /// one (an older part of this transfer's own is removed; a file found at a part's
+    /// name is never used nor removed).
+    fn open_part(
+        &self,
+        id: u64,
+        target: &Path,
+        rev: Option<&str>,
+    ) -> std::io::Result<(std::fs::File, u64)> {
+        let kept = self
+            .list()
+            .iter()
+            .find(|(i, _)| *i == id)
+            .and_then(|(_, t)| t.part.clone());
+        if let Some(part) = &kept {
+            if let Some(resumed) = part.reopen(rev)? {
+                return Ok(resumed);
+            }
+            part.discard();
+        }
+        let (part, file) = Part::create(target, rev)?;
+        if let Some((_, t)) = self.list().iter_mut().find(|(i, _)| *i == id) {
+            t.part = Some(part);
+        }
+        Ok((file, 0))
+    }
 
-/// Where a transfer into `target` writes until it is complete: `<name>.part`, or for a
-/// name too long to take the suffix (251 to 255 bytes), its beginning, a hash of the whole
-/// name and the suffix, so that the part's name fits and stays the same for a resume.
-pub fn part_of(target: &Path) -> PathBuf {
-    const SUFFIX: &str = ".part";
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    if name.len() + SUFFIX.len() <= NAME_MAX {
-        return target.with_file_name(format!("{name}{SUFFIX}"));
+    /// Rename the complete part onto `target`; when a file appeared there meanwhile that
+    /// the person did not agree to replace, onto the next free name beside it.
+    fn finish(&self, id: u64, part: &Part, target: PathBuf) -> Result<PathBuf, SessionError> {
+        let may_replace = self
+            .list()
+            .iter()
+            .find(|(i, _)| *i == id)
+            .is_some_and(|(_, t)| t.may_replace);
+        let dir = target.parent().unwrap_or(Path::new("")).to_path_buf();
+        let name = target
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut to = target;
+        for _ in 0..10 {
+            match part.finish(&to, may_replace) {
+                Ok(()) => {
+                    let settled = to.clone();
+                    self.update(id, |t| t.target = settled);
+                    return Ok(to);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    to = target::free_name(&dir, &name);
+                }
+                Err(e) => return Err(FileProblem::disk(&to, &e).into()),
+            }
+        }
+        Err(FileProblem::disk(&to, &std::io::ErrorKind::AlreadyExists.into()).into())
     }
-    let digest = ring::digest::digest(&ring::digest::SHA256, name.as_bytes());
-    let hash: String = digest.as_ref()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let mut keep = NAME_MAX - SUFFIX.len() - hash.len() - 1;
-    while !name.is_char_boundary(keep) {
-        keep -= 1;
-    }
-    target.with_file_name(format!("{}~{hash}{SUFFIX}", &name[..keep]))
 }
 
 fn report(id: u64, t: &Transfer) -> Report {
@@ -367,28 +423,5 @@ fn report(id: u64, t: &Transfer) -> Report {
         total: t.total.load(Ordering::Relaxed),
         rate,
         phase: t.phase.clone(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_part_name_always_fits_and_stays_the_same() {
-        let dir = Path::new("/tmp");
-        assert_eq!(part_of(&dir.join("a.txt")), dir.join("a.txt.part"));
-        for len in [250, 251, 255] {
-            let name = format!(
-                "{}.txt",
-                "é".repeat((len - 4) / 2) + &"x".repeat((len - 4) % 2)
-            );
-            assert_eq!(name.len(), len);
-            let part = part_of(&dir.join(&name));
-            let part_name = part.file_name().unwrap().to_str().unwrap();
-            assert!(part_name.len() <= NAME_MAX, "{len}: {}", part_name.len());
-            assert!(part_name.ends_with(".part"));
-            assert_eq!(part, part_of(&dir.join(&name)), "the same for a resume");
-        }
     }
 }

@@ -245,36 +245,43 @@ impl Session {
         }
     }
 
-    /// Download the file at `path` into `part` (resuming after the bytes there when it is
-    /// revision `rev`'s), refreshing the token once if refused. Not retried here: a
-    /// transfer retries on its own so that it can show its waits (`files::transfers`).
+    /// Download the file at `path` into `part`, a file for `dest` (resuming after the
+    /// `have` bytes there when it is revision `rev`'s), refreshing the token once if
+    /// refused. Not retried here: a transfer retries on its own so that it can show its
+    /// waits (`files::transfers`).
+    #[allow(clippy::too_many_arguments)]
     pub async fn download(
         &self,
         path: &str,
         rev: Option<&str>,
-        part: &std::path::Path,
+        part: &std::fs::File,
+        have: u64,
+        dest: &std::path::Path,
         on_bytes: dropbox::content::OnBytes<'_>,
         cancel: &CancellationToken,
     ) -> Result<dropbox::Fetched, SessionError> {
-        self.content(part, |t| async move {
+        self.content(dest, |t| async move {
             self.api
-                .download(&t, path, rev, part, on_bytes, cancel)
+                .download(&t, path, rev, part, have, on_bytes, cancel)
                 .await
         })
         .await
     }
 
-    /// A folder as a zip archive into `part`; returns its length. Not retried here.
+    /// A folder as a zip archive into `part`, a file for `dest`; returns its length. Not
+    /// retried here.
     pub async fn download_zip(
         &self,
         path: &str,
-        part: &std::path::Path,
+        part: &std::fs::File,
+        dest: &std::path::Path,
         on_bytes: dropbox::content::OnBytes<'_>,
         cancel: &CancellationToken,
     ) -> Result<u64, SessionError> {
-        self.content(part, |t| async move {
+        let dir = dest.parent().unwrap_or(dest);
+        self.content(dest, |t| async move {
             self.api
-                .download_zip(&t, path, part, on_bytes, cancel)
+                .download_zip(&t, path, part, dir, on_bytes, cancel)
                 .await
         })
         .await
