@@ -78,6 +78,10 @@ export function createSearch({ onOpen, onProblem, onShow }) {
     }));
   }
 
+  function folderOf(entry) {
+    return entry.path.slice(0, entry.path.lastIndexOf('/'));
+  }
+
   function open(i) {
     const entry = hits[i];
     if (!entry) return;
