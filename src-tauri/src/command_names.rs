@@ -12,6 +12,8 @@ pub const COMMANDS: &[&str] = &[
     "cancel_connect",
     "submit_code",
     "reopen_browser",
+    "confirm_connect",
+    "start_link",
     "accounts",
     "switch_account",
     "disconnect",

@@ -72,16 +72,17 @@ pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
 }
 
 /// Wait for the sign-in to end; `on_named` hears of the account as soon as Dropbox names
-/// it, while its grant is still being written to the keychain.
+/// it (a `confirm` first, for an account not connected here), while its grant is still
+/// being written to the keychain.
 #[tauri::command]
 pub async fn finish_connect(
     app: State<'_, Launch>,
     on_named: Channel<ConnectResult>,
 ) -> Result<ConnectResult> {
-    let named = move |account| {
-        let _ = on_named.send(messages::connect_result(ConnectOutcome::Connected(account)));
+    let heard = move |news| {
+        let _ = on_named.send(messages::heard(news));
     };
-    let outcome = core(&app).await?.browser.finish_connect(named).await?;
+    let outcome = core(&app).await?.browser.finish_connect(heard).await?;
     if let (ConnectOutcome::Connected(account), Some(path)) = (&outcome, last_seen::default_path())
     {
         last_seen::note(&path, Some(account));
@@ -101,9 +102,21 @@ pub async fn submit_code(app: State<'_, Launch>, code: String) -> Result<()> {
     Ok(core(&app).await?.session.submit_code(&code).await?)
 }
 
+/// The person's answer to "Connect Dropbox as …?".
+#[tauri::command]
+pub async fn confirm_connect(app: State<'_, Launch>, yes: bool) -> Result<()> {
+    Ok(core(&app).await?.session.confirm_connect(yes)?)
+}
+
 #[tauri::command]
 pub async fn reopen_browser(app: State<'_, Launch>) -> Result<bool> {
     Ok(core(&app).await?.session.reopen().await?)
+}
+
+/// A new start link, for the person to paste into a browser.
+#[tauri::command]
+pub async fn start_link(app: State<'_, Launch>) -> Result<String> {
+    Ok(core(&app).await?.session.start_link()?)
 }
 
 /// The connected accounts, the one in use marked.

@@ -71,9 +71,6 @@ pub enum SessionError {
     /// Dropbox's authorize page redirected back with an error other than a denial.
     #[error("Dropbox reported {error} on the authorize page")]
     AuthFailed { error: String, description: String },
-    /// The one-time sign-in link was opened twice; the sign-in was stopped.
-    #[error("the sign-in link was opened twice")]
-    LinkReused,
     /// Dropbox refused a pasted code (mistyped, already used, expired, or for another
     /// sign-in); the sign-in goes on.
     #[error("the pasted code was refused")]
@@ -99,7 +96,6 @@ impl SessionError {
             | SessionError::Ports(_)
             | SessionError::Revoked
             | SessionError::AuthFailed { .. }
-            | SessionError::LinkReused
             | SessionError::CodeRefused
             | SessionError::ListenerFailed
             | SessionError::NotConnected

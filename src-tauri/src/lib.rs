@@ -86,6 +86,8 @@ pub fn run() {
             commands::cancel_connect,
             commands::submit_code,
             commands::reopen_browser,
+            commands::confirm_connect,
+            commands::start_link,
             commands::accounts,
             commands::switch_account,
             commands::disconnect,

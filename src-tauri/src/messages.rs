@@ -13,7 +13,7 @@ use crate::config::{self, ConfigError, Source};
 use crate::dropbox::{ApiError, AuthError, LookupError, RouteError};
 use crate::error::{FileProblem, SessionError};
 use crate::files::{self, Phase};
-use crate::session::{ConnectOutcome, Revoke};
+use crate::session::{ConnectOutcome, Heard, Revoke};
 use crate::vault::{Store, VaultError};
 use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Problem, Status};
 
@@ -48,13 +48,6 @@ pub fn session(e: &SessionError) -> Problem {
                 "Dropbox reported '{error}' {description}. If you set your own app key, check its redirect \
                  URIs and permissions in the App Console."
             ),
-            Action::Reconnect,
-        ),
-        SessionError::LinkReused => problem(
-            "link_reused",
-            "Sign-in stopped to keep your account safe",
-            "Dropdesk's sign-in link was opened twice, perhaps by another program or person on this computer, so \
-             Dropdesk stopped it. Connect again; if this keeps happening, do not copy the link.",
             Action::Reconnect,
         ),
         SessionError::CodeRefused => problem(
@@ -445,6 +438,14 @@ pub fn status(r: Result<AccountView, SessionError>, held: Option<String>) -> Sta
             problem: session(&e),
             account_id: held,
         },
+    }
+}
+
+/// What the window hears of a sign-in before it ends.
+pub fn heard(h: Heard) -> ConnectResult {
+    match h {
+        Heard::Named(account) => connect_result(ConnectOutcome::Connected(account)),
+        Heard::Asking(account) => ConnectResult::Confirm { account },
     }
 }
 

@@ -187,8 +187,6 @@ pub enum Status {
 /// A sign-in waiting for the browser.
 #[derive(Clone, Debug, Serialize)]
 pub struct Waiting {
-    /// What the browser was sent to open.
-    pub url: String,
     pub browser_opened: bool,
     /// The loopback listener is up; when not, only a pasted code can connect.
     pub listening: bool,
@@ -227,6 +225,10 @@ pub enum ConnectResult {
     Connected {
         account: AccountView,
         sign_in: String,
+    },
+    /// An account not connected here: "Connect Dropbox as …?" (heard before the end).
+    Confirm {
+        account: AccountView,
     },
     Declined {
         note: String,

@@ -57,7 +57,7 @@ async fn denial_is_declined_and_stores_nothing(desktop: &Desktop) {
     assert!(callback.contains("error=access_denied"));
     b.get(&callback).send().await.unwrap();
     assert_eq!(
-        w.session.finish_connect(drop).await.unwrap(),
+        approve_in_window(&w.session).await.unwrap(),
         ConnectOutcome::Declined
     );
     assert!(!has_grant(&w));

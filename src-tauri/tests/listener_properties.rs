@@ -1,6 +1,6 @@
 //! Property tests of the sign-in listener: whatever bytes arrive, the gate's judgement of
 //! a request head and the listener's judgement of a request never panic, always answer,
-//! and end the sign-in only for the one valid start and callback; a live listener fed
+//! and end the sign-in only for a valid callback after a start link; a live listener fed
 //! arbitrary bytes keeps answering.
 
 use std::io::{Read, Write};
@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use dropdesk::auth::gate::{judge_head, Head};
 use dropdesk::auth::listener::{Flow, Outcome};
+use dropdesk::auth::start_links::{StartLinks, Use};
 use dropdesk::auth::{Expect, Listener};
 use proptest::prelude::*;
 use tiny_http::Method;
@@ -52,16 +53,23 @@ proptest! {
         started in any::<bool>(),
     ) {
         let e = expect();
-        let mut flow = Flow { expect: &e, start_token: "tok", cookie: "c00kie", started };
+        let links = StartLinks::new(53682, Duration::from_secs(600), None);
+        let link = links.mint();
+        let token = link.split("t=").nth(1).unwrap();
+        let issued = match started.then(|| links.open(Some(token))) {
+            Some(Use::Cookie(c, _)) => Some(c),
+            _ => None,
+        };
+        let flow = Flow { expect: &e, links: &links };
         let url = format!("{path}?{query}");
         let answer = flow.judge(&method(m), &url, cookie.as_deref());
         prop_assert!((200..600).contains(&answer.status));
         match answer.end {
             None => {}
-            Some(Outcome::StartReused) => prop_assert!(started && path == "/start"),
             Some(Outcome::Callback(_)) => {
-                prop_assert!(path == "/callback" && started);
-                prop_assert!(cookie.unwrap_or_default().contains("dropdesk_signin=c00kie"));
+                prop_assert!(path == "/callback");
+                let issued = issued.unwrap_or_default();
+                prop_assert!(!issued.is_empty() && cookie.unwrap_or_default().contains(&issued));
                 prop_assert!(query.contains("state=the-state"));
             }
             Some(other) => prop_assert!(false, "{other:?}"),
@@ -77,7 +85,7 @@ fn a_live_listener_fed_arbitrary_bytes_keeps_answering() {
         .local_addr()
         .unwrap()
         .port();
-    let listener = Listener::bind(&[port]).unwrap();
+    let listener = Listener::bind(&[port], Duration::from_secs(60)).unwrap();
     let waiter = std::thread::spawn(move || {
         listener.wait(&expect(), Duration::from_secs(60), Arc::default())
     });

@@ -38,11 +38,12 @@ async fn with_every_port_taken_a_pasted_code_connects() {
         "the browser opens the page that shows a code"
     );
     let code = code_from_page(&browser(), &waiting.paste.url).await;
+    let window = approve_in_window(&w.session);
     w.session
         .submit_code(&format!("  {code}\n"))
         .await
         .expect("the code connects");
-    match w.session.finish_connect(drop).await.unwrap() {
+    match window.await.unwrap() {
         ConnectOutcome::Connected(account) => assert_eq!(account.display_name, "Alex Morgan"),
         other => panic!("{other:?}"),
     }
@@ -67,11 +68,12 @@ async fn a_wrong_code_is_refused_and_a_good_one_still_connects() {
         "code_refused"
     );
     assert!(w.vault.current().unwrap().is_none(), "nothing stored");
-    assert!(w.session.waiting_url().is_some(), "still waiting");
+    assert!(w.session.start_link().is_ok(), "still waiting");
     let code = code_from_page(&browser(), &waiting.paste.url).await;
+    let window = approve_in_window(&w.session);
     w.session.submit_code(&code).await.unwrap();
     assert!(matches!(
-        w.session.finish_connect(drop).await.unwrap(),
+        window.await.unwrap(),
         ConnectOutcome::Connected(_)
     ));
 }
@@ -81,8 +83,9 @@ async fn a_reused_code_is_refused() {
     let w = memory_world().await;
     let waiting = w.session.start_connect().await.unwrap();
     let code = code_from_page(&browser(), &waiting.paste.url).await;
+    let window = approve_in_window(&w.session);
     w.session.submit_code(&code).await.unwrap();
-    w.session.finish_connect(drop).await.unwrap();
+    window.await.unwrap();
     assert!(
         w.session
             .disconnect(&w.session.account_id().await.expect("an account shown"))
@@ -125,7 +128,7 @@ async fn a_code_for_another_sign_in_fails_the_verifier() {
     let earlier = w.session.start_connect().await.unwrap();
     w.session.cancel_connect();
     assert_eq!(
-        w.session.finish_connect(drop).await.unwrap(),
+        approve_in_window(&w.session).await.unwrap(),
         ConnectOutcome::Cancelled
     );
     let foreign = code_from_page(&browser(), &earlier.paste.url).await;

@@ -13,12 +13,17 @@ export const restore = () => invoke('restore');
 export const accountStatus = () => invoke('account_status');
 export const startConnect = () => invoke('start_connect');
 /** Wait for the sign-in to end; `named` (a Tauri Channel) hears of the account as soon as
- * Dropbox names it, while its grant is still being written to the keychain. */
+ * Dropbox names it (`confirm` first, for an account not connected here), while its grant
+ * is still being written to the keychain. */
 export const finishConnect = (named) => invoke('finish_connect', { onNamed: named });
 export const cancelConnect = () => invoke('cancel_connect');
 /** Exchange a code pasted from Dropbox's page; rejects with a problem if refused. */
 export const submitCode = (code) => invoke('submit_code', { code });
 export const reopenBrowser = () => invoke('reopen_browser');
+/** A new start link to paste into a browser (each opens Dropbox once). */
+export const startLink = () => invoke('start_link');
+/** The answer to "Connect Dropbox as …?" for an account not connected here. */
+export const confirmConnect = (yes) => invoke('confirm_connect', { yes });
 /** The connected accounts: [{ account_id, display_name, email, initials, current }]. */
 export const accounts = () => invoke('accounts');
 /** Use another connected account; answers like restore. */

@@ -229,14 +229,12 @@ async function replaceSignIn() {
 
 // ---- Connect ----------------------------------------------------------------------------
 
-let waitingUrl = '';
 async function startConnect() {
   clearProblem();
   note('');
   $('connect').disabled = true;
   try {
     const waiting = await api.startConnect();
-    waitingUrl = waiting.url;
     show('waiting');
     setStatus('waiting', 'Waiting for your browser');
     waitingListens = waiting.listening;
@@ -246,7 +244,10 @@ async function startConnect() {
     preparePaste(waiting.paste, !waiting.listening || !waiting.browser_opened);
     if ($('paste').hidden) $('cancel').focus(); else $('paste-code').focus();
     const named = new window.__TAURI__.core.Channel();
-    named.onmessage = (early) => showSigningIn(early.account, early.sign_in);
+    named.onmessage = (early) => {
+      if (early.state === 'confirm') askAccount(early.account);
+      else showSigningIn(early.account, early.sign_in);
+    };
     const result = await api.finishConnect(named);
     onConnectResult(result);
   } catch (e) {
@@ -255,7 +256,21 @@ async function startConnect() {
   }
 }
 
+/** "Connect Dropbox as …?": an account not connected here is kept only if the person says
+ * so (someone else's account, from a sign-in link they raced to, is refused here). */
+function askAccount(account) {
+  $('confirm-account-name').textContent = account.display_name;
+  $('confirm-account-email').textContent = account.email;
+  $('confirm-account').showModal();
+  $('confirm-account-yes').focus();
+}
+function answerAccount(yes) {
+  $('confirm-account').close();
+  api.confirmConnect(yes).catch(() => {});
+}
+
 function onConnectResult(result) {
+  if ($('confirm-account').open) $('confirm-account').close();
   switch (result.state) {
     case 'connected': showConnected(result.account, result.sign_in); break;
     case 'declined': afterSignIn(result.note); break;
@@ -299,11 +314,13 @@ async function submitCode(event) {
 }
 
 async function copyLink() {
+  let link = '';
   try {
-    await navigator.clipboard.writeText(waitingUrl);
+    link = await api.startLink();
+    await navigator.clipboard.writeText(link);
     $('copy-feedback').textContent = 'Link copied. Paste it into your browser.';
-  } catch {
-    $('copy-feedback').textContent = waitingUrl;
+  } catch (e) {
+    $('copy-feedback').textContent = link || api.asProblem(e).message;
   }
 }
 
@@ -423,5 +440,9 @@ $('problem-action').addEventListener('click', () => { const f = problemAction; c
 $('disconnect').addEventListener('click', () => $('confirm-disconnect').showModal());
 $('confirm-no').addEventListener('click', () => $('confirm-disconnect').close());
 $('confirm-yes').addEventListener('click', disconnect);
+$('confirm-account-yes').addEventListener('click', () => answerAccount(true));
+$('confirm-account-no').addEventListener('click', () => answerAccount(false));
+// Escape closes the dialog: that is a no.
+$('confirm-account').addEventListener('cancel', () => api.confirmConnect(false).catch(() => {}));
 
 boot().catch((e) => showProblem(api.asProblem(e)));

@@ -3,27 +3,22 @@
 //! first free port of the registered list; closes on success, cancel or timeout; never
 //! panics.
 //!
-//! The sign-in is bound to the user's own browser: the app opens a one-time start URL
-//! (`/start?t=…`) that sets a cookie and redirects to Dropbox, and only a callback that
-//! brings the cookie back is accepted. Another local user who reads the start URL from a
-//! command line or the clipboard and opens it first makes the user's own browser meet
-//! "already used", which ends the sign-in loudly instead of connecting their account.
-//! A little over 400 lines: the listener and its judgement of every request are one
-//! protocol, kept in one place (its tests are in `listener_tests.rs`).
+//! The sign-in is bound to the user's own browser: the browser opens a one-time start
+//! link (`/start?t=…`, see [`start_links`](super::start_links)) that sets a cookie and
+//! redirects to Dropbox, and only a callback that brings such a cookie back is accepted.
+//! About 400 lines: the listener and its judgement of every request are one protocol,
+//! kept in one place (its tests are in `listener_tests.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rand::distributions::{Alphanumeric, DistString};
 use tiny_http::{Header, Method, Response, Server};
 
 use super::gate::{Gate, Inner};
+use super::start_links::{StartLinks, Use, COOKIE};
 use crate::auth::page;
 use crate::secret::{self, AuthCode};
-
-/// The cookie that ties the callback to the browser that opened the start URL.
-const COOKIE: &str = "dropdesk_signin";
 
 /// What the browser brought back.
 #[derive(Debug)]
@@ -42,8 +37,6 @@ pub enum Callback {
 #[derive(Debug)]
 pub enum Outcome {
     Callback(Callback),
-    /// The one-time start URL was opened a second time: someone else may have it.
-    StartReused,
     /// The listener stopped serving (its socket failed); the port is freed.
     ListenerFailed,
     Cancelled,
@@ -57,7 +50,6 @@ impl Outcome {
             Outcome::Callback(Callback::Code(_)) => "callback with a code",
             Outcome::Callback(Callback::Denied) => "declined in the browser",
             Outcome::Callback(Callback::Failed { .. }) => "error from Dropbox",
-            Outcome::StartReused => "the start link was opened twice",
             Outcome::ListenerFailed => "the listener stopped",
             Outcome::Cancelled => "cancelled",
             Outcome::TimedOut => "timed out",
@@ -80,49 +72,18 @@ pub struct Expect {
     pub authorize_url: String,
 }
 
-/// A folder only this user can enter, removed when dropped.
-#[cfg(unix)]
-struct PrivateDir(std::path::PathBuf);
-
-#[cfg(unix)]
-impl PrivateDir {
-    fn new() -> std::io::Result<PrivateDir> {
-        use std::os::unix::fs::DirBuilderExt;
-        let base = std::env::var_os("XDG_RUNTIME_DIR")
-            .map(std::path::PathBuf::from)
-            .filter(|p| p.is_dir())
-            .unwrap_or_else(std::env::temp_dir);
-        let dir = base.join(format!("dropdesk-{}", random(16)));
-        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-        Ok(PrivateDir(dir))
-    }
-}
-
-#[cfg(unix)]
-impl Drop for PrivateDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn random(n: usize) -> String {
-    Alphanumeric.sample_string(&mut rand::thread_rng(), n)
-}
-
 pub struct Listener {
     server: Server,
     gate: Gate,
     port: u16,
     addr: std::net::SocketAddr,
-    start_token: String,
-    cookie: String,
-    #[cfg(unix)]
-    dir: PrivateDir,
+    links: Arc<StartLinks>,
 }
 
 impl Listener {
-    /// Bind 127.0.0.1 on the first port of `ports` that is free.
-    pub fn bind(ports: &[u16]) -> Result<Listener, PortsBusy> {
+    /// Bind 127.0.0.1 on the first port of `ports` that is free, for a sign-in that
+    /// lasts at most `lifetime`.
+    pub fn bind(ports: &[u16], lifetime: Duration) -> Result<Listener, PortsBusy> {
         let busy = || PortsBusy {
             ports: ports.to_vec(),
         };
@@ -130,7 +91,7 @@ impl Listener {
             let Ok(public) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
                 continue;
             };
-            return Listener::behind_gate(public, port).map_err(|e| {
+            return Listener::behind_gate(public, port, lifetime).map_err(|e| {
                 log::warn!("could not start the sign-in listener on port {port}: {e}");
                 busy()
             });
@@ -141,18 +102,24 @@ impl Listener {
     fn behind_gate(
         public: std::net::TcpListener,
         port: u16,
+        lifetime: Duration,
     ) -> Result<Listener, Box<dyn std::error::Error + Send + Sync>> {
         #[cfg(unix)]
-        let (server, inner, dir) = {
-            let dir = PrivateDir::new()?;
-            let path = dir.0.join("listener.sock");
-            (Server::http_unix(&path)?, Inner::Unix(path), dir)
+        let (server, inner, links) = {
+            let dir = super::start_links::PrivateDir::new()?;
+            let path = dir.path().join("listener.sock");
+            let links = StartLinks::new(port, lifetime, Some(dir));
+            (Server::http_unix(&path)?, Inner::Unix(path), links)
         };
         #[cfg(not(unix))]
-        let (server, inner) = {
+        let (server, inner, links) = {
             let server = Server::http("127.0.0.1:0")?;
             let addr = server.server_addr().to_ip().ok_or("no address")?;
-            (server, Inner::Tcp(addr))
+            (
+                server,
+                Inner::Tcp(addr),
+                StartLinks::new(port, lifetime, None),
+            )
         };
         let addr = public.local_addr()?;
         Ok(Listener {
@@ -160,10 +127,7 @@ impl Listener {
             gate: Gate::start(public, inner)?,
             port,
             addr,
-            start_token: random(32),
-            cookie: random(43),
-            #[cfg(unix)]
-            dir,
+            links: Arc::new(links),
         })
     }
 
@@ -179,19 +143,20 @@ impl Listener {
     /// Where tiny_http listens behind the gate, when that is a Unix socket.
     #[cfg(unix)]
     pub fn socket(&self) -> std::path::PathBuf {
-        self.dir.0.join("listener.sock")
+        self.links
+            .dir()
+            .map(|d| d.join("listener.sock"))
+            .unwrap_or_default()
     }
 
     pub fn redirect_uri(&self) -> String {
         crate::config::Config::redirect_uri(self.port)
     }
 
-    /// The one-time URL the browser opens to begin.
-    pub fn start_url(&self) -> String {
-        format!(
-            "http://127.0.0.1:{}/start?t={}",
-            self.port, self.start_token
-        )
+    /// The sign-in's start links, which outlive the wait (a link minted after it ended
+    /// is refused like any stranger's).
+    pub fn links(&self) -> Arc<StartLinks> {
+        self.links.clone()
     }
 
     /// Serve until one valid callback arrives, `cancel` is set, or `timeout` passes.
@@ -205,11 +170,9 @@ impl Listener {
 
     fn serve(self, expect: &Expect, timeout: Duration, cancel: &AtomicBool) -> Outcome {
         let deadline = Instant::now() + timeout;
-        let mut flow = Flow {
+        let flow = Flow {
             expect,
-            start_token: &self.start_token,
-            cookie: &self.cookie,
-            started: false,
+            links: &self.links,
         };
         loop {
             if cancel.load(Ordering::SeqCst) {
@@ -290,18 +253,15 @@ fn answer(status: u16, html: String) -> Answer {
     }
 }
 
-/// One sign-in's state as the listener sees it.
+/// One sign-in as the listener sees it.
 pub struct Flow<'a> {
     pub expect: &'a Expect,
-    pub start_token: &'a str,
-    pub cookie: &'a str,
-    /// The start URL was opened.
-    pub started: bool,
+    pub links: &'a StartLinks,
 }
 
 impl Flow<'_> {
     /// Decide what to answer to one request.
-    pub fn judge(&mut self, method: &Method, raw_url: &str, cookie: Option<&str>) -> Answer {
+    pub fn judge(&self, method: &Method, raw_url: &str, cookie: Option<&str>) -> Answer {
         let (path, query) = raw_url.split_once('?').unwrap_or((raw_url, ""));
         if *method != Method::Get && (path == "/start" || path == "/callback") {
             return answer(405, page::not_for_us());
@@ -309,7 +269,7 @@ impl Flow<'_> {
         match path {
             "/start" => self.start(query),
             "/callback" => {
-                if !self.started || !has_cookie(cookie, self.cookie) {
+                if !self.links.has_cookie(cookie) {
                     return answer(400, page::other_browser());
                 }
                 let (status, html, callback) = judge(method, raw_url, &self.expect.state);
@@ -322,45 +282,31 @@ impl Flow<'_> {
         }
     }
 
-    fn start(&mut self, query: &str) -> Answer {
+    fn start(&self, query: &str) -> Answer {
         let token = url::form_urlencoded::parse(query.as_bytes())
             .find(|(k, _)| k == "t")
             .map(|(_, v)| v.into_owned());
-        if !token.is_some_and(|t| secret::same(&t, self.start_token)) {
-            return answer(404, page::not_for_us());
-        }
-        if self.started {
-            return Answer {
-                end: Some(Outcome::StartReused),
-                ..answer(410, page::start_reused())
-            };
-        }
-        self.started = true;
-        Answer {
-            status: 302,
-            html: page::redirecting(),
-            headers: vec![
-                ("Location", self.expect.authorize_url.clone()),
-                (
-                    "Set-Cookie",
-                    format!(
-                        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=900",
-                        self.cookie
+        match self.links.open(token.as_deref()) {
+            Use::Unknown => answer(404, page::not_for_us()),
+            // A reload or the Back button: the sign-in goes on ("Open the page again").
+            Use::Used => answer(410, page::start_used()),
+            Use::Cookie(cookie, secs) => Answer {
+                status: 302,
+                html: page::redirecting(),
+                headers: vec![
+                    ("Location", self.expect.authorize_url.clone()),
+                    (
+                        "Set-Cookie",
+                        format!(
+                            "{COOKIE}={cookie}; Path=/callback; HttpOnly; SameSite=Lax; \
+                             Max-Age={secs}"
+                        ),
                     ),
-                ),
-            ],
-            end: None,
+                ],
+                end: None,
+            },
         }
     }
-}
-
-/// The request's `Cookie` header holds our cookie with this value.
-fn has_cookie(header: Option<&str>, expected: &str) -> bool {
-    header.is_some_and(|h| {
-        h.split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .any(|(k, v)| k == COOKIE && secret::same(v, expected))
-    })
 }
 
 /// Decide what to answer to one request, and whether it ends the wait.

@@ -1,5 +1,5 @@
-//! The listener's tests: its judgement of requests, the start URL and cookie, and real
-//! requests on loopback through the gate.
+//! The listener's tests: its judgement of requests, the start links and their cookies,
+//! and real requests on loopback through the gate.
 
 use super::*;
 use std::io::{Read, Write};
@@ -58,14 +58,26 @@ fn expect() -> Expect {
     }
 }
 
+fn token(link: &str) -> String {
+    link.split("t=").nth(1).unwrap().to_string()
+}
+
+fn set_cookie(a: &Answer) -> String {
+    a.headers
+        .iter()
+        .find(|(k, _)| *k == "Set-Cookie")
+        .unwrap()
+        .1
+        .clone()
+}
+
 #[test]
-fn the_start_url_sets_the_cookie_once_and_a_second_use_ends_the_flow() {
+fn a_start_link_sets_a_cookie_for_the_callback_only_and_for_the_sign_in_only() {
     let e = expect();
-    let mut flow = Flow {
+    let links = StartLinks::new(53682, Duration::from_secs(600), None);
+    let flow = Flow {
         expect: &e,
-        start_token: "tok",
-        cookie: "c00kie",
-        started: false,
+        links: &links,
     };
     let get = Method::Get;
     assert_eq!(flow.judge(&get, "/start?t=wrong", None).status, 404);
@@ -76,19 +88,18 @@ fn the_start_url_sets_the_cookie_once_and_a_second_use_ends_the_flow() {
         400,
         "not started"
     );
-    let started = flow.judge(&get, "/start?t=tok", None);
+    let started = flow.judge(&get, &format!("/start?t={}", token(&links.mint())), None);
     assert_eq!(started.status, 302);
     assert!(started
         .headers
         .contains(&("Location", e.authorize_url.clone())));
-    let cookie = &started
-        .headers
-        .iter()
-        .find(|(k, _)| *k == "Set-Cookie")
-        .unwrap()
-        .1;
-    assert!(cookie.starts_with("dropdesk_signin=c00kie;") && cookie.contains("HttpOnly"));
+    let cookie = set_cookie(&started);
+    assert!(cookie.contains("; Path=/callback;"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let max_age: u64 = cookie.rsplit("Max-Age=").next().unwrap().parse().unwrap();
+    assert!(max_age <= 600, "no longer than the sign-in: {cookie}");
     assert!(started.end.is_none());
+    let value = cookie.split(';').next().unwrap().to_string();
     for jar in [None, Some("dropdesk_signin=other"), Some("x=c00kie")] {
         let a = flow.judge(&get, callback, jar);
         assert_eq!(a.status, 400, "{jar:?}");
@@ -97,11 +108,32 @@ fn the_start_url_sets_the_cookie_once_and_a_second_use_ends_the_flow() {
             "a callback from another browser does not end the flow"
         );
     }
-    let ok = flow.judge(&get, callback, Some("a=b; dropdesk_signin=c00kie"));
+    let ok = flow.judge(&get, callback, Some(&format!("a=b; {value}")));
     assert!(matches!(ok.end, Some(Outcome::Callback(Callback::Code(_)))));
-    let again = flow.judge(&get, "/start?t=tok", None);
+}
+
+/// The browser opened the link already (a closed tab, a second click): the link opened
+/// again is refused without ending the sign-in, and "Open the page again" gives a new
+/// link that works.
+#[test]
+fn opening_the_page_again_never_ends_a_working_sign_in() {
+    let e = expect();
+    let links = StartLinks::new(53682, Duration::from_secs(600), None);
+    let flow = Flow {
+        expect: &e,
+        links: &links,
+    };
+    let get = Method::Get;
+    let first = format!("/start?t={}", token(&links.mint()));
+    assert_eq!(flow.judge(&get, &first, None).status, 302);
+    let again = flow.judge(&get, &first, None);
     assert_eq!(again.status, 410);
-    assert!(matches!(again.end, Some(Outcome::StartReused)));
+    assert!(again.end.is_none(), "the sign-in goes on");
+    let reopened = flow.judge(&get, &format!("/start?t={}", token(&links.mint())), None);
+    assert_eq!(reopened.status, 302);
+    let value = set_cookie(&reopened).split(';').next().unwrap().to_string();
+    let ok = flow.judge(&get, "/callback?code=abc&state=s7aTe-xyz", Some(&value));
+    assert!(matches!(ok.end, Some(Outcome::Callback(Callback::Code(_)))));
 }
 
 fn free_ports(n: usize) -> Vec<u16> {
@@ -142,13 +174,15 @@ fn start(port: u16, url: &str) -> String {
 fn falls_back_to_the_next_port_and_reports_all_busy() {
     let ports = free_ports(2);
     let blocker = std::net::TcpListener::bind(("127.0.0.1", ports[0])).unwrap();
-    let l = Listener::bind(&ports).unwrap();
+    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
     assert_eq!(l.port(), ports[1]);
     assert_eq!(
         l.redirect_uri(),
         format!("http://127.0.0.1:{}/callback", ports[1])
     );
-    let err = Listener::bind(&ports).err().unwrap();
+    let err = Listener::bind(&ports, Duration::from_secs(60))
+        .err()
+        .unwrap();
     assert_eq!(err.ports, ports);
     drop(blocker);
 }
@@ -156,9 +190,9 @@ fn falls_back_to_the_next_port_and_reports_all_busy() {
 #[test]
 fn serves_garbage_then_accepts_the_valid_callback_and_frees_the_port() {
     let ports = free_ports(1);
-    let l = Listener::bind(&ports).unwrap();
+    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
     let port = l.port();
-    let url = l.start_url();
+    let url = l.links().mint();
     let waiter =
         std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(20), Arc::default()));
     assert!(send(port, "GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n").starts_with("HTTP/1.1 404"));
@@ -195,7 +229,7 @@ fn serves_garbage_then_accepts_the_valid_callback_and_frees_the_port() {
 #[test]
 fn cancel_and_timeout_free_the_port() {
     let ports = free_ports(1);
-    let l = Listener::bind(&ports).unwrap();
+    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     let waiter = std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(30), flag));
@@ -203,7 +237,7 @@ fn cancel_and_timeout_free_the_port() {
     assert!(matches!(waiter.join().unwrap(), Outcome::Cancelled));
     std::net::TcpListener::bind(("127.0.0.1", ports[0])).expect("free after cancel");
 
-    let l = Listener::bind(&ports).unwrap();
+    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
     assert!(matches!(
         l.wait(&expect(), Duration::from_millis(150), Arc::default()),
         Outcome::TimedOut
@@ -216,7 +250,7 @@ fn cancel_and_timeout_free_the_port() {
 #[test]
 fn a_listener_that_dies_ends_the_flow_and_frees_the_port() {
     let ports = free_ports(1);
-    let l = Listener::bind(&ports).unwrap();
+    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
     std::fs::remove_file(l.socket()).unwrap();
     let waiter =
         std::thread::spawn(move || l.wait(&expect(), Duration::from_secs(30), Arc::default()));
@@ -229,7 +263,7 @@ fn a_listener_that_dies_ends_the_flow_and_frees_the_port() {
 #[test]
 fn binds_loopback_only() {
     let ports = free_ports(1);
-    let l = Listener::bind(&ports).unwrap();
+    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
     assert!(l.addr().ip().is_loopback(), "{}", l.addr());
     assert!(
         std::net::TcpListener::bind(("127.0.0.1", ports[0])).is_err(),

@@ -69,10 +69,10 @@ pub fn other_browser() -> String {
     )
 }
 
-pub fn start_reused() -> String {
+pub fn start_used() -> String {
     render(
         "This sign-in link was already used",
-        "Someone or something opened Dropdesk's sign-in link before you, so Dropdesk stopped this sign-in to keep your account safe. Return to Dropdesk and connect again.",
+        "Each of Dropdesk's sign-in links opens Dropbox once. Return to Dropdesk and press Open the page again for a new one.",
     )
 }
 

@@ -21,7 +21,7 @@ use crate::dropbox::RouteError;
 use crate::error::FileProblem;
 use crate::files::{Files, OnConflict, Programs};
 use crate::listing::{Change, Listing, Page};
-use crate::session::{ConnectOutcome, Revoke, Session, SessionError};
+use crate::session::{ConnectOutcome, Heard, Revoke, Session, SessionError};
 use crate::store::ListingStore;
 use crate::view::{self, AccountView, Entry, Kind, ViewSpec, Window};
 
@@ -308,14 +308,14 @@ impl Browser {
         self.session.switch(account_id).await
     }
 
-    /// Wait for the running sign-in (`named` hears of the account early, see
+    /// Wait for the running sign-in (`heard` hears of the account early, see
     /// [`Session::finish_connect`]); when it connects an account (another one, or the same
     /// with a new grant), nothing cached for the grant before reaches it.
     pub async fn finish_connect(
         &self,
-        named: impl Fn(AccountView),
+        heard: impl Fn(Heard),
     ) -> Result<ConnectOutcome, SessionError> {
-        let outcome = self.session.finish_connect(named).await?;
+        let outcome = self.session.finish_connect(heard).await?;
         if matches!(outcome, ConnectOutcome::Connected(_)) {
             self.forget_all();
         }

@@ -1,14 +1,20 @@
 //! The connect flow. Two ways back from Dropbox's authorize page, both exchanged with the
 //! one PKCE verifier, the first to succeed ends the flow:
 //!
-//! - the loopback listener, when a registered port can be bound: the browser opens its
-//!   one-time start URL, Dropbox redirects back to it with the code;
+//! - the loopback listener, when a registered port can be bound: the browser opens a
+//!   one-time start link (through a forwarding page only this user can read, never on a
+//!   command line; "Open the page again" and "Copy link" each get a new one), Dropbox
+//!   redirects back to it with the code;
 //! - a pasted code: the same authorization without a redirect, where Dropbox shows the
 //!   code to copy (on this machine, or on a phone through the QR code). Always offered, and
 //!   the only way when no port can be bound or no browser starts.
 //!
-//! Then the grant goes into the keychain and the account is fetched. Nothing is stored
-//! until an exchange succeeded. One flow at a time; cancellable; bounded in time.
+//! Then, for an account that is not connected here already (not the one in use, none in
+//! the keychain's list, not the one whose grant was just revoked), the window asks
+//! "Connect Dropbox as ⟨name, email⟩?": a link someone else raced to could otherwise
+//! connect *their* account. Only a yes keeps the grant; a no revokes it. Then the grant
+//! goes into the keychain and the account is fetched. Nothing is stored until an exchange
+//! succeeded. One flow at a time; cancellable; bounded in time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,6 +24,7 @@ use oauth2::basic::BasicErrorResponseType;
 use tokio::sync::watch;
 
 use super::Session;
+use crate::auth::start_links::StartLinks;
 use crate::auth::{Callback, Expect, Listener, Outcome, TokenError};
 use crate::error::SessionError;
 use crate::secret::{AuthCode, PkceVerifier};
@@ -37,13 +44,26 @@ pub enum ConnectOutcome {
     Failed(SessionError),
 }
 
+/// What the window hears of a sign-in before it ends.
+#[derive(Clone, Debug)]
+pub enum Heard {
+    /// Dropbox named the account; its grant is on its way to the keychain.
+    Named(AccountView),
+    /// Dropbox named an account not connected here: keep it only if the person says so
+    /// ([`Session::confirm_connect`]).
+    Asking(AccountView),
+}
+
 pub(super) struct Flow {
     waiting: Waiting,
+    /// The start links, when the listener is up.
+    links: Option<Arc<StartLinks>>,
+    /// What the window was told, newest last (a new account is asked about first).
+    heard: watch::Sender<Option<Heard>>,
+    /// The person's answer to "Connect Dropbox as …?".
+    answer: watch::Sender<Option<bool>>,
     cancel: Arc<AtomicBool>,
     outcome: watch::Sender<Option<ConnectOutcome>>,
-    /// The account, as soon as Dropbox named it (its grant may still be on its way to the
-    /// keychain: not connected yet).
-    named: watch::Sender<Option<AccountView>>,
     verifier: PkceVerifier,
     redirect_uri: Option<String>,
     /// Held while a code is exchanged, so a callback and a pasted code never both connect.
@@ -99,7 +119,7 @@ impl Session {
                     ..flow.waiting.clone()
                 });
             }
-            let listener = match Listener::bind(&self.settings.ports) {
+            let listener = match Listener::bind(&self.settings.ports, self.settings.auth_timeout) {
                 Ok(l) => {
                     log::info!("sign-in listener waiting on {}", l.addr());
                     Some(l)
@@ -112,26 +132,22 @@ impl Session {
             let redirect_uri = listener.as_ref().map(Listener::redirect_uri);
             let authorization = self.tokens.oauth().begin(redirect_uri.as_deref());
             let paste = Paste::new(authorization.paste_url.as_str());
-            let (url, expect) = match &listener {
-                Some(l) => (
-                    l.start_url(),
-                    Some(Expect {
-                        state: authorization.state.secret().clone(),
-                        authorize_url: authorization.url.to_string(),
-                    }),
-                ),
-                None => (paste.url.clone(), None),
-            };
+            let links = listener.as_ref().map(Listener::links);
+            let expect = listener.as_ref().map(|_| Expect {
+                state: authorization.state.secret().clone(),
+                authorize_url: authorization.url.to_string(),
+            });
             let flow = Arc::new(Flow {
                 waiting: Waiting {
-                    url,
                     browser_opened: false,
                     listening: listener.is_some(),
                     paste,
                 },
+                links,
+                heard: watch::channel(None).0,
+                answer: watch::channel(None).0,
                 cancel: Arc::new(AtomicBool::new(false)),
                 outcome: watch::channel(None).0,
-                named: watch::channel(None).0,
                 verifier: authorization.verifier,
                 redirect_uri,
                 completing: tokio::sync::Mutex::new(()),
@@ -151,7 +167,7 @@ impl Session {
             });
             flow
         };
-        let browser_opened = self.open(&flow.waiting.url).await;
+        let browser_opened = self.open(&for_browser(&flow)).await;
         Ok(Waiting {
             browser_opened,
             ..flow.waiting.clone()
@@ -199,42 +215,60 @@ impl Session {
         }
     }
 
-    /// Open the waiting sign-in's page again.
+    /// Open the waiting sign-in's page again, with a new start link (the one opened
+    /// before may have been used: a closed tab, a second click).
     pub async fn reopen(&self) -> Result<bool, SessionError> {
-        let url = self.waiting_url().ok_or(SessionError::NotWaiting)?;
-        Ok(self.open(&url).await)
+        let flow = self.flow().clone().ok_or(SessionError::NotWaiting)?;
+        Ok(self.open(&for_browser(&flow)).await)
     }
 
-    pub fn waiting_url(&self) -> Option<String> {
-        self.flow().as_ref().map(|f| f.waiting.url.clone())
+    /// A new start link for the person to paste into a browser ("Copy link"), or without
+    /// a listener, the page that shows a code to paste.
+    pub fn start_link(&self) -> Result<String, SessionError> {
+        let flow = self.flow().clone().ok_or(SessionError::NotWaiting)?;
+        Ok(match &flow.links {
+            Some(links) => links.mint(),
+            None => flow.waiting.paste.url.clone(),
+        })
     }
 
-    /// Wait for the running sign-in to end; `named` hears of the account as soon as
-    /// Dropbox names it, while its grant is still being written to the keychain.
+    /// Wait for the running sign-in to end; `heard` hears of the account as soon as
+    /// Dropbox names it (asking first, for an account not connected here), while its grant
+    /// is still being written to the keychain.
     pub async fn finish_connect(
         &self,
-        named: impl Fn(AccountView),
+        heard: impl Fn(Heard),
     ) -> Result<ConnectOutcome, SessionError> {
         let (mut outcome, mut early) = {
             let flow = self.flow();
             let flow = flow.as_ref().ok_or(SessionError::NotWaiting)?;
-            (flow.outcome.subscribe(), flow.named.subscribe())
+            (flow.outcome.subscribe(), flow.heard.subscribe())
         };
-        let mut told = false;
+        early.mark_changed();
         loop {
             tokio::select! {
                 result = outcome.wait_for(Option::is_some) => {
                     let result = result.map_err(|_| SessionError::NotWaiting)?;
                     return Ok(result.clone().expect("waited for Some"));
                 }
-                account = early.wait_for(Option::is_some), if !told => {
-                    told = true;
-                    if let Some(account) = account.ok().and_then(|a| a.clone()) {
-                        named(account);
+                changed = early.changed() => {
+                    if changed.is_err() {
+                        continue;
+                    }
+                    let news = early.borrow_and_update().clone();
+                    if let Some(news) = news {
+                        heard(news);
                     }
                 }
             }
         }
+    }
+
+    /// The person's answer to "Connect Dropbox as …?".
+    pub fn confirm_connect(&self, yes: bool) -> Result<(), SessionError> {
+        let flow = self.flow().clone().ok_or(SessionError::NotWaiting)?;
+        flow.answer.send_replace(Some(yes));
+        Ok(())
     }
 
     pub fn cancel_connect(&self) {
@@ -257,8 +291,11 @@ impl Session {
             return Err(SessionError::NotWaiting);
         }
         match self.complete(None, &flow, AuthCode::new(code)).await {
-            Ok(account) => {
-                flow.settle(ConnectOutcome::Connected(account));
+            Ok(kept) => {
+                flow.settle(match kept {
+                    Some(account) => ConnectOutcome::Connected(account),
+                    None => ConnectOutcome::Cancelled,
+                });
                 flow.cancel.store(true, Ordering::SeqCst);
                 Ok(())
             }
@@ -281,7 +318,8 @@ impl Session {
                     .complete(flow.redirect_uri.as_deref(), flow, code)
                     .await
                 {
-                    Ok(account) => ConnectOutcome::Connected(account),
+                    Ok(Some(account)) => ConnectOutcome::Connected(account),
+                    Ok(None) => ConnectOutcome::Cancelled,
                     Err(e) => ConnectOutcome::Failed(e),
                 }
             }
@@ -289,21 +327,64 @@ impl Session {
             Outcome::Callback(Callback::Failed { error, description }) => {
                 ConnectOutcome::Failed(SessionError::AuthFailed { error, description })
             }
-            Outcome::StartReused => ConnectOutcome::Failed(SessionError::LinkReused),
             Outcome::ListenerFailed => ConnectOutcome::Failed(SessionError::ListenerFailed),
             Outcome::Cancelled => ConnectOutcome::Cancelled,
             Outcome::TimedOut => ConnectOutcome::TimedOut,
         }
     }
 
-    /// Exchange the code, then keep the grant in the keychain while the account is
-    /// fetched (the flow hears its name at once), then use the grant.
+    /// Whether `account_id` is connected here already: the one in use, one in the
+    /// keychain's list, or the one whose grant was just found revoked (reconnecting).
+    async fn is_known(&self, account_id: &str) -> bool {
+        if self.tokens.account_id().await.as_deref() == Some(account_id)
+            || self.tokens.last_revoked().as_deref() == Some(account_id)
+        {
+            return true;
+        }
+        self.tokens
+            .keyring()
+            .index()
+            .await
+            .is_ok_and(|i| i.accounts.iter().any(|a| a.account_id == account_id))
+    }
+
+    /// Name the account `token` belongs to and ask the person whether to connect it;
+    /// `None` when they say no, cancel, or let the sign-in time out.
+    async fn ask(
+        &self,
+        flow: &Flow,
+        token: &crate::secret::AccessToken,
+    ) -> Result<Option<AccountView>, SessionError> {
+        let (account, usage, store) = tokio::join!(
+            self.api.current_account(token),
+            self.api.space_usage(token),
+            self.store()
+        );
+        let account = AccountView::new(account?, usage?, store);
+        flow.heard
+            .send_replace(Some(Heard::Asking(account.clone())));
+        let mut answer = flow.answer.subscribe();
+        let deadline = tokio::time::Instant::now() + self.settings.auth_timeout;
+        loop {
+            if let Some(yes) = *answer.borrow_and_update() {
+                return Ok(yes.then_some(account));
+            }
+            if flow.cancel.load(Ordering::SeqCst) || tokio::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(100), answer.changed()).await;
+        }
+    }
+
+    /// Exchange the code; for an account not connected here, ask first (a no revokes the
+    /// grant: `None`); then keep the grant in the keychain while the account is fetched
+    /// (the flow hears its name at once), then use the grant.
     async fn complete(
         &self,
         redirect_uri: Option<&str>,
         flow: &Flow,
         code: AuthCode,
-    ) -> Result<AccountView, SessionError> {
+    ) -> Result<Option<AccountView>, SessionError> {
         let started = std::time::Instant::now();
         let tokens = self
             .tokens
@@ -318,6 +399,20 @@ impl Session {
                     .current_account(&tokens.access_token)
                     .await?
                     .account_id
+            }
+        };
+        let asked = if self.is_known(&account_id).await {
+            None
+        } else {
+            match self.ask(flow, &tokens.access_token).await {
+                Ok(Some(account)) => Some(account),
+                other => {
+                    // Not to be kept: it must not stay alive at Dropbox either.
+                    if let Err(e) = self.api.revoke(&tokens.access_token).await {
+                        log::warn!("could not revoke a grant the person did not keep: {e}");
+                    }
+                    return other.map(|_| None);
+                }
             }
         };
         // This account's grant kept from before, which the new one replaces in the
@@ -342,6 +437,10 @@ impl Session {
             (kept, started.elapsed())
         };
         let name = async {
+            if let Some(account) = &asked {
+                flow.heard.send_replace(Some(Heard::Named(account.clone())));
+                return (Some(account.clone()), started.elapsed());
+            }
             let token = &grant.access_token;
             let (account, usage, store) = tokio::join!(
                 self.api.current_account(token),
@@ -354,7 +453,7 @@ impl Session {
                 _ => None,
             };
             if let Some(account) = &account {
-                flow.named.send_replace(Some(account.clone()));
+                flow.heard.send_replace(Some(Heard::Named(account.clone())));
             }
             (account, started.elapsed())
         };
@@ -406,7 +505,16 @@ impl Session {
             (stored - exchanged).as_millis(),
             started.elapsed().as_millis()
         );
-        account
+        account.map(Some)
+    }
+}
+
+/// What to give the browser: a new start link behind its forwarding page, or without a
+/// listener, the page that shows a code to paste.
+fn for_browser(flow: &Flow) -> String {
+    match &flow.links {
+        Some(links) => links.for_browser(),
+        None => flow.waiting.paste.url.clone(),
     }
 }
 

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use connect::{ConnectOutcome, Opener};
+pub use connect::{ConnectOutcome, Heard, Opener};
 pub use retry::Retry;
 pub use token_source::REFRESH_MARGIN_SECS;
 

@@ -42,6 +42,9 @@ pub struct TokenSource {
     /// finds no grant learns why (a listing racing the account fetch must not see a plain
     /// "not connected"). Cleared when a grant is held again or the user disconnects.
     revoked: AtomicBool,
+    /// The account whose grant was dropped as revoked last: signing it in again is
+    /// reconnecting, not a new account.
+    last_revoked: std::sync::Mutex<Option<String>>,
 }
 
 impl TokenSource {
@@ -52,7 +55,16 @@ impl TokenSource {
             held: Mutex::new(Held::default()),
             generations: AtomicU64::new(0),
             revoked: AtomicBool::new(false),
+            last_revoked: std::sync::Mutex::default(),
         }
+    }
+
+    /// The account whose grant was dropped as revoked last, if any.
+    pub fn last_revoked(&self) -> Option<String> {
+        self.last_revoked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn oauth(&self) -> &OAuth {
@@ -205,6 +217,7 @@ impl TokenSource {
 
     /// Only this account's grant goes; the other accounts stay connected.
     async fn delete_revoked(&self, account_id: &str) {
+        *self.last_revoked.lock().unwrap_or_else(|e| e.into_inner()) = Some(account_id.to_string());
         self.keyring.abandon(account_id);
         if let Err(e) = self.keyring.forget(account_id).await {
             log::warn!("could not delete a revoked grant from the keychain: {e}");

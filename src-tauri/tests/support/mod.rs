@@ -12,7 +12,7 @@ use dropdesk::auth::OAuth;
 use dropdesk::browser::{Browser, Progress, Reporter};
 use dropdesk::config::{Config as AppConfig, Endpoints};
 use dropdesk::dropbox;
-use dropdesk::session::{ConnectOutcome, Retry, Session, Settings};
+use dropdesk::session::{ConnectOutcome, Heard, Retry, Session, Settings};
 use dropdesk::vault::{self, Keychain, Keyring, MemoryVault, Vault};
 use dropdesk::view::{SortKey, ViewSpec};
 use e2e::desktop::Desktop;
@@ -104,6 +104,7 @@ async fn world_on<'d>(
 
 pub use e2e::fixture::{
     browser_client as browser, code_from_page, consent, decide, decide_as, open_start,
+    start_link_of,
 };
 
 pub async fn fb(w: &World<'_>, method: reqwest::Method, path: &str, body: Value) -> Value {
@@ -116,6 +117,22 @@ pub async fn post(w: &World<'_>, path: &str, body: Value) -> Value {
 
 pub async fn state(w: &World<'_>) -> Value {
     fb(w, reqwest::Method::GET, "state", Value::Null).await
+}
+
+/// The person at the window: waits for the running sign-in to end, saying yes when asked
+/// "Connect Dropbox as …?".
+pub fn approve_in_window(session: &Arc<Session>) -> tokio::task::JoinHandle<ConnectOutcome> {
+    let s = session.clone();
+    tokio::spawn(async move {
+        let asked = s.clone();
+        s.finish_connect(move |heard| {
+            if let Heard::Asking(_) = heard {
+                asked.confirm_connect(true).unwrap();
+            }
+        })
+        .await
+        .unwrap()
+    })
 }
 
 /// Connect by approving in the "browser"; returns the callback URL the browser visited.
@@ -131,7 +148,7 @@ pub async fn connect_as(w: &mut World<'_>, account: usize, name: &str) -> String
     let callback = decide_as(&b, &url, "allow", account).await;
     let landed = b.get(&callback).send().await.unwrap();
     assert_eq!(landed.status(), 200);
-    match w.session.finish_connect(drop).await.unwrap() {
+    match approve_in_window(&w.session).await.unwrap() {
         ConnectOutcome::Connected(a) => assert_eq!(a.display_name, name),
         other => panic!("not connected: {other:?}"),
     }

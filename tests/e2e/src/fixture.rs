@@ -88,11 +88,15 @@ pub fn files_containing(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
 }
 
 /// Wait until the account card shows a name, past the moment the sign-in is still being
+/// Script that plays the person at the window when it asks "Connect Dropbox as …?": yes
+/// (a statement, for the start of a polled script).
+pub const CONFIRM_NEW_ACCOUNT: &str = "if (document.getElementById('confirm-account')?.open) document.getElementById('confirm-account-yes').click();";
+
 /// saved, and return it.
 pub async fn wait_for_name(app: &App, s: &Setup) -> String {
     app.wd
         .wait_for(
-            "const e = document.getElementById('account-name'); return e && e.textContent && document.getElementById('status').dataset.state !== 'saving' ? e.textContent : null;",
+            &format!("{CONFIRM_NEW_ACCOUNT} const e = document.getElementById('account-name'); return e && e.textContent && document.getElementById('status').dataset.state !== 'saving' ? e.textContent : null;"),
             Duration::from_secs(90),
         )
         .await
@@ -172,10 +176,28 @@ pub fn browser_client() -> reqwest::Client {
         .expect("a client")
 }
 
-/// Open a sign-in's start URL as the browser does: it sets the listener's cookie and
-/// redirects to the authorize page, whose URL this returns.
+/// The start link behind what the app gave the browser: a forwarding page (`file://…`,
+/// which a browser follows at once), or the link itself.
+pub fn start_link_of(opened: &str) -> String {
+    match url::Url::parse(opened) {
+        Ok(u) if u.scheme() == "file" => {
+            let page = std::fs::read_to_string(u.to_file_path().expect("a file path"))
+                .expect("the forwarding page");
+            let start = page.find("url=").expect("a forwarding page") + 4;
+            page[start..start + page[start..].find('"').unwrap()].to_string()
+        }
+        _ => opened.to_string(),
+    }
+}
+
+/// Open a sign-in's start URL as the browser does (through its forwarding page): it sets
+/// the listener's cookie and redirects to the authorize page, whose URL this returns.
 pub async fn open_start(client: &reqwest::Client, url: &str) -> String {
-    let r = client.get(url).send().await.expect("the start URL answers");
+    let r = client
+        .get(start_link_of(url))
+        .send()
+        .await
+        .expect("the start URL answers");
     assert_eq!(r.status(), 302, "the start URL redirects to Dropbox");
     r.headers()["location"].to_str().unwrap().to_string()
 }

@@ -37,7 +37,8 @@ async fn wait_account(app: &App, name: &str) {
     app.wd
         .wait_for(
             &format!(
-                "const e = document.getElementById('account-name'); return !document.getElementById('view-connected').hidden && e && e.textContent === {name:?} && document.getElementById('status').dataset.state !== 'saving';"
+                "{} const e = document.getElementById('account-name'); return !document.getElementById('view-connected').hidden && e && e.textContent === {name:?} && document.getElementById('status').dataset.state !== 'saving';",
+                e2e::fixture::CONFIRM_NEW_ACCOUNT
             ),
             STEP,
         )

@@ -1,6 +1,7 @@
 //! Connect Dropbox through the real window: the system browser (headless Chromium driven
-//! by `e2e-browser`) approves or declines on fakebox's consent page, the window shows the
-//! account, the keychain holds the grant, and no token leaks anywhere else.
+//! by `e2e-browser`) approves or declines on fakebox's consent page, the window asks
+//! whether a new account is the person's, shows the account, the keychain holds the
+//! grant, and no token leaks anywhere else.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -124,6 +125,51 @@ async fn declining_in_the_browser_is_a_calm_state() {
     app.quit().await;
 }
 
+/// Dropbox signed in an account this computer has not connected (perhaps someone else's,
+/// who raced to a sign-in link): the window asks "Connect Dropbox as …?" with its name and
+/// email; Don't connect keeps nothing and revokes the grant at Dropbox.
+#[tokio::test]
+async fn an_account_is_connected_only_after_the_person_says_it_is_theirs() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let app = App::launch(
+        &desktop,
+        &app_env(&s, env!("CARGO_BIN_EXE_e2e-browser"), "allow"),
+        &[],
+    )
+    .await
+    .expect("app launches");
+    app.click("connect").await.unwrap();
+    app.wait_visible("confirm-account-yes", Duration::from_secs(90))
+        .await
+        .unwrap_or_else(|e| panic!("never asked: {e}\nbrowser: {}", browser_log(&s)));
+    assert_eq!(
+        app.text("confirm-account-name").await.unwrap().as_deref(),
+        Some("Alex Morgan")
+    );
+    assert_eq!(
+        app.text("confirm-account-email").await.unwrap().as_deref(),
+        Some("alex.morgan@example.com")
+    );
+    assert!(
+        stored_grant(&desktop).is_none(),
+        "nothing kept while asking"
+    );
+    app.screenshot("confirm-account").await.unwrap();
+    app.click("confirm-account-no").await.unwrap();
+    app.wait_visible("connect", STEP)
+        .await
+        .expect("back to Connect");
+    assert!(stored_grant(&desktop).is_none(), "nothing kept");
+    let state = e2e::fixture::control(&s, reqwest::Method::GET, "state").await;
+    assert_eq!(
+        state["grants"][0]["revoked"], true,
+        "revoked at Dropbox: {state}"
+    );
+    app.quit().await;
+}
+
 #[tokio::test]
 async fn waiting_state_offers_the_link_and_cancel_frees_the_port() {
     let _one_at_a_time = e2e::serial().await;
@@ -146,18 +192,12 @@ async fn waiting_state_offers_the_link_and_cancel_frees_the_port() {
     let again = app
         .wd
         .execute(
-            "return window.__TAURI__.core.invoke('start_connect').then(w => w.url);",
+            "return window.__TAURI__.core.invoke('start_connect').then(w => w.listening);",
             serde_json::json!([]),
         )
         .await
         .unwrap();
-    let first_url = browser_log(&s)
-        .lines()
-        .next()
-        .unwrap()
-        .trim_start_matches("opened ")
-        .to_string();
-    assert_eq!(again.as_str(), Some(first_url.as_str()));
+    assert_eq!(again.as_bool(), Some(true), "the same sign-in, listening");
     assert!(
         std::net::TcpListener::bind(("127.0.0.1", s.ports[0])).is_err(),
         "the listener holds the first port"

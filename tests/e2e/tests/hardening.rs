@@ -4,7 +4,8 @@
 //! connections, descriptor exhaustion. After each, the app is alive, its listener answers
 //! the next request, and the user's sign-in completes (or Cancel frees the port). The
 //! demo's emulator offers no control surface, and a thousand idle connections to it leave
-//! the app its file descriptors. tests/BENCHMARKS.md has the table.
+//! the app its file descriptors. The start link never travels on a command line, and
+//! "Open the page again" works after the browser used the first link. tests/BENCHMARKS.md has the table.
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,8 @@ use e2e::app::{app_binary, App, Options, STEP};
 use e2e::attack;
 use e2e::desktop::Desktop;
 use e2e::fixture::{
-    app_env, browser_client, browser_log, consent, decide, open_start, setup, wait_for_name, Setup,
+    app_env, browser_client, browser_log, consent, decide, open_start, setup, start_link_of,
+    wait_for_name, Setup,
 };
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
@@ -157,6 +159,49 @@ async fn descriptor_exhaustion_does_not_end_the_app() {
     answers(port);
     sign_in(&app, &s, &url).await;
     drop(held);
+    app.quit().await;
+}
+
+/// What the app gives the browser on its command line (which any local user can read in
+/// `/proc`) is a forwarding page only this user can read, never the one-time link itself.
+#[tokio::test]
+async fn the_start_link_never_travels_on_a_command_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let (app, url) = waiting(&desktop, &s, None).await;
+    assert!(url.starts_with("file://"), "{url}");
+    assert!(!url.contains("t="), "no token on the command line: {url}");
+    let page = url::Url::parse(&url).unwrap().to_file_path().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&page), 0o600, "only this user reads the page");
+    assert_eq!(mode(page.parent().unwrap()), 0o700);
+    sign_in(&app, &s, &url).await;
+    assert!(!page.exists(), "gone with the sign-in");
+    app.quit().await;
+}
+
+/// The browser opened the link already (a tab closed before Dropbox answered): "Open the
+/// page again" gets a new link, and the sign-in completes with it.
+#[tokio::test]
+async fn open_the_page_again_works_after_the_browser_used_the_link() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let (app, first) = waiting(&desktop, &s, None).await;
+    open_start(&browser_client(), &first).await;
+    app.click("reopen").await.unwrap();
+    let second = e2e::procs::wait_until(Duration::from_secs(10), "the page opened again", || {
+        browser_log(&s)
+            .lines()
+            .filter_map(|l| l.strip_prefix("opened "))
+            .nth(1)
+            .map(str::to_string)
+    })
+    .unwrap();
+    assert_ne!(start_link_of(&second), start_link_of(&first), "a new link");
+    sign_in(&app, &s, &second).await;
     app.quit().await;
 }
 

@@ -390,7 +390,7 @@ async fn connect_once(desktop: &Desktop, s: &Setup) -> (App, ConnectRun) {
         .expect("app launches");
     js(
         &app,
-        "window.__named = 0; window.__connected = 0; new MutationObserver(() => { if (!window.__named && document.getElementById('account-name').textContent) window.__named = Date.now(); }).observe(document.getElementById('account-name'), {childList: true, characterData: true, subtree: true}); new MutationObserver(() => { if (!window.__connected && document.getElementById('status').dataset.state === 'connected') window.__connected = Date.now(); }).observe(document.getElementById('status'), {attributes: true});",
+        "window.__named = 0; window.__connected = 0; new MutationObserver(() => { if (!window.__named && document.getElementById('account-name').textContent) window.__named = Date.now(); }).observe(document.getElementById('account-name'), {childList: true, characterData: true, subtree: true}); new MutationObserver(() => { if (!window.__connected && document.getElementById('status').dataset.state === 'connected') window.__connected = Date.now(); }).observe(document.getElementById('status'), {attributes: true}); new MutationObserver(() => { if (document.getElementById('confirm-account').open) document.getElementById('confirm-account-yes').click(); }).observe(document.getElementById('confirm-account'), {attributes: true});",
     )
     .await;
     let clicked = js(
