@@ -11,8 +11,10 @@
 //! - refuses any request that declares a body (`Content-Length` other than 0,
 //!   `Transfer-Encoding`, `Expect`): the callback is a bodiless GET;
 //! - hands tiny_http one clean request (method, target, `Cookie`, `Connection: close`)
-//!   over a private socket (a Unix socket in a 0700 folder where there is one), and
-//!   relays its answer back within [`RELAY_DEADLINE`];
+//!   over a Unix socket in a 0700 folder, and relays its answer back within
+//!   [`RELAY_DEADLINE`]; where there is no such socket (Windows), it hands the request to
+//!   the listener in-process instead ([`Inner::InProcess`]) and writes its answer itself,
+//!   so that nothing but the gate ever listens on a TCP port another process can reach;
 //! - keeps at most [`MAX_OPEN`] connections, closing the oldest to make room, and rides
 //!   out `accept` errors (descriptor exhaustion) with a short pause;
 //! - counts itself dead when tiny_http cannot be reached (its socket was removed, say),
@@ -34,11 +36,22 @@ pub const RELAY_DEADLINE: Duration = Duration::from_secs(2);
 pub const MAX_OPEN: usize = 128;
 const MAX_ANSWER: u64 = 256 * 1024;
 
-/// Where tiny_http listens, reachable only by this user.
+/// Who answers behind the gate, reachable only by this process's user.
 pub enum Inner {
+    /// tiny_http, on a Unix socket in a folder only this user can enter.
     #[cfg(unix)]
     Unix(std::path::PathBuf),
-    Tcp(std::net::SocketAddr),
+    /// The listener itself, over a channel: no socket at all.
+    InProcess(std::sync::mpsc::Sender<Asked>),
+}
+
+/// One clean request handed to the listener in-process, and where its answer (a whole
+/// HTTP response) goes.
+pub struct Asked {
+    pub method: String,
+    pub target: String,
+    pub cookie: Option<String>,
+    pub answer: tokio::sync::oneshot::Sender<Vec<u8>>,
 }
 
 /// A running gate. Dropping it stops accepting and frees the port.
@@ -251,13 +264,36 @@ async fn serve(mut client: tokio::net::TcpStream, inner: &Backend, relaying: &At
         }
         _ => return,
     };
-    let mut request = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-    if let Some(c) = cookie {
-        request.push_str(&format!("Cookie: {c}\r\n"));
-    }
-    request.push_str("Connection: close\r\n\r\n");
     relaying.store(true, Ordering::SeqCst);
-    let _ = tokio::time::timeout(RELAY_DEADLINE, relay(&mut client, inner, request)).await;
+    let asked = Clean {
+        method,
+        target,
+        cookie,
+    };
+    let _ = tokio::time::timeout(RELAY_DEADLINE, relay(&mut client, inner, asked)).await;
+}
+
+/// A request as the gate passes it on.
+struct Clean {
+    method: String,
+    target: String,
+    cookie: Option<String>,
+}
+
+impl Clean {
+    /// As HTTP/1.1 bytes, for tiny_http.
+    #[cfg(unix)]
+    fn bytes(&self) -> String {
+        let mut request = format!(
+            "{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+            self.method, self.target
+        );
+        if let Some(c) = &self.cookie {
+            request.push_str(&format!("Cookie: {c}\r\n"));
+        }
+        request.push_str("Connection: close\r\n\r\n");
+        request
+    }
 }
 
 async fn refuse(client: &mut tokio::net::TcpStream, status: u16) {
@@ -272,18 +308,30 @@ async fn refuse(client: &mut tokio::net::TcpStream, status: u16) {
     let _ = client.shutdown().await;
 }
 
-async fn relay(client: &mut tokio::net::TcpStream, backend: &Backend, request: String) {
+async fn relay(client: &mut tokio::net::TcpStream, backend: &Backend, request: Clean) {
     let mut answer = Vec::new();
     let read = match &backend.inner {
         #[cfg(unix)]
         Inner::Unix(path) => match tokio::net::UnixStream::connect(path).await {
-            Ok(mut s) => Some(exchange(&mut s, &request, &mut answer).await),
+            Ok(mut s) => Some(exchange(&mut s, &request.bytes(), &mut answer).await),
             Err(_) => None,
         },
-        Inner::Tcp(addr) => match tokio::net::TcpStream::connect(addr).await {
-            Ok(mut s) => Some(exchange(&mut s, &request, &mut answer).await),
-            Err(_) => None,
-        },
+        Inner::InProcess(listener) => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let asked = Asked {
+                method: request.method,
+                target: request.target,
+                cookie: request.cookie,
+                answer: tx,
+            };
+            match listener.send(asked) {
+                Ok(()) => rx.await.ok().map(|bytes| {
+                    answer = bytes;
+                    true
+                }),
+                Err(_) => None,
+            }
+        }
     };
     let Some(read) = read else {
         // tiny_http is gone: nothing can answer the browser any more.

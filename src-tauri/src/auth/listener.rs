@@ -1,5 +1,7 @@
 //! The short-lived loopback listener that catches Dropbox's redirect: tiny_http behind
-//! the [`gate`](super::gate), which alone faces `127.0.0.1:<registered port>`. Binds the
+//! the [`gate`](super::gate), which alone faces `127.0.0.1:<registered port>` (where there
+//! is no private Unix socket for tiny_http, on Windows, the gate hands requests over
+//! in-process instead, and no other port is ever opened). Binds the
 //! first free port of the registered list; closes on success, cancel or timeout; never
 //! panics.
 //!
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Response, Server};
 
-use super::gate::{Gate, Inner};
+use super::gate::{Asked, Gate, Inner};
 use super::start_links::{StartLinks, Use, COOKIE};
 use crate::auth::page;
 use crate::secret::{self, AuthCode};
@@ -72,8 +74,38 @@ pub struct Expect {
     pub authorize_url: String,
 }
 
+/// Where the requests the gate passes on arrive.
+enum Requests {
+    /// tiny_http, on the gate's private socket.
+    #[cfg(unix)]
+    Server(Server),
+    /// Straight from the gate, in-process.
+    InProcess(std::sync::mpsc::Receiver<Asked>),
+}
+
+/// One request the gate passed on, and how to answer it.
+enum Incoming {
+    #[cfg(unix)]
+    Tiny(tiny_http::Request),
+    Asked(Asked),
+}
+
+impl Requests {
+    fn next(&self, wait: Duration) -> std::io::Result<Option<Incoming>> {
+        match self {
+            #[cfg(unix)]
+            Requests::Server(server) => Ok(server.recv_timeout(wait)?.map(Incoming::Tiny)),
+            Requests::InProcess(asked) => match asked.recv_timeout(wait) {
+                Ok(a) => Ok(Some(Incoming::Asked(a))),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(None),
+                Err(e) => Err(std::io::Error::other(e)),
+            },
+        }
+    }
+}
+
 pub struct Listener {
-    server: Server,
+    requests: Requests,
     gate: Gate,
     port: u16,
     addr: std::net::SocketAddr,
@@ -84,6 +116,20 @@ impl Listener {
     /// Bind 127.0.0.1 on the first port of `ports` that is free, for a sign-in that
     /// lasts at most `lifetime`.
     pub fn bind(ports: &[u16], lifetime: Duration) -> Result<Listener, PortsBusy> {
+        Listener::bind_with(ports, lifetime, cfg!(unix))
+    }
+
+    /// As [`Listener::bind`], with the gate answering in-process (as on Windows) even
+    /// where tiny_http could have a private socket: for tests of that mode.
+    pub fn bind_in_process(ports: &[u16], lifetime: Duration) -> Result<Listener, PortsBusy> {
+        Listener::bind_with(ports, lifetime, false)
+    }
+
+    fn bind_with(
+        ports: &[u16],
+        lifetime: Duration,
+        tiny_http: bool,
+    ) -> Result<Listener, PortsBusy> {
         let busy = || PortsBusy {
             ports: ports.to_vec(),
         };
@@ -91,7 +137,7 @@ impl Listener {
             let Ok(public) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
                 continue;
             };
-            return Listener::behind_gate(public, port, lifetime).map_err(|e| {
+            return Listener::behind_gate(public, port, lifetime, tiny_http).map_err(|e| {
                 log::warn!("could not start the sign-in listener on port {port}: {e}");
                 busy()
             });
@@ -103,27 +149,30 @@ impl Listener {
         public: std::net::TcpListener,
         port: u16,
         lifetime: Duration,
+        tiny_http: bool,
     ) -> Result<Listener, Box<dyn std::error::Error + Send + Sync>> {
         #[cfg(unix)]
-        let (server, inner, links) = {
-            let dir = super::start_links::PrivateDir::new()?;
-            let path = dir.path().join("listener.sock");
-            let links = StartLinks::new(port, lifetime, Some(dir));
-            (Server::http_unix(&path)?, Inner::Unix(path), links)
-        };
+        let dir = Some(super::start_links::PrivateDir::new()?);
         #[cfg(not(unix))]
-        let (server, inner, links) = {
-            let server = Server::http("127.0.0.1:0")?;
-            let addr = server.server_addr().to_ip().ok_or("no address")?;
-            (
-                server,
-                Inner::Tcp(addr),
-                StartLinks::new(port, lifetime, None),
-            )
+        let dir = None;
+        let (requests, inner) = match &dir {
+            #[cfg(unix)]
+            Some(dir) if tiny_http => {
+                let path = dir.path().join("listener.sock");
+                (
+                    Requests::Server(Server::http_unix(&path)?),
+                    Inner::Unix(path),
+                )
+            }
+            _ => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                (Requests::InProcess(rx), Inner::InProcess(tx))
+            }
         };
+        let links = StartLinks::new(port, lifetime, dir);
         let addr = public.local_addr()?;
         Ok(Listener {
-            server,
+            requests,
             gate: Gate::start(public, inner)?,
             port,
             addr,
@@ -186,7 +235,7 @@ impl Listener {
                 return Outcome::TimedOut;
             }
             let slice = (deadline - now).min(Duration::from_millis(100));
-            let request = match self.server.recv_timeout(slice) {
+            let request = match self.requests.next(slice) {
                 Ok(Some(r)) => r,
                 Ok(None) => continue,
                 Err(e) => {
@@ -194,27 +243,39 @@ impl Listener {
                     return Outcome::ListenerFailed;
                 }
             };
-            let cookie = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Cookie"))
-                .map(|h| h.value.as_str().to_string());
-            let answer = flow.judge(request.method(), request.url(), cookie.as_deref());
-            let mut response = Response::from_string(answer.html)
-                .with_status_code(answer.status)
-                .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"))
-                .with_header(header("Referrer-Policy", "no-referrer"))
-                .with_header(header(
-                    "Content-Security-Policy",
-                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-                ));
-            for (name, value) in answer.headers {
-                response = response.with_header(header(name, &value));
-            }
-            // A browser that went away is no reason to stop.
-            let _ = request.respond(response);
-            if let Some(end) = answer.end {
+            let end = match request {
+                #[cfg(unix)]
+                Incoming::Tiny(request) => {
+                    let cookie = request
+                        .headers()
+                        .iter()
+                        .find(|h| h.field.equiv("Cookie"))
+                        .map(|h| h.value.as_str().to_string());
+                    let answer = flow.judge(request.method(), request.url(), cookie.as_deref());
+                    let mut response =
+                        Response::from_string(answer.html).with_status_code(answer.status);
+                    for (name, value) in answer_headers(answer.headers) {
+                        response = response.with_header(header(name, &value));
+                    }
+                    // A browser that went away is no reason to stop.
+                    let _ = request.respond(response);
+                    answer.end
+                }
+                Incoming::Asked(asked) => {
+                    let method = asked
+                        .method
+                        .parse()
+                        .unwrap_or_else(|_| Method::NonStandard("X".parse().expect("ASCII")));
+                    let answer = flow.judge(&method, &asked.target, asked.cookie.as_deref());
+                    let _ = asked.answer.send(http_bytes(
+                        answer.status,
+                        answer_headers(answer.headers),
+                        &answer.html,
+                    ));
+                    answer.end
+                }
+            };
+            if let Some(end) = end {
                 return end;
             }
         }
@@ -230,6 +291,33 @@ fn release(port: u16) {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Every answer's headers: its own, and those that keep the page from being cached, sent
+/// on, framed or made to run anything.
+fn answer_headers(own: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    let mut all = vec![
+        ("Content-Type", "text/html; charset=utf-8".to_string()),
+        ("Cache-Control", "no-store".to_string()),
+        ("Referrer-Policy", "no-referrer".to_string()),
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'".to_string(),
+        ),
+    ];
+    all.extend(own);
+    all
+}
+
+/// A whole HTTP/1.1 response, for an answer the gate writes itself.
+fn http_bytes(status: u16, headers: Vec<(&'static str, String)>, body: &str) -> Vec<u8> {
+    let reason = tiny_http::StatusCode(status).default_reason_phrase();
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    out.into_bytes()
 }
 
 fn header(name: &str, value: &str) -> Header {

@@ -190,7 +190,18 @@ fn falls_back_to_the_next_port_and_reports_all_busy() {
 #[test]
 fn serves_garbage_then_accepts_the_valid_callback_and_frees_the_port() {
     let ports = free_ports(1);
-    let l = Listener::bind(&ports, Duration::from_secs(60)).unwrap();
+    serves_then_accepts(Listener::bind(&ports, Duration::from_secs(60)).unwrap());
+}
+
+/// Where tiny_http can have no private socket (Windows), the gate answers in-process: the
+/// same judgement, and no port but the gate's.
+#[test]
+fn the_gate_answers_in_process_where_tiny_http_has_no_private_socket() {
+    let ports = free_ports(1);
+    serves_then_accepts(Listener::bind_in_process(&ports, Duration::from_secs(60)).unwrap());
+}
+
+fn serves_then_accepts(l: Listener) {
     let port = l.port();
     let url = l.links().mint();
     let waiter =
