@@ -104,11 +104,7 @@ async fn refresh_failures_keep_the_grant_and_revocation_drops_it(desktop: &Deskt
 async fn disconnect_revokes_at_dropbox_and_deletes_locally(desktop: &Desktop) {
     let mut w = world(Some(desktop), |_| {}, Duration::from_secs(60)).await;
     connect(&mut w).await;
-    let done = w
-        .session
-        .disconnect(&w.session.account_id().await.expect("an account shown"))
-        .await
-        .unwrap();
+    let done = disconnect_shown(&w.session).await;
     assert!(done.confirmed && done.was_connected, "{done:?}");
     assert!(!has_grant(&w));
     assert_eq!(state(&w).await["grants"][0]["revoked"], true);
@@ -125,12 +121,7 @@ async fn disconnect_while_dropbox_is_down_still_deletes_and_says_so(desktop: &De
     // Take Dropbox away.
     let spare = Fakebox::start(Config::default()).await.unwrap();
     std::mem::replace(&mut w.fakebox, spare).shutdown().await;
-    let done = messages::disconnected(
-        w.session
-            .disconnect(&w.session.account_id().await.expect("an account shown"))
-            .await
-            .unwrap(),
-    );
+    let done = messages::disconnected(disconnect_shown(&w.session).await);
     assert!(!done.revoke_confirmed);
     assert!(done.message.contains("dropbox.com"), "{}", done.message);
     assert!(!has_grant(&w));
@@ -156,11 +147,7 @@ async fn disconnect_during_a_refresh_leaves_nothing_behind(desktop: &Desktop) {
         tokio::spawn(async move { s.list_folder("").await })
     };
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let done = w
-        .session
-        .disconnect(&w.session.account_id().await.expect("an account shown"))
-        .await
-        .unwrap();
+    let done = disconnect_shown(&w.session).await;
     assert!(done.confirmed);
     let _ = listing.await.expect("no panic");
     assert!(!has_grant(&w), "no token written back after the delete");
@@ -192,13 +179,7 @@ async fn a_late_refusal_never_drops_a_newer_grant(desktop: &Desktop) {
         tokio::spawn(async move { s.list_folder("").await })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        w.session
-            .disconnect(&w.session.account_id().await.expect("an account shown"))
-            .await
-            .unwrap()
-            .confirmed
-    );
+    assert!(disconnect_shown(&w.session).await.confirmed);
     connect(&mut w).await;
     let newer = w.vault.current().unwrap().expect("the new grant is stored");
     assert!(listing.await.unwrap().is_err(), "the old call failed");
@@ -273,10 +254,7 @@ async fn two_accounts_side_by_side_and_disconnect_one(desktop: &Desktop) {
     // A restart restores the account used last.
     let again = restart(&w);
     assert_eq!(again.restore().await.unwrap().display_name, "Alex Morgan");
-    let done = again
-        .disconnect(&again.account_id().await.expect("an account shown"))
-        .await
-        .unwrap();
+    let done = disconnect_shown(&again).await;
     assert!(done.confirmed && done.remaining, "{done:?}");
     let after = restart(&w);
     assert_eq!(after.restore().await.unwrap().display_name, "Sam Lee");
@@ -346,10 +324,7 @@ async fn items_are_shared_with_the_keyring_crates_own_client(desktop: &Desktop) 
     w.vault.save(&back).unwrap();
     let items = desktop.keychain_items(&w.service);
     assert_eq!(items.matches("label = account:dbid:").count(), 1, "{items}");
-    w.session
-        .disconnect(&w.session.account_id().await.expect("an account shown"))
-        .await
-        .unwrap();
+    disconnect_shown(&w.session).await;
     assert!(matches!(
         theirs(&user).get_password(),
         Err(keyring::Error::NoEntry)

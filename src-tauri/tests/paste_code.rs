@@ -86,13 +86,7 @@ async fn a_reused_code_is_refused() {
     let window = approve_in_window(&w.session);
     w.session.submit_code(&code).await.unwrap();
     window.await.unwrap();
-    assert!(
-        w.session
-            .disconnect(&w.session.account_id().await.expect("an account shown"))
-            .await
-            .unwrap()
-            .confirmed
-    );
+    assert!(disconnect_shown(&w.session).await.confirmed);
     w.session.start_connect().await.unwrap();
     assert_eq!(
         w.session.submit_code(&code).await.unwrap_err(),

@@ -285,11 +285,7 @@ async fn only_a_dead_token_confirms_a_revoke() {
             json!({"route": "auth/token/revoke", "status": 401, "auth_tag": tag}),
         )
         .await;
-        let done = w
-            .session
-            .disconnect(&w.session.account_id().await.expect("an account shown"))
-            .await
-            .unwrap();
+        let done = disconnect_shown(&w.session).await;
         assert_eq!(done.confirmed, confirmed, "{tag}");
         assert!(
             w.vault.current().unwrap().is_none(),

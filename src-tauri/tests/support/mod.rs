@@ -12,7 +12,7 @@ use dropdesk::auth::OAuth;
 use dropdesk::browser::{Browser, Progress, Reporter};
 use dropdesk::config::{Config as AppConfig, Endpoints};
 use dropdesk::dropbox;
-use dropdesk::session::{ConnectOutcome, Heard, Retry, Session, Settings};
+use dropdesk::session::{ConnectOutcome, Heard, Retry, Revoke, Session, Settings};
 use dropdesk::vault::{self, Keychain, Keyring, MemoryVault, Vault};
 use dropdesk::view::{SortKey, ViewSpec};
 use e2e::desktop::Desktop;
@@ -117,6 +117,13 @@ pub async fn post(w: &World<'_>, path: &str, body: Value) -> Value {
 
 pub async fn state(w: &World<'_>) -> Value {
     fb(w, reqwest::Method::GET, "state", Value::Null).await
+}
+
+/// Disconnect the account in use, as the window's Disconnect does: naming the account it
+/// shows.
+pub async fn disconnect_shown(session: &Session) -> Revoke {
+    let shown = session.account_id().await.expect("an account shown");
+    session.disconnect(&shown).await.unwrap()
 }
 
 /// The person at the window: waits for the running sign-in to end, saying yes when asked

@@ -224,20 +224,31 @@ async fn cancel_ends_the_sign_in_while_a_request_hangs() {
     app.quit().await;
 }
 
+/// The release app with no app key, so running its demo, its sign-in started; the browser
+/// is ours to play: the client that opened the start link, and the authorize URL on the
+/// demo's emulator it was sent to.
+async fn demo_signing_in(
+    desktop: &Desktop,
+    s: &Setup,
+    max_files: Option<u32>,
+) -> (App, reqwest::Client, String) {
+    let env: Vec<_> = app_env(s, BROWSER, "ignore")
+        .into_iter()
+        .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
+        .collect();
+    let app = launch_limited(desktop, &env, max_files).await;
+    app.click("connect").await.unwrap();
+    let client = browser_client();
+    let authorize = open_start(&client, &opened_url(s)).await;
+    (app, client, authorize)
+}
+
 #[tokio::test]
 async fn the_demo_emulator_has_no_control_surface() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
-    // No app key: the release app runs its demo; the browser is ours to play.
-    let env: Vec<_> = app_env(&s, BROWSER, "ignore")
-        .into_iter()
-        .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
-        .collect();
-    let app = launch_limited(&desktop, &env, None).await;
-    app.click("connect").await.unwrap();
-    let url = opened_url(&s);
-    let authorize = open_start(&browser_client(), &url).await;
+    let (app, _, authorize) = demo_signing_in(&desktop, &s, None).await;
     let emulator = url::Url::parse(&authorize).unwrap();
     for path in ["/__fakebox/state", "/__fakebox/unlink", "/__fakebox/files"] {
         let target = emulator.join(path).unwrap();
@@ -257,17 +268,9 @@ async fn a_thousand_idle_connections_to_the_demo_emulator_leave_the_app_its_desc
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
-    let env: Vec<_> = app_env(&s, BROWSER, "ignore")
-        .into_iter()
-        .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
-        .collect();
     // The app may open 512 files: a thousand connections held by its emulator would
     // leave it none for its own sign-in.
-    let app = launch_limited(&desktop, &env, Some(512)).await;
-    app.click("connect").await.unwrap();
-    let url = opened_url(&s);
-    let b = browser_client();
-    let authorize = open_start(&b, &url).await;
+    let (app, b, authorize) = demo_signing_in(&desktop, &s, Some(512)).await;
     let emulator = url::Url::parse(&authorize).unwrap().port().unwrap();
     let held = attack::idle(emulator, 1000);
     assert!(held.len() > 512, "opened {}", held.len());
