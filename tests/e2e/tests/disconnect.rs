@@ -1,6 +1,7 @@
 //! Disconnect and revocation through the real window: Disconnect revokes at Dropbox and
 //! empties the keychain; a grant revoked on dropbox.com shows a calm Reconnect message at
-//! the next start, not an error dump.
+//! the next start, not an error dump, and while the window is open, whichever path meets
+//! it first (the preview here) takes the window to Reconnect.
 
 use e2e::app::{App, STEP};
 use e2e::desktop::Desktop;
@@ -82,6 +83,56 @@ async fn restart_after_a_revoke_elsewhere_offers_reconnect() {
     assert!(
         stored_grant(&desktop).is_none(),
         "the dead grant is gone from the keychain"
+    );
+    app.quit().await;
+}
+
+/// The grant is revoked on dropbox.com while the window is open, and the preview of a file
+/// (not the listing) is what meets it: the window goes to the Reconnect state, as on every
+/// other path, and names no account any Disconnect could act on.
+#[tokio::test]
+async fn a_revocation_met_by_the_preview_takes_the_window_to_reconnect() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup(&desktop).await;
+    let app = App::launch(&desktop, &app_env(&s, BROWSER, "allow"), &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    app.wd
+        .wait_for(
+            "return document.getElementById('entries').dataset.complete === 'true' || null;",
+            STEP,
+        )
+        .await
+        .expect("the folder is listed");
+    control(&s, reqwest::Method::POST, "unlink").await;
+    app.wd
+        .wait_for(
+            "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === 'Notes with spaces.txt'); \
+             if (!r) return null; r.dispatchEvent(new MouseEvent('click', {bubbles: true})); return true;",
+            STEP,
+        )
+        .await
+        .expect("a file to select");
+    let shown = app.problem().await;
+    assert_eq!(
+        (shown.code.as_str(), shown.action.as_str()),
+        ("revoked", "Reconnect")
+    );
+    assert!(app.visible("connect").await.unwrap(), "the welcome view");
+    assert_eq!(
+        app.wd
+            .execute(
+                "return document.getElementById('view-connected').dataset.accountId;",
+                json!([])
+            )
+            .await
+            .unwrap()
+            .as_str(),
+        Some(""),
+        "no account is named for Disconnect"
     );
     app.quit().await;
 }
