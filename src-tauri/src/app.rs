@@ -114,6 +114,7 @@ impl App {
             info: Info {
                 demo,
                 version: env!("CARGO_PKG_VERSION"),
+                key_source: None,
             },
             core: Err(problem),
             _demo: None,
@@ -158,6 +159,10 @@ impl App {
                     .display()
                     .to_string())
         );
+        let key_source = messages::key_source(config.app_key_from.as_ref()).filter(|_| !demo_mode);
+        if let Some(source) = &key_source {
+            log::info!("{source}");
+        }
         // Opening the store touches the disk: off the async threads, beside the rest.
         let store = tokio::task::spawn_blocking(listing_store);
         let keyring = Keyring::new(Arc::new(Keychain::new(service)), vault::TIMEOUT);
@@ -182,6 +187,7 @@ impl App {
             info: Info {
                 demo: demo_mode,
                 version: env!("CARGO_PKG_VERSION"),
+                key_source,
             },
             core: Ok(Core {
                 browser: Browser::with_parts(session.clone(), files(&session), store),

@@ -56,6 +56,8 @@ impl Endpoints {
 pub struct Config {
     /// `None` means no app is configured: the app runs its demo.
     pub app_key: Option<String>,
+    /// Where the app key came from (never its value: that goes nowhere but the requests).
+    pub app_key_from: Option<Source>,
     pub redirect_ports: Vec<u16>,
     pub auth_timeout: Duration,
     pub endpoints: Endpoints,
@@ -67,6 +69,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             app_key: None,
+            app_key_from: None,
             redirect_ports: DEFAULT_PORTS.to_vec(),
             auth_timeout: DEFAULT_AUTH_TIMEOUT,
             endpoints: Endpoints::dropbox(),
@@ -80,7 +83,14 @@ impl Default for Config {
 pub enum Source {
     File(PathBuf),
     Environment,
+    /// Compiled in: `DROPDESK_APP_KEY` when the package was built.
+    BuiltIn,
 }
+
+/// The app key compiled into this build (`DROPDESK_APP_KEY` set when it was built), used
+/// when neither the environment nor the config file names one. With PKCE and no client
+/// secret an app key is public by design, as every peer's client id is.
+pub const BUILT_IN_APP_KEY: Option<&str> = option_env!("DROPDESK_APP_KEY");
 
 /// What is wrong with one setting.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,16 +154,23 @@ pub fn default_file() -> Option<PathBuf> {
 
 impl Config {
     /// Read the process environment and the config file (`$DROPDESK_CONFIG`, else the
-    /// platform's config dir).
+    /// platform's config dir), over the app key built in.
     pub fn load() -> Result<Config, ConfigError> {
-        Self::load_from(&|k| std::env::var(k).ok(), default_file())
+        Self::load_from(&|k| std::env::var(k).ok(), default_file(), BUILT_IN_APP_KEY)
     }
 
+    /// The settings from `env`, the file and `built_in`: the environment wins over the
+    /// file, and both over the app key built in.
     pub fn load_from(
         env: &dyn Fn(&str) -> Option<String>,
         default_file: Option<PathBuf>,
+        built_in: Option<&str>,
     ) -> Result<Config, ConfigError> {
         let mut config = Config::default();
+        if let Some(key) = built_in.filter(|k| !k.trim().is_empty()) {
+            config.app_key = Some(check_app_key(&Source::BuiltIn, "DROPDESK_APP_KEY", key)?);
+            config.app_key_from = Some(Source::BuiltIn);
+        }
         let path = env("DROPDESK_CONFIG")
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
@@ -179,6 +196,7 @@ impl Config {
         let src = Source::Environment;
         if let Some(key) = env("DROPBOX_APP_KEY").filter(|k| !k.trim().is_empty()) {
             config.app_key = Some(check_app_key(&src, "DROPBOX_APP_KEY", &key)?);
+            config.app_key_from = Some(src.clone());
         }
         if let Some(ports) = env("DROPDESK_REDIRECT_PORTS").filter(|p| !p.is_empty()) {
             let key = "DROPDESK_REDIRECT_PORTS";
@@ -201,6 +219,7 @@ impl Config {
         let parsed = parse(&src, text)?;
         if let Some(key) = parsed.app_key {
             self.app_key = Some(check_app_key(&src, "app_key", &key)?);
+            self.app_key_from = Some(src.clone());
         }
         if let Some(ports) = parsed.redirect_ports {
             self.redirect_ports = check_ports(&src, "redirect_ports", &ports)?;
@@ -331,13 +350,13 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let result = Config::load_from(&|k| vars.get(k).cloned(), Some(file));
+        let result = Config::load_from(&|k| vars.get(k).cloned(), Some(file), None);
         (dir, result)
     }
 
     #[test]
     fn defaults_without_file_or_env() {
-        let c = Config::load_from(&|_| None, None).unwrap();
+        let c = Config::load_from(&|_| None, None, None).unwrap();
         assert_eq!(c.app_key, None);
         assert!(c.redirect_ports.len() >= 3);
         assert_eq!(c.endpoints.api.as_str(), "https://api.dropboxapi.com/");
@@ -416,12 +435,17 @@ mod tests {
         let err = Config::load_from(
             &|k| (k == "DROPDESK_REDIRECT_PORTS").then(|| "1,x".into()),
             None,
+            None,
         )
         .unwrap_err();
         assert_eq!(err.key.as_deref(), Some("DROPDESK_REDIRECT_PORTS"));
         assert_eq!(err.origin, Source::Environment);
-        let err = Config::load_from(&|k| (k == "DROPBOX_APP_KEY").then(|| "a b".into()), None)
-            .unwrap_err();
+        let err = Config::load_from(
+            &|k| (k == "DROPBOX_APP_KEY").then(|| "a b".into()),
+            None,
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.key.as_deref(), Some("DROPBOX_APP_KEY"));
     }
 
@@ -435,15 +459,39 @@ mod tests {
             "http://[::1]:2/",
             "https://example.com/",
         ] {
-            assert!(Config::load_from(&env(ok), None).is_ok(), "{ok}");
+            assert!(Config::load_from(&env(ok), None, None).is_ok(), "{ok}");
         }
         for bad in [
             "http://example.com/",
             "http://10.0.0.1/",
             "http://127.0.0.1.example.com/",
         ] {
-            let err = Config::load_from(&env(bad), None).unwrap_err();
+            let err = Config::load_from(&env(bad), None, None).unwrap_err();
             assert_eq!(err.problem, Problem::Insecure(bad.into()), "{bad}");
         }
+    }
+
+    /// The app key's sources in their order: the environment over the config file, both
+    /// over the key built into the package; each says where the key came from.
+    #[test]
+    fn the_app_key_comes_from_the_environment_then_the_file_then_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        let built = Some("builtinkey1");
+        let only_built = Config::load_from(&|_| None, Some(file.clone()), built).unwrap();
+        assert_eq!(only_built.app_key.as_deref(), Some("builtinkey1"));
+        assert_eq!(only_built.app_key_from, Some(Source::BuiltIn));
+        std::fs::write(&file, "app_key = \"filekey2\"").unwrap();
+        let from_file = Config::load_from(&|_| None, Some(file.clone()), built).unwrap();
+        assert_eq!(from_file.app_key.as_deref(), Some("filekey2"));
+        assert_eq!(from_file.app_key_from, Some(Source::File(file.clone())));
+        let env = |k: &str| (k == "DROPBOX_APP_KEY").then(|| "envkey3".to_string());
+        let from_env = Config::load_from(&env, Some(file), built).unwrap();
+        assert_eq!(from_env.app_key.as_deref(), Some("envkey3"));
+        assert_eq!(from_env.app_key_from, Some(Source::Environment));
+        let none = Config::load_from(&|_| None, None, None).unwrap();
+        assert_eq!((none.app_key, none.app_key_from), (None, None), "the demo");
+        let bad = Config::load_from(&|_| None, None, Some("not a key")).unwrap_err();
+        assert_eq!(bad.origin, Source::BuiltIn);
     }
 }

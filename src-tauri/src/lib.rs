@@ -7,6 +7,7 @@ pub mod app;
 pub mod applog;
 pub mod auth;
 pub mod browser;
+pub mod cli;
 /// The IPC command names, listed once (`build.rs` includes the file too).
 pub mod command_names;
 mod commands;
@@ -29,8 +30,19 @@ pub mod vault;
 pub mod view;
 mod webview;
 
-/// Start Dropdesk. `--demo` forces the demo against the built-in emulator.
+/// Start Dropdesk. `--demo` forces the demo against the built-in emulator; `--help` and
+/// `--version` answer on the terminal.
 pub fn run() {
+    let force_demo = match cli::parse(std::env::args_os().skip(1)) {
+        cli::Command::Help => return print!("{}", cli::help()),
+        cli::Command::Version => return println!("{}", cli::version()),
+        cli::Command::Run { demo } => demo,
+    };
+    #[cfg(target_os = "linux")]
+    if !cli::has_display(|k| std::env::var_os(k)) {
+        eprintln!("{}", cli::NO_DISPLAY);
+        std::process::exit(1);
+    }
     app::mark_start();
     let software = webview::choose_renderer();
     applog::init();
@@ -38,8 +50,6 @@ pub fn run() {
     if software {
         log::info!("no GPU render node: WebKit's DMA-BUF renderer is off");
     }
-    // args_os: an argument that is not UTF-8 (legal on Linux) is no reason to abort.
-    let force_demo = std::env::args_os().any(|a| a == "--demo");
     let context = tauri::generate_context!();
     #[cfg(target_os = "linux")]
     let running = first_launch_or_exit(&context.config().identifier);

@@ -358,11 +358,22 @@ pub fn revoked() -> Problem {
     )
 }
 
+/// Where the Dropbox app key in use came from, for the account panel and the log (never
+/// the key itself); `None` for the demo's.
+pub fn key_source(from: Option<&Source>) -> Option<String> {
+    Some(match from? {
+        Source::BuiltIn => "Dropbox app key: built into this package".into(),
+        Source::Environment => "Dropbox app key: from DROPBOX_APP_KEY".into(),
+        Source::File(path) => format!("Dropbox app key: from {}", path.display()),
+    })
+}
+
 /// A setting that cannot be used: the window opens only to say so.
 pub fn settings(e: &ConfigError) -> Problem {
     let origin = match &e.origin {
         Source::File(path) => format!("its settings in {}", path.display()),
         Source::Environment => "its settings from the environment".into(),
+        Source::BuiltIn => "the app key built into this package".into(),
     };
     let key = match (&e.key, e.at_byte) {
         (Some(key), _) => key.clone(),

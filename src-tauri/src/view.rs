@@ -14,6 +14,8 @@ use crate::vault::{Profile, Store};
 pub struct Info {
     pub demo: bool,
     pub version: &'static str,
+    /// Where the Dropbox app key came from (never the key); none for the demo.
+    pub key_source: Option<String>,
 }
 
 /// What the problem banner's button does.

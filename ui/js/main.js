@@ -171,6 +171,8 @@ async function boot() {
   showLastSeen(await api.lastSeen().catch(() => null));
   const info = await api.appInfo();
   $('demo-badge').hidden = !info.demo;
+  $('key-source').textContent = info.key_source ?? '';
+  $('key-source').hidden = !info.key_source;
   await refreshStatus({ quiet: true });
   document.body.dataset.ready = 'true';
   // For benchmarks: when the UI was ready, in ms since the epoch.
