@@ -38,6 +38,11 @@ async fn connect_approve_keychain_restart_and_no_leaks() {
         Some("alex.morgan@example.com")
     );
     assert_eq!(app.text("avatar").await.unwrap().as_deref(), Some("AM"));
+    assert_eq!(
+        app.text("key-source").await.unwrap().as_deref(),
+        Some("Dropbox app key: from DROPBOX_APP_KEY"),
+        "where the key came from, never the key"
+    );
     app.wd
         .wait_for(
             "return document.querySelectorAll('#entries .entry').length > 5;",

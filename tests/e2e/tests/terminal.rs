@@ -16,14 +16,21 @@ fn run(args: &[&str], display: bool) -> std::process::Output {
 fn version_and_help_answer_on_the_terminal_with_no_window() {
     let version = run(&["--version"], false);
     assert!(version.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&version.stdout).trim(),
-        format!("dropdesk {}", env!("CARGO_PKG_VERSION"))
+    let printed = String::from_utf8_lossy(&version.stdout);
+    let number = printed.trim().strip_prefix("dropdesk ").unwrap_or_default();
+    assert!(
+        !number.is_empty() && number.split('.').all(|n| n.parse::<u32>().is_ok()),
+        "{printed}"
     );
     let help = run(&["--help"], false);
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
-    for part in ["--demo", "DROPBOX_APP_KEY", "DROPDESK_CONFIG", "config.toml"] {
+    for part in [
+        "--demo",
+        "DROPBOX_APP_KEY",
+        "DROPDESK_CONFIG",
+        "config.toml",
+    ] {
         assert!(text.contains(part), "{part} in:\n{text}");
     }
 }
@@ -34,5 +41,8 @@ fn a_start_with_no_display_says_so_in_one_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("no display") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("no display") && !err.contains("panicked"),
+        "{err}"
+    );
 }
