@@ -103,3 +103,37 @@ async fn a_second_launch_hands_over_to_the_running_window() {
     );
     app.quit().await;
 }
+
+/// The packaged desktop entry's `StartupWMClass` is the class the window really has, so
+/// that docks group the running window with its launcher.
+#[tokio::test]
+async fn the_desktop_entry_names_the_windows_class() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let app = App::launch(&desktop, &[], &[]).await.expect("app launches");
+    let entry = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../src-tauri/packaging/dropdesk.desktop"
+    ))
+    .unwrap();
+    let wanted = entry
+        .lines()
+        .find_map(|l| l.strip_prefix("StartupWMClass="))
+        .expect("StartupWMClass in the entry");
+    let run = |program: &str, args: &[&str]| {
+        let out = desktop.command(program).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let windows = run("xdotool", &["search", "--name", "^Dropdesk$"]);
+    let classes: Vec<String> = windows
+        .split_whitespace()
+        .map(|id| run("xprop", &["-id", id, "WM_CLASS"]))
+        .collect();
+    assert!(
+        classes
+            .iter()
+            .any(|c| c.trim_end().ends_with(&format!(", \"{wanted}\""))),
+        "StartupWMClass={wanted}, the window's WM_CLASS: {classes:?}"
+    );
+    app.quit().await;
+}
