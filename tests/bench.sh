@@ -14,7 +14,7 @@ full=""
 [ "${1:-}" = "--full" ] && full=1
 bash .ci/setup >&2
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build --release --locked -p dropdesk --features tauri/custom-protocol >&2
+cargo build --release --locked -p dropdesk --no-default-features --features tauri/custom-protocol >&2
 # The .deb: the one CI has just packed from this very binary (BENCH_DEB), else packed now.
 deb="${BENCH_DEB:-}"
 if [ -z "$deb" ]; then

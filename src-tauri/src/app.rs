@@ -1,4 +1,5 @@
-//! Assembles the core at start-up: settings, the demo emulator when there is no app key,
+//! Assembles the core at start-up: settings, the demo emulator when there is no app key
+//! (in a build with the `demo` feature; without it, the window says where to put a key),
 //! the keychain, the OAuth and API clients, and the session. A bad setting does not stop
 //! the window from opening: it becomes the problem the window shows.
 
@@ -8,12 +9,14 @@ use std::time::Instant;
 use crate::auth::OAuth;
 use crate::browser::Browser;
 use crate::config::Config;
+#[cfg(feature = "demo")]
+use crate::demo;
 use crate::files::{self, FileOpener, Files};
 use crate::session::{Opener, Retry, Session, Settings};
 use crate::store::ListingStore;
-use crate::vault::{self, Keychain, Keyring, DEMO_SERVICE, SERVICE};
+use crate::vault::{self, Keychain, Keyring, SERVICE};
 use crate::view::{Info, Problem};
-use crate::{demo, dropbox, messages};
+use crate::{dropbox, messages};
 
 /// The running core: the session and the browser on top of it.
 pub struct Core {
@@ -26,6 +29,7 @@ pub struct App {
     /// `Err` when the settings could not be used.
     pub core: Result<Core, Problem>,
     /// Keeps the demo's emulator alive as long as the app.
+    #[cfg(feature = "demo")]
     _demo: Option<demo::Demo>,
 }
 
@@ -117,6 +121,7 @@ impl App {
                 key_source: None,
             },
             core: Err(problem),
+            #[cfg(feature = "demo")]
             _demo: None,
         }
     }
@@ -127,12 +132,13 @@ impl App {
             Err(e) => return App::failed(false, messages::settings(&e)),
         };
         let demo_mode = force_demo || config.app_key.is_none();
+        #[cfg(feature = "demo")]
         let (endpoints, app_key, service, demo) = if demo_mode {
             match demo::start(&config).await {
                 Ok(d) => (
                     d.endpoints.clone(),
                     d.app_key.clone(),
-                    DEMO_SERVICE,
+                    vault::DEMO_SERVICE,
                     Some(d),
                 ),
                 Err(e) => return App::failed(true, messages::demo_failed(&e)),
@@ -144,6 +150,12 @@ impl App {
                 SERVICE,
                 None,
             )
+        };
+        // What users install has no emulator: with no key there is nothing to sign in to.
+        #[cfg(not(feature = "demo"))]
+        let (endpoints, app_key, service) = match &config.app_key {
+            Some(key) if !force_demo => (config.endpoints.clone(), key.clone(), SERVICE),
+            _ => return App::failed(false, messages::no_app_key(config.file_place.as_deref())),
         };
         log::info!(
             "starting {}; settings from {}",
@@ -193,6 +205,7 @@ impl App {
                 browser: Browser::with_parts(session.clone(), files(&session), store),
                 session,
             }),
+            #[cfg(feature = "demo")]
             _demo: demo,
         }
     }

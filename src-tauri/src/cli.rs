@@ -1,6 +1,7 @@
 //! The command line: `--help`, `--version` and `--demo` (anything else is left alone, as
-//! a desktop's launcher may pass more), and a start with no display to show a window on,
-//! which would otherwise end in a GTK panic: said in one line instead.
+//! a desktop's launcher may pass more), and what a start that cannot go on says in one
+//! line on the terminal: no display to show a window on (which would otherwise end in a
+//! GTK panic), or `--demo` asked of a build without the emulator.
 
 use std::ffi::OsString;
 
@@ -37,7 +38,7 @@ pub fn help() -> String {
 
 Usage: dropdesk [--demo]
 
-  --demo      run against a built-in emulated Dropbox (what a build with no app key does)
+  --demo      {demo}
   --version   print the version and exit
   --help      print this help and exit
 
@@ -50,7 +51,12 @@ Settings, the environment over the file, both over an app key built into the pac
                            [dropbox] web_url, api_url, notify_url, content_url
   DROPDESK_LOG             how much to log: error, warn, info (the default) or debug
 ",
-        version()
+        version(),
+        demo = if cfg!(feature = "demo") {
+            "run against a built-in emulated Dropbox (what this build does with no app key)"
+        } else {
+            "not in this build: it carries no emulated Dropbox"
+        }
     )
 }
 
@@ -63,6 +69,10 @@ pub fn has_display(var: impl Fn(&str) -> Option<OsString>) -> bool {
 
 pub const NO_DISPLAY: &str = "dropdesk: no display to open a window on (neither DISPLAY nor \
 WAYLAND_DISPLAY is set); start it from a desktop session.";
+
+/// `--demo` asked of a build without the `demo` feature (as packages are built).
+pub const NO_DEMO: &str = "dropdesk: this build has no demo (it carries no emulated Dropbox); \
+start it without --demo, with your Dropbox app key configured (dropdesk --help says where).";
 
 #[cfg(test)]
 mod tests {

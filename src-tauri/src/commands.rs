@@ -53,10 +53,19 @@ async fn shown(core: &Core, r: std::result::Result<AccountView, SessionError>) -
     status
 }
 
+/// The start's status. A keychain that cannot be reached is said on the terminal too (in
+/// the log's line on stderr), for whoever started Dropdesk from one.
 #[tauri::command]
 pub async fn restore(app: State<'_, Launch>) -> Result<Status> {
     let core = core(&app).await?;
-    Ok(shown(core, core.session.restore().await).await)
+    let status = shown(core, core.session.restore().await).await;
+    if let Status::Disconnected { problem: Some(p) } | Status::Problem { problem: p, .. } = &status
+    {
+        if p.code.starts_with("keychain_") {
+            log::warn!("{}", p.message);
+        }
+    }
+    Ok(status)
 }
 
 /// The account in use, asked of Dropbox again (the window was offline).

@@ -63,6 +63,9 @@ pub struct Config {
     pub endpoints: Endpoints,
     /// The file the settings came from, when there was one.
     pub file: Option<PathBuf>,
+    /// Where the settings file is looked for, whether or not it exists (what to tell a
+    /// person who has to create it).
+    pub file_place: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -74,6 +77,7 @@ impl Default for Config {
             auth_timeout: DEFAULT_AUTH_TIMEOUT,
             endpoints: Endpoints::dropbox(),
             file: None,
+            file_place: None,
         }
     }
 }
@@ -175,6 +179,7 @@ impl Config {
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
             .or(default_file);
+        config.file_place = path.clone();
         if let Some(path) = path {
             match std::fs::read_to_string(&path) {
                 Ok(text) => {

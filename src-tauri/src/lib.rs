@@ -12,6 +12,7 @@ pub mod cli;
 pub mod command_names;
 mod commands;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 mod dialogs;
 pub mod dropbox;
@@ -38,6 +39,11 @@ pub fn run() {
         cli::Command::Version => return println!("{}", cli::version()),
         cli::Command::Run { demo } => demo,
     };
+    #[cfg(not(feature = "demo"))]
+    if force_demo {
+        eprintln!("{}", cli::NO_DEMO);
+        std::process::exit(2);
+    }
     #[cfg(target_os = "linux")]
     if !cli::has_display(|k| std::env::var_os(k)) {
         eprintln!("{}", cli::NO_DISPLAY);

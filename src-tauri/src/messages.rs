@@ -410,6 +410,23 @@ pub fn settings(e: &ConfigError) -> Problem {
 }
 
 /// The built-in emulator of the demo did not start.
+/// A build with no app key of its own and no demo, started with none configured: where
+/// to put one.
+pub fn no_app_key(file_place: Option<&std::path::Path>) -> Problem {
+    let file = file_place.map_or("the settings file".into(), |p| p.display().to_string());
+    problem(
+        "no_app_key",
+        "This build has no Dropbox app key",
+        format!(
+            "Dropdesk needs a Dropbox app key to sign in, and this build carries none. Put \
+             app_key = \"your key\" in {file}, or set DROPBOX_APP_KEY, then start Dropdesk \
+             again. A package built with DROPDESK_APP_KEY carries its own (README, \
+             \"For packagers\")."
+        ),
+        Action::Dismiss,
+    )
+}
+
 pub fn demo_failed(detail: &str) -> Problem {
     problem(
         "demo_failed",

@@ -20,13 +20,23 @@ fn target_dir() -> PathBuf {
 }
 
 /// The app to drive: `$DROPDESK_APP`, else the release build in the workspace's target
-/// dir, the build users run (`panic = "abort"`, so a panic in a test is an abort as it
-/// would be for them).
+/// dir, built as the package is (`--no-default-features`: no demo), the build users run
+/// (`panic = "abort"`, so a panic in a test is an abort as it would be for them).
 pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("DROPDESK_APP") {
         return PathBuf::from(p);
     }
     target_dir().join("release").join("dropdesk")
+}
+
+/// The demo, for the few tests of the demo itself: `$DROPDESK_DEMO_APP`, else the
+/// development build (`cargo run -p dropdesk`'s, with the `demo` feature), which building
+/// the workspace's tests makes.
+pub fn demo_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("DROPDESK_DEMO_APP") {
+        return PathBuf::from(p);
+    }
+    target_dir().join("debug").join("dropdesk")
 }
 
 /// How to launch the app beyond its environment and arguments.
@@ -36,6 +46,8 @@ pub struct Options {
     pub max_files: Option<u32>,
     /// A core-dump limit (soft and hard, in bytes) for the app and the drivers.
     pub max_core: Option<u64>,
+    /// Another program to start than [`app_binary`] (the demo, or a wrapper).
+    pub binary: Option<PathBuf>,
 }
 
 /// Where screenshots go: `target/screenshots/`, so a test run never changes a tracked file;
@@ -78,17 +90,27 @@ impl App {
         App::launch_with(desktop, env, args, Options::default()).await
     }
 
+    /// The demo ([`demo_binary`]) with no app key configured.
+    pub async fn launch_demo(desktop: &Desktop, env: &[(&str, String)]) -> Result<App, String> {
+        let options = Options {
+            binary: Some(demo_binary()),
+            ..Options::default()
+        };
+        App::launch_with(desktop, env, &[], options).await
+    }
+
     pub async fn launch_with(
         desktop: &Desktop,
         env: &[(&str, String)],
         args: &[&str],
         options: Options,
     ) -> Result<App, String> {
-        let binary = app_binary();
+        let binary = options.binary.clone().unwrap_or_else(app_binary);
         if !binary.exists() {
             return Err(format!(
                 "{} is missing: build it with `cargo build --release -p dropdesk \
-                 --features tauri/custom-protocol`",
+                 --no-default-features --features tauri/custom-protocol` (the demo: \
+                 `cargo build -p dropdesk`)",
                 binary.display()
             ));
         }

@@ -124,6 +124,19 @@ impl Desktop {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The pid of `binary` running in this session (another test's may run beside it).
+    pub fn pid_of(&self, binary: &Path) -> Option<u32> {
+        let want = binary.canonicalize().ok()?;
+        let home = format!("HOME={}", self.var("HOME")?);
+        std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(e.path().join("exe")).ok()?;
+            let environ = std::fs::read(e.path().join("environ")).ok()?;
+            let ours = environ.split(|&b| b == 0).any(|v| v == home.as_bytes());
+            (exe == want && ours).then_some(pid)
+        })
+    }
+
     /// A command that runs inside this session.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut c = Command::new(program);

@@ -1,5 +1,6 @@
 //! Child processes that never outlive the test: each runs in its own process group, and
-//! the whole group is killed when its guard drops (also when a test panics).
+//! the whole group is killed when its guard drops (also when a test panics). Also the
+//! ports: a free one, whether one is open, and those a process listens on.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
@@ -48,6 +49,11 @@ impl Proc {
                 std::io::Error::other(format!("{} printed nothing in {timeout:?}", self.name))
             })?
             .map(|l| l.trim().to_string())
+    }
+
+    /// The child's stderr, to read it (the process must have been spawned with it piped).
+    pub fn take_stderr(&mut self) -> Option<std::process::ChildStderr> {
+        self.child.stderr.take()
     }
 
     pub fn is_running(&mut self) -> bool {
@@ -118,4 +124,34 @@ impl Proc {
         let mut stdin = self.child.stdin.take().ok_or("no stdin")?;
         stdin.write_all(bytes).map_err(|e| e.to_string())
     }
+}
+
+/// The TCP ports process `pid` listens on (its own sockets, IPv4 and IPv6), read from
+/// `/proc`: the sockets among its descriptors that the kernel lists as listening.
+pub fn listening_ports(pid: u32) -> Vec<u16> {
+    let inodes: std::collections::HashSet<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .filter_map(|l| {
+                    let l = l.to_string_lossy().to_string();
+                    Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut ports = Vec::new();
+    for table in ["tcp", "tcp6"] {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // local_address, st (0A: LISTEN), inode.
+            if f.len() > 9 && f[3] == "0A" && inodes.contains(f[9]) {
+                if let Some(port) = f[1].rsplit(':').next() {
+                    ports.extend(u16::from_str_radix(port, 16).ok());
+                }
+            }
+        }
+    }
+    ports
 }

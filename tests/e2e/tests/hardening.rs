@@ -3,13 +3,13 @@
 //! headers that never end, a 100 KB request line, unread pipelined requests, 300 idle
 //! connections, descriptor exhaustion. After each, the app is alive, its listener answers
 //! the next request, and the user's sign-in completes (or Cancel frees the port). The
-//! demo's emulator offers no control surface, and a thousand idle connections to it leave
+//! demo's emulator (in the development build only) offers no control surface, and a thousand idle connections to it leave
 //! the app its file descriptors. The start link never travels on a command line, and
 //! "Open the page again" works after the browser used the first link. tests/BENCHMARKS.md has the table.
 
 use std::time::{Duration, Instant};
 
-use e2e::app::{app_binary, App, Options, STEP};
+use e2e::app::{app_binary, demo_binary, App, Options, STEP};
 use e2e::attack;
 use e2e::desktop::Desktop;
 use e2e::fixture::{
@@ -20,17 +20,28 @@ use e2e::fixture::{
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
 
 async fn launch_limited(desktop: &Desktop, env: &[(&str, String)], max_files: Option<u32>) -> App {
+    launch_with_files(desktop, env, max_files, None).await
+}
+
+/// The app (or `binary`) with at most `max_files` open files.
+async fn launch_with_files(
+    desktop: &Desktop,
+    env: &[(&str, String)],
+    max_files: Option<u32>,
+    binary: Option<std::path::PathBuf>,
+) -> App {
     App::launch_with(
         desktop,
         env,
         &[],
         Options {
             max_files,
+            binary,
             ..Options::default()
         },
     )
     .await
-    .expect("the release app launches")
+    .expect("the app launches")
 }
 
 /// The URL the app sent the browser to.
@@ -224,9 +235,9 @@ async fn cancel_ends_the_sign_in_while_a_request_hangs() {
     app.quit().await;
 }
 
-/// The release app with no app key, so running its demo, its sign-in started; the browser
-/// is ours to play: the client that opened the start link, and the authorize URL on the
-/// demo's emulator it was sent to.
+/// The demo (the development build: the package has no emulator) with no app key, its
+/// sign-in started; the browser is ours to play: the client that opened the start link,
+/// and the authorize URL on the demo's emulator it was sent to.
 async fn demo_signing_in(
     desktop: &Desktop,
     s: &Setup,
@@ -236,7 +247,7 @@ async fn demo_signing_in(
         .into_iter()
         .filter(|(k, _)| !matches!(*k, "DROPBOX_APP_KEY" | "DROPDESK_DROPBOX_URL"))
         .collect();
-    let app = launch_limited(desktop, &env, max_files).await;
+    let app = launch_with_files(desktop, &env, max_files, Some(demo_binary())).await;
     app.click("connect").await.unwrap();
     let client = browser_client();
     let authorize = open_start(&client, &opened_url(s)).await;
@@ -286,26 +297,13 @@ async fn a_thousand_idle_connections_to_the_demo_emulator_leave_the_app_its_desc
     app.quit().await;
 }
 
-/// The pid of the app running in this desktop session (another test's may run beside it).
-fn app_pid(desktop: &Desktop) -> Option<u32> {
-    let want = app_binary().canonicalize().ok()?;
-    let home = format!("HOME={}", desktop.var("HOME")?);
-    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
-        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-        let exe = std::fs::read_link(e.path().join("exe")).ok()?;
-        let environ = std::fs::read(e.path().join("environ")).ok()?;
-        let ours = environ.split(|&b| b == 0).any(|v| v == home.as_bytes());
-        (exe == want && ours).then_some(pid)
-    })
-}
-
 #[tokio::test]
 async fn the_app_never_writes_a_core_dump() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
     let s = setup(&desktop).await;
     let (app, _url) = waiting(&desktop, &s, None).await;
-    let pid = app_pid(&desktop).expect("the app's process");
+    let pid = desktop.pid_of(&app_binary()).expect("the app's process");
     let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
     let core = limits
         .lines()
@@ -349,7 +347,7 @@ async fn a_program_the_app_opens_inherits_none_of_its_protections() {
     })
     .unwrap();
     // The app itself runs with none, and WebKit's software renderer chosen (no GPU here).
-    let pid = app_pid(&desktop).expect("the app's process");
+    let pid = desktop.pid_of(&app_binary()).expect("the app's process");
     let own = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
     assert!(
         own.lines().any(

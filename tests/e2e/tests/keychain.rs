@@ -44,7 +44,9 @@ async fn the_demo_starts_with_a_locked_keychain() {
     let desktop = Desktop::start().expect("desktop session");
     desktop.without_prompter().unwrap();
     desktop.lock_keychain().unwrap();
-    let app = App::launch(&desktop, &[], &[]).await.expect("app launches");
+    let app = App::launch_demo(&desktop, &[])
+        .await
+        .expect("the demo launches");
     app.wait_visible("connect", STEP)
         .await
         .expect("the welcome view, not Starting… forever");

@@ -1,15 +1,24 @@
-//! The window opens in a real desktop session: title, Connect button, a screenshot.
+//! The window opens in a real desktop session: title, Connect button, a screenshot; the
+//! demo says it is one; a build with no app key says where to put one, and listens on
+//! nothing.
 
 use std::time::Duration;
 
 use e2e::app::{App, STEP};
 use e2e::desktop::Desktop;
 
+/// An app key, as a person would configure one (nothing reaches Dropbox before Connect).
+fn a_key() -> Vec<(&'static str, String)> {
+    vec![("DROPBOX_APP_KEY", "dropdesktestkey".into())]
+}
+
 #[tokio::test]
 async fn window_opens_with_title_and_connect_button() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
-    let app = App::launch(&desktop, &[], &[]).await.expect("app launches");
+    let app = App::launch(&desktop, &a_key(), &[])
+        .await
+        .expect("app launches");
     assert_eq!(app.wd.title().await.unwrap(), "Dropdesk");
     app.wait_visible("connect", STEP)
         .await
@@ -18,8 +27,7 @@ async fn window_opens_with_title_and_connect_button() {
         app.text("connect").await.unwrap().as_deref(),
         Some("Connect Dropbox")
     );
-    // No app key is configured in this session: the demo runs, and says so.
-    assert!(app.visible("demo-badge").await.unwrap());
+    assert!(!app.visible("demo-badge").await.unwrap(), "not the demo");
     let shot = app.screenshot("window-welcome").await.expect("screenshot");
     let png = std::fs::read(&shot).unwrap();
     assert!(
@@ -28,6 +36,53 @@ async fn window_opens_with_title_and_connect_button() {
     );
     app.quit().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// The development build with no app key runs the demo against its emulator, and says so.
+#[tokio::test]
+async fn the_demo_says_it_is_the_demo() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let app = App::launch_demo(&desktop, &[])
+        .await
+        .expect("the demo launches");
+    app.wait_visible("connect", STEP).await.unwrap();
+    assert!(app.visible("demo-badge").await.unwrap());
+    app.quit().await;
+}
+
+/// The package's build with no app key anywhere opens on where to put one, starts no
+/// emulator and listens on nothing.
+#[tokio::test]
+async fn a_build_without_a_key_says_where_to_put_one_and_listens_on_nothing() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let app = App::launch(&desktop, &[], &[])
+        .await
+        .expect("the app opens");
+    let shown = app.problem().await;
+    assert_eq!(shown.code, "no_app_key", "{shown:?}");
+    let message = app
+        .text("problem-message")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let file =
+        std::path::Path::new(desktop.var("XDG_CONFIG_HOME").unwrap()).join("dropdesk/config.toml");
+    for part in [file.display().to_string().as_str(), "DROPBOX_APP_KEY"] {
+        assert!(message.contains(part), "names {part}: {message}");
+    }
+    assert!(
+        !app.visible("connect").await.unwrap(),
+        "nothing to connect to"
+    );
+    assert!(!app.visible("demo-badge").await.unwrap());
+    let pid = desktop
+        .pid_of(&e2e::app::app_binary())
+        .expect("the app's process");
+    assert_eq!(e2e::procs::listening_ports(pid), Vec::<u16>::new());
+    app.screenshot("no-app-key").await.unwrap();
+    app.quit().await;
 }
 
 #[tokio::test]
@@ -67,7 +122,9 @@ async fn a_bad_config_file_is_explained_in_the_window() {
 async fn a_second_launch_hands_over_to_the_running_window() {
     let _one_at_a_time = e2e::serial().await;
     let desktop = Desktop::start().expect("desktop session");
-    let app = App::launch(&desktop, &[], &[]).await.expect("app launches");
+    let app = App::launch(&desktop, &a_key(), &[])
+        .await
+        .expect("app launches");
     app.wait_visible("connect", STEP).await.unwrap();
     let mut second = desktop
         .command(e2e::app::app_binary())
