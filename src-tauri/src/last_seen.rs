@@ -3,7 +3,6 @@
 //! it at once while the keychain and Dropbox answer. Written whenever an account is shown
 //! connected, removed whenever none is; the window corrects it as soon as the core knows.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -58,22 +57,11 @@ pub fn note_status(path: &Path, status: &Status) {
     }
 }
 
-/// Written whole to a private file beside it, then renamed over it.
 fn write(path: &Path, seen: &LastSeen) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    crate::files::private_dir(dir)?;
-    let part = path.with_extension("json.part");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&part)?;
-    file.write_all(&serde_json::to_vec(seen).map_err(std::io::Error::other)?)?;
-    drop(file);
-    std::fs::rename(&part, path)
+    crate::files::write_private(
+        path,
+        &serde_json::to_vec(seen).map_err(std::io::Error::other)?,
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Dropdesk: a small, secure desktop client for the Dropbox app folder. This file builds
-//! and runs the Tauri app; only it, `commands`, `dialogs` and `webview` know Tauri, everything else is plain
-//! Rust tested without a window against fakebox. `ARCHITECTURE.md` beside `src/` says
-//! what each module owns.
+//! and runs the Tauri app; only it, `commands`, `dialogs`, `webview` and `window_place`
+//! know Tauri, everything else is plain Rust tested without a window against fakebox.
+//! `ARCHITECTURE.md` beside `src/` says what each module owns.
 
 pub mod app;
 pub mod applog;
@@ -30,6 +30,7 @@ pub mod store;
 pub mod vault;
 pub mod view;
 mod webview;
+mod window_place;
 
 /// Start Dropdesk. `--demo` forces the demo against the built-in emulator; `--help` and
 /// `--version` answer on the terminal.
@@ -86,6 +87,7 @@ pub fn run() {
             use tauri::Manager;
             if let Some(window) = tauri_app.get_webview_window("main") {
                 webview::tune(&window);
+                window_place::keep(&window);
             }
             #[cfg(target_os = "linux")]
             let _ = running.set(tauri_app.handle().clone());

@@ -31,6 +31,27 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// Write a small file whole, readable by this user only (0600, in a folder made private):
+/// written beside it, then renamed over it, so a reader never sees half of it.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    private_dir(path.parent().unwrap_or(Path::new(".")))?;
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&part)?;
+    file.write_all(bytes)?;
+    drop(file);
+    std::fs::rename(&part, path)
+}
+
 /// A name Dropbox gave that can be a file name here (no `/`, `\`, NUL, `.` or `..`).
 pub fn safe_name(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '\0'])

@@ -15,7 +15,7 @@ pub mod transfers;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use cache::{private_dir, safe_name, Cache, DEFAULT_LIMIT};
+pub use cache::{private_dir, safe_name, write_private, Cache, DEFAULT_LIMIT};
 pub use target::OnConflict;
 pub use transfers::{Job, Phase, Purpose, Report, Transfers};
 

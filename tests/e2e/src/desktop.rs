@@ -146,6 +146,23 @@ impl Desktop {
         c
     }
 
+    /// Run `xdotool` on this session's display: what it printed, or why it failed.
+    pub fn xdotool(&self, args: &[&str]) -> Result<String, String> {
+        let out = self
+            .command("xdotool")
+            .args(args)
+            .output()
+            .map_err(|e| format!("xdotool: {e} (is the xdotool package installed?)"))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        } else {
+            Err(format!(
+                "xdotool {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    }
+
     /// What `secret-tool search --all service <service>` finds, attributes and secrets.
     pub fn keychain_items(&self, service: &str) -> String {
         let out = self

@@ -6,30 +6,11 @@ use std::time::{Duration, Instant};
 
 use crate::desktop::Desktop;
 
-fn xdotool(desktop: &Desktop, args: &[&str]) -> Result<String, String> {
-    let out = desktop
-        .command("xdotool")
-        .args(args)
-        .output()
-        .map_err(|e| format!("xdotool: {e} (is the xdotool package installed?)"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    } else {
-        Err(format!(
-            "xdotool {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
 /// The dialog titled `title`, once it is on screen.
 fn find(desktop: &Desktop, title: &str, timeout: Duration) -> Result<String, String> {
     let until = Instant::now() + timeout;
     loop {
-        match xdotool(
-            desktop,
-            &["search", "--onlyvisible", "--name", &format!("^{title}$")],
-        ) {
+        match desktop.xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")]) {
             Ok(ids) if !ids.is_empty() => {
                 return Ok(ids.lines().last().unwrap_or_default().to_string())
             }
@@ -46,17 +27,14 @@ pub fn answer(desktop: &Desktop, title: &str, path: &str, location: bool) -> Res
     let window = find(desktop, title, Duration::from_secs(20))?;
     // Let the dialog finish mapping and take the keyboard.
     std::thread::sleep(Duration::from_millis(700));
-    xdotool(desktop, &["windowfocus", "--sync", &window])?;
+    desktop.xdotool(&["windowfocus", "--sync", &window])?;
     if location {
-        xdotool(desktop, &["key", "--window", &window, "ctrl+l"])?;
+        desktop.xdotool(&["key", "--window", &window, "ctrl+l"])?;
     } else {
-        xdotool(desktop, &["key", "--window", &window, "ctrl+a"])?;
+        desktop.xdotool(&["key", "--window", &window, "ctrl+a"])?;
     }
     std::thread::sleep(Duration::from_millis(300));
-    xdotool(
-        desktop,
-        &["type", "--window", &window, "--delay", "20", path],
-    )?;
+    desktop.xdotool(&["type", "--window", &window, "--delay", "20", path])?;
     // Enter accepts a file name at once; in a folder chooser the first Enter may only
     // complete or enter the folder typed, and the next one chooses it.
     for _ in 0..4 {
@@ -64,7 +42,7 @@ pub fn answer(desktop: &Desktop, title: &str, path: &str, location: bool) -> Res
         if find(desktop, title, Duration::ZERO).is_err() {
             return Ok(());
         }
-        xdotool(desktop, &["key", "Return"])?;
+        desktop.xdotool(&["key", "Return"])?;
     }
     std::thread::sleep(Duration::from_millis(500));
     match find(desktop, title, Duration::ZERO) {

@@ -1,7 +1,9 @@
 //! The installed package in a clean Debian 12 root (`.ci/clean-root` makes the root,
 //! installs the `.deb` there with apt, starts a desktop session inside it and runs this
 //! test): `/usr/bin/dropdesk`, started inside that root and pointed at fakebox running
-//! outside it, connects; the account name shows and the grant is in that root's keychain.
+//! outside it, connects with the app key built into it (fakebox's: `.ci/clean-root` builds
+//! the package so, and no key is configured); the account name shows, the account panel
+//! says the key is built in, and the grant is in that root's keychain.
 //! The window is driven from outside through WebDriver (WebKitWebDriver reaches the app's
 //! inspector over loopback, which the root shares); the system browser inside the root
 //! only writes down the page it was sent to, which a real Chromium outside then opens.
@@ -77,7 +79,8 @@ async fn the_installed_package_connects_in_a_clean_root() {
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
     env.extend([
-        ("DROPBOX_APP_KEY", s.fakebox.app_key().to_string()),
+        // No DROPBOX_APP_KEY: the package was built with fakebox's app key, as a
+        // packager builds it with theirs.
         ("DROPDESK_DROPBOX_URL", s.fakebox.base_url().to_string()),
         (
             "DROPDESK_REDIRECT_PORTS",
@@ -119,6 +122,10 @@ async fn the_installed_package_connects_in_a_clean_root() {
     assert!(opened.success());
 
     assert_eq!(wait_for_name(&app, &s).await, "Alex Morgan");
+    assert_eq!(
+        app.text("key-source").await.unwrap().as_deref(),
+        Some("Dropbox app key: built into this package")
+    );
     let items = root.run(&[
         "dbus-send",
         "--session",

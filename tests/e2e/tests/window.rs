@@ -1,6 +1,7 @@
 //! The window opens in a real desktop session: title, Connect button, a screenshot; the
 //! demo says it is one; a build with no app key says where to put one, and listens on
-//! nothing.
+//! nothing; the window comes back with the size, place and maximized state it was left
+//! in (moved, resized and maximized by xdotool and a real window manager, openbox).
 
 use std::time::Duration;
 
@@ -199,5 +200,139 @@ async fn the_desktop_entry_names_the_windows_class() {
             .any(|c| c.trim_end().ends_with(&format!(", \"{wanted}\""))),
         "StartupWMClass={wanted}, the window's WM_CLASS: {classes:?}"
     );
+    app.quit().await;
+}
+
+/// The main window's X id, once it is on screen.
+fn main_window(desktop: &Desktop) -> String {
+    let ids = desktop
+        .xdotool(&["search", "--sync", "--onlyvisible", "--name", "^Dropdesk$"])
+        .expect("the window is on screen");
+    ids.lines().last().unwrap_or_default().to_string()
+}
+
+/// Where X says the window's inside is on the screen, and its size:
+/// `((x, y), (width, height))` (xwininfo's absolute figures, right under a window manager's
+/// frame too).
+fn geometry(desktop: &Desktop, id: &str) -> ((i32, i32), (u32, u32)) {
+    let out = desktop
+        .command("xwininfo")
+        .args(["-id", id])
+        .output()
+        .expect("xwininfo runs");
+    let out = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| -> i64 {
+        let line = out.lines().find(|l| l.trim().starts_with(name)).unwrap();
+        line.trim()[name.len()..].trim().parse().unwrap()
+    };
+    let at = |name| field(name) as i32;
+    let size = |name| field(name) as u32;
+    (
+        (at("Absolute upper-left X:"), at("Absolute upper-left Y:")),
+        (size("Width:"), size("Height:")),
+    )
+}
+
+/// What the app kept of its window (the file, as text), once `done` says it is there.
+async fn kept_place(desktop: &Desktop, done: impl Fn(&str) -> bool) -> String {
+    let path =
+        std::path::Path::new(desktop.var("XDG_STATE_HOME").unwrap()).join("dropdesk/window.json");
+    let until = std::time::Instant::now() + STEP;
+    loop {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if done(&text) {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "window place kept: {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Quit, and wait until the process is gone (a second one would hand over to it).
+async fn quit_and_wait(app: App, desktop: &Desktop) {
+    app.quit().await;
+    let binary = e2e::app::app_binary();
+    let until = std::time::Instant::now() + STEP;
+    while desktop.pid_of(&binary).is_some() {
+        assert!(std::time::Instant::now() < until, "the app ended");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Moved and resized, then ended without closing (as a logout or a kill ends it), the
+/// window opens again where it was left, at the size it had.
+#[tokio::test]
+async fn a_moved_and_resized_window_comes_back_where_it_was() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let app = App::launch(&desktop, &a_key(), &[]).await.unwrap();
+    app.wait_visible("connect", STEP).await.unwrap();
+    let id = main_window(&desktop);
+    let first = geometry(&desktop, &id);
+    assert_ne!(first, ((150, 90), (900, 600)), "not already there");
+    desktop.xdotool(&["windowsize", &id, "900", "600"]).unwrap();
+    desktop.xdotool(&["windowmove", &id, "150", "90"]).unwrap();
+    kept_place(&desktop, |t| {
+        t.contains("\"width\":900") && t.contains("\"x\":150")
+    })
+    .await;
+    quit_and_wait(app, &desktop).await;
+
+    let app = App::launch(&desktop, &a_key(), &[]).await.unwrap();
+    app.wait_visible("connect", STEP).await.unwrap();
+    let id = main_window(&desktop);
+    assert_eq!(geometry(&desktop, &id), ((150, 90), (900, 600)));
+    app.quit().await;
+}
+
+/// Maximized under a window manager (a double click on its title bar), the window starts
+/// maximized next time.
+#[tokio::test]
+async fn a_maximized_window_starts_maximized() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mut wm = desktop.command("openbox");
+    wm.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let _wm = e2e::procs::Proc::spawn("openbox", wm)
+        .expect("openbox starts (is the openbox package installed?)");
+    let maximized = |id: &str| {
+        let out = desktop
+            .command("xprop")
+            .args(["-id", id, "_NET_WM_STATE"])
+            .output()
+            .expect("xprop runs");
+        let state = String::from_utf8_lossy(&out.stdout).to_string();
+        state.contains("_NET_WM_STATE_MAXIMIZED_VERT")
+            && state.contains("_NET_WM_STATE_MAXIMIZED_HORZ")
+    };
+    let app = App::launch(&desktop, &a_key(), &[]).await.unwrap();
+    app.wait_visible("connect", STEP).await.unwrap();
+    let id = main_window(&desktop);
+    // Wait for the manager to frame the window, then double-click its title bar.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!maximized(&id), "not maximized at first");
+    // The title bar is the frame's top, just above the window's inside.
+    let ((x, y), (w, _)) = geometry(&desktop, &id);
+    let (tx, ty) = ((x + w as i32 / 2).to_string(), (y - 8).to_string());
+    desktop.xdotool(&["mousemove", "--sync", &tx, &ty]).unwrap();
+    desktop
+        .xdotool(&["click", "--repeat", "2", "--delay", "80", "1"])
+        .unwrap();
+    kept_place(&desktop, |t| t.contains("\"maximized\":true")).await;
+    assert!(maximized(&id));
+    quit_and_wait(app, &desktop).await;
+
+    let app = App::launch(&desktop, &a_key(), &[]).await.unwrap();
+    app.wait_visible("connect", STEP).await.unwrap();
+    let id = main_window(&desktop);
+    let until = std::time::Instant::now() + STEP;
+    while !maximized(&id) {
+        assert!(std::time::Instant::now() < until, "started maximized");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     app.quit().await;
 }
