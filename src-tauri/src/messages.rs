@@ -10,7 +10,7 @@ use oauth2::basic::BasicErrorResponseType;
 use crate::auth::{PortsBusy, TokenError};
 use crate::browser;
 use crate::config::{self, ConfigError, Source};
-use crate::dropbox::{ApiError, AuthError, LookupError, RouteError};
+use crate::dropbox::{ApiError, AuthError, PathError, RouteError};
 use crate::error::{FileProblem, SessionError};
 use crate::files::{self, Phase};
 use crate::session::{ConnectOutcome, Heard, Revoke};
@@ -215,7 +215,7 @@ fn unauthorized(tag: AuthError) -> Problem {
 fn route(error: RouteError, summary: &str) -> Problem {
     match error {
         RouteError::Path {
-            path: LookupError::NotFound | LookupError::NotFolder,
+            path: PathError::NotFound | PathError::NotFolder,
         } => problem(
             "folder_not_found",
             "Folder not found",
@@ -228,10 +228,7 @@ fn route(error: RouteError, summary: &str) -> Problem {
             "Dropbox asked Dropdesk to list this folder again. Retry.",
             Action::Retry,
         ),
-        RouteError::Path {
-            path: LookupError::Other,
-        }
-        | RouteError::Other => problem(
+        _ => problem(
             "route_error",
             "Dropbox could not list this folder",
             format!("Dropbox said: {summary}. Retry, or open another folder."),
@@ -710,7 +707,7 @@ mod tests {
         let missing = session(&SessionError::Api(ApiError::Route {
             route: "files/list_folder".into(),
             error: RouteError::Path {
-                path: LookupError::NotFound,
+                path: PathError::NotFound,
             },
             summary: "path/not_found".into(),
         }));

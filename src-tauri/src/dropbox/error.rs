@@ -23,24 +23,79 @@ pub enum AuthError {
     Other,
 }
 
-/// A 409's `error` for the routes Dropdesk calls (`list_folder` and `/continue`).
+/// A 409's `error` for the routes Dropdesk calls: the listing's (`path`, `reset`), and
+/// the uploads' (`path` with a write failure, an upload session's lookup errors, flat from
+/// `append_v2` or under `lookup_failed` from `finish`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
 pub enum RouteError {
+    /// `files/upload` calls the field `reason`, the other routes `path`.
     Path {
-        path: LookupError,
+        #[serde(alias = "reason")]
+        path: PathError,
     },
     /// The cursor is no longer valid: list again from scratch.
     Reset,
+    LookupFailed {
+        lookup_failed: UploadSessionError,
+    },
+    /// `append_v2`'s lookup errors come flat.
+    IncorrectOffset {
+        correct_offset: u64,
+    },
+    Closed,
+    NotFound,
+    NotClosed,
+    TooLarge,
+    /// The request carried more than 150 MiB.
+    PayloadTooLarge,
+    /// The bytes Dropbox received do not match the request's `content_hash`.
+    ContentHashMismatch,
+    #[serde(other)]
+    Other,
+}
+
+/// What is wrong at a path: it cannot be found (lookups), or cannot be written there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum PathError {
+    NotFound,
+    NotFolder,
+    /// Something is in the way: a `file`, a `folder`, or a file where a parent folder
+    /// should be.
+    Conflict {
+        conflict: Conflict,
+    },
+    InsufficientSpace,
+    DisallowedName,
+    MalformedPath,
+    NoWritePermission,
     #[serde(other)]
     Other,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
-pub enum LookupError {
+pub enum Conflict {
+    File,
+    Folder,
+    FileAncestor,
+    #[serde(other)]
+    Other,
+}
+
+/// Why an upload session could not take bytes or be finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum UploadSessionError {
+    /// Dropbox has `correct_offset` bytes of this session: go on from there.
+    IncorrectOffset {
+        correct_offset: u64,
+    },
     NotFound,
-    NotFolder,
+    Closed,
+    NotClosed,
+    TooLarge,
     #[serde(other)]
     Other,
 }
@@ -51,7 +106,7 @@ impl RouteError {
         matches!(
             self,
             RouteError::Path {
-                path: LookupError::NotFound | LookupError::NotFolder
+                path: PathError::NotFound | PathError::NotFolder
             }
         )
     }
@@ -208,7 +263,7 @@ mod tests {
         assert_eq!(
             e.route_error(),
             Some(RouteError::Path {
-                path: LookupError::NotFound
+                path: PathError::NotFound
             })
         );
         assert!(e.route_error().unwrap().is_missing_folder());
@@ -218,12 +273,12 @@ mod tests {
             from_response(ROUTE, 409, None, reset).route_error(),
             Some(RouteError::Reset)
         );
-        let odd = r#"{"error_summary": "path/malformed_path/.", "error": {".tag": "path", "path": {".tag": "malformed_path"}}}"#;
+        let odd = r#"{"error_summary": "path/restricted_content/.", "error": {".tag": "path", "path": {".tag": "restricted_content"}}}"#;
         let e = from_response(ROUTE, 409, None, odd);
         assert_eq!(
             e.route_error(),
             Some(RouteError::Path {
-                path: LookupError::Other
+                path: PathError::Other
             })
         );
         assert!(!e.route_error().unwrap().is_missing_folder());

@@ -1,12 +1,14 @@
 //! A typed Dropbox API v2 client on reqwest: account, space usage, list_folder and
 //! continue, search, the long-poll for changes (notify host, no token), token revoke; the
-//! content host's routes (downloads, zips, thumbnails) are in `content.rs`. It takes an access token per call and knows nothing about where
-//! tokens are kept or how they are refreshed (that is `session`'s job).
+//! content host's routes (downloads, zips, thumbnails) are in `content.rs`, the uploads in
+//! `upload.rs`. It takes an access token per call and knows nothing about where tokens are
+//! kept or how they are refreshed (that is `session`'s job).
 
 pub mod content;
 pub mod content_hash;
 pub mod error;
 pub mod types;
+pub mod upload;
 
 use std::time::Duration;
 
@@ -16,10 +18,11 @@ use url::Url;
 
 pub use content::{DownloadError, Fetched, Thumbnail};
 pub use content_hash::ContentHasher;
-pub use error::{ApiError, AuthError, LookupError, RouteError};
+pub use error::{ApiError, AuthError, Conflict, PathError, RouteError, UploadSessionError};
 pub use types::{
     FileMetadata, FullAccount, ListFolderResult, Metadata, MetadataV2, SearchResult, SpaceUsage,
 };
+pub use upload::{Commit, Committed, Finish, WriteMode};
 
 use crate::secret::AccessToken;
 

@@ -45,7 +45,11 @@ const IMAGE_EXTENSIONS: &[&str] = &[
 const MAX_ZIP: u64 = 256 << 20;
 
 /// The argument of a content route: `Dropbox-API-Arg`, else the `arg` URL parameter.
-fn content_arg(route: &str, query: Option<&str>, headers: &HeaderMap) -> Result<Args, Response> {
+pub(crate) fn content_arg(
+    route: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Args, Response> {
     let undecodable = || {
         wire::bad_input(
             route,

@@ -328,6 +328,13 @@ impl Tree {
         Ok(key)
     }
 
+    /// Set a file's `client_modified` (what the uploader says), keeping its revision.
+    pub fn set_client_modified(&mut self, key: &str, when: i64) {
+        if let Some(file) = self.nodes.get_mut(key).and_then(|n| n.file.as_mut()) {
+            file.client_modified = when;
+        }
+    }
+
     /// Delete a file, or a folder with everything in it.
     pub fn delete(&mut self, path: &str) -> Result<(), TreeError> {
         let key = self.resolve(path)?;

@@ -11,6 +11,8 @@
 //! | `POST /2/auth/token/revoke`, `/2/users/*`, `/2/files/*` | api |
 //! | `POST|GET /2/files/download`, `POST /2/files/download_zip`, `/2/files/get_thumbnail_v2` | content (see `content`) |
 //! | `POST /2/files/search_v2`, `/2/files/search/continue_v2` | api (names only, see `search`) |
+//! | `POST /2/files/upload`, `/2/files/upload_session/{start,append_v2,finish}` | content (see `upload`) |
+//! | `POST /2/files/upload_session/finish_batch_v2` | api (see `upload`) |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
 //! # Control surface
@@ -49,6 +51,7 @@ pub mod search;
 pub mod seed;
 mod serve;
 pub mod state;
+pub mod upload;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -100,6 +103,11 @@ pub struct Config {
     pub sample: bool,
     /// Ask long-polling clients to wait this many seconds before the next long-poll.
     pub longpoll_backoff: Option<u64>,
+    /// Each account's space, in bytes (Dropbox's `allocated`); a write past it is
+    /// `insufficient_space`.
+    pub allocated: u64,
+    /// The largest file an upload session takes (`too_large` past it).
+    pub max_file_size: u64,
     /// Hand out a new refresh token on every refresh, and refuse the old one (as RFC 9700
     /// asks of servers with public clients; Dropbox does not do it today).
     pub rotate_refresh_tokens: bool,
@@ -129,6 +137,8 @@ impl Default for Config {
             sample: false,
             rotate_refresh_tokens: false,
             longpoll_backoff: None,
+            allocated: 2 << 40,
+            max_file_size: upload::MAX_FILE_SIZE,
         }
     }
 }
@@ -277,6 +287,19 @@ impl Fakebox {
     /// flow, for tests and benchmarks that are not about signing in. Returns
     /// `(access_token, refresh_token)`.
     pub fn mint_grant(&self) -> (String, String) {
+        let scopes: Vec<&str> = self
+            .app
+            .config
+            .app_scopes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        self.mint_grant_with_scopes(&scopes)
+    }
+
+    /// As [`Fakebox::mint_grant`], with only these scopes.
+    pub fn mint_grant_with_scopes(&self, scopes: &[&str]) -> (String, String) {
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
         let config = &self.app.config;
         let mut s = self.app.lock();
         let id = s.grants.len() as u64 + 1;
@@ -289,14 +312,14 @@ impl Fakebox {
             id,
             account: 0,
             client_id: config.app_key.clone(),
-            scopes: config.app_scopes.clone(),
+            scopes: scopes.clone(),
             access_type: state::AccessType::Offline,
             revoked: false,
             refreshes: 0,
             refresh_token: Some(refresh.clone()),
         });
         s.refresh.insert(refresh.clone(), id);
-        let access = s.mint_access(id, config.app_scopes.clone(), Some(config.access_token_ttl));
+        let access = s.mint_access(id, scopes, Some(config.access_token_ttl));
         (access, refresh)
     }
 
@@ -362,7 +385,20 @@ pub fn router(app: App, extra: Router<App>) -> Router {
         .route(
             "/2/files/search/continue_v2",
             post(search::search_continue_v2),
+        )
+        .route(
+            "/2/files/upload_session/finish_batch_v2",
+            post(upload::finish_batch_v2),
         );
+    // The routes that take file bytes: up to Dropbox's 150 MiB a request (and a little
+    // over, so that the route itself can say `payload_too_large`).
+    let uploads = Router::new()
+        .route("/2/files/upload", post(upload::upload))
+        .route("/2/files/upload_session/start", post(upload::start))
+        .route("/2/files/upload_session/append_v2", post(upload::append_v2))
+        .route("/2/files/upload_session/finish", post(upload::finish))
+        .layer(DefaultBodyLimit::max(upload::MAX_REQUEST + 1));
+    let router = router.merge(uploads);
     router
         .merge(extra)
         .fallback(unknown)
@@ -434,8 +470,7 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
             if f.drop {
                 Some(dropped())
             } else {
-                f.status
-                    .map(|s| canned(s, f.retry_after, f.auth_tag.as_deref()))
+                f.status.map(|s| canned(s, f))
             }
         }
         None => None,
@@ -468,11 +503,20 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
     response
 }
 
-fn canned(status: u16, retry_after: Option<u64>, auth_tag: Option<&str>) -> Response {
+fn canned(status: u16, fault: &state::Fault) -> Response {
+    let retry_after = fault.retry_after;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
-        StatusCode::TOO_MANY_REQUESTS => wire::rate_limited(retry_after.unwrap_or(1)),
-        StatusCode::UNAUTHORIZED => wire::auth_error(auth_tag.unwrap_or("invalid_access_token")),
+        StatusCode::TOO_MANY_REQUESTS => wire::rate_limited(
+            retry_after.unwrap_or(1),
+            fault
+                .rate_limit_reason
+                .as_deref()
+                .unwrap_or("too_many_requests"),
+        ),
+        StatusCode::UNAUTHORIZED => {
+            wire::auth_error(fault.auth_tag.as_deref().unwrap_or("invalid_access_token"))
+        }
         _ => {
             let mut r = wire::respond(
                 status,

@@ -102,6 +102,10 @@ pub struct Fault {
     /// The `AuthError` tag of an injected 401 (default `invalid_access_token`).
     #[serde(default)]
     pub auth_tag: Option<String>,
+    /// The `RateLimitReason` of an injected 429 (default `too_many_requests`; also
+    /// `too_many_write_operations`).
+    #[serde(default)]
+    pub rate_limit_reason: Option<String>,
     #[serde(default = "one")]
     pub count: u32,
 }
@@ -157,6 +161,8 @@ pub struct State {
     pub trees: Vec<Tree>,
     pub faults: Vec<Fault>,
     pub log: Vec<LogEntry>,
+    /// Unfinished upload sessions.
+    pub sessions: crate::upload::Sessions,
 }
 
 /// What every handler shares.
@@ -186,7 +192,7 @@ impl Shared {
             given_name: given.to_string(),
             surname: surname.to_string(),
             email: email.to_string(),
-            allocated: 2 * 1024 * 1024 * 1024 * 1024,
+            allocated: config.allocated,
         };
         let mut accounts = vec![account(
             &config.account_given_name,
@@ -213,6 +219,7 @@ impl Shared {
                 trees,
                 faults: Vec::new(),
                 log: Vec::new(),
+                sessions: Default::default(),
             }),
             changed,
             cursor_key: rand::random(),

@@ -81,13 +81,14 @@ pub fn route_error(tag: &str) -> Response {
     )
 }
 
-/// 429 with both a `Retry-After` header and a JSON `RateLimitError` body.
-pub fn rate_limited(retry_after: u64) -> Response {
+/// 429 with both a `Retry-After` header and a JSON `RateLimitError` body; `reason` is
+/// `too_many_requests` or `too_many_write_operations`.
+pub fn rate_limited(retry_after: u64, reason: &str) -> Response {
     let mut response = json(
         StatusCode::TOO_MANY_REQUESTS,
         &serde_json::json!({
-            "error_summary": error_summary(&["too_many_requests"]),
-            "error": {"reason": {".tag": "too_many_requests"}, "retry_after": retry_after},
+            "error_summary": error_summary(&[reason]),
+            "error": {"reason": {".tag": reason}, "retry_after": retry_after},
         }),
     );
     response.headers_mut().insert(
