@@ -38,6 +38,19 @@ pub enum FileProblem {
     /// first, as browsers do.
     #[error("the file is a program")]
     IsProgram,
+    /// A file to upload could not be read.
+    #[error("the file {file} could not be read: {kind:?}")]
+    Unreadable {
+        file: String,
+        kind: std::io::ErrorKind,
+    },
+    /// A file changed on this computer (its size or modification time moved) while it was
+    /// being uploaded: nothing half old, half new is committed.
+    #[error("the file {file} changed while it was being uploaded")]
+    ChangedWhileUploading { file: String },
+    /// What Dropbox committed does not match the content hash of the file read here.
+    #[error("the uploaded file does not match the file read here")]
+    UploadDamaged,
 }
 
 impl FileProblem {

@@ -319,6 +319,31 @@ fn file(f: &FileProblem) -> Problem {
             "Opening it may run it on this computer, with everything you may do. Open it only if you trust where it came from.",
             Action::Dismiss,
         ),
+        FileProblem::Unreadable { file, kind } => {
+            let why = match kind {
+                std::io::ErrorKind::PermissionDenied => "you may not read it",
+                std::io::ErrorKind::NotFound => "it is no longer there",
+                _ => "reading it failed",
+            };
+            problem(
+                "file_unreadable",
+                "The file could not be read",
+                format!("Dropdesk could not upload {file}: {why}. Fix that, then retry."),
+                Action::Retry,
+            )
+        }
+        FileProblem::ChangedWhileUploading { file } => problem(
+            "file_changed_here",
+            "The file changed while it was uploading",
+            format!("{file} changed on this computer during the upload, so Dropdesk committed nothing of it. Retry when it is saved."),
+            Action::Retry,
+        ),
+        FileProblem::UploadDamaged => problem(
+            "upload_damaged",
+            "The upload was damaged",
+            "What Dropbox stored does not match the file on this computer. Retry.",
+            Action::Retry,
+        ),
         FileProblem::NoOpener => problem(
             "no_opener",
             "No program opened the file",

@@ -60,6 +60,9 @@ pub struct AccountView {
     /// Dropbox could not be reached: the names are the ones the keychain's index kept, the
     /// usage is unknown.
     pub offline: bool,
+    /// The grant may write (`files.content.write`): uploads and changes need no new
+    /// sign-in.
+    pub may_write: bool,
 }
 
 impl AccountView {
@@ -84,6 +87,7 @@ impl AccountView {
             initials,
             store,
             offline: false,
+            may_write: false,
         }
     }
 
@@ -98,6 +102,7 @@ impl AccountView {
             allocated: None,
             store,
             offline: true,
+            may_write: false,
         }
     }
 }

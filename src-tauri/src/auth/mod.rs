@@ -11,4 +11,4 @@ pub mod page;
 pub mod start_links;
 
 pub use listener::{Callback, Expect, Listener, Outcome, PortsBusy};
-pub use oauth::{Authorization, OAuth, TokenError, Tokens};
+pub use oauth::{Access, Authorization, OAuth, TokenError, Tokens, WRITE_SCOPE};

@@ -19,12 +19,28 @@ use url::Url;
 use crate::config::Endpoints;
 use crate::secret::{AccessToken, AuthCode, PkceVerifier, RefreshToken};
 
-/// What Dropdesk asks for: read-only access to its app folder and the account's name.
+/// What Dropdesk asks for at sign-in: read-only access to its app folder and the
+/// account's name.
 pub const SCOPES: [&str; 3] = [
     "account_info.read",
     "files.metadata.read",
     "files.content.read",
 ];
+
+/// What Dropdesk asks for the first time someone writes (uploads, renames, deletes), on
+/// top of what the account granted before.
+pub const WRITE_SCOPE: &str = "files.content.write";
+
+/// Which access a sign-in asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Access {
+    /// [`SCOPES`]: what a person who only browses needs.
+    #[default]
+    Read,
+    /// [`WRITE_SCOPE`] with `include_granted_scopes=user`: the new grant carries the read
+    /// scopes granted before as well.
+    Write,
+}
 
 /// Dropbox's extra fields in the token response.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -126,17 +142,24 @@ impl OAuth {
     /// A fresh PKCE pair and state, and the authorize URLs: one for this redirect URI
     /// (when the loopback listener could be opened) and one that shows a code to paste.
     /// Both carry the same challenge, so either code is exchanged with the one verifier.
-    pub fn begin(&self, redirect_uri: Option<&str>) -> Authorization {
+    pub fn begin(&self, redirect_uri: Option<&str>, access: Access) -> Authorization {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let state = CsrfToken::new_random();
         let url_for = |client: &OAuthClient| {
-            client
+            let request = client
                 .authorize_url(|| state.clone())
-                .add_scopes(SCOPES.iter().map(|s| Scope::new(s.to_string())))
                 .set_pkce_challenge(challenge.clone())
-                .add_extra_param("token_access_type", "offline")
-                .url()
-                .0
+                .add_extra_param("token_access_type", "offline");
+            match access {
+                Access::Read => {
+                    request.add_scopes(SCOPES.iter().map(|s| Scope::new(s.to_string())))
+                }
+                Access::Write => request
+                    .add_scope(Scope::new(WRITE_SCOPE.to_string()))
+                    .add_extra_param("include_granted_scopes", "user"),
+            }
+            .url()
+            .0
         };
         let paste_url = url_for(&self.client);
         let url = match redirect_uri {
@@ -282,8 +305,20 @@ mod tests {
     }
 
     #[test]
+    fn asking_to_write_adds_the_write_scope_to_what_was_granted() {
+        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"), Access::Write);
+        let q: std::collections::HashMap<_, _> = auth.url.query_pairs().into_owned().collect();
+        assert_eq!(q["scope"], WRITE_SCOPE);
+        assert_eq!(q["include_granted_scopes"], "user");
+        assert_eq!(q["token_access_type"], "offline");
+        assert_eq!(q["code_challenge_method"], "S256");
+        let read = oauth().begin(None, Access::Read);
+        assert!(!read.url.as_str().contains("include_granted_scopes"));
+    }
+
+    #[test]
     fn authorize_url_has_every_parameter() {
-        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"));
+        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"), Access::Read);
         let url = &auth.url;
         assert_eq!(url.path(), "/oauth2/authorize");
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
@@ -361,7 +396,7 @@ mod tests {
             &Endpoints::single(&base),
             crate::dropbox::http_client(),
         );
-        let auth = oauth.begin(Some("http://127.0.0.1:53422/callback"));
+        let auth = oauth.begin(Some("http://127.0.0.1:53422/callback"), Access::Read);
         let verifier = auth.verifier.expose().to_string();
         let challenge =
             PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
@@ -438,15 +473,15 @@ mod tests {
     #[test]
     fn every_flow_gets_a_fresh_state_and_verifier() {
         let o = oauth();
-        let a = o.begin(Some("http://127.0.0.1:1/callback"));
-        let b = o.begin(Some("http://127.0.0.1:1/callback"));
+        let a = o.begin(Some("http://127.0.0.1:1/callback"), Access::Read);
+        let b = o.begin(Some("http://127.0.0.1:1/callback"), Access::Read);
         assert_ne!(a.state.secret(), b.state.secret());
         assert!(!a.verifier.same_as(&b.verifier));
     }
 
     #[test]
     fn the_paste_url_is_the_same_authorization_without_a_redirect() {
-        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"));
+        let auth = oauth().begin(Some("http://127.0.0.1:53421/callback"), Access::Read);
         let query = |u: &Url| -> std::collections::HashMap<String, String> {
             u.query_pairs().into_owned().collect()
         };
@@ -461,7 +496,7 @@ mod tests {
         ] {
             assert_eq!(with[key], without[key], "{key}");
         }
-        let none = oauth().begin(None);
+        let none = oauth().begin(None, Access::Read);
         assert_eq!(none.url, none.paste_url);
         assert_eq!(none.redirect_uri, None);
     }

@@ -25,7 +25,7 @@ use tokio::sync::watch;
 
 use super::Session;
 use crate::auth::start_links::StartLinks;
-use crate::auth::{Callback, Expect, Listener, Outcome, TokenError};
+use crate::auth::{Access, Callback, Expect, Listener, Outcome, TokenError};
 use crate::error::SessionError;
 use crate::secret::{AuthCode, PkceVerifier};
 use crate::vault::{now_unix, StoredGrant};
@@ -106,6 +106,16 @@ impl Session {
     /// Start a sign-in: bind the listener if a registered port is free, open the browser.
     /// A second call while one is waiting returns the waiting one.
     pub async fn start_connect(self: &Arc<Self>) -> Result<Waiting, SessionError> {
+        self.start_connect_for(Access::Read).await
+    }
+
+    /// Start a sign-in asking for `access`: [`Access::Write`] asks the account for write
+    /// access on top of what it granted (the new grant replaces the old one in the
+    /// keychain, and the old one is revoked; declining leaves the old one as it was).
+    pub async fn start_connect_for(
+        self: &Arc<Self>,
+        access: Access,
+    ) -> Result<Waiting, SessionError> {
         // Which store the keychain is, asked now: at the callback the keychain is busy
         // writing the grant, and the account's name must not wait for it.
         let me = self.clone();
@@ -130,7 +140,7 @@ impl Session {
                 }
             };
             let redirect_uri = listener.as_ref().map(Listener::redirect_uri);
-            let authorization = self.tokens.oauth().begin(redirect_uri.as_deref());
+            let authorization = self.tokens.oauth().begin(redirect_uri.as_deref(), access);
             let paste = Paste::new(authorization.paste_url.as_str());
             let links = listener.as_ref().map(Listener::links);
             let expect = listener.as_ref().map(|_| Expect {
@@ -491,7 +501,10 @@ impl Session {
             }
         }
         let account = match early {
-            Some(account) => Ok(account),
+            Some(mut account) => {
+                account.may_write = self.tokens.may_write().await;
+                Ok(account)
+            }
             None => self.account().await,
         };
         if let Ok(a) = &account {

@@ -178,7 +178,14 @@ impl Session {
             }),
             self.store()
         );
-        Ok(AccountView::new(account?, usage?, store))
+        let mut view = AccountView::new(account?, usage?, store);
+        view.may_write = self.tokens.may_write().await;
+        Ok(view)
+    }
+
+    /// Whether the grant in use may write (`files.content.write`).
+    pub async fn may_write(&self) -> bool {
+        self.tokens.may_write().await
     }
 
     /// Which store keeps the grant (a Secret Service provider whose name cannot be learnt
@@ -287,6 +294,80 @@ impl Session {
         .await
     }
 
+    /// Commit a small file in one request. This and the upload-session calls below
+    /// refresh the token once if refused and are not retried here: the uploader retries
+    /// on its own, at the offset Dropbox confirms (`files::upload`).
+    pub async fn upload(
+        &self,
+        commit: &dropbox::Commit,
+        bytes: bytes::Bytes,
+    ) -> Result<dropbox::FileMetadata, SessionError> {
+        self.call_once(|t| {
+            let bytes = bytes.clone();
+            async move { self.api.upload(&t, commit, bytes).await }
+        })
+        .await
+    }
+
+    /// Open an upload session with its first bytes; returns its id.
+    pub async fn upload_session_start(
+        &self,
+        bytes: bytes::Bytes,
+        close: bool,
+    ) -> Result<String, SessionError> {
+        self.call_once(|t| {
+            let bytes = bytes.clone();
+            async move { self.api.upload_session_start(&t, bytes, close).await }
+        })
+        .await
+    }
+
+    /// Add bytes to an upload session at `offset`.
+    pub async fn upload_session_append(
+        &self,
+        session_id: &str,
+        offset: u64,
+        bytes: bytes::Bytes,
+    ) -> Result<(), SessionError> {
+        self.call_once(|t| {
+            let bytes = bytes.clone();
+            async move {
+                self.api
+                    .upload_session_append(&t, session_id, offset, bytes, false)
+                    .await
+            }
+        })
+        .await
+    }
+
+    /// Add the last bytes at `offset` and commit the session's file.
+    pub async fn upload_session_finish(
+        &self,
+        session_id: &str,
+        offset: u64,
+        bytes: bytes::Bytes,
+        commit: &dropbox::Commit,
+    ) -> Result<dropbox::FileMetadata, SessionError> {
+        self.call_once(|t| {
+            let bytes = bytes.clone();
+            async move {
+                self.api
+                    .upload_session_finish(&t, session_id, offset, bytes, commit)
+                    .await
+            }
+        })
+        .await
+    }
+
+    /// Commit closed upload sessions at once, each on its own.
+    pub async fn upload_session_finish_batch(
+        &self,
+        entries: &[dropbox::Finish],
+    ) -> Result<Vec<dropbox::Committed>, SessionError> {
+        self.call_once(|t| async move { self.api.upload_session_finish_batch(&t, entries).await })
+            .await
+    }
+
     /// The first `limit` bytes of a file, retried like any call.
     pub async fn download_head(
         &self,
@@ -350,6 +431,15 @@ impl Session {
         Fut: Future<Output = Result<T, ApiError>>,
     {
         retry::call(&self.tokens, &self.settings.retry, f).await
+    }
+
+    /// A call that refreshes the token once if refused, and is not retried otherwise.
+    async fn call_once<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        retry::call(&self.tokens, &Retry::NONE, f).await
     }
 
     /// Disconnect `account_id` (the account the window shows, never the keychain's

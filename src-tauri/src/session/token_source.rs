@@ -224,6 +224,16 @@ impl TokenSource {
         }
     }
 
+    /// Whether the grant held may write.
+    pub async fn may_write(&self) -> bool {
+        self.held
+            .lock()
+            .await
+            .grant
+            .as_ref()
+            .is_some_and(|g| g.scopes.iter().any(|s| s == crate::auth::WRITE_SCOPE))
+    }
+
     /// The account of the grant held, if any.
     pub async fn account_id(&self) -> Option<String> {
         self.held

@@ -35,6 +35,8 @@
 //!   minted. A wrong verifier is `invalid_grant` / "invalid code verifier".
 //! - An authorize request whose client or redirect URI is bad shows an error page and never
 //!   redirects; other bad parameters redirect with `error=invalid_request`.
+//! - `include_granted_scopes=user` adds to the grant the scopes of this user's grants of the
+//!   app that are still alive; any other value is `invalid_request`.
 //! - Unknown API routes get 404 `Unknown API function: "<route>"` as plain text.
 //! - `list_folder/continue` reports deletions whether or not `include_deleted` was set; the
 //!   default page size is 2000.

@@ -190,6 +190,16 @@ fn validate(app: &App, p: &BTreeMap<String, String>) -> Result<AuthorizeRequest,
             &format!("Your app does not have the scope '{bad}' enabled."),
         ));
     }
+    let include_granted = match p.get("include_granted_scopes").map(String::as_str) {
+        None => false,
+        Some("user") => true,
+        Some(_) => {
+            return Err(fail(
+                "invalid_request",
+                "include_granted_scopes must be \"user\" for this app.",
+            ))
+        }
+    };
     Ok(AuthorizeRequest {
         client_id: client_id.to_string(),
         redirect_uri,
@@ -197,6 +207,7 @@ fn validate(app: &App, p: &BTreeMap<String, String>) -> Result<AuthorizeRequest,
         challenge,
         scopes,
         access_type,
+        include_granted,
     })
 }
 
@@ -300,6 +311,21 @@ fn approve(app: &App, request: AuthorizeRequest, account: usize) -> Response {
     let code = random_token(43);
     let mut s = app.lock();
     s.prune(app.config.code_ttl);
+    let mut scopes = request.scopes.clone();
+    if request.include_granted {
+        // What this user granted the app before, in grants still alive.
+        for grant in s
+            .grants
+            .iter()
+            .filter(|g| g.account == account && g.client_id == request.client_id && !g.revoked)
+        {
+            for scope in &grant.scopes {
+                if !scopes.contains(scope) {
+                    scopes.push(scope.clone());
+                }
+            }
+        }
+    }
     s.codes.insert(
         code.clone(),
         Code {
@@ -307,7 +333,7 @@ fn approve(app: &App, request: AuthorizeRequest, account: usize) -> Response {
             client_id: request.client_id.clone(),
             redirect_uri: request.redirect_uri.clone(),
             challenge: request.challenge.clone(),
-            scopes: request.scopes.clone(),
+            scopes,
             access_type: request.access_type.clone(),
             issued: Instant::now(),
             used: false,

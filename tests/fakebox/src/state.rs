@@ -70,6 +70,9 @@ pub struct AuthorizeRequest {
     pub challenge: String,
     pub scopes: Vec<String>,
     pub access_type: AccessType,
+    /// `include_granted_scopes=user`: the grant also carries what this user granted the
+    /// app before.
+    pub include_granted: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -344,6 +347,7 @@ mod tests {
             challenge: "c".into(),
             scopes: vec![],
             access_type: AccessType::Offline,
+            include_granted: false,
         };
         for i in 0..MAX_KEPT + 50 {
             s.pending.insert(

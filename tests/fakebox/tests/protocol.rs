@@ -210,6 +210,74 @@ async fn code_flow_with_pkce_issues_offline_tokens() {
     );
 }
 
+/// Asking for one more scope later with `include_granted_scopes=user` gets a grant with
+/// what the user granted before as well; without it, only the scope asked for.
+#[tokio::test]
+async fn include_granted_scopes_adds_what_the_user_granted_before() {
+    let fb = start(|c| c.app_scopes.push("files.content.write".into())).await;
+    let scope = "account_info.read files.metadata.read files.content.read";
+    let first = consent(
+        &browser(),
+        &authorize_url(&fb, &[("scope", scope)]),
+        "allow",
+    )
+    .await;
+    let r = exchange(
+        &fb,
+        param(&first, "code").unwrap(),
+        VERIFIER,
+        Some(REDIRECT),
+    )
+    .await;
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["scope"], scope);
+    let more = [
+        ("scope", "files.content.write"),
+        ("include_granted_scopes", "user"),
+    ];
+    let params = consent(&browser(), &authorize_url(&fb, &more), "allow").await;
+    let r = exchange(
+        &fb,
+        param(&params, "code").unwrap(),
+        VERIFIER,
+        Some(REDIRECT),
+    )
+    .await;
+    let t: Value = r.json().await.unwrap();
+    let mut got: Vec<&str> = t["scope"].as_str().unwrap().split(' ').collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [
+            "account_info.read",
+            "files.content.read",
+            "files.content.write",
+            "files.metadata.read"
+        ]
+    );
+    let alone = consent(&browser(), &authorize_url(&fb, &more[..1]), "allow").await;
+    let r = exchange(
+        &fb,
+        param(&alone, "code").unwrap(),
+        VERIFIER,
+        Some(REDIRECT),
+    )
+    .await;
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["scope"], "files.content.write");
+    let bad = [
+        ("scope", "files.content.write"),
+        ("include_granted_scopes", "team"),
+    ];
+    let page = browser()
+        .get(authorize_url(&fb, &bad))
+        .send()
+        .await
+        .unwrap();
+    let location = page.headers()[LOCATION].to_str().unwrap();
+    assert!(location.contains("error=invalid_request"), "{location}");
+}
+
 #[tokio::test]
 async fn deny_redirects_with_access_denied_and_state() {
     let fb = start(|_| {}).await;
