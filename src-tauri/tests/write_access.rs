@@ -7,7 +7,6 @@
 mod support;
 
 use bytes::Bytes;
-use dropdesk::auth::Access;
 use dropdesk::dropbox::{ApiError, AuthError, Commit, WriteMode};
 use dropdesk::session::{ConnectOutcome, SessionError};
 use serde_json::Value;
@@ -29,16 +28,6 @@ fn commit(path: &str) -> Commit {
         autorename: false,
         client_modified: None,
     }
-}
-
-/// Ask for write access and answer Dropbox's page with `decision`.
-async fn ask_to_write(w: &mut World<'_>, decision: &str) -> ConnectOutcome {
-    w.session.start_connect_for(Access::Write).await.unwrap();
-    let url = w.urls.recv().await.expect("browser opened");
-    let b = browser();
-    let callback = decide(&b, &url, decision).await;
-    b.get(&callback).send().await.unwrap();
-    approve_in_window(&w.session).await.unwrap()
 }
 
 fn live_grants(state: &Value) -> Vec<Value> {

@@ -1,7 +1,8 @@
 //! Files you can use: open one with the system's default program (`opener.rs`; downloaded into the
 //! private cache first, unless this revision is there), save copies where the person asks
 //! (a folder as a zip archive), and the transfers that do it (`transfers.rs`: progress,
-//! Cancel, Retry that resumes). Every download is written into a part file only Dropdesk
+//! Cancel, Retry that resumes). `upload.rs` puts one local file into the app folder,
+//! chunked, resumable and checked against its content hash. Every download is written into a part file only Dropdesk
 //! makes (`part.rs`) and renamed only when complete and matching Dropbox's content hash,
 //! so nothing partial ever carries the real name. Disconnect stops the transfers and
 //! removes the cache.
@@ -11,6 +12,7 @@ pub mod opener;
 pub mod part;
 pub mod target;
 pub mod transfers;
+pub mod upload;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dropdesk::auth::OAuth;
+use dropdesk::auth::{Access, OAuth};
 use dropdesk::browser::{Browser, Progress, Reporter};
 use dropdesk::config::{Config as AppConfig, Endpoints};
 use dropdesk::dropbox;
@@ -160,6 +160,32 @@ pub async fn connect_as(w: &mut World<'_>, account: usize, name: &str) -> String
         other => panic!("not connected: {other:?}"),
     }
     callback
+}
+
+/// Ask for write access and answer Dropbox's page with `decision`.
+pub async fn ask_to_write(w: &mut World<'_>, decision: &str) -> ConnectOutcome {
+    w.session.start_connect_for(Access::Write).await.unwrap();
+    let url = w.urls.recv().await.expect("browser opened");
+    let b = browser();
+    let callback = decide(&b, &url, decision).await;
+    b.get(&callback).send().await.unwrap();
+    approve_in_window(&w.session).await.unwrap()
+}
+
+/// A world whose app may ask for write access, connected and granted it.
+pub async fn writing_world() -> World<'static> {
+    let mut w = world(
+        None,
+        |c| c.app_scopes.push("files.content.write".into()),
+        Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    match ask_to_write(&mut w, "allow").await {
+        ConnectOutcome::Connected(a) => assert!(a.may_write),
+        other => panic!("write access not granted: {other:?}"),
+    }
+    w
 }
 
 /// The app started again: a new session on the same keychain and Dropbox.
