@@ -16,8 +16,8 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, ConnectResult, Disconnected, Found, Info, Opened, Preview, Problem,
-    Progress, SaveChoice, Status, Transfer, ViewSpec, Waiting, Window,
+    AccountEntry, AccountView, ConnectResult, Disconnected, Dragged, Found, Info, Opened, Preview,
+    Problem, Progress, SaveChoice, Status, Transfer, UploadChoice, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -75,9 +75,16 @@ pub async fn account_status(app: State<'_, Launch>) -> Result<Status> {
     Ok(shown(core, core.session.status().await).await)
 }
 
+/// Start a sign-in; `write` asks the account in use for write access on top of what it
+/// granted (the first upload's prompt).
 #[tauri::command]
-pub async fn start_connect(app: State<'_, Launch>) -> Result<Waiting> {
-    Ok(core(&app).await?.session.start_connect().await?)
+pub async fn start_connect(app: State<'_, Launch>, write: Option<bool>) -> Result<Waiting> {
+    let access = if write == Some(true) {
+        crate::auth::Access::Write
+    } else {
+        crate::auth::Access::Read
+    };
+    Ok(core(&app).await?.session.start_connect_for(access).await?)
 }
 
 /// Wait for the sign-in to end; `on_named` hears of the account as soon as Dropbox names
@@ -265,6 +272,71 @@ pub async fn resolve_conflicts(
 ) -> Result<usize> {
     let browser = &core(&launch).await?.browser;
     Ok(browser.files()?.confirm(on_conflict).len())
+}
+
+/// "Upload…": the native dialog picks files on this computer, each goes into `folder`
+/// (a folder of the app folder, as the window shows it) as a transfer. The window never
+/// sees a local path.
+#[tauri::command]
+pub async fn upload_files<R: Runtime>(
+    app: AppHandle<R>,
+    window: WebviewWindow<R>,
+    launch: State<'_, Launch>,
+    folder: String,
+) -> Result<UploadChoice> {
+    let browser = &core(&launch).await?.browser;
+    let picked = dialogs::files_to_upload(&app, &window).await;
+    Ok(messages::upload_choice(browser.upload(&picked, &folder)?))
+}
+
+/// Files dropped on the window, waiting for the window to say where they go; and who
+/// hears of drags (part of the Tauri layer: the drop event hands the paths to Rust only).
+#[derive(Default)]
+pub struct Drops {
+    dropped: std::sync::Mutex<Vec<std::path::PathBuf>>,
+    heard: std::sync::Mutex<Option<Channel<Dragged>>>,
+}
+
+impl Drops {
+    /// A drag over the window, or a drop on it: keep a drop's paths, tell the window.
+    pub fn on_event(&self, event: &tauri::DragDropEvent) {
+        let (state, count, at) = match event {
+            tauri::DragDropEvent::Enter { paths, position } => {
+                ("over", paths.len(), Some(*position))
+            }
+            tauri::DragDropEvent::Over { position } => ("over", 0, Some(*position)),
+            tauri::DragDropEvent::Drop { paths, position } => {
+                *self.dropped.lock().unwrap_or_else(|e| e.into_inner()) = paths.clone();
+                ("dropped", paths.len(), Some(*position))
+            }
+            tauri::DragDropEvent::Leave => ("left", 0, None),
+            _ => return,
+        };
+        let heard = self.heard.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(channel) = heard {
+            let (x, y) = at.map_or((0.0, 0.0), |p| (p.x, p.y));
+            let _ = channel.send(Dragged { state, count, x, y });
+        }
+    }
+}
+
+/// Hear of files dragged over the window and dropped on it.
+#[tauri::command]
+pub fn watch_drops(drops: State<'_, Drops>, on_drag: Channel<Dragged>) {
+    *drops.heard.lock().unwrap_or_else(|e| e.into_inner()) = Some(on_drag);
+}
+
+/// Upload the files dropped last into `folder` (the folder in view, or the folder row
+/// they were dropped on); each drop is uploaded once.
+#[tauri::command]
+pub async fn upload_dropped(
+    launch: State<'_, Launch>,
+    drops: State<'_, Drops>,
+    folder: String,
+) -> Result<UploadChoice> {
+    let dropped = std::mem::take(&mut *drops.dropped.lock().unwrap_or_else(|e| e.into_inner()));
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::upload_choice(browser.upload(&dropped, &folder)?))
 }
 
 /// Every transfer of this run; `on_change` hears of each change from now on.

@@ -19,7 +19,7 @@ pub struct Demo {
 
 /// Start the emulator; the error is fakebox's own description of what failed.
 pub async fn start(config: &Config) -> Result<Demo, String> {
-    let emulator = fakebox::Config {
+    let mut emulator = fakebox::Config {
         app_key: DEMO_APP_KEY.into(),
         app_name: "Dropdesk".into(),
         redirect_uris: config
@@ -30,6 +30,9 @@ pub async fn start(config: &Config) -> Result<Demo, String> {
         sample: true,
         ..fakebox::Config::default()
     };
+    // The demo's app may also write, as a registered Dropdesk app does (asked for on the
+    // first upload).
+    emulator.app_scopes.push(crate::auth::WRITE_SCOPE.into());
     let server = tokio::task::spawn_blocking(move || fakebox::Fakebox::spawn(emulator))
         .await
         .map_err(|e| e.to_string())?

@@ -1,5 +1,5 @@
-//! The native dialogs that ask where copies go (rfd: GTK's file chooser on Linux, which
-//! itself asks before replacing a file in "Save as…"). Called from Rust only: the window
+//! The native dialogs that ask where copies go and which files to upload (rfd: GTK's file
+//! chooser on Linux, which itself asks before replacing a file in "Save as…"). Called from Rust only: the window
 //! never gets a path-choosing permission, and a path it sends is never used as a target.
 
 use std::future::Future;
@@ -55,6 +55,36 @@ pub async fn save_target<R: Runtime>(
         Box::pin(d.set_file_name(name).save_file())
     })
     .await
+}
+
+/// The files "Upload…" puts into the app folder; none when cancelled.
+pub async fn files_to_upload<R: Runtime>(
+    app: &AppHandle<R>,
+    window: &WebviewWindow<R>,
+) -> Vec<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let window = window.clone();
+    let asked = app.run_on_main_thread(move || {
+        let mut dialog = AsyncFileDialog::new()
+            .set_parent(&window)
+            .set_title("Upload to Dropbox");
+        if let Some(dir) = dirs::home_dir() {
+            dialog = dialog.set_directory(dir);
+        }
+        let _ = tx.send(dialog.pick_files());
+    });
+    if asked.is_err() {
+        return Vec::new();
+    }
+    let Ok(picking) = rx.await else {
+        return Vec::new();
+    };
+    picking
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f.path().to_path_buf())
+        .collect()
 }
 
 /// The folder "Download to folder…" puts copies in; `None` when cancelled.

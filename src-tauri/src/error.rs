@@ -48,6 +48,9 @@ pub enum FileProblem {
     /// being uploaded: nothing half old, half new is committed.
     #[error("the file {file} changed while it was being uploaded")]
     ChangedWhileUploading { file: String },
+    /// Only files are uploaded one by one: a folder or a link was given.
+    #[error("not a file")]
+    NotAFile,
     /// What Dropbox committed does not match the content hash of the file read here.
     #[error("the uploaded file does not match the file read here")]
     UploadDamaged,

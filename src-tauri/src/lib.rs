@@ -83,6 +83,13 @@ pub fn run() {
             }
         })
         .manage(app::Launch::new(force_demo))
+        .manage(commands::Drops::default())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drag) = event {
+                use tauri::Manager;
+                window.state::<commands::Drops>().on_event(drag);
+            }
+        })
         .setup(move |tauri_app| {
             use tauri::Manager;
             if let Some(window) = tauri_app.get_webview_window("main") {
@@ -117,6 +124,9 @@ pub fn run() {
             commands::save_as,
             commands::download_to_folder,
             commands::resolve_conflicts,
+            commands::upload_files,
+            commands::watch_drops,
+            commands::upload_dropped,
             commands::watch_transfers,
             commands::cancel_transfer,
             commands::retry_transfer,

@@ -160,6 +160,11 @@ fn api(e: &ApiError) -> Problem {
             Action::Retry,
         ),
         ApiError::Unauthorized(tag) => unauthorized(*tag),
+        ApiError::Route {
+            route: name,
+            error,
+            summary,
+        } if name.starts_with("files/upload") => upload_route(*error, summary),
         ApiError::Route { error, summary, .. } => route(*error, summary),
         ApiError::BadRequest { route, status } => problem(
             "bad_request",
@@ -208,6 +213,61 @@ fn unauthorized(tag: AuthError) -> Problem {
             "Dropbox refused the sign-in",
             "Dropbox no longer accepts Dropdesk's sign-in. Reconnect to keep using Dropdesk.",
             Action::Reconnect,
+        ),
+    }
+}
+
+/// Why Dropbox did not take a file.
+fn upload_route(error: RouteError, summary: &str) -> Problem {
+    use crate::dropbox::Conflict;
+    match error {
+        RouteError::Path {
+            path: PathError::Conflict { conflict },
+        } => match conflict {
+            Conflict::FileAncestor => problem(
+                "file_in_the_way",
+                "A file is in the way",
+                "A file has the name of a folder this upload goes into. Rename or move that file, then retry.",
+                Action::Retry,
+            ),
+            _ => problem(
+                "name_taken",
+                "The name is taken",
+                "Something with this name is already in that folder (or it changed at Dropbox meanwhile), so Dropdesk replaced nothing. Nothing was lost.",
+                Action::Dismiss,
+            ),
+        },
+        RouteError::Path {
+            path: PathError::InsufficientSpace,
+        } => problem(
+            "insufficient_space",
+            "Your Dropbox is full",
+            "Dropbox has no room for this file. Free some space in your Dropbox (or get more), then retry.",
+            Action::Retry,
+        ),
+        RouteError::Path {
+            path: PathError::DisallowedName | PathError::MalformedPath,
+        } => problem(
+            "name_refused",
+            "Dropbox does not take this name",
+            "Dropbox refuses this file's name. Rename the file on this computer, then upload it again.",
+            Action::Dismiss,
+        ),
+        RouteError::TooLarge
+        | RouteError::LookupFailed {
+            lookup_failed: crate::dropbox::UploadSessionError::TooLarge,
+        } => problem(
+            "file_too_large",
+            "The file is too large for Dropbox",
+            "Dropbox takes files of up to 2 TiB (2,199,019,061,248 bytes).",
+            Action::Dismiss,
+        ),
+        RouteError::ContentHashMismatch => file(&FileProblem::UploadDamaged),
+        _ => problem(
+            "upload_failed",
+            "Dropbox did not take the file",
+            format!("Dropbox said: {summary}. Retry."),
+            Action::Retry,
         ),
     }
 }
@@ -337,6 +397,12 @@ fn file(f: &FileProblem) -> Problem {
             "The file changed while it was uploading",
             format!("{file} changed on this computer during the upload, so Dropdesk committed nothing of it. Retry when it is saved."),
             Action::Retry,
+        ),
+        FileProblem::NotAFile => problem(
+            "not_a_file",
+            "Not a file",
+            "Dropdesk uploads files one by one here; links are not followed.",
+            Action::Dismiss,
         ),
         FileProblem::UploadDamaged => problem(
             "upload_damaged",
@@ -583,7 +649,7 @@ pub fn transfer(r: files::Report) -> view::Transfer {
         Phase::Running => ("running", None, None),
         Phase::Waiting(d) => ("waiting", Some(d.as_secs().max(1)), None),
         Phase::Done => ("done", None, None),
-        Phase::Failed(e) => ("failed", None, Some(transfer_problem(e))),
+        Phase::Failed(e) => ("failed", None, Some(transfer_problem(e, r.purpose))),
         Phase::Cancelled => ("cancelled", None, None),
     };
     let seconds_left = (state == "running" && r.rate > 0 && r.total >= r.done)
@@ -594,6 +660,7 @@ pub fn transfer(r: files::Report) -> view::Transfer {
         purpose: match r.purpose {
             files::Purpose::Open => "open",
             files::Purpose::Save => "save",
+            files::Purpose::Upload => "upload",
         },
         target: r.target.display().to_string(),
         done: r.done,
@@ -603,19 +670,42 @@ pub fn transfer(r: files::Report) -> view::Transfer {
         state,
         wait_secs,
         problem,
+        uploaded_to: r.uploaded_to.as_ref().map(|(path, _)| path.clone()),
+        uploaded_to_lower: r.uploaded_to.map(|(_, lower)| lower),
+    }
+}
+
+/// What an Upload started, and what it refused with why.
+pub fn upload_choice(e: files::Enqueued) -> view::UploadChoice {
+    view::UploadChoice {
+        started: e.started.len(),
+        refused: e
+            .refused
+            .into_iter()
+            .map(|(name, e)| view::Refused {
+                name,
+                problem: session(&e),
+            })
+            .collect(),
     }
 }
 
 /// A transfer's failure: a network failure after the retries can be resumed.
-fn transfer_problem(e: &SessionError) -> Problem {
-    match e {
-        SessionError::Api(ApiError::Network(_)) => problem(
+fn transfer_problem(e: &SessionError, purpose: files::Purpose) -> Problem {
+    match (e, purpose) {
+        (SessionError::Api(ApiError::Network(_)), files::Purpose::Upload) => problem(
+            "transfer_interrupted",
+            "Upload interrupted",
+            "The connection to Dropbox broke off. What Dropbox received is kept there: Resume carries on from there.",
+            Action::Retry,
+        ),
+        (SessionError::Api(ApiError::Network(_)), _) => problem(
             "transfer_interrupted",
             "Download interrupted",
             "The connection to Dropbox broke off. What arrived is kept: Resume carries on from there.",
             Action::Retry,
         ),
-        e => session(e),
+        (e, _) => session(e),
     }
 }
 
@@ -793,6 +883,7 @@ mod tests {
             total: 1000,
             rate,
             phase,
+            uploaded_to: None,
         }
     }
 

@@ -327,9 +327,11 @@ pub struct Opened {
 pub struct Transfer {
     pub id: u64,
     pub name: String,
-    /// `open` (into the cache, then opened) or `save` (a copy where the person asked).
+    /// `open` (into the cache, then opened), `save` (a copy where the person asked) or
+    /// `upload` (a file from this computer into the app folder).
     pub purpose: &'static str,
-    /// The file it is written to (the person's own path; never a secret).
+    /// The file it is written to (the person's own path; never a secret), or for an
+    /// upload where it goes in the app folder.
     pub target: String,
     pub done: u64,
     pub total: u64,
@@ -338,6 +340,12 @@ pub struct Transfer {
     pub seconds_left: Option<u64>,
     /// `running`, `waiting`, `done`, `failed` or `cancelled`.
     pub state: &'static str,
+    /// Where a finished upload is in the app folder, as Dropbox displays it and its
+    /// `path_lower`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_to_lower: Option<String>,
     /// While `waiting`: the seconds until it tries again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_secs: Option<u64>,
@@ -367,6 +375,31 @@ pub struct Preview {
 
 /// What came of asking where to save copies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UploadChoice {
+    /// Transfers started.
+    pub started: usize,
+    /// Files not uploaded, each with why.
+    pub refused: Vec<Refused>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refused {
+    pub name: String,
+    pub problem: Problem,
+}
+
+/// Files are being dragged over the window (`over`, with where the pointer is in the
+/// window's physical pixels), the drag left (`left`), or they were dropped there
+/// (`dropped`, with how many): the window then says where they go. Never their paths.
+#[derive(Clone, Debug, Serialize)]
+pub struct Dragged {
+    pub state: &'static str,
+    pub count: usize,
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct SaveChoice {
     /// The person chose a place (not the dialog's Cancel).
     pub chosen: bool,

@@ -11,7 +11,8 @@ export const lastSeen = () => invoke('last_seen');
 export const restore = () => invoke('restore');
 /** The account in use, asked of Dropbox again (when it was offline); answers like restore. */
 export const accountStatus = () => invoke('account_status');
-export const startConnect = () => invoke('start_connect');
+/** Start a sign-in; `write` asks the account in use for write access (the first upload). */
+export const startConnect = (write = false) => invoke('start_connect', { write });
 /** Wait for the sign-in to end; `named` (a Tauri Channel) hears of the account as soon as
  * Dropbox names it (`confirm` first, for an account not connected here), while its grant
  * is still being written to the keychain. */
@@ -50,6 +51,13 @@ export const saveAs = (pathLower) => invoke('save_as', { pathLower });
 export const downloadToFolder = (paths) => invoke('download_to_folder', { paths });
 /** 'replace' | 'keep_both' | 'skip', or null to cancel; answers how many started. */
 export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { onConflict });
+/** "Upload…": Rust asks which files with the native dialog; they go into `folder` (a path
+ * in the app folder). Answers { started, refused: [{ name, problem }] }. */
+export const uploadFiles = (folder) => invoke('upload_files', { folder });
+/** `channel` hears of files dragged over the window: { state: over|left|dropped, count, x, y }. */
+export const watchDrops = (channel) => invoke('watch_drops', { onDrag: channel });
+/** Upload what was dropped last into `folder`; answers like uploadFiles. */
+export const uploadDropped = (folder) => invoke('upload_dropped', { folder });
 /** Every transfer so far; `channel` hears of each change from now on. */
 export const watchTransfers = (channel) => invoke('watch_transfers', { onChange: channel });
 export const cancelTransfer = (id) => invoke('cancel_transfer', { id });

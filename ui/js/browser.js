@@ -420,5 +420,28 @@ export function createBrowser({ onProblem, onHeard }) {
       state.spec = { ...state.spec, filter: '' };
     },
     focus: () => list.focus(),
-  };
+    /** Open the folder an entry is in, with it selected: `path` as Dropbox displays it,
+     * `lower` its path_lower. */
+    show(path, lower) {
+      open(
+        { path: path.slice(0, path.lastIndexOf('/')), lower: lower.slice(0, lower.lastIndexOf('/')) },
+        { select: path.slice(path.lastIndexOf('/') + 1) },
+      );
+    },
+    /** The folder in view: where uploads go ({ path } as Dropbox gave it). */
+    folder: () => here(),
+    /** Where files dropped at the window's point (x, y) go: the folder row under it, or
+     * the folder in view. */
+    dropTarget(x, y) {
+      const li = document.elementFromPoint(x, y)?.closest('.entry');
+      const entry = li && state.rows.get(Number(li.dataset.index));
+      return entry?.kind === 'folder' ? { path: entry.path, lower: entry.path_lower } : here();
+    },
+    /** Mark the folder row under (x, y) as where a drop would go (none: the folder in view). */
+    markDropTarget(x, y) {
+      for (const old of list.querySelectorAll('.entry.drop-target')) old.classList.remove('drop-target');
+      if (x === undefined) return;
+      const li = document.elementFromPoint(x, y)?.closest('.entry');
+      if (li?.dataset.kind === 'folder') li.classList.add('drop-target');
+    },
 }

@@ -231,12 +231,13 @@ async function replaceSignIn() {
 
 // ---- Connect ----------------------------------------------------------------------------
 
-async function startConnect() {
+async function startConnect({ write = false } = {}) {
   clearProblem();
   note('');
   $('connect').disabled = true;
   try {
-    const waiting = await api.startConnect();
+    const waiting = await api.startConnect(write);
+    $('waiting-write').hidden = !write;
     show('waiting');
     setStatus('waiting', 'Waiting for your browser');
     waitingListens = waiting.listening;
@@ -251,8 +252,14 @@ async function startConnect() {
       else showSigningIn(early.account, early.sign_in);
     };
     const result = await api.finishConnect(named);
-    onConnectResult(result);
+    if (write) afterWriteSignIn(result);
+    else onConnectResult(result);
   } catch (e) {
+    if (write) {
+      show('connected');
+      showProblem(api.asProblem(e), () => withWriteAccess(pendingWrite));
+      return;
+    }
     showWelcome();
     showProblem(api.asProblem(e), startConnect);
   }
@@ -359,9 +366,111 @@ function shownAccount(id) {
   $('disconnect').disabled = !id;
 }
 
+// ---- Putting files in ------------------------------------------------------------------
+
+// The account in use may write: uploads start at once. Otherwise the first upload asks
+// Dropbox (in the browser) first, and `pendingWrite` is what to do once it said yes.
+let mayWrite = false;
+let pendingWrite = null;
+
+function showAccess(may) {
+  mayWrite = may;
+  $('account-access').textContent = may
+    ? 'Dropdesk may add files to this folder.'
+    : 'Dropdesk only reads this folder until your first upload asks Dropbox.';
+}
+
+/** Do `then` (an upload) once Dropbox lets Dropdesk write: at once if it does already,
+ * else after the person agreed to be asked and Dropbox said yes. */
+function withWriteAccess(then) {
+  if (mayWrite) return then();
+  pendingWrite = then;
+  $('ask-write').showModal();
+  $('ask-write-yes').focus();
+}
+
+async function askToWrite() {
+  $('ask-write').close();
+  clearProblem();
+  await startConnect({ write: true });
+}
+
+/** A write sign-in ended: back to the folder as it was, now allowed to write or not. */
+function afterWriteSignIn(result) {
+  if ($('confirm-account').open) $('confirm-account').close();
+  show('connected');
+  const then = pendingWrite;
+  pendingWrite = null;
+  switch (result.state) {
+    case 'connected':
+      showAccount(result.account, result.sign_in);
+      refreshAccounts();
+      accountNote('');
+      then?.();
+      break;
+    case 'failed':
+      setStatus('connected', 'Connected');
+      showProblem(result.problem, () => withWriteAccess(then));
+      break;
+    default:
+      setStatus('connected', 'Connected');
+      accountNote('Nothing was uploaded: Dropbox still lets Dropdesk only read this folder. Upload asks again.');
+  }
+}
+
+/** Say what an upload started and what it refused. */
+function uploaded(choice) {
+  if (!choice.refused.length) return;
+  const first = choice.refused[0];
+  showProblem({
+    ...first.problem,
+    message: `${first.name}: ${first.problem.message}${choice.refused.length > 1 ? ` (and ${choice.refused.length - 1} more not uploaded)` : ''}`,
+  });
+}
+
+async function uploadPicked() {
+  const folder = browser.folder().path;
+  withWriteAccess(async () => {
+    try {
+      uploaded(await api.uploadFiles(folder));
+    } catch (e) {
+      showProblem(api.asProblem(e), uploadPicked);
+    }
+  });
+}
+
+/** Files dragged over the window and dropped: they go into the folder row under the
+ * pointer, or the folder in view. Rust keeps their paths; the page learns only how many. */
+async function watchDrops() {
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = (drag) => {
+    if ($('view-connected').hidden) return;
+    const x = drag.x / window.devicePixelRatio;
+    const y = drag.y / window.devicePixelRatio;
+    $('view-connected').classList.toggle('dropping', drag.state === 'over');
+    if (drag.state === 'over') browser.markDropTarget(x, y);
+    else browser.markDropTarget();
+    if (drag.state !== 'dropped') return;
+    const folder = browser.dropTarget(x, y).path;
+    withWriteAccess(async () => {
+      try {
+        uploaded(await api.uploadDropped(folder));
+      } catch (e) {
+        showProblem(api.asProblem(e));
+      }
+    });
+  };
+  try {
+    await api.watchDrops(channel);
+  } catch {
+    // Without it, Upload… still works.
+  }
+}
+
 /** The header: who is connected, how, and how much space is used. */
 function showAccount(account, signIn) {
   shownAccount(account.account_id);
+  showAccess(account.may_write);
   offline = account.offline;
   if (account.offline) setStatus('pending', 'Offline');
   else setStatus('connected', 'Connected');
@@ -426,10 +535,19 @@ function onProblem(problem, retry) {
 }
 
 const browser = createBrowser({ onHeard: backOnline, onProblem });
-const transfers = createTransfers({ onProblem, onStale: () => browser.refresh() });
+const transfers = createTransfers({
+  onProblem,
+  onStale: () => browser.refresh(),
+  onShow: (path, lower) => browser.show(path, lower),
+});
 
-$('connect').addEventListener('click', startConnect);
+$('connect').addEventListener('click', () => startConnect());
 $('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });
+$('act-upload').addEventListener('click', uploadPicked);
+$('ask-write-yes').addEventListener('click', askToWrite);
+$('ask-write-no').addEventListener('click', () => { pendingWrite = null; $('ask-write').close(); });
+$('ask-write').addEventListener('cancel', () => { pendingWrite = null; });
+watchDrops();
 $('cancel').addEventListener('click', () => api.cancelConnect());
 $('reopen').addEventListener('click', async () => {
   sayWaiting(await api.reopenBrowser().catch(() => false));

@@ -1,6 +1,7 @@
-// The transfers panel: one row per download with its bar, bytes, speed and time left, and
-// the buttons that fit its state (Cancel while it runs; Open and Show in folder when done;
-// Resume or Retry when it failed or was cancelled). Rust sends every change through a
+// The transfers panel: one row per download or upload with its bar, bytes, speed and time
+// left, and the buttons that fit its state (Cancel while it runs; Open and Show in folder
+// when a download is done, Show in Dropdesk when an upload is; Resume or Retry when it
+// failed or was cancelled). Rust sends every change through a
 // Channel; this module only draws them.
 
 import * as api from './api.js';
@@ -9,7 +10,7 @@ import { openAsking } from './program-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createTransfers({ onProblem, onStale }) {
+export function createTransfers({ onProblem, onStale, onShow }) {
   const shown = new Map();
   const cleared = new Set();
   const list = $('transfer-list');
@@ -33,6 +34,11 @@ export function createTransfers({ onProblem, onStale }) {
       case 'waiting':
         return [button('Cancel', () => act(api.cancelTransfer(t.id)), `Cancel ${name}`)];
       case 'done':
+        if (t.purpose === 'upload') {
+          return t.uploaded_to
+            ? [button('Show in Dropdesk', () => onShow(t.uploaded_to, t.uploaded_to_lower), `Show ${name} in Dropdesk`)]
+            : [];
+        }
         return [
           button('Open', () => act(openAsking(t.name, (program) => api.openTransferred(t.id, false, program))), `Open ${name}`),
           button('Show in folder', () => act(api.openTransferred(t.id, true)), `Show ${name} in its folder`),

@@ -180,6 +180,15 @@ impl Browser {
         Ok(self.files()?.save_as(&entry, target))
     }
 
+    /// Upload files from this computer into `folder`; see [`Files::upload`].
+    pub fn upload(
+        &self,
+        picked: &[PathBuf],
+        folder: &str,
+    ) -> Result<crate::files::Enqueued, SessionError> {
+        Ok(self.files()?.upload(picked, folder))
+    }
+
     /// The grant is gone: forget its listings, its downloaded files and stop its
     /// background work.
     fn forget_all(&self) {

@@ -93,6 +93,20 @@ struct Started {
     session_id: String,
 }
 
+/// A time as Dropbox takes it: UTC, `%Y-%m-%dT%H:%M:%SZ`, whole seconds.
+pub fn timestamp(t: std::time::SystemTime) -> String {
+    let t = time::OffsetDateTime::from(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// Dropbox's content hash of one request's bytes.
 fn hash_of(bytes: &[u8]) -> String {
     let mut h = ContentHasher::default();
@@ -254,6 +268,12 @@ mod tests {
         commit.client_modified = None;
         assert_eq!(commit.to_json()["mode"], "add");
         assert!(commit.to_json().get("client_modified").is_none());
+    }
+
+    #[test]
+    fn times_are_whole_utc_seconds() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_764_930_061_999);
+        assert_eq!(timestamp(t), "2025-12-05T10:21:01Z");
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The transfers a person can watch and cancel: each download runs in the background into
+//! The transfers a person can watch and cancel. Uploads (`upload.rs` does the work) show
+//! here beside downloads with the same progress, waits, Cancel and Retry, which goes on
+//! from the session offset Dropbox confirmed. Each download runs in the background into
 //! a part file of its own (`part`), is renamed onto its target only when complete (and, for
 //! a file, matching Dropbox's content hash) and without replacing a file there unless the
 //! person agreed (a name taken meanwhile gets the next free one, as "keep both" does), and
@@ -32,6 +34,19 @@ pub enum Job {
     File { path: String, rev: String },
     /// A folder as a zip archive.
     Zip { path: String },
+    /// A file from this computer, put into the app folder (the transfer's target is
+    /// the commit's path there, so the window never learns the local one).
+    Upload {
+        local: super::upload::Local,
+        commit: crate::dropbox::Commit,
+    },
+}
+
+/// What a download fetches, as [`Transfers::run`] uses it.
+#[derive(Clone, Copy)]
+enum Download<'a> {
+    File { path: &'a str, rev: &'a str },
+    Zip { path: &'a str },
 }
 
 /// Why the person started it.
@@ -40,6 +55,7 @@ pub enum Job {
 pub enum Purpose {
     Open,
     Save,
+    Upload,
 }
 
 /// Where a transfer is.
@@ -65,6 +81,9 @@ pub struct Report {
     /// Bytes per second in this attempt so far.
     pub rate: u64,
     pub phase: Phase,
+    /// Where a finished upload is in the app folder: Dropbox's `path_display` and
+    /// `path_lower`.
+    pub uploaded_to: Option<(String, String)>,
 }
 
 /// Hears of every change of a transfer.
@@ -82,6 +101,10 @@ struct Transfer {
     may_replace: bool,
     /// The part this transfer created, once it has.
     part: Option<Part>,
+    /// An upload's session, where Dropbox confirmed it stands.
+    resume: Option<super::upload::Resume>,
+    /// Where a finished upload went (`path_display`, `path_lower`).
+    uploaded_to: Option<(String, String)>,
     done: Arc<AtomicU64>,
     total: Arc<AtomicU64>,
     phase: Phase,
@@ -167,6 +190,8 @@ impl Transfers {
             target,
             may_replace,
             part: None,
+            resume: None,
+            uploaded_to: None,
             done: Arc::default(),
             total: Arc::default(),
             phase: Phase::Running,
@@ -281,10 +306,6 @@ impl Transfers {
         }) else {
             return Err(SessionError::File(FileProblem::Cancelled));
         };
-        let rev = match &job {
-            Job::File { rev, .. } => Some(rev.as_str()),
-            Job::Zip { .. } => None,
-        };
         let last = Mutex::new(Instant::now());
         let on_bytes = |d: u64, n: u64| {
             done.store(d, Ordering::Relaxed);
@@ -295,18 +316,32 @@ impl Transfers {
                 self.update(id, |_| ());
             }
         };
+        let download = match &job {
+            Job::File { path, rev } => Download::File { path, rev },
+            Job::Zip { path } => Download::Zip { path },
+            Job::Upload { local, commit } => {
+                return self
+                    .upload(id, local, commit, &on_bytes, &cancel)
+                    .await
+                    .map(|()| target);
+            }
+        };
+        let rev = match download {
+            Download::File { rev, .. } => Some(rev),
+            Download::Zip { .. } => None,
+        };
         let mut attempt = 0;
         let result = loop {
             let (part, have) = self
                 .open_part(id, &target, rev)
                 .map_err(|e| FileProblem::disk(&target, &e))?;
-            let fetched = match &job {
-                Job::File { path, rev } => self
+            let fetched = match download {
+                Download::File { path, rev } => self
                     .session
                     .download(path, Some(rev), &part, have, &target, &on_bytes, &cancel)
                     .await
                     .map(drop),
-                Job::Zip { path } => self
+                Download::Zip { path } => self
                     .session
                     .download_zip(path, &part, &target, &on_bytes, &cancel)
                     .await
@@ -344,6 +379,45 @@ impl Transfers {
                 Err(e)
             }
         }
+    }
+
+    /// Put a local file into the app folder, from where its session stands if an earlier
+    /// attempt left one.
+    async fn upload(
+        &self,
+        id: u64,
+        local: &super::upload::Local,
+        commit: &crate::dropbox::Commit,
+        on_bytes: &(dyn Fn(u64, u64) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<(), SessionError> {
+        use super::upload::{Resume, Upload, CHUNK};
+        let resume = self.update(id, |t| t.resume.clone()).flatten();
+        let on_saved = |r: Option<&Resume>| {
+            self.update(id, |t| t.resume = r.cloned());
+        };
+        let on_wait = |wait: Option<Duration>| {
+            self.update(id, |t| {
+                t.phase = wait.map_or(Phase::Running, Phase::Waiting);
+            });
+        };
+        let meta = Upload {
+            session: &self.session,
+            local,
+            commit,
+            chunk: CHUNK,
+            retry: self.retry,
+            on_bytes,
+            on_saved: &on_saved,
+            on_wait: &on_wait,
+            cancel,
+        }
+        .run(resume)
+        .await?;
+        if let (Some(path), Some(lower)) = (meta.path_display, meta.path_lower) {
+            self.update(id, |t| t.uploaded_to = Some((path, lower)));
+        }
+        Ok(())
     }
 
     /// The part of transfer `id` to write into, and the bytes it holds: the one this
@@ -423,5 +497,6 @@ fn report(id: u64, t: &Transfer) -> Report {
         total: t.total.load(Ordering::Relaxed),
         rate,
         phase: t.phase.clone(),
+        uploaded_to: t.uploaded_to.clone(),
     }
 }

@@ -76,9 +76,15 @@ pub struct Upload<'a> {
     pub cancel: &'a CancellationToken,
 }
 
+/// A file's name as the window may show it (never where it is on this computer).
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
 fn unreadable(path: &Path, e: &std::io::Error) -> SessionError {
     FileProblem::Unreadable {
-        file: path.display().to_string(),
+        file: name_of(path),
         kind: e.kind(),
     }
     .into()
@@ -281,7 +287,7 @@ impl Upload<'_> {
 
     fn changed(&self) -> SessionError {
         FileProblem::ChangedWhileUploading {
-            file: self.local.path.display().to_string(),
+            file: name_of(&self.local.path),
         }
         .into()
     }
