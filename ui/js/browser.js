@@ -444,4 +444,5 @@ export function createBrowser({ onProblem, onHeard }) {
       const li = document.elementFromPoint(x, y)?.closest('.entry');
       if (li?.dataset.kind === 'folder') li.classList.add('drop-target');
     },
+  };
 }

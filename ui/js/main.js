@@ -249,6 +249,8 @@ async function startConnect({ write = false } = {}) {
     const named = new window.__TAURI__.core.Channel();
     named.onmessage = (early) => {
       if (early.state === 'confirm') askAccount(early.account);
+      // Asking for write access keeps the folder in view as it is.
+      else if (write) setStatus('saving', 'Saving your sign-in…');
       else showSigningIn(early.account, early.sign_in);
     };
     const result = await api.finishConnect(named);

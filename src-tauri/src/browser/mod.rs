@@ -223,6 +223,8 @@ impl Browser {
         report: Reporter,
     ) -> Result<Opened, SessionError> {
         let key = path_lower.to_string();
+        // Whose folders these are: a sign-in of the same account keeps them.
+        self.account().await;
         let generation = self.cache().generation;
         let in_memory = self.cache().folders.contains_key(&key);
         let saved_at = if in_memory {
@@ -318,15 +320,26 @@ impl Browser {
     }
 
     /// Wait for the running sign-in (`heard` hears of the account early, see
-    /// [`Session::finish_connect`]); when it connects an account (another one, or the same
-    /// with a new grant), nothing cached for the grant before reaches it.
+    /// [`Session::finish_connect`]); when it connects another account, nothing cached for
+    /// the one before reaches it. The same account signed in again (for write access)
+    /// keeps its folders.
     pub async fn finish_connect(
         &self,
         heard: impl Fn(Heard),
     ) -> Result<ConnectOutcome, SessionError> {
         let outcome = self.session.finish_connect(heard).await?;
-        if matches!(outcome, ConnectOutcome::Connected(_)) {
-            self.forget_all();
+        if let ConnectOutcome::Connected(account) = &outcome {
+            // Another account's folders are not this one's. The same account signed in
+            // again (asked for write access, say) keeps its folders and their watch.
+            let same = self
+                .account
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_deref()
+                == Some(account.account_id.as_str());
+            if !same {
+                self.forget_all();
+            }
         }
         Ok(outcome)
     }

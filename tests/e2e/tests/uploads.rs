@@ -1,0 +1,185 @@
+//! Putting files in through the real window (release build, real GTK file chooser
+//! answered by keyboard): the first Upload… explains in one sentence why Dropbox asks
+//! again, the write sign-in runs in the browser, then the picked file goes into the folder
+//! in view and shows there, and the next Upload… asks nothing; declining leaves browsing
+//! as it was and uploads nothing.
+
+use std::path::Path;
+use std::time::Duration;
+
+use e2e::app::App;
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env, setup_with, wait_for_name, Setup};
+use serde_json::{json, Value};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+async fn wait(app: &App, what: &str, script: &str, secs: u64) -> Value {
+    app.wd
+        .wait_for(script, Duration::from_secs(secs))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// A window connected (read-only, as every sign-in is) with the browser acting as the
+/// file `mode` says, at the app folder's root.
+async fn connected(desktop: &Desktop, mode: &Path) -> (App, Setup) {
+    std::fs::write(mode, "allow").unwrap();
+    let s = setup_with(desktop, |c| c.app_scopes.push("files.content.write".into())).await;
+    let mut env = app_env(&s, BROWSER, "allow");
+    for (k, v) in env.iter_mut() {
+        if *k == "E2E_BROWSER_MODE" {
+            *v = format!("file:{}", mode.display());
+        }
+    }
+    let app = App::launch(desktop, &env, &[]).await.expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    wait(
+        &app,
+        "the root's rows",
+        "return document.querySelectorAll('#entries .entry').length > 3",
+        30,
+    )
+    .await;
+    (app, s)
+}
+
+/// Answer the "Upload to Dropbox" file chooser with `path`, by keyboard.
+fn pick(desktop: &Desktop, path: &Path) {
+    e2e::dialog::answer(
+        desktop,
+        "Upload to Dropbox",
+        &path.display().to_string(),
+        true,
+    )
+    .expect("the file chooser took the path");
+}
+
+/// The row named `name` is in the list.
+async fn row_shown(app: &App, name: &str) {
+    let script = format!(
+        "return [...document.querySelectorAll('#entries .entry .label')].some(l => l.textContent === {name:?});"
+    );
+    wait(app, &format!("row {name}"), &script, 30).await;
+}
+
+/// The bytes of `path` at fakebox.
+async fn at_fakebox(s: &Setup, path: &str) -> Vec<u8> {
+    let (token, _) = s.fakebox.mint_grant();
+    reqwest::Client::new()
+        .post(format!("{}/2/files/download", s.fakebox.base_url()))
+        .bearer_auth(token)
+        .header("Dropbox-API-Arg", json!({ "path": path }).to_string())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn the_first_upload_asks_for_write_access_once_then_picked_files_go_into_the_folder() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    let access = app
+        .text("account-access")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(access.contains("only reads"), "{access}");
+    let first = desktop.dir.join("hello from here.txt");
+    std::fs::write(&first, "hello, Dropbox").unwrap();
+
+    app.click("act-upload").await.unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the write prompt explains itself");
+    let why = app.text("ask-write-why").await.unwrap().unwrap_or_default();
+    assert!(why.contains("only read"), "{why}");
+    app.click("ask-write-yes").await.unwrap();
+    // The write sign-in runs in the browser; then the file chooser opens.
+    wait(
+        &app,
+        "write access granted",
+        "return document.getElementById('account-access').textContent.includes('may add files');",
+        60,
+    )
+    .await;
+    pick(&desktop, &first);
+    row_shown(&app, "hello from here.txt").await;
+    assert_eq!(
+        at_fakebox(&s, "/hello from here.txt").await,
+        b"hello, Dropbox"
+    );
+    let access = app
+        .text("account-access")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(access.contains("may add files"), "{access}");
+    wait(
+        &app,
+        "the upload listed as done",
+        "return [...document.querySelectorAll('#transfer-list .transfer')].some(t => \
+         t.dataset.state === 'done' && t.textContent.includes('hello from here.txt'));",
+        30,
+    )
+    .await;
+
+    // The second upload asks nothing.
+    let second = desktop.dir.join("second.txt");
+    std::fs::write(&second, "two").unwrap();
+    app.click("act-upload").await.unwrap();
+    pick(&desktop, &second);
+    row_shown(&app, "second.txt").await;
+    assert!(!app.visible("ask-write").await.unwrap(), "asked once only");
+    let opened = std::fs::read_to_string(&s.browser_log).unwrap_or_default();
+    assert_eq!(
+        opened.lines().filter(|l| l.starts_with("opened")).count(),
+        2,
+        "one sign-in to read, one to write: {opened}"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn declining_write_access_uploads_nothing_and_browsing_goes_on() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, _s) = connected(&desktop, &mode).await;
+    std::fs::write(&mode, "deny").unwrap();
+    app.click("act-upload").await.unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .unwrap();
+    app.click("ask-write-yes").await.unwrap();
+    app.wait_visible("account-note", Duration::from_secs(30))
+        .await
+        .expect("the window says nothing was uploaded");
+    let note = app.text("account-note").await.unwrap().unwrap_or_default();
+    assert!(note.contains("Nothing was uploaded"), "{note}");
+    assert!(app.visible("view-connected").await.unwrap());
+    // Browsing goes on: a folder opens.
+    wait(
+        &app,
+        "a folder row",
+        "const r = [...document.querySelectorAll('#entries .entry')].find(r => r.dataset.kind === 'folder'); \
+         if (!r) return false; r.dispatchEvent(new MouseEvent('dblclick', {bubbles: true})); return true;",
+        20,
+    )
+    .await;
+    wait(
+        &app,
+        "the folder's path shown",
+        "return document.querySelector('#crumbs')?.textContent.length > 0;",
+        20,
+    )
+    .await;
+    app.quit().await;
+}
