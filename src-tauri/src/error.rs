@@ -48,9 +48,17 @@ pub enum FileProblem {
     /// being uploaded: nothing half old, half new is committed.
     #[error("the file {file} changed while it was being uploaded")]
     ChangedWhileUploading { file: String },
-    /// Only files are uploaded one by one: a folder or a link was given.
+    /// A link: not followed out of what the person chose.
     #[error("not a file")]
     NotAFile,
+    /// A folder went up, but not all of its files: how many did not, and the first of
+    /// them with why.
+    #[error("{refused} files were not uploaded")]
+    NotAllUploaded {
+        refused: u64,
+        first: String,
+        why: Box<SessionError>,
+    },
     /// What Dropbox committed does not match the content hash of the file read here.
     #[error("the uploaded file does not match the file read here")]
     UploadDamaged,

@@ -400,9 +400,23 @@ fn file(f: &FileProblem) -> Problem {
         ),
         FileProblem::NotAFile => problem(
             "not_a_file",
-            "Not a file",
-            "Dropdesk uploads files one by one here; links are not followed.",
+            "A link was not followed",
+            "Dropdesk does not follow links out of what you chose to upload.",
             Action::Dismiss,
+        ),
+        FileProblem::NotAllUploaded {
+            refused,
+            first,
+            why,
+        } => problem(
+            "not_all_uploaded",
+            "Some files were not uploaded",
+            format!(
+                "{refused} of the folder's files did not go up; the first is {first}: {} The rest are in \
+                 your Dropbox. Retry uploads the folder again; files already there are left as they are.",
+                session(why).message
+            ),
+            Action::Retry,
         ),
         FileProblem::UploadDamaged => problem(
             "upload_damaged",

@@ -22,7 +22,7 @@ pub use error::{ApiError, AuthError, Conflict, PathError, RouteError, UploadSess
 pub use types::{
     FileMetadata, FullAccount, ListFolderResult, Metadata, MetadataV2, SearchResult, SpaceUsage,
 };
-pub use upload::{timestamp, Commit, Committed, Finish, WriteMode};
+pub use upload::{timestamp, Commit, Committed, Finish, WriteMode, MAX_BATCH};
 
 use crate::secret::AccessToken;
 

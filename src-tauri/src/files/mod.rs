@@ -2,7 +2,8 @@
 //! private cache first, unless this revision is there), save copies where the person asks
 //! (a folder as a zip archive), and the transfers that do it (`transfers.rs`: progress,
 //! Cancel, Retry that resumes). `upload.rs` puts one local file into the app folder,
-//! chunked, resumable and checked against its content hash. Every download is written into a part file only Dropdesk
+//! chunked, resumable and checked against its content hash; `upload_tree.rs` a folder
+//! with its tree, small files committed in batches. Every download is written into a part file only Dropdesk
 //! makes (`part.rs`) and renamed only when complete and matching Dropbox's content hash,
 //! so nothing partial ever carries the real name. Disconnect stops the transfers and
 //! removes the cache.
@@ -13,6 +14,7 @@ pub mod part;
 pub mod target;
 pub mod transfers;
 pub mod upload;
+pub mod upload_tree;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -131,11 +133,11 @@ impl Files {
             .0
     }
 
-    /// Put each of `picked` (files on this computer the person chose) into the app
-    /// folder's `folder`, a transfer each; a name already there is never replaced (the
-    /// transfer fails with `name_taken`). Returns the transfers started, and the files
-    /// refused with why (a folder, a link, an unreadable file or a name that is not
-    /// text).
+    /// Put each of `picked` (files and folders on this computer the person chose) into
+    /// the app folder's `folder`, a transfer each (a folder with its tree); a name already
+    /// there is never replaced (the transfer fails with `name_taken`). Returns the
+    /// transfers started, and what was refused with why (a link, an unreadable file or a
+    /// name that is not text).
     pub fn upload(&self, picked: &[PathBuf], folder: &str) -> Enqueued {
         let (mut started, mut refused) = (Vec::new(), Vec::new());
         for path in picked {
@@ -151,8 +153,21 @@ impl Files {
                     continue;
                 }
             };
+            let to = format!("{folder}/{name}");
             match std::fs::symlink_metadata(path) {
                 Ok(m) if m.is_file() => {}
+                Ok(m) if m.is_dir() => {
+                    let job = Job::UploadTree {
+                        root: path.clone(),
+                        into: folder.to_string(),
+                    };
+                    started.push(
+                        self.transfers
+                            .start(&name, Purpose::Upload, job, PathBuf::from(to), false)
+                            .0,
+                    );
+                    continue;
+                }
                 Ok(_) => {
                     refused.push((shown, FileProblem::NotAFile.into()));
                     continue;
@@ -174,7 +189,6 @@ impl Files {
                 refused.push((shown, unreadable.into()));
                 continue;
             };
-            let to = format!("{folder}/{name}");
             let commit = crate::dropbox::Commit {
                 path: to.clone(),
                 mode: crate::dropbox::WriteMode::Add,

@@ -40,6 +40,8 @@ pub enum Job {
         local: super::upload::Local,
         commit: crate::dropbox::Commit,
     },
+    /// A folder from this computer with its tree, into the app folder's `into`.
+    UploadTree { root: PathBuf, into: String },
 }
 
 /// What a download fetches, as [`Transfers::run`] uses it.
@@ -325,6 +327,12 @@ impl Transfers {
                     .await
                     .map(|()| target);
             }
+            Job::UploadTree { root, into } => {
+                return self
+                    .upload_tree(id, root, into, &on_bytes, &cancel)
+                    .await
+                    .map(|()| target);
+            }
         };
         let rev = match download {
             Download::File { rev, .. } => Some(rev),
@@ -418,6 +426,53 @@ impl Transfers {
             self.update(id, |t| t.uploaded_to = Some((path, lower)));
         }
         Ok(())
+    }
+
+    /// Put a local folder into the app folder with its tree; files Dropbox refused make
+    /// it fail with how many and the first, once the rest are up.
+    async fn upload_tree(
+        &self,
+        id: u64,
+        root: &Path,
+        into: &str,
+        on_bytes: &(dyn Fn(u64, u64) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<(), SessionError> {
+        let on_wait = |wait: Option<Duration>| {
+            self.update(id, |t| {
+                t.phase = wait.map_or(Phase::Running, Phase::Waiting);
+            });
+        };
+        let outcome = super::upload_tree::TreeUpload {
+            session: &self.session,
+            root,
+            into,
+            chunk: super::upload::CHUNK,
+            retry: self.retry,
+            on_bytes,
+            on_wait: &on_wait,
+            cancel,
+        }
+        .run()
+        .await?;
+        // Where the folder is now, for "Show in Dropdesk".
+        let name = root.file_name().unwrap_or_default().to_string_lossy();
+        if let Ok(crate::dropbox::Metadata::Folder(f)) =
+            self.session.metadata(&format!("{into}/{name}")).await
+        {
+            if let (Some(path), Some(lower)) = (f.path_display, f.path_lower) {
+                self.update(id, |t| t.uploaded_to = Some((path, lower)));
+            }
+        }
+        match outcome.refused.into_iter().next() {
+            None => Ok(()),
+            Some((first, why)) => Err(FileProblem::NotAllUploaded {
+                refused: outcome.refused_count,
+                first,
+                why: Box::new(why),
+            }
+            .into()),
+        }
     }
 
     /// The part of transfer `id` to write into, and the bytes it holds: the one this

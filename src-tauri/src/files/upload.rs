@@ -82,7 +82,7 @@ fn name_of(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-fn unreadable(path: &Path, e: &std::io::Error) -> SessionError {
+pub(super) fn unreadable(path: &Path, e: &std::io::Error) -> SessionError {
     FileProblem::Unreadable {
         file: name_of(path),
         kind: e.kind(),
@@ -311,39 +311,76 @@ impl Upload<'_> {
         Ok(meta)
     }
 
-    /// Try `f` until it succeeds, fails for good, or the retries run out; waits are told
-    /// to `on_wait`, and Cancel ends them.
     async fn with_retries<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, SessionError>>,
     {
-        let mut attempt = 0;
-        loop {
-            let answer = tokio::select! {
-                () = self.cancel.cancelled() => return Err(FileProblem::Cancelled.into()),
-                answer = f() => answer,
-            };
-            match answer {
-                Err(e) => match self.retry.delay(&e, attempt) {
-                    Some(wait) => {
-                        attempt += 1;
-                        (self.on_wait)(Some(wait));
-                        tokio::select! {
-                            () = self.cancel.cancelled() => return Err(FileProblem::Cancelled.into()),
-                            () = tokio::time::sleep(wait) => {}
-                        }
-                        (self.on_wait)(None);
+        retrying(&self.retry, self.cancel, self.on_wait, f).await
+    }
+}
+
+/// Try `f` until it succeeds, fails for good, or the retries run out; waits are told to
+/// `on_wait`, and Cancel ends them.
+pub(super) async fn retrying<T, F, Fut>(
+    retry: &Retry,
+    cancel: &CancellationToken,
+    on_wait: &(dyn Fn(Option<Duration>) + Send + Sync),
+    f: F,
+) -> Result<T, SessionError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, SessionError>>,
+{
+    let mut attempt = 0;
+    loop {
+        let answer = tokio::select! {
+            () = cancel.cancelled() => return Err(FileProblem::Cancelled.into()),
+            answer = f() => answer,
+        };
+        match answer {
+            Err(e) => match retry.delay(&e, attempt) {
+                Some(wait) => {
+                    attempt += 1;
+                    on_wait(Some(wait));
+                    tokio::select! {
+                        () = cancel.cancelled() => return Err(FileProblem::Cancelled.into()),
+                        () = tokio::time::sleep(wait) => {}
                     }
-                    None => return Err(e),
-                },
-                ok => return ok,
-            }
+                    on_wait(None);
+                }
+                None => return Err(e),
+            },
+            ok => return ok,
         }
     }
 }
 
-fn hash(bytes: &[u8]) -> String {
+/// A small file read whole, refused when it moved while read (its size or modification
+/// time is not what `local` says).
+pub(super) async fn read_whole(local: &Local) -> Result<Bytes, SessionError> {
+    let path = local.path.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut file = std::fs::File::open(&path)?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut bytes)?;
+        let meta = file.metadata()?;
+        Ok::<_, std::io::Error>((bytes, meta.len(), meta.modified().ok()))
+    })
+    .await
+    .map_err(|_| FileProblem::Cancelled)?;
+    let (bytes, len, modified) = read.map_err(|e| unreadable(&local.path, &e))?;
+    if len != local.size || bytes.len() as u64 != local.size || modified != Some(local.modified) {
+        return Err(FileProblem::ChangedWhileUploading {
+            file: name_of(&local.path),
+        }
+        .into());
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// Dropbox's content hash of `bytes`.
+pub(super) fn hash(bytes: &[u8]) -> String {
     let mut h = ContentHasher::default();
     h.update(bytes);
     h.finish()
