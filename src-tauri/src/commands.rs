@@ -274,18 +274,19 @@ pub async fn resolve_conflicts(
     Ok(browser.files()?.confirm(on_conflict).len())
 }
 
-/// "Upload…": the native dialog picks files on this computer, each goes into `folder`
-/// (a folder of the app folder, as the window shows it) as a transfer. The window never
-/// sees a local path.
+/// "Upload…": the native dialog picks files (or with `folders`, folders) on this
+/// computer, each goes into `folder` (a folder of the app folder, as the window shows it)
+/// as a transfer. The window never sees a local path.
 #[tauri::command]
 pub async fn upload_files<R: Runtime>(
     app: AppHandle<R>,
     window: WebviewWindow<R>,
     launch: State<'_, Launch>,
     folder: String,
+    folders: Option<bool>,
 ) -> Result<UploadChoice> {
     let browser = &core(&launch).await?.browser;
-    let picked = dialogs::files_to_upload(&app, &window).await;
+    let picked = dialogs::to_upload(&app, &window, folders == Some(true)).await;
     Ok(messages::upload_choice(browser.upload(&picked, &folder)?))
 }
 

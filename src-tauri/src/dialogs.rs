@@ -57,21 +57,32 @@ pub async fn save_target<R: Runtime>(
     .await
 }
 
-/// The files "Upload…" puts into the app folder; none when cancelled.
-pub async fn files_to_upload<R: Runtime>(
+/// What "Upload…" puts into the app folder (files, or with `folders` folders); none when
+/// cancelled.
+pub async fn to_upload<R: Runtime>(
     app: &AppHandle<R>,
     window: &WebviewWindow<R>,
+    folders: bool,
 ) -> Vec<PathBuf> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let window = window.clone();
     let asked = app.run_on_main_thread(move || {
         let mut dialog = AsyncFileDialog::new()
             .set_parent(&window)
-            .set_title("Upload to Dropbox");
+            .set_title(if folders {
+                "Upload folders to Dropbox"
+            } else {
+                "Upload to Dropbox"
+            });
         if let Some(dir) = dirs::home_dir() {
             dialog = dialog.set_directory(dir);
         }
-        let _ = tx.send(dialog.pick_files());
+        let picking: Pin<Box<dyn Future<Output = Option<Vec<FileHandle>>> + Send>> = if folders {
+            Box::pin(dialog.pick_folders())
+        } else {
+            Box::pin(dialog.pick_files())
+        };
+        let _ = tx.send(picking);
     });
     if asked.is_err() {
         return Vec::new();

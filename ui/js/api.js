@@ -51,9 +51,10 @@ export const saveAs = (pathLower) => invoke('save_as', { pathLower });
 export const downloadToFolder = (paths) => invoke('download_to_folder', { paths });
 /** 'replace' | 'keep_both' | 'skip', or null to cancel; answers how many started. */
 export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { onConflict });
-/** "Upload…": Rust asks which files with the native dialog; they go into `folder` (a path
- * in the app folder). Answers { started, refused: [{ name, problem }] }. */
-export const uploadFiles = (folder) => invoke('upload_files', { folder });
+/** "Upload…": Rust asks which files (or with `folders`, folders) with the native dialog;
+ * they go into `folder` (a path in the app folder). Answers { started, refused: [{ name,
+ * problem }] }. */
+export const uploadFiles = (folder, folders = false) => invoke('upload_files', { folder, folders });
 /** `channel` hears of files dragged over the window: { state: over|left|dropped, count, x, y }. */
 export const watchDrops = (channel) => invoke('watch_drops', { onDrag: channel });
 /** Upload what was dropped last into `folder`; answers like uploadFiles. */

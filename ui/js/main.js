@@ -430,13 +430,14 @@ function uploaded(choice) {
   });
 }
 
-async function uploadPicked() {
+/** "Upload…" (files) or "Upload folder…" (`folders`), into the folder in view. */
+async function uploadPicked(folders = false) {
   const folder = browser.folder().path;
   withWriteAccess(async () => {
     try {
-      uploaded(await api.uploadFiles(folder));
+      uploaded(await api.uploadFiles(folder, folders));
     } catch (e) {
-      showProblem(api.asProblem(e), uploadPicked);
+      showProblem(api.asProblem(e), () => uploadPicked(folders));
     }
   });
 }
@@ -545,7 +546,8 @@ const transfers = createTransfers({
 
 $('connect').addEventListener('click', () => startConnect());
 $('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });
-$('act-upload').addEventListener('click', uploadPicked);
+$('act-upload').addEventListener('click', () => uploadPicked(false));
+$('act-upload-folder').addEventListener('click', () => uploadPicked(true));
 $('ask-write-yes').addEventListener('click', askToWrite);
 $('ask-write-no').addEventListener('click', () => { pendingWrite = null; $('ask-write').close(); });
 $('ask-write').addEventListener('cancel', () => { pendingWrite = null; });

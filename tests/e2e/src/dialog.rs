@@ -50,3 +50,32 @@ pub fn answer(desktop: &Desktop, title: &str, path: &str, location: bool) -> Res
         Err(_) => Ok(()),
     }
 }
+
+/// Choose the folder `path` in the folder chooser titled `title`: typed into its location
+/// field and taken with the accept button's shortcut (Alt+O or Alt+S), not Enter, which
+/// would enter the folder and choose what is highlighted inside it.
+pub fn choose_folder(desktop: &Desktop, title: &str, path: &str) -> Result<(), String> {
+    let window = find(desktop, title, Duration::from_secs(20))?;
+    std::thread::sleep(Duration::from_millis(700));
+    desktop.xdotool(&["windowfocus", "--sync", &window])?;
+    desktop.xdotool(&["key", "--window", &window, "ctrl+l"])?;
+    std::thread::sleep(Duration::from_millis(300));
+    desktop.xdotool(&["type", "--window", &window, "--delay", "20", path])?;
+    std::thread::sleep(Duration::from_millis(500));
+    // GTK labels the button "_Open" or "_Select", depending on its version.
+    for key in ["alt+o", "alt+s"] {
+        if find(desktop, title, Duration::ZERO).is_err() {
+            break;
+        }
+        desktop.xdotool(&["key", "--window", &window, key])?;
+        std::thread::sleep(Duration::from_millis(800));
+    }
+    let until = Instant::now() + Duration::from_secs(5);
+    while find(desktop, title, Duration::ZERO).is_ok() {
+        if Instant::now() > until {
+            return Err(format!("the dialog {title:?} stayed open"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
+}

@@ -1,8 +1,8 @@
 //! Putting files in through the real window (release build, real GTK file chooser
 //! answered by keyboard): the first Upload… explains in one sentence why Dropbox asks
 //! again, the write sign-in runs in the browser, then the picked file goes into the folder
-//! in view and shows there, and the next Upload… asks nothing; declining leaves browsing
-//! as it was and uploads nothing.
+//! in view and shows there, and the next Upload… asks nothing; a picked folder goes up
+//! with its tree; declining leaves browsing as it was and uploads nothing.
 
 use std::path::Path;
 use std::time::Duration;
@@ -181,5 +181,54 @@ async fn declining_write_access_uploads_nothing_and_browsing_goes_on() {
         20,
     )
     .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_picked_folder_goes_up_with_its_tree() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    let tree = desktop.dir.join("Holiday photos");
+    std::fs::create_dir_all(tree.join("day 1")).unwrap();
+    std::fs::write(tree.join("list.txt"), "sun, sea").unwrap();
+    std::fs::write(tree.join("day 1/beach.txt"), "sand").unwrap();
+
+    app.click("act-upload-folder").await.unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .unwrap();
+    app.click("ask-write-yes").await.unwrap();
+    wait(
+        &app,
+        "write access granted",
+        "return document.getElementById('account-access').textContent.includes('may add files');",
+        60,
+    )
+    .await;
+    e2e::dialog::choose_folder(
+        &desktop,
+        "Upload folders to Dropbox",
+        &tree.display().to_string(),
+    )
+    .expect("the folder chooser took the path");
+    row_shown(&app, "Holiday photos").await;
+    wait(
+        &app,
+        "the folder's upload done",
+        "return [...document.querySelectorAll('#transfer-list .transfer')].some(t => \
+         t.dataset.state === 'done' && t.textContent.includes('Holiday photos'));",
+        30,
+    )
+    .await;
+    assert_eq!(
+        at_fakebox(&s, "/Holiday photos/day 1/beach.txt").await,
+        b"sand"
+    );
+    assert_eq!(
+        at_fakebox(&s, "/Holiday photos/list.txt").await,
+        b"sun, sea"
+    );
     app.quit().await;
 }
