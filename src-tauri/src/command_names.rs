@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "upload_files",
     "watch_drops",
     "upload_dropped",
+    "resolve_upload_conflicts",
     "watch_transfers",
     "cancel_transfer",
     "retry_transfer",

@@ -287,7 +287,22 @@ pub async fn upload_files<R: Runtime>(
 ) -> Result<UploadChoice> {
     let browser = &core(&launch).await?.browser;
     let picked = dialogs::to_upload(&app, &window, folders == Some(true)).await;
-    Ok(messages::upload_choice(browser.upload(&picked, &folder)?))
+    Ok(messages::upload_choice(
+        browser.propose_upload(picked, &folder).await?,
+    ))
+}
+
+/// Go on with an upload whose names were taken, as the person answered (`None`: not at
+/// all).
+#[tauri::command]
+pub async fn resolve_upload_conflicts(
+    launch: State<'_, Launch>,
+    on_conflict: Option<OnConflict>,
+) -> Result<UploadChoice> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::upload_choice(Ok(
+        browser.confirm_upload(on_conflict)?
+    )))
 }
 
 /// Files dropped on the window, waiting for the window to say where they go; and who
@@ -337,7 +352,9 @@ pub async fn upload_dropped(
 ) -> Result<UploadChoice> {
     let dropped = std::mem::take(&mut *drops.dropped.lock().unwrap_or_else(|e| e.into_inner()));
     let browser = &core(&launch).await?.browser;
-    Ok(messages::upload_choice(browser.upload(&dropped, &folder)?))
+    Ok(messages::upload_choice(
+        browser.propose_upload(dropped, &folder).await?,
+    ))
 }
 
 /// Every transfer of this run; `on_change` hears of each change from now on.

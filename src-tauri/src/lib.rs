@@ -127,6 +127,7 @@ pub fn run() {
             commands::upload_files,
             commands::watch_drops,
             commands::upload_dropped,
+            commands::resolve_upload_conflicts,
             commands::watch_transfers,
             commands::cancel_transfer,
             commands::retry_transfer,

@@ -690,8 +690,19 @@ pub fn transfer(r: files::Report) -> view::Transfer {
 }
 
 /// What an Upload started, and what it refused with why.
-pub fn upload_choice(e: files::Enqueued) -> view::UploadChoice {
+pub fn upload_choice(proposed: Result<files::Enqueued, Vec<String>>) -> view::UploadChoice {
+    let e = match proposed {
+        Ok(e) => e,
+        Err(conflicts) => {
+            return view::UploadChoice {
+                conflicts,
+                started: 0,
+                refused: Vec::new(),
+            }
+        }
+    };
     view::UploadChoice {
+        conflicts: Vec::new(),
         started: e.started.len(),
         refused: e
             .refused

@@ -376,6 +376,9 @@ pub struct Preview {
 /// What came of asking where to save copies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UploadChoice {
+    /// Names of files already in the target folder: nothing started yet, the window asks
+    /// whether to replace, keep both or skip them.
+    pub conflicts: Vec<String>,
     /// Transfers started.
     pub started: usize,
     /// Files not uploaded, each with why.

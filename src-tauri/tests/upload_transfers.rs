@@ -2,8 +2,10 @@
 //! "Upload…" and a drop on the window call; a real drop cannot be made under Xvfb, so the
 //! drop's path is tested here, below the event): each file or folder a transfer in the
 //! transfers list that ends with where it went; links refused with why, the rest
-//! uploaded; a taken name never replaced; a failed upload resumed by Retry from where
-//! Dropbox has it.
+//! uploaded; a taken name asked about first and handled as answered (skip, keep both,
+//! replace the revision that was there, or nothing), a replace of a file changed
+//! meanwhile failing as a conflict that loses nothing; a failed upload resumed by Retry
+//! from where Dropbox has it.
 
 mod support;
 
@@ -12,7 +14,7 @@ use std::sync::Arc;
 
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
-use dropdesk::files::{Files, Phase, Purpose, Report};
+use dropdesk::files::{Files, OnConflict, Phase, Purpose, Report};
 use serde_json::{json, Value};
 use support::*;
 
@@ -77,7 +79,12 @@ async fn picked_or_dropped_files_and_folders_upload_and_links_are_refused_with_w
         .iter()
         .map(|n| dir.path().join(n))
         .collect();
-    let enqueued = r.browser.upload(&picked, "/Inbox").unwrap();
+    let enqueued = r
+        .browser
+        .propose_upload(picked, "/Inbox")
+        .await
+        .unwrap()
+        .expect("no name taken");
     let (started, refused) = (enqueued.started, enqueued.refused);
     assert_eq!(started.len(), 3, "two files and a folder");
     let refused: Vec<(&str, &SessionError)> =
@@ -98,25 +105,110 @@ async fn picked_or_dropped_files_and_folders_upload_and_links_are_refused_with_w
     assert_eq!(r.bytes_at("/Inbox/sub/inside.txt").await, b"inside");
 }
 
-#[tokio::test]
-async fn a_taken_name_is_never_replaced() {
-    let r = rig().await;
+/// A file named `taken.txt` at Dropbox ("theirs") and one of that name here ("mine");
+/// the upload proposed: the taken name comes back, nothing started.
+async fn taken(r: &Rig, dir: &Path) -> std::path::PathBuf {
     post(
         &r.w,
         "files",
         json!({"ops": [{"op": "add_file", "path": "/Taken.txt", "content": "theirs"}]}),
     )
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    let mine = dir.path().join("taken.txt");
+    let mine = dir.join("taken.txt");
     std::fs::write(&mine, "mine").unwrap();
-    let started = r.browser.upload(&[mine], "").unwrap().started;
-    let failed = r.settled(started[0]).await;
-    match failed.phase {
-        Phase::Failed(e) => assert_eq!(dropdesk::messages::session(&e).code, "name_taken"),
+    let other = dir.join("other.txt");
+    std::fs::write(&other, "other").unwrap();
+    let names = r
+        .browser
+        .propose_upload(vec![mine.clone(), other], "")
+        .await
+        .unwrap()
+        .expect_err("the taken name is asked about");
+    assert_eq!(names, ["taken.txt"]);
+    assert!(r.browser.files().unwrap().transfers.reports().is_empty());
+    mine
+}
+
+async fn all_settled(r: &Rig, enqueued: &dropdesk::files::Enqueued) -> Vec<Report> {
+    let mut out = Vec::new();
+    for id in &enqueued.started {
+        out.push(r.settled(*id).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_taken_name_answered_skip_leaves_theirs_and_uploads_the_rest() {
+    let r = rig().await;
+    let dir = tempfile::tempdir().unwrap();
+    taken(&r, dir.path()).await;
+    let e = r.browser.confirm_upload(Some(OnConflict::Skip)).unwrap();
+    assert_eq!(e.started.len(), 1);
+    all_settled(&r, &e).await;
+    assert_eq!(r.bytes_at("/Taken.txt").await, b"theirs");
+    assert_eq!(r.bytes_at("/other.txt").await, b"other");
+}
+
+#[tokio::test]
+async fn a_taken_name_answered_keep_both_puts_the_upload_beside_it() {
+    let r = rig().await;
+    let dir = tempfile::tempdir().unwrap();
+    taken(&r, dir.path()).await;
+    let e = r
+        .browser
+        .confirm_upload(Some(OnConflict::KeepBoth))
+        .unwrap();
+    assert_eq!(e.started.len(), 2);
+    all_settled(&r, &e).await;
+    assert_eq!(r.bytes_at("/Taken.txt").await, b"theirs");
+    assert_eq!(r.bytes_at("/taken (1).txt").await, b"mine");
+}
+
+#[tokio::test]
+async fn a_taken_name_answered_replace_replaces_the_revision_that_was_there() {
+    let r = rig().await;
+    let dir = tempfile::tempdir().unwrap();
+    taken(&r, dir.path()).await;
+    let e = r.browser.confirm_upload(Some(OnConflict::Replace)).unwrap();
+    for done in all_settled(&r, &e).await {
+        assert_eq!(done.phase, Phase::Done, "{done:?}");
+    }
+    assert_eq!(r.bytes_at("/Taken.txt").await, b"mine");
+}
+
+#[tokio::test]
+async fn replace_of_a_file_changed_at_dropbox_meanwhile_is_a_conflict_that_loses_nothing() {
+    let r = rig().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mine = taken(&r, dir.path()).await;
+    // Someone else changes it between the question and the answer.
+    post(
+        &r.w,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Taken.txt", "content": "theirs, newer"}]}),
+    )
+    .await;
+    let e = r.browser.confirm_upload(Some(OnConflict::Replace)).unwrap();
+    let ended = all_settled(&r, &e).await;
+    let failed = ended
+        .iter()
+        .find(|t| t.name == "taken.txt")
+        .expect("the replace");
+    match &failed.phase {
+        Phase::Failed(e) => assert_eq!(dropdesk::messages::session(e).code, "name_taken"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(r.bytes_at("/Taken.txt").await, b"theirs");
+    assert_eq!(r.bytes_at("/Taken.txt").await, b"theirs, newer");
+    assert_eq!(std::fs::read(&mine).unwrap(), b"mine");
+}
+
+#[tokio::test]
+async fn a_taken_name_answered_cancel_starts_nothing() {
+    let r = rig().await;
+    let dir = tempfile::tempdir().unwrap();
+    taken(&r, dir.path()).await;
+    assert!(r.browser.confirm_upload(None).unwrap().started.is_empty());
+    assert!(r.browser.files().unwrap().transfers.reports().is_empty());
 }
 
 #[tokio::test]
@@ -135,7 +227,13 @@ async fn retry_resumes_a_failed_upload_from_where_dropbox_has_it() {
         json!({"route": "files/upload_session/append_v2", "status": 503, "count": 4}),
     )
     .await;
-    let started = r.browser.upload(&[big], "").unwrap().started;
+    let started = r
+        .browser
+        .propose_upload(vec![big], "")
+        .await
+        .unwrap()
+        .unwrap()
+        .started;
     let id = started[0];
     let failed = r.settled(id).await;
     assert!(matches!(failed.phase, Phase::Failed(_)), "{failed:?}");

@@ -178,7 +178,12 @@ async fn a_dropped_folder_is_one_transfer_that_says_what_did_not_go_up() {
     let root = dir.path().join("Trip");
     put(&root, "a.txt", b"a");
     put(&root, "taken.txt", b"mine");
-    let started = browser.upload(&[root], "").unwrap().started;
+    let started = browser
+        .propose_upload(vec![root], "")
+        .await
+        .unwrap()
+        .expect("a folder is never asked about")
+        .started;
     assert_eq!(started.len(), 1);
     let transfers = &browser.files().unwrap().transfers;
     let mut last = None;

@@ -1,11 +1,11 @@
 // What can be done with the selection: Open, Save as… (a folder: Download as .zip…),
 // Download to folder…, from the action bar, the context menu (right click, Shift+F10 or
-// the Menu key) and Ctrl+S; and the question asked when names are taken in the folder
-// chosen (replace, keep both, skip). Rust shows the native dialogs and starts the
+// the Menu key) and Ctrl+S, asking (`conflicts.js`) when names are taken in the folder
+// chosen. Rust shows the native dialogs and starts the
 // transfers; the transfers panel shows them.
 
 import * as api from './api.js';
-import * as fmt from './format.js';
+import { askAboutConflicts } from './conflicts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,36 +35,12 @@ export function createActions({ activate, onProblem, returnFocus }) {
     const choice = await api.downloadToFolder(current.map((e) => e.path_lower));
     // Names that cannot be file names here were not saved: say which.
     if (choice.refused) onProblem(choice.refused);
-    if (choice.conflicts.length) await api.resolveConflicts(await askAboutConflicts(choice.conflicts));
+    if (choice.conflicts.length) {
+      const answer = await askAboutConflicts(choice.conflicts, 'Replace them with the copies from Dropbox, keep both (the new copy gets a number), or skip them.');
+      returnFocus();
+      await api.resolveConflicts(answer);
+    }
   });
-
-  /** Replace, keep both or skip the names already there; null when cancelled. */
-  function askAboutConflicts(names) {
-    const dialog = $('conflict-dialog');
-    $('conflict-title').textContent = names.length === 1
-      ? `“${fmt.displayName(names[0])}” is already there`
-      : `${names.length} items are already there`;
-    $('conflict-text').textContent = 'Replace them with the copies from Dropbox, keep both (the new copy gets a number), or skip them.';
-    $('conflict-names').replaceChildren(...names.map((n) => {
-      const li = document.createElement('li');
-      li.textContent = fmt.displayName(n);
-      return li;
-    }));
-    return new Promise((resolve) => {
-      const answers = { 'conflict-keep': 'keep_both', 'conflict-replace': 'replace', 'conflict-skip': 'skip', 'conflict-cancel': null };
-      const done = (answer) => {
-        for (const id of Object.keys(answers)) $(id).onclick = null;
-        dialog.onclose = null;
-        if (dialog.open) dialog.close();
-        returnFocus();
-        resolve(answer);
-      };
-      for (const [id, answer] of Object.entries(answers)) $(id).onclick = () => done(answer);
-      dialog.onclose = () => done(null);
-      dialog.showModal();
-      $('conflict-keep').focus();
-    });
-  }
 
   // ---- The context menu -----------------------------------------------------------------
 

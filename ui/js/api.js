@@ -57,8 +57,11 @@ export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { on
 export const uploadFiles = (folder, folders = false) => invoke('upload_files', { folder, folders });
 /** `channel` hears of files dragged over the window: { state: over|left|dropped, count, x, y }. */
 export const watchDrops = (channel) => invoke('watch_drops', { onDrag: channel });
-/** Upload what was dropped last into `folder`; answers like uploadFiles. */
+/** Upload what was dropped last into `folder`; answers like uploadFiles. With
+ * `conflicts`, nothing started until resolveUploadConflicts. */
 export const uploadDropped = (folder) => invoke('upload_dropped', { folder });
+/** 'replace' | 'keep_both' | 'skip', or null to upload nothing; answers like uploadFiles. */
+export const resolveUploadConflicts = (onConflict) => invoke('resolve_upload_conflicts', { onConflict });
 /** Every transfer so far; `channel` hears of each change from now on. */
 export const watchTransfers = (channel) => invoke('watch_transfers', { onChange: channel });
 export const cancelTransfer = (id) => invoke('cancel_transfer', { id });

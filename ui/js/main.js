@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { createBrowser } from './browser.js';
+import { askAboutConflicts } from './conflicts.js';
 import * as fmt from './format.js';
 import * as banner from './problem.js';
 import { lead as waitingLead } from './waiting.js';
@@ -420,8 +421,17 @@ function afterWriteSignIn(result) {
   }
 }
 
-/** Say what an upload started and what it refused. */
-function uploaded(choice) {
+/** Say what an upload started and what it refused; ask about names already there. */
+async function uploaded(choice) {
+  if (choice.conflicts.length) {
+    const answer = await askAboutConflicts(
+      choice.conflicts,
+      'Replace them at Dropbox with yours (only if nobody changed them since), keep both (yours gets a number), or skip them.',
+    );
+    browser.focus();
+    uploaded(await api.resolveUploadConflicts(answer));
+    return;
+  }
   if (!choice.refused.length) return;
   const first = choice.refused[0];
   showProblem({
@@ -435,7 +445,7 @@ async function uploadPicked(folders = false) {
   const folder = browser.folder().path;
   withWriteAccess(async () => {
     try {
-      uploaded(await api.uploadFiles(folder, folders));
+      await uploaded(await api.uploadFiles(folder, folders));
     } catch (e) {
       showProblem(api.asProblem(e), () => uploadPicked(folders));
     }
@@ -457,7 +467,7 @@ async function watchDrops() {
     const folder = browser.dropTarget(x, y).path;
     withWriteAccess(async () => {
       try {
-        uploaded(await api.uploadDropped(folder));
+        await uploaded(await api.uploadDropped(folder));
       } catch (e) {
         showProblem(api.asProblem(e));
       }

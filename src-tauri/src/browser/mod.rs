@@ -180,13 +180,23 @@ impl Browser {
         Ok(self.files()?.save_as(&entry, target))
     }
 
-    /// Upload files from this computer into `folder`; see [`Files::upload`].
-    pub fn upload(
+    /// Upload files and folders from this computer into `folder`, unless files' names
+    /// are taken there (then the names, and [`Browser::confirm_upload`] goes on); see
+    /// [`Files::propose_upload`].
+    pub async fn propose_upload(
         &self,
-        picked: &[PathBuf],
+        picked: Vec<PathBuf>,
         folder: &str,
+    ) -> Result<Result<crate::files::Enqueued, Vec<String>>, SessionError> {
+        Ok(self.files()?.propose_upload(picked, folder).await)
+    }
+
+    /// Go on with the uploads kept waiting, taken names handled per `on_conflict`.
+    pub fn confirm_upload(
+        &self,
+        on_conflict: Option<OnConflict>,
     ) -> Result<crate::files::Enqueued, SessionError> {
-        Ok(self.files()?.upload(picked, folder))
+        Ok(self.files()?.confirm_upload(on_conflict))
     }
 
     /// The grant is gone: forget its listings, its downloaded files and stop its

@@ -14,6 +14,7 @@ pub mod part;
 pub mod target;
 pub mod transfers;
 pub mod upload;
+mod upload_queue;
 pub mod upload_tree;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use std::sync::{Arc, Mutex};
 pub use cache::{private_dir, safe_name, write_private, Cache, DEFAULT_LIMIT};
 pub use target::OnConflict;
 pub use transfers::{Job, Phase, Purpose, Report, Transfers};
+pub use upload_queue::Enqueued;
 
 use crate::error::{FileProblem, SessionError};
 use crate::session::Session;
@@ -31,20 +33,14 @@ use crate::view::{Entry, Kind};
 /// manager).
 pub type FileOpener = Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
 
-/// What an upload of picked or dropped files started, and what it refused with why (by
-/// file name).
-#[derive(Debug)]
-pub struct Enqueued {
-    pub started: Vec<u64>,
-    pub refused: Vec<(String, SessionError)>,
-}
-
 pub struct Files {
     cache: Cache,
     opener: FileOpener,
     pub transfers: Arc<Transfers>,
     /// Copies waiting for the person to say what to do with the names already taken.
     pending: Mutex<Option<(Vec<Entry>, PathBuf)>>,
+    /// Uploads waiting for the same.
+    pending_upload: Mutex<Option<upload_queue::Waiting>>,
 }
 
 impl Files {
@@ -54,6 +50,7 @@ impl Files {
             opener,
             transfers: Transfers::new(session),
             pending: Mutex::default(),
+            pending_upload: Mutex::default(),
         }
     }
 
@@ -131,78 +128,6 @@ impl Files {
         self.transfers
             .start(&entry.saved_name(), Purpose::Save, job, target, may_replace)
             .0
-    }
-
-    /// Put each of `picked` (files and folders on this computer the person chose) into
-    /// the app folder's `folder`, a transfer each (a folder with its tree); a name already
-    /// there is never replaced (the transfer fails with `name_taken`). Returns the
-    /// transfers started, and what was refused with why (a link, an unreadable file or a
-    /// name that is not text).
-    pub fn upload(&self, picked: &[PathBuf], folder: &str) -> Enqueued {
-        let (mut started, mut refused) = (Vec::new(), Vec::new());
-        for path in picked {
-            // Its name only: the window never learns where on this computer it is.
-            let shown = path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let name = match path.file_name().map(|n| n.to_str()) {
-                Some(Some(name)) => name.to_string(),
-                _ => {
-                    refused.push((shown, FileProblem::NameNotAllowed.into()));
-                    continue;
-                }
-            };
-            let to = format!("{folder}/{name}");
-            match std::fs::symlink_metadata(path) {
-                Ok(m) if m.is_file() => {}
-                Ok(m) if m.is_dir() => {
-                    let job = Job::UploadTree {
-                        root: path.clone(),
-                        into: folder.to_string(),
-                    };
-                    started.push(
-                        self.transfers
-                            .start(&name, Purpose::Upload, job, PathBuf::from(to), false)
-                            .0,
-                    );
-                    continue;
-                }
-                Ok(_) => {
-                    refused.push((shown, FileProblem::NotAFile.into()));
-                    continue;
-                }
-                Err(e) => {
-                    let unreadable = FileProblem::Unreadable {
-                        file: shown.clone(),
-                        kind: e.kind(),
-                    };
-                    refused.push((shown, unreadable.into()));
-                    continue;
-                }
-            }
-            let Ok(local) = upload::Local::of(path) else {
-                let unreadable = FileProblem::Unreadable {
-                    file: shown.clone(),
-                    kind: std::io::ErrorKind::Other,
-                };
-                refused.push((shown, unreadable.into()));
-                continue;
-            };
-            let commit = crate::dropbox::Commit {
-                path: to.clone(),
-                mode: crate::dropbox::WriteMode::Add,
-                autorename: false,
-                client_modified: Some(crate::dropbox::timestamp(local.modified)),
-            };
-            let job = Job::Upload { local, commit };
-            started.push(
-                self.transfers
-                    .start(&name, Purpose::Upload, job, PathBuf::from(to), false)
-                    .0,
-            );
-        }
-        Enqueued { started, refused }
     }
 
     /// Which of the names that `entries` would be saved under are taken in `dir`.

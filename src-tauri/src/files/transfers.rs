@@ -144,6 +144,11 @@ impl Transfers {
         })
     }
 
+    /// The session the transfers run on.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// Send every change from now on to `listener` (the window).
     pub fn listen(&self, listener: Listener) {
         *self.listener.lock().unwrap_or_else(|e| e.into_inner()) = Some(listener);

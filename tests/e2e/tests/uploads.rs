@@ -2,7 +2,8 @@
 //! answered by keyboard): the first Upload… explains in one sentence why Dropbox asks
 //! again, the write sign-in runs in the browser, then the picked file goes into the folder
 //! in view and shows there, and the next Upload… asks nothing; a picked folder goes up
-//! with its tree; declining leaves browsing as it was and uploads nothing.
+//! with its tree; a taken name is asked about and skip, keep both and replace each do
+//! what they say; declining leaves browsing as it was and uploads nothing.
 
 use std::path::Path;
 use std::time::Duration;
@@ -230,5 +231,67 @@ async fn a_picked_folder_goes_up_with_its_tree() {
         at_fakebox(&s, "/Holiday photos/list.txt").await,
         b"sun, sea"
     );
+    app.quit().await;
+}
+
+/// Upload `path` (its name taken in the folder in view) and answer the question with the
+/// button `answer`.
+async fn upload_answering(app: &App, desktop: &Desktop, path: &Path, answer: &str) {
+    app.click("act-upload").await.unwrap();
+    pick(desktop, path);
+    app.wait_visible("conflict-dialog", Duration::from_secs(20))
+        .await
+        .expect("the taken name is asked about");
+    app.click(answer).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_taken_name_is_asked_about_and_each_answer_is_kept() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    // Write access first, with a file of a free name.
+    let free = desktop.dir.join("free.txt");
+    std::fs::write(&free, "free").unwrap();
+    app.click("act-upload").await.unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .unwrap();
+    app.click("ask-write-yes").await.unwrap();
+    wait(
+        &app,
+        "write access granted",
+        "return document.getElementById('account-access').textContent.includes('may add files');",
+        60,
+    )
+    .await;
+    pick(&desktop, &free);
+    row_shown(&app, "free.txt").await;
+
+    let before = at_fakebox(&s, "/Notes with spaces.txt").await;
+    let mine = desktop.dir.join("Notes with spaces.txt");
+    std::fs::write(&mine, "my notes").unwrap();
+    upload_answering(&app, &desktop, &mine, "conflict-skip").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        at_fakebox(&s, "/Notes with spaces.txt").await,
+        before,
+        "skipped"
+    );
+
+    upload_answering(&app, &desktop, &mine, "conflict-keep").await;
+    row_shown(&app, "Notes with spaces (1).txt").await;
+    assert_eq!(
+        at_fakebox(&s, "/Notes with spaces (1).txt").await,
+        b"my notes"
+    );
+
+    upload_answering(&app, &desktop, &mine, "conflict-replace").await;
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    while at_fakebox(&s, "/Notes with spaces.txt").await != b"my notes" {
+        assert!(std::time::Instant::now() < until, "replaced");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     app.quit().await;
 }
