@@ -363,7 +363,10 @@ pub async fn watch_transfers(
     launch: State<'_, Launch>,
     on_change: Channel<Transfer>,
 ) -> Result<Vec<Transfer>> {
-    let transfers = &core(&launch).await?.browser.files()?.transfers;
+    let browser = &core(&launch).await?.browser;
+    // Uploads an earlier run left unfinished, listed to Resume.
+    browser.restore_uploads().await;
+    let transfers = &browser.files()?.transfers;
     transfers.listen(Arc::new(move |r| {
         let _ = on_change.send(messages::transfer(r));
     }));

@@ -1,4 +1,5 @@
-//! The listing store: every folder's listing and cursor kept on disk per account, in SQLite
+//! The listing store: every folder's listing and cursor kept on disk per account (and
+//! where each unfinished upload stands, to resume it after a restart), in SQLite
 //! (rusqlite over the system's SQLite; a bundled copy on Windows, which has none), so that a start shows the last folders at once and they stay
 //! browsable offline, then catch up through their cursors. File names and metadata only,
 //! never a token. In `$XDG_CACHE_HOME/dropdesk/` (folder 0700, file 0600). Crash-safe: a
@@ -47,11 +48,59 @@ const SCHEMA: &str = "
         folder_kind INTEGER NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,
         size INTEGER, modified TEXT, rev TEXT,
         PRIMARY KEY (account, folder, path_lower));
+    CREATE TABLE IF NOT EXISTS uploads (
+        account TEXT NOT NULL, target TEXT NOT NULL, local BLOB NOT NULL,
+        size INTEGER NOT NULL, modified_ns INTEGER NOT NULL, replace_rev TEXT,
+        autorename INTEGER NOT NULL, session_id TEXT NOT NULL, offset INTEGER NOT NULL,
+        PRIMARY KEY (account, target));
     CREATE TABLE IF NOT EXISTS thumbnails (
         account TEXT NOT NULL, path_lower TEXT NOT NULL, rev TEXT NOT NULL,
         mime TEXT NOT NULL, bytes BLOB NOT NULL, used_at INTEGER NOT NULL,
         PRIMARY KEY (account, path_lower, rev));
 ";
+
+/// An upload not finished yet, kept so that it can go on after a restart: where it goes,
+/// the local file as it was, how it commits, and its session at Dropbox with the offset
+/// Dropbox confirmed (never a token).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnfinishedUpload {
+    /// Its path in the app folder.
+    pub target: String,
+    pub local: PathBuf,
+    pub size: u64,
+    /// The local file's modification time, in nanoseconds since 1970.
+    pub modified_ns: i64,
+    /// Replace only this revision (`None`: add).
+    pub replace_rev: Option<String>,
+    pub autorename: bool,
+    pub session_id: String,
+    pub offset: u64,
+}
+
+/// A local path as stored: its bytes (any name the system allows, not only UTF-8).
+fn path_bytes(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
 
 /// Thumbnails kept at most (the least recently used go first).
 pub const MAX_THUMBNAILS: i64 = 2000;
@@ -282,6 +331,57 @@ impl ListingStore {
     }
 
     /// Forget every folder and thumbnail of an account (on Disconnect and revocation).
+    /// Keep (or update) where an unfinished upload stands.
+    pub fn keep_upload(&self, account: &str, u: &UnfinishedUpload) -> rusqlite::Result<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO uploads VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                account,
+                u.target,
+                path_bytes(&u.local),
+                u.size as i64,
+                u.modified_ns,
+                u.replace_rev,
+                u.autorename,
+                u.session_id,
+                u.offset as i64
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The upload to `target` finished, failed for good or was cancelled: nothing to resume.
+    pub fn forget_upload(&self, account: &str, target: &str) -> rusqlite::Result<()> {
+        self.conn().execute(
+            "DELETE FROM uploads WHERE account = ?1 AND target = ?2",
+            params![account, target],
+        )?;
+        Ok(())
+    }
+
+    /// The account's unfinished uploads.
+    pub fn unfinished_uploads(&self, account: &str) -> rusqlite::Result<Vec<UnfinishedUpload>> {
+        let conn = self.conn();
+        let mut select = conn.prepare_cached(
+            "SELECT target, local, size, modified_ns, replace_rev, autorename, session_id, offset
+             FROM uploads WHERE account = ?1 ORDER BY target",
+        )?;
+        let rows = select.query_map(params![account], |r| {
+            let local: Vec<u8> = r.get(1)?;
+            Ok(UnfinishedUpload {
+                target: r.get(0)?,
+                local: path_from_bytes(local),
+                size: r.get::<_, i64>(2)? as u64,
+                modified_ns: r.get(3)?,
+                replace_rev: r.get(4)?,
+                autorename: r.get(5)?,
+                session_id: r.get(6)?,
+                offset: r.get::<_, i64>(7)? as u64,
+            })
+        })?;
+        rows.collect()
+    }
+
     pub fn forget_account(&self, account: &str) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -290,6 +390,7 @@ impl ListingStore {
             params![account],
         )?;
         tx.execute("DELETE FROM entries WHERE account = ?1", params![account])?;
+        tx.execute("DELETE FROM uploads WHERE account = ?1", params![account])?;
         tx.execute("DELETE FROM folders WHERE account = ?1", params![account])?;
         tx.commit()?;
         // The log still holds the pages as they were before: copy the overwritten pages

@@ -80,7 +80,7 @@ impl Browser {
         files: Option<Files>,
         store: Option<Arc<ListingStore>>,
     ) -> Arc<Self> {
-        Arc::new(Browser {
+        let browser = Arc::new(Browser {
             session,
             files,
             store,
@@ -88,7 +88,9 @@ impl Browser {
             cache: Mutex::default(),
             tasks: Mutex::default(),
             watcher: Mutex::default(),
-        })
+        });
+        browser.keep_uploads_in_store();
+        browser
     }
 
     fn cache(&self) -> MutexGuard<'_, Cache> {

@@ -91,6 +91,15 @@ pub struct Report {
 /// Hears of every change of a transfer.
 pub type Listener = Arc<dyn Fn(Report) + Send + Sync>;
 
+/// Keeps where each unfinished upload stands, so that it can go on after a restart: told
+/// the upload and its session (`None` once there is nothing to resume: done, cancelled,
+/// or failed for good).
+pub type UploadKeeper = Arc<
+    dyn Fn(&super::upload::Local, &crate::dropbox::Commit, Option<&super::upload::Resume>)
+        + Send
+        + Sync,
+>;
+
 /// How an attempt of a transfer ended, once it has: its file, or why not.
 pub type Settled = tokio::sync::watch::Receiver<Option<Result<PathBuf, SessionError>>>;
 
@@ -131,6 +140,7 @@ pub struct Transfers {
     list: Mutex<Vec<(u64, Transfer)>>,
     next: AtomicU64,
     listener: Mutex<Option<Listener>>,
+    keeper: Mutex<Option<UploadKeeper>>,
 }
 
 impl Transfers {
@@ -141,12 +151,62 @@ impl Transfers {
             list: Mutex::default(),
             next: AtomicU64::new(1),
             listener: Mutex::default(),
+            keeper: Mutex::default(),
         })
     }
 
     /// The session the transfers run on.
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// Tell `keeper` where every upload stands from now on.
+    pub fn keep_uploads(&self, keeper: UploadKeeper) {
+        *self.keeper.lock().unwrap_or_else(|e| e.into_inner()) = Some(keeper);
+    }
+
+    fn keeper(&self) -> Option<UploadKeeper> {
+        self.keeper
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// List an upload an earlier run left unfinished, stopped where its session stands:
+    /// Retry (Resume) goes on from there. Returns its id.
+    pub fn restore_upload(
+        &self,
+        name: &str,
+        local: super::upload::Local,
+        commit: crate::dropbox::Commit,
+        resume: super::upload::Resume,
+    ) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (settled, _) = tokio::sync::watch::channel(None);
+        let target = PathBuf::from(&commit.path);
+        let (size, offset) = (local.size, resume.offset);
+        let transfer = Transfer {
+            name: name.to_string(),
+            purpose: Purpose::Upload,
+            job: Job::Upload { local, commit },
+            target,
+            may_replace: false,
+            part: None,
+            resume: Some(resume),
+            uploaded_to: None,
+            done: Arc::new(AtomicU64::new(offset)),
+            total: Arc::new(AtomicU64::new(size)),
+            // Stopped when the app was: the window offers Resume.
+            phase: Phase::Failed(crate::dropbox::ApiError::Network("the app was closed").into()),
+            cancel: CancellationToken::new(),
+            settled,
+            started: Instant::now(),
+            started_at: offset,
+        };
+        let first = report(id, &transfer);
+        self.list().push((id, transfer));
+        self.tell(first);
+        id
     }
 
     /// Send every change from now on to `listener` (the window).
@@ -406,8 +466,12 @@ impl Transfers {
     ) -> Result<(), SessionError> {
         use super::upload::{Resume, Upload, CHUNK};
         let resume = self.update(id, |t| t.resume.clone()).flatten();
+        let keeper = self.keeper();
         let on_saved = |r: Option<&Resume>| {
             self.update(id, |t| t.resume = r.cloned());
+            if let Some(keep) = &keeper {
+                keep(local, commit, r);
+            }
         };
         let on_wait = |wait: Option<Duration>| {
             self.update(id, |t| {
@@ -426,7 +490,17 @@ impl Transfers {
             cancel,
         }
         .run(resume)
-        .await?;
+        .await;
+        // Cancelled by the person, or refused for good: nothing to resume after a restart.
+        // Stopped because the account was put down (a switch, Disconnect), it stays kept:
+        // it resumes when that account is in use again.
+        let put_down = self.update(id, |_| ()).is_none();
+        if let (Err(e), Some(keep)) = (&meta, &keeper) {
+            if !e.is_transient() && !put_down {
+                keep(local, commit, None);
+            }
+        }
+        let meta = meta?;
         if let (Some(path), Some(lower)) = (meta.path_display, meta.path_lower) {
             self.update(id, |t| t.uploaded_to = Some((path, lower)));
         }
