@@ -6,8 +6,8 @@
 #              listing and one 1 GiB download (a few minutes once everything is built).
 #   --full     the whole set that tests/BENCHMARKS.md is made from: also the 10,000-entry
 #              listing, live updates, a start from the stored listing, five runs of each,
-#              the official Python SDK beside Dropdesk's client, fakebox's paging and the
-#              heap a cached listing costs.
+#              the official Python SDK beside Dropdesk's client, fakebox's paging, the
+#              heap a cached listing costs, and uploads beside curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 full=""
@@ -43,3 +43,7 @@ cargo bench --locked -p fakebox --bench paging 2>/dev/null | sed -n 's/^fakebox:
 echo
 # The heap a cached listing costs per entry, counted by allocator (no timing).
 cargo bench --locked -p dropdesk --features tauri/custom-protocol --bench listing_memory 2>/dev/null | grep "^|"
+echo
+# Uploads over TLS: 1 GiB beside curl on the same routes and chunk size, and 1,000 small
+# files as a folder (batched) beside one files/upload each.
+cargo bench --locked -p dropdesk --features tauri/custom-protocol --bench upload 2>/dev/null | grep "^|"

@@ -3,14 +3,16 @@
 //! Dropbox Python SDK; and the floor: parsing the same JSON pages alone. Prints Markdown.
 //! `bash tests/bench.sh` runs it with the SDK installed in a venv (`BENCH_PYTHON`).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use dropdesk::dropbox::{self, ListFolderResult};
 use dropdesk::secret::AccessToken;
 use fakebox::{Config, Fakebox};
+
+#[path = "support/tls_front.rs"]
+mod tls_front;
 
 const RUNS: usize = 5;
 const FOLDERS: [(&str, usize); 2] = [("/ten", 10_000), ("/hundred", 100_000)];
@@ -28,68 +30,6 @@ fn median(mut v: Vec<f64>) -> String {
 fn med(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-/// A CA and a CA:FALSE leaf for 127.0.0.1, made with the openssl CLI.
-fn certificates(dir: &Path) {
-    let run = |args: &[&str]| {
-        let ok = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl");
-        assert!(ok.success(), "openssl {args:?}");
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Dropdesk bench CA",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "leaf.key",
-        "-out",
-        "leaf.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    std::fs::write(dir.join("leaf.ext"), "basicConstraints=critical,CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "leaf.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "leaf.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "leaf.ext",
-    ]);
 }
 
 async fn list_all(client: &dropbox::Client, token: &AccessToken, path: &str) -> usize {
@@ -153,41 +93,9 @@ async fn main() {
     .await
     .expect("fakebox");
     let (token, _) = fb.mint_grant();
-    let dir = std::env::temp_dir().join(format!("dropdesk-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    certificates(&dir);
-    let front = dir.join("tls_front.py");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bench/tls_front.py"),
-        &front,
-    )
-    .unwrap();
-    let python = std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut proxy = Command::new(&python)
-        .arg(&front)
-        .args([
-            "--cert",
-            "leaf.pem",
-            "--key",
-            "leaf.key",
-            "--to",
-            fb.base_url().trim_start_matches("http://"),
-        ])
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("TLS front");
-    let mut line = String::new();
-    BufReader::new(proxy.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line
-        .trim()
-        .strip_prefix("PORT ")
-        .expect("PORT line")
-        .parse()
-        .unwrap();
-    let base = format!("https://127.0.0.1:{port}");
+    let front = tls_front::TlsFront::start(fb.base_url());
+    let (dir, port, python) = (front.dir.clone(), front.port, front.python.clone());
+    let base = front.base();
 
     let ca = reqwest::Certificate::from_pem(&std::fs::read(dir.join("ca.pem")).unwrap()).unwrap();
     let http = reqwest::Client::builder()
@@ -258,7 +166,5 @@ async fn main() {
             med(ours) / med(floor)
         );
     }
-    let _ = proxy.kill();
-    let _ = proxy.wait();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(front);
 }
