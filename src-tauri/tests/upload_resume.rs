@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use dropdesk::browser::Browser;
-use dropdesk::files::{Files, Phase, Purpose, Report};
+use dropdesk::files::{Phase, Purpose};
 use dropdesk::store::ListingStore;
 use serde_json::{json, Value};
 use support::*;
@@ -21,35 +21,10 @@ async fn browser(
     store: &Path,
     cache: &Path,
 ) -> Arc<Browser> {
-    let files = Files::new(
-        session.clone(),
-        cache.join("files"),
-        1 << 30,
-        Arc::new(|_: &Path| Ok(())),
-    );
-    let store = Arc::new(ListingStore::open(store).unwrap());
-    let browser = Browser::with_parts(session, Some(files), Some(store));
+    let browser = browser_with_files(session, cache, Some(store));
     let (_, report) = recorder();
     browser.open("", "", &by_name(), 50, report).await.unwrap();
     browser
-}
-
-async fn settled(browser: &Browser, id: u64) -> Report {
-    for _ in 0..1000 {
-        let r = browser
-            .files()
-            .unwrap()
-            .transfers
-            .reports()
-            .into_iter()
-            .find(|r| r.id == id)
-            .unwrap();
-        if !matches!(r.phase, Phase::Running | Phase::Waiting(_)) {
-            return r;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("transfer {id} did not settle");
 }
 
 fn unfinished(store: &Path, account: &str) -> usize {

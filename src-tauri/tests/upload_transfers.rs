@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
-use dropdesk::files::{Files, OnConflict, Phase, Purpose, Report};
+use dropdesk::files::{OnConflict, Phase, Purpose, Report};
 use serde_json::{json, Value};
 use support::*;
 
@@ -27,13 +27,7 @@ struct Rig {
 async fn rig() -> Rig {
     let w = writing_world().await;
     let cache = tempfile::tempdir().unwrap();
-    let files = Files::new(
-        w.session.clone(),
-        cache.path().join("files"),
-        1 << 30,
-        Arc::new(|_: &Path| Ok(())),
-    );
-    let browser = Browser::with_parts(w.session.clone(), Some(files), None);
+    let browser = browser_with_files(w.session.clone(), cache.path(), None);
     Rig {
         w,
         browser,
@@ -43,22 +37,7 @@ async fn rig() -> Rig {
 
 impl Rig {
     async fn settled(&self, id: u64) -> Report {
-        for _ in 0..600 {
-            let last = self
-                .browser
-                .files()
-                .unwrap()
-                .transfers
-                .reports()
-                .into_iter()
-                .find(|r| r.id == id)
-                .expect("listed");
-            if !matches!(last.phase, Phase::Running | Phase::Waiting(_)) {
-                return last;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("transfer {id} did not settle");
+        settled(&self.browser, id).await
     }
 
     async fn bytes_at(&self, path: &str) -> Vec<u8> {

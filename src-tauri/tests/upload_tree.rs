@@ -8,13 +8,12 @@
 mod support;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
 use dropdesk::files::upload_tree::{TreeOutcome, TreeUpload};
-use dropdesk::files::{Files, Phase};
+use dropdesk::files::Phase;
 use dropdesk::session::Retry;
 use serde_json::json;
 use support::*;
@@ -167,13 +166,7 @@ async fn a_dropped_folder_is_one_transfer_that_says_what_did_not_go_up() {
     )
     .await;
     let cache = tempfile::tempdir().unwrap();
-    let files = Files::new(
-        w.session.clone(),
-        cache.path().join("files"),
-        1 << 30,
-        Arc::new(|_: &Path| Ok(())),
-    );
-    let browser = Browser::with_parts(w.session.clone(), Some(files), None);
+    let browser = browser_with_files(w.session.clone(), cache.path(), None);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("Trip");
     put(&root, "a.txt", b"a");
@@ -185,17 +178,7 @@ async fn a_dropped_folder_is_one_transfer_that_says_what_did_not_go_up() {
         .expect("a folder is never asked about")
         .started;
     assert_eq!(started.len(), 1);
-    let transfers = &browser.files().unwrap().transfers;
-    let mut last = None;
-    for _ in 0..500 {
-        let r = transfers.reports().into_iter().next().unwrap();
-        if !matches!(r.phase, Phase::Running | Phase::Waiting(_)) {
-            last = Some(r);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let last = last.expect("the folder's transfer ended");
+    let last = settled(&browser, started[0]).await;
     match &last.phase {
         Phase::Failed(e) => {
             let p = dropdesk::messages::session(e);

@@ -11,22 +11,12 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use dropdesk::dropbox::{Commit, WriteMode};
 use dropdesk::error::FileProblem;
 use dropdesk::files::upload::{Local, Resume, Upload};
 use dropdesk::session::{Retry, SessionError};
 use serde_json::{json, Value};
 use support::*;
 use tokio_util::sync::CancellationToken;
-
-fn commit(path: &str) -> Commit {
-    Commit {
-        path: path.into(),
-        mode: WriteMode::Add,
-        autorename: false,
-        client_modified: None,
-    }
-}
 
 /// `len` bytes that differ from chunk to chunk.
 fn content(len: usize) -> Vec<u8> {
@@ -61,7 +51,7 @@ async fn run(
     heard: &Heard,
     cancel: &CancellationToken,
 ) -> Result<dropdesk::dropbox::FileMetadata, SessionError> {
-    let commit = commit(to);
+    let commit = adding(to);
     let on_bytes = |done: u64, _total: u64| heard.bytes.lock().unwrap().push(done);
     let on_saved = |r: Option<&Resume>| heard.saved.lock().unwrap().push(r.cloned());
     Upload {
@@ -278,7 +268,7 @@ async fn a_file_that_changes_while_it_is_read_is_not_committed() {
     let dir = tempfile::tempdir().unwrap();
     let local = file_with(dir.path(), "e.bin", &content(5000));
     let path = local.path.clone();
-    let commit = commit("/e.bin");
+    let commit = adding("/e.bin");
     let on_bytes = |done: u64, _: u64| {
         if done == 2000 {
             std::fs::write(&path, content(6000)).unwrap();
@@ -330,7 +320,7 @@ async fn cancel_commits_nothing() {
     let local = file_with(dir.path(), "f.bin", &content(5000));
     let cancel = CancellationToken::new();
     let stop = cancel.clone();
-    let commit = commit("/f.bin");
+    let commit = adding("/f.bin");
     let on_bytes = move |done: u64, _: u64| {
         if done >= 2000 {
             stop.cancel();

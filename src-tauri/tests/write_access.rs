@@ -7,7 +7,7 @@
 mod support;
 
 use bytes::Bytes;
-use dropdesk::dropbox::{ApiError, AuthError, Commit, WriteMode};
+use dropdesk::dropbox::{ApiError, AuthError};
 use dropdesk::session::{ConnectOutcome, SessionError};
 use serde_json::Value;
 use support::*;
@@ -19,15 +19,6 @@ async fn writable_world() -> World<'static> {
         std::time::Duration::from_secs(60),
     )
     .await
-}
-
-fn commit(path: &str) -> Commit {
-    Commit {
-        path: path.into(),
-        mode: WriteMode::Add,
-        autorename: false,
-        client_modified: None,
-    }
 }
 
 fn live_grants(state: &Value) -> Vec<Value> {
@@ -47,7 +38,7 @@ async fn a_write_grant_replaces_the_read_grant_which_is_revoked() {
     assert!(!w.session.may_write().await, "sign-in asks to read only");
     let refused = w
         .session
-        .upload(&commit("/note.txt"), Bytes::from_static(b"hi"))
+        .upload(&adding("/note.txt"), Bytes::from_static(b"hi"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -68,7 +59,7 @@ async fn a_write_grant_replaces_the_read_grant_which_is_revoked() {
 
     let meta = w
         .session
-        .upload(&commit("/note.txt"), Bytes::from_static(b"hi"))
+        .upload(&adding("/note.txt"), Bytes::from_static(b"hi"))
         .await
         .unwrap();
     assert_eq!(meta.size, 2);

@@ -188,6 +188,55 @@ pub async fn writing_world() -> World<'static> {
     w
 }
 
+/// Wait until transfer `id` no longer runs or waits; its last report.
+pub async fn settled(browser: &Browser, id: u64) -> dropdesk::files::Report {
+    for _ in 0..1000 {
+        let last = browser
+            .files()
+            .unwrap()
+            .transfers
+            .reports()
+            .into_iter()
+            .find(|r| r.id == id)
+            .expect("the transfer is listed");
+        if !matches!(
+            last.phase,
+            dropdesk::files::Phase::Running | dropdesk::files::Phase::Waiting(_)
+        ) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("transfer {id} did not settle");
+}
+
+/// A browser on `session` with files (their cache below `cache`) and, when given, the
+/// listing store at `store`.
+pub fn browser_with_files(
+    session: Arc<Session>,
+    cache: &std::path::Path,
+    store: Option<&std::path::Path>,
+) -> Arc<Browser> {
+    let files = dropdesk::files::Files::new(
+        session.clone(),
+        cache.join("files"),
+        1 << 30,
+        Arc::new(|_: &std::path::Path| Ok(())),
+    );
+    let store = store.map(|s| Arc::new(dropdesk::store::ListingStore::open(s).unwrap()));
+    Browser::with_parts(session, Some(files), store)
+}
+
+/// A commit that adds `path`, never replacing.
+pub fn adding(path: &str) -> dropdesk::dropbox::Commit {
+    dropdesk::dropbox::Commit {
+        path: path.into(),
+        mode: dropdesk::dropbox::WriteMode::Add,
+        autorename: false,
+        client_modified: None,
+    }
+}
+
 /// The app started again: a new session on the same keychain and Dropbox.
 pub fn restart(w: &World<'_>) -> Arc<Session> {
     let base = url::Url::parse(w.fakebox.base_url()).unwrap();
