@@ -46,6 +46,26 @@ async fn connected(desktop: &Desktop, mode: &Path) -> (App, Setup) {
     (app, s)
 }
 
+/// Press `button` (Upload… or Upload folder…) the first time: the write prompt explains
+/// itself, the person agrees, and Dropbox grants write access in the browser; the file
+/// chooser opens next.
+async fn upload_with_write_access(app: &App, button: &str) {
+    app.click(button).await.unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the write prompt explains itself");
+    let why = app.text("ask-write-why").await.unwrap().unwrap_or_default();
+    assert!(why.contains("only read"), "{why}");
+    app.click("ask-write-yes").await.unwrap();
+    wait(
+        app,
+        "write access granted",
+        "return document.getElementById('account-access').textContent.includes('may add files');",
+        60,
+    )
+    .await;
+}
+
 /// Answer the "Upload to Dropbox" file chooser with `path`, by keyboard.
 fn pick(desktop: &Desktop, path: &Path) {
     e2e::dialog::answer(
@@ -96,21 +116,7 @@ async fn the_first_upload_asks_for_write_access_once_then_picked_files_go_into_t
     let first = desktop.dir.join("hello from here.txt");
     std::fs::write(&first, "hello, Dropbox").unwrap();
 
-    app.click("act-upload").await.unwrap();
-    app.wait_visible("ask-write", Duration::from_secs(10))
-        .await
-        .expect("the write prompt explains itself");
-    let why = app.text("ask-write-why").await.unwrap().unwrap_or_default();
-    assert!(why.contains("only read"), "{why}");
-    app.click("ask-write-yes").await.unwrap();
-    // The write sign-in runs in the browser; then the file chooser opens.
-    wait(
-        &app,
-        "write access granted",
-        "return document.getElementById('account-access').textContent.includes('may add files');",
-        60,
-    )
-    .await;
+    upload_with_write_access(&app, "act-upload").await;
     pick(&desktop, &first);
     row_shown(&app, "hello from here.txt").await;
     assert_eq!(
@@ -196,18 +202,7 @@ async fn a_picked_folder_goes_up_with_its_tree() {
     std::fs::write(tree.join("list.txt"), "sun, sea").unwrap();
     std::fs::write(tree.join("day 1/beach.txt"), "sand").unwrap();
 
-    app.click("act-upload-folder").await.unwrap();
-    app.wait_visible("ask-write", Duration::from_secs(10))
-        .await
-        .unwrap();
-    app.click("ask-write-yes").await.unwrap();
-    wait(
-        &app,
-        "write access granted",
-        "return document.getElementById('account-access').textContent.includes('may add files');",
-        60,
-    )
-    .await;
+    upload_with_write_access(&app, "act-upload-folder").await;
     e2e::dialog::choose_folder(
         &desktop,
         "Upload folders to Dropbox",
@@ -254,18 +249,7 @@ async fn a_taken_name_is_asked_about_and_each_answer_is_kept() {
     // Write access first, with a file of a free name.
     let free = desktop.dir.join("free.txt");
     std::fs::write(&free, "free").unwrap();
-    app.click("act-upload").await.unwrap();
-    app.wait_visible("ask-write", Duration::from_secs(10))
-        .await
-        .unwrap();
-    app.click("ask-write-yes").await.unwrap();
-    wait(
-        &app,
-        "write access granted",
-        "return document.getElementById('account-access').textContent.includes('may add files');",
-        60,
-    )
-    .await;
+    upload_with_write_access(&app, "act-upload").await;
     pick(&desktop, &free);
     row_shown(&app, "free.txt").await;
 
