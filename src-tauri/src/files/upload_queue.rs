@@ -85,13 +85,12 @@ impl Files {
                     continue;
                 }
             }
-            let Ok(local) = upload::Local::of(path) else {
-                let unreadable = FileProblem::Unreadable {
-                    file: shown.clone(),
-                    kind: std::io::ErrorKind::Other,
-                };
-                refused.push((shown, unreadable.into()));
-                continue;
+            let local = match upload::Local::of(path) {
+                Ok(local) => local,
+                Err(e) => {
+                    refused.push((shown, e));
+                    continue;
+                }
             };
             let (mode, autorename) = match (taken.get(&name.to_lowercase()), how) {
                 (Some(_), Some(OnConflict::Skip)) => continue,

@@ -309,8 +309,14 @@ impl Desktop {
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
         let apps = self.dir.join("data/applications");
         std::fs::create_dir_all(&apps).unwrap();
+        // A name of this desktop's own: two desktops side by side must never find each
+        // other's opener under one desktop-file id.
+        let id = format!(
+            "dropdesk-test-opener-{}.desktop",
+            self.dir.file_name().unwrap_or_default().to_string_lossy()
+        );
         std::fs::write(
-            apps.join("dropdesk-test-opener.desktop"),
+            apps.join(&id),
             format!(
                 "[Desktop Entry]\nType=Application\nName=Test opener\nExec={} %f\nMimeType={};\n",
                 script.display(),
@@ -324,7 +330,7 @@ impl Desktop {
                 "[Default Applications]\n{}",
                 mimes
                     .iter()
-                    .map(|m| format!("{m}=dropdesk-test-opener.desktop\n"))
+                    .map(|m| format!("{m}={id}\n"))
                     .collect::<String>()
             ),
         )
