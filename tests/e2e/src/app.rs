@@ -259,23 +259,37 @@ impl App {
         Ok(())
     }
 
-    /// Wait until the element is visible. A timeout quotes the app's log, so a failure in
-    /// CI says what the app was doing.
+    /// Wait until the element is visible; a timeout says what [`App::wait_for`] says.
     pub async fn wait_visible(&self, id: &str, timeout: Duration) -> Result<(), WdError> {
-        self.wd
-            .wait_for(
-                &format!("const e = document.getElementById('{id}'); return !!e && e.getClientRects().length > 0;"),
-                timeout,
-            )
-            .await
-            .map(drop)
-            .map_err(|e| match e {
-                WdError::Driver(m) => WdError::Driver(format!(
-                    "{m}\napp log:\n{}",
+        self.wait_for(
+            &format!("const e = document.getElementById('{id}'); return !!e && e.getClientRects().length > 0;"),
+            timeout,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Wait until `script` returns something other than null or false. A timeout names
+    /// the folder in view and quotes the app's log, so a failure in CI says what the app
+    /// was doing.
+    pub async fn wait_for(&self, script: &str, timeout: Duration) -> Result<Value, WdError> {
+        match self.wd.wait_for(script, timeout).await {
+            Err(WdError::Driver(m)) => {
+                let folder = self
+                    .wd
+                    .execute(
+                        "return document.getElementById('crumbs')?.textContent;",
+                        json!([]),
+                    )
+                    .await
+                    .unwrap_or_default();
+                Err(WdError::Driver(format!(
+                    "{m}\nfolder in view: {folder}\napp log:\n{}",
                     std::fs::read_to_string(&self.log).unwrap_or_default()
-                )),
-                other => other,
-            })
+                )))
+            }
+            other => other,
+        }
     }
 
     /// The whole DOM as HTML.

@@ -21,8 +21,8 @@ fn find(desktop: &Desktop, title: &str, timeout: Duration) -> Result<String, Str
 }
 
 /// Type `path` into the dialog titled `title` and accept it (pressing Enter until the
-/// dialog closes). `location` first opens the
-/// location field (a folder chooser); a save dialog's name field takes a path as it is.
+/// dialog closes). `location` first opens the location field (a folder chooser); a save
+/// dialog's name field takes a path as it is.
 pub fn answer(desktop: &Desktop, title: &str, path: &str, location: bool) -> Result<(), String> {
     let window = find(desktop, title, Duration::from_secs(20))?;
     // Let the dialog finish mapping and take the keyboard.
@@ -36,18 +36,31 @@ pub fn answer(desktop: &Desktop, title: &str, path: &str, location: bool) -> Res
     std::thread::sleep(Duration::from_millis(300));
     desktop.xdotool(&["type", "--window", &window, "--delay", "20", path])?;
     // Enter accepts a file name at once; in a folder chooser the first Enter may only
-    // complete or enter the folder typed, and the next one chooses it.
+    // complete or enter the folder typed, and the next one chooses it. Each Enter goes to
+    // the dialog's window only, and the next waits until the dialog has had time to close:
+    // a stray Enter in the app's window would open whatever row has the focus there.
+    std::thread::sleep(Duration::from_millis(500));
     for _ in 0..4 {
-        std::thread::sleep(Duration::from_millis(500));
-        if find(desktop, title, Duration::ZERO).is_err() {
+        let pressed = desktop.xdotool(&["key", "--window", &window, "Return"]);
+        if gone(desktop, title, Duration::from_millis(1500)) {
             return Ok(());
         }
-        desktop.xdotool(&["key", "Return"])?;
+        pressed?;
     }
-    std::thread::sleep(Duration::from_millis(500));
-    match find(desktop, title, Duration::ZERO) {
-        Ok(_) => Err(format!("the dialog {title:?} stayed open")),
-        Err(_) => Ok(()),
+    Err(format!("the dialog {title:?} stayed open"))
+}
+
+/// Whether the dialog titled `title` is off screen within `timeout`.
+fn gone(desktop: &Desktop, title: &str, timeout: Duration) -> bool {
+    let until = Instant::now() + timeout;
+    loop {
+        if find(desktop, title, Duration::ZERO).is_err() {
+            return true;
+        }
+        if Instant::now() > until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

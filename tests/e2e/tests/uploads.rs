@@ -16,8 +16,7 @@ use serde_json::{json, Value};
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
 
 async fn wait(app: &App, what: &str, script: &str, secs: u64) -> Value {
-    app.wd
-        .wait_for(script, Duration::from_secs(secs))
+    app.wait_for(script, Duration::from_secs(secs))
         .await
         .unwrap_or_else(|e| panic!("{what}: {e}"))
 }
