@@ -686,6 +686,7 @@ pub fn transfer(r: files::Report) -> view::Transfer {
         problem,
         uploaded_to: r.uploaded_to.as_ref().map(|(path, _)| path.clone()),
         uploaded_to_lower: r.uploaded_to.map(|(_, lower)| lower),
+        conflicted: r.conflicted,
     }
 }
 
@@ -718,6 +719,15 @@ pub fn upload_choice(proposed: Result<files::Enqueued, Vec<String>>) -> view::Up
 /// A transfer's failure: a network failure after the retries can be resumed.
 fn transfer_problem(e: &SessionError, purpose: files::Purpose) -> Problem {
     match (e, purpose) {
+        (
+            SessionError::Api(ApiError::Unauthorized(AuthError::MissingScope)),
+            files::Purpose::Upload,
+        ) => problem(
+            "write_not_allowed",
+            "Dropdesk may not add files",
+            "Dropbox says this sign-in lets Dropdesk only read. Allow uploads in your browser, and this upload starts again.",
+            Action::AllowWriting,
+        ),
         (SessionError::Api(ApiError::Network(_)), files::Purpose::Upload) => problem(
             "transfer_interrupted",
             "Upload interrupted",
@@ -909,6 +919,7 @@ mod tests {
             rate,
             phase,
             uploaded_to: None,
+            conflicted: false,
         }
     }
 

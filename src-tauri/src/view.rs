@@ -25,6 +25,8 @@ pub enum Action {
     Retry,
     Reconnect,
     Dismiss,
+    /// Ask Dropbox (in the browser) to let Dropdesk add files, then retry.
+    AllowWriting,
 }
 
 /// A failure as the window shows it. `code` is stable (tests and the UI match on it, never
@@ -346,6 +348,9 @@ pub struct Transfer {
     pub uploaded_to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uploaded_to_lower: Option<String>,
+    /// A replace found the file changed at Dropbox meanwhile: the upload is kept beside it,
+    /// at `uploaded_to`.
+    pub conflicted: bool,
     /// While `waiting`: the seconds until it tries again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_secs: Option<u64>,

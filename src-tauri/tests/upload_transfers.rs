@@ -4,8 +4,9 @@
 //! transfers list that ends with where it went; links refused with why, the rest
 //! uploaded; a taken name asked about first and handled as answered (skip, keep both,
 //! replace the revision that was there, or nothing), a replace of a file changed
-//! meanwhile failing as a conflict that loses nothing; a failed upload resumed by Retry
-//! from where Dropbox has it.
+//! meanwhile kept beside it as a conflicted copy and reported so; a failed upload resumed
+//! by Retry from where Dropbox has it; an upload refused for want of write access asks
+//! for it instead of signing out.
 
 mod support;
 
@@ -156,10 +157,10 @@ async fn a_taken_name_answered_replace_replaces_the_revision_that_was_there() {
 }
 
 #[tokio::test]
-async fn replace_of_a_file_changed_at_dropbox_meanwhile_is_a_conflict_that_loses_nothing() {
+async fn replace_of_a_file_changed_at_dropbox_meanwhile_keeps_both_and_says_so() {
     let r = rig().await;
     let dir = tempfile::tempdir().unwrap();
-    let mine = taken(&r, dir.path()).await;
+    taken(&r, dir.path()).await;
     // Someone else changes it between the question and the answer.
     post(
         &r.w,
@@ -169,16 +170,16 @@ async fn replace_of_a_file_changed_at_dropbox_meanwhile_is_a_conflict_that_loses
     .await;
     let e = r.browser.confirm_upload(Some(OnConflict::Replace)).unwrap();
     let ended = all_settled(&r, &e).await;
-    let failed = ended
+    let replace = ended
         .iter()
         .find(|t| t.name == "taken.txt")
         .expect("the replace");
-    match &failed.phase {
-        Phase::Failed(e) => assert_eq!(dropdesk::messages::session(e).code, "name_taken"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(replace.phase, Phase::Done, "{replace:?}");
+    assert!(replace.conflicted, "the transfer says it is a conflict");
+    let (kept, _) = replace.uploaded_to.clone().expect("where it went");
+    assert_eq!(kept, "/taken (conflicted copy).txt");
     assert_eq!(r.bytes_at("/Taken.txt").await, b"theirs, newer");
-    assert_eq!(std::fs::read(&mine).unwrap(), b"mine");
+    assert_eq!(r.bytes_at(&kept).await, b"mine");
 }
 
 #[tokio::test]
@@ -229,4 +230,42 @@ async fn retry_resumes_a_failed_upload_from_where_dropbox_has_it() {
         .filter(|e| e["path"] == "/2/files/upload_session/start")
         .count();
     assert_eq!(starts, 1, "Retry went on in the same session");
+}
+
+#[tokio::test]
+async fn an_upload_refused_for_want_of_write_access_asks_for_it_and_keeps_the_sign_in() {
+    let mut r = rig().await;
+    // The write permission is withdrawn after it was granted.
+    r.w.fakebox.take_back_scope("files.content.write");
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine.txt");
+    std::fs::write(&mine, "mine").unwrap();
+    let started = r
+        .browser
+        .propose_upload(vec![mine], "")
+        .await
+        .unwrap()
+        .unwrap()
+        .started;
+    let failed = r.settled(started[0]).await;
+    let shown = dropdesk::messages::transfer(failed);
+    let problem = shown.problem.expect("it failed");
+    assert_eq!(
+        (problem.code, problem.action),
+        ("write_not_allowed", dropdesk::view::Action::AllowWriting)
+    );
+    assert!(!r.w.session.may_write().await, "held as read-only now");
+    r.w.session
+        .account()
+        .await
+        .expect("still signed in, browsing as before");
+
+    match ask_to_write(&mut r.w, "allow").await {
+        dropdesk::session::ConnectOutcome::Connected(a) => assert!(a.may_write),
+        other => panic!("write access not granted: {other:?}"),
+    }
+    assert!(r.browser.files().unwrap().transfers.retry(started[0]));
+    let done = r.settled(started[0]).await;
+    assert_eq!(done.phase, Phase::Done, "{done:?}");
+    assert_eq!(r.bytes_at("/mine.txt").await, b"mine");
 }

@@ -58,6 +58,13 @@ test('a waiting transfer says how long it waits; a failed one its problem', asyn
   assert.equal(transferLine({ state: 'failed', done: 5, total: 10, problem: { title: 'Download interrupted' } }), 'Download interrupted');
 });
 
+test('a replace that met a newer version says where the upload was kept', async () => {
+  const { transferLine } = await import('../../ui/js/format.js');
+  const line = transferLine({ state: 'done', done: 4, total: 4, conflicted: true, uploaded_to: '/Notes/plan (conflicted copy).txt' });
+  assert.equal(line, 'Changed at Dropbox meanwhile: theirs is kept, yours is beside it as “plan (conflicted copy).txt”');
+  assert.equal(transferLine({ state: 'done', done: 4, total: 4, conflicted: false, uploaded_to: '/plan.txt' }), 'Done · 4 B');
+});
+
 test('durations read as a person would say them', async () => {
   const { duration } = await import('../../ui/js/format.js');
   assert.equal(duration(0.2), '1 s');

@@ -20,6 +20,12 @@ test('Retry and Reconnect run the banner\'s action', () => {
   assert.equal(reconnect.run, again);
 });
 
+test('Allow uploads… runs the banner\'s action', () => {
+  const allow = button({ code: 'write_not_allowed', action: 'allow_writing' }, again);
+  assert.equal(allow.label, 'Allow uploads…');
+  assert.equal(allow.run, again);
+});
+
 test('an unknown action is an OK that does nothing more', () => {
   const b = button({ action: 'launch' }, again);
   assert.equal(b.label, 'OK');

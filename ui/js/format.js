@@ -82,7 +82,12 @@ export function transferLine(t) {
       return parts.join(' · ');
     }
     case 'waiting': return `${of} · waiting ${duration(t.wait_secs ?? 1)} before trying again`;
-    case 'done': return t.total ? `Done · ${size(t.total)}` : 'Done';
+    case 'done':
+      if (t.conflicted) {
+        const kept = displayName(t.uploaded_to.split('/').pop());
+        return `Changed at Dropbox meanwhile: theirs is kept, yours is beside it as “${kept}”`;
+      }
+      return t.total ? `Done · ${size(t.total)}` : 'Done';
     case 'cancelled': return 'Cancelled';
     default: return t.problem ? t.problem.title : 'Failed';
   }

@@ -260,7 +260,7 @@ async function startConnect({ write = false } = {}) {
   } catch (e) {
     if (write) {
       show('connected');
-      showProblem(api.asProblem(e), () => withWriteAccess(pendingWrite));
+      showProblem(api.asProblem(e), () => withWriteAccess());
       return;
     }
     showWelcome();
@@ -372,9 +372,9 @@ function shownAccount(id) {
 // ---- Putting files in ------------------------------------------------------------------
 
 // The account in use may write: uploads start at once. Otherwise the first upload asks
-// Dropbox (in the browser) first, and `pendingWrite` is what to do once it said yes.
+// Dropbox (in the browser) first, and `pendingWrites` is what to do once it said yes.
 let mayWrite = false;
-let pendingWrite = null;
+let pendingWrites = [];
 
 function showAccess(may) {
   mayWrite = may;
@@ -384,12 +384,20 @@ function showAccess(may) {
 }
 
 /** Do `then` (an upload) once Dropbox lets Dropdesk write: at once if it does already,
- * else after the person agreed to be asked and Dropbox said yes. */
+ * else after the person agreed to be asked and Dropbox said yes. Several asked for while
+ * the question is open are one question. */
 function withWriteAccess(then) {
-  if (mayWrite) return then();
-  pendingWrite = then;
+  if (mayWrite) return then?.();
+  if (then) pendingWrites.push(then);
+  if ($('ask-write').open) return;
   $('ask-write').showModal();
   $('ask-write-yes').focus();
+}
+
+/** Dropbox refused upload `id` for want of write access: ask for it, then retry it. */
+function allowWritingFor(id) {
+  showAccess(false);
+  withWriteAccess(() => api.retryTransfer(id).catch((e) => showProblem(api.asProblem(e))));
 }
 
 async function askToWrite() {
@@ -402,18 +410,18 @@ async function askToWrite() {
 function afterWriteSignIn(result) {
   if ($('confirm-account').open) $('confirm-account').close();
   show('connected');
-  const then = pendingWrite;
-  pendingWrite = null;
+  const then = pendingWrites.splice(0);
   switch (result.state) {
     case 'connected':
       showAccount(result.account, result.sign_in);
       refreshAccounts();
       accountNote('');
-      then?.();
+      for (const f of then) f();
       break;
     case 'failed':
       setStatus('connected', 'Connected');
-      showProblem(result.problem, () => withWriteAccess(then));
+      pendingWrites.push(...then);
+      showProblem(result.problem, () => withWriteAccess());
       break;
     default:
       setStatus('connected', 'Connected');
@@ -552,6 +560,7 @@ const transfers = createTransfers({
   onProblem,
   onStale: () => browser.refresh(),
   onShow: (path, lower) => browser.show(path, lower),
+  onAllowWriting: allowWritingFor,
 });
 
 $('connect').addEventListener('click', () => startConnect());
@@ -559,8 +568,8 @@ $('add-account').addEventListener('click', () => { browser.reset(); startConnect
 $('act-upload').addEventListener('click', () => uploadPicked(false));
 $('act-upload-folder').addEventListener('click', () => uploadPicked(true));
 $('ask-write-yes').addEventListener('click', askToWrite);
-$('ask-write-no').addEventListener('click', () => { pendingWrite = null; $('ask-write').close(); });
-$('ask-write').addEventListener('cancel', () => { pendingWrite = null; });
+$('ask-write-no').addEventListener('click', () => { pendingWrites = []; $('ask-write').close(); });
+$('ask-write').addEventListener('cancel', () => { pendingWrites = []; });
 watchDrops();
 $('cancel').addEventListener('click', () => api.cancelConnect());
 $('reopen').addEventListener('click', async () => {

@@ -10,7 +10,7 @@ import { openAsking } from './program-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createTransfers({ onProblem, onStale, onShow }) {
+export function createTransfers({ onProblem, onStale, onShow, onAllowWriting }) {
   const shown = new Map();
   const cleared = new Set();
   const list = $('transfer-list');
@@ -44,6 +44,9 @@ export function createTransfers({ onProblem, onStale, onShow }) {
           button('Show in folder', () => act(api.openTransferred(t.id, true)), `Show ${name} in its folder`),
         ];
       case 'failed': {
+        if (t.problem?.action === 'allow_writing') {
+          return [button('Allow uploads…', () => onAllowWriting(t.id), `Allow uploads, then retry ${name}`)];
+        }
         const resume = t.problem?.code === 'transfer_interrupted';
         const label = resume ? 'Resume' : 'Retry';
         return [button(label, () => act(api.retryTransfer(t.id)), `${label} ${name}`)];
@@ -87,6 +90,8 @@ export function createTransfers({ onProblem, onStale, onShow }) {
   function onChange(t) {
     // The grant is gone: the window goes to the reconnect state, as for any call.
     if (t.state === 'failed' && t.problem?.action === 'reconnect') onProblem(t.problem);
+    // Dropbox refused the upload for want of write access: ask for it, then retry.
+    if (t.state === 'failed' && t.problem?.action === 'allow_writing' && shown.get(t.id)?.dataset.state !== 'failed') onAllowWriting(t.id);
     // The file changed or vanished at Dropbox meanwhile: the folder shows what is there now.
     if (t.state === 'failed' && ['file_changed', 'file_gone'].includes(t.problem?.code) && shown.get(t.id)?.dataset.state !== 'failed') onStale();
     if (cleared.has(t.id) && t.state !== 'running') return;

@@ -86,6 +86,9 @@ pub struct Report {
     /// Where a finished upload is in the app folder: Dropbox's `path_display` and
     /// `path_lower`.
     pub uploaded_to: Option<(String, String)>,
+    /// A replace found the file changed at Dropbox meanwhile: the upload was kept beside
+    /// it under another name (`uploaded_to`), and theirs is as they left it.
+    pub conflicted: bool,
 }
 
 /// Hears of every change of a transfer.
@@ -116,6 +119,8 @@ struct Transfer {
     resume: Option<super::upload::Resume>,
     /// Where a finished upload went (`path_display`, `path_lower`).
     uploaded_to: Option<(String, String)>,
+    /// See [`Report::conflicted`].
+    conflicted: bool,
     done: Arc<AtomicU64>,
     total: Arc<AtomicU64>,
     phase: Phase,
@@ -194,6 +199,7 @@ impl Transfers {
             part: None,
             resume: Some(resume),
             uploaded_to: None,
+            conflicted: false,
             done: Arc::new(AtomicU64::new(offset)),
             total: Arc::new(AtomicU64::new(size)),
             // Stopped when the app was: the window offers Resume.
@@ -259,6 +265,7 @@ impl Transfers {
             part: None,
             resume: None,
             uploaded_to: None,
+            conflicted: false,
             done: Arc::default(),
             total: Arc::default(),
             phase: Phase::Running,
@@ -502,7 +509,13 @@ impl Transfers {
         }
         let meta = meta?;
         if let (Some(path), Some(lower)) = (meta.path_display, meta.path_lower) {
-            self.update(id, |t| t.uploaded_to = Some((path, lower)));
+            // A replace of a revision that is no longer the latest lands beside it.
+            let conflicted = matches!(commit.mode, crate::dropbox::WriteMode::Update(_))
+                && lower != commit.path.to_lowercase();
+            self.update(id, |t| {
+                t.uploaded_to = Some((path, lower));
+                t.conflicted = conflicted;
+            });
         }
         Ok(())
     }
@@ -632,5 +645,6 @@ fn report(id: u64, t: &Transfer) -> Report {
         rate,
         phase: t.phase.clone(),
         uploaded_to: t.uploaded_to.clone(),
+        conflicted: t.conflicted,
     }
 }

@@ -2,8 +2,9 @@
 //! transfers: a file whose name is taken in the target folder is never replaced without
 //! the person's say. The taken names are found first; the window asks "replace, keep
 //! both or skip", and the answer applies to all of them. Replace replaces only the
-//! revision the person was shown (`update` with its rev): a file changed at Dropbox
-//! meanwhile makes the upload fail as a conflict, and nothing is lost.
+//! revision the person was shown (`update` with its rev, autorenamed): a file changed at
+//! Dropbox meanwhile stays as it is, the upload lands beside it as Dropbox's "conflicted
+//! copy", and the transfer says so. Nothing is lost.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -94,7 +95,9 @@ impl Files {
             };
             let (mode, autorename) = match (taken.get(&name.to_lowercase()), how) {
                 (Some(_), Some(OnConflict::Skip)) => continue,
-                (Some(rev), Some(OnConflict::Replace)) => (WriteMode::Update(rev.clone()), false),
+                // Only the revision the person was shown: if it changed meanwhile, Dropbox
+                // keeps this one beside it as a conflicted copy.
+                (Some(rev), Some(OnConflict::Replace)) => (WriteMode::Update(rev.clone()), true),
                 (Some(_), Some(OnConflict::KeepBoth)) => (WriteMode::Add, true),
                 _ => (WriteMode::Add, false),
             };

@@ -296,13 +296,15 @@ impl Session {
 
     /// Commit a small file in one request. This and the upload-session calls below
     /// refresh the token once if refused and are not retried here: the uploader retries
-    /// on its own, at the offset Dropbox confirms (`files::upload`).
+    /// on its own, at the offset Dropbox confirms (`files::upload`). Dropbox refusing
+    /// them for want of the write scope makes the grant held read-only (see
+    /// [`Session::write_call`]).
     pub async fn upload(
         &self,
         commit: &dropbox::Commit,
         bytes: bytes::Bytes,
     ) -> Result<dropbox::FileMetadata, SessionError> {
-        self.call_once(|t| {
+        self.write_call(|t| {
             let bytes = bytes.clone();
             async move { self.api.upload(&t, commit, bytes).await }
         })
@@ -315,7 +317,7 @@ impl Session {
         bytes: bytes::Bytes,
         close: bool,
     ) -> Result<String, SessionError> {
-        self.call_once(|t| {
+        self.write_call(|t| {
             let bytes = bytes.clone();
             async move { self.api.upload_session_start(&t, bytes, close).await }
         })
@@ -329,7 +331,7 @@ impl Session {
         offset: u64,
         bytes: bytes::Bytes,
     ) -> Result<(), SessionError> {
-        self.call_once(|t| {
+        self.write_call(|t| {
             let bytes = bytes.clone();
             async move {
                 self.api
@@ -348,7 +350,7 @@ impl Session {
         bytes: bytes::Bytes,
         commit: &dropbox::Commit,
     ) -> Result<dropbox::FileMetadata, SessionError> {
-        self.call_once(|t| {
+        self.write_call(|t| {
             let bytes = bytes.clone();
             async move {
                 self.api
@@ -364,7 +366,7 @@ impl Session {
         &self,
         entries: &[dropbox::Finish],
     ) -> Result<Vec<dropbox::Committed>, SessionError> {
-        self.call_once(|t| async move { self.api.upload_session_finish_batch(&t, entries).await })
+        self.write_call(|t| async move { self.api.upload_session_finish_batch(&t, entries).await })
             .await
     }
 
@@ -431,6 +433,23 @@ impl Session {
         Fut: Future<Output = Result<T, ApiError>>,
     {
         retry::call(&self.tokens, &self.settings.retry, f).await
+    }
+
+    /// A write: as [`Session::call_once`], and a `missing_scope` answer (the write scope was
+    /// taken back, or never given) leaves the grant held read-only, so the account says it
+    /// may not write and the window asks for write access again.
+    async fn write_call<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let answer = self.call_once(f).await;
+        if let Err(SessionError::Api(ApiError::Unauthorized(dropbox::AuthError::MissingScope))) =
+            &answer
+        {
+            self.tokens.write_refused().await;
+        }
+        answer
     }
 
     /// A call that refreshes the token once if refused, and is not retried otherwise.

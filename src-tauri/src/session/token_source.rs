@@ -234,6 +234,15 @@ impl TokenSource {
             .is_some_and(|g| g.scopes.iter().any(|s| s == crate::auth::WRITE_SCOPE))
     }
 
+    /// Dropbox refused a write with this grant (`missing_scope`): it is held as read-only
+    /// from now on, so the window asks for write access again. The keychain item is left
+    /// as it is; its next write refusal says the same.
+    pub async fn write_refused(&self) {
+        if let Some(g) = self.held.lock().await.grant.as_mut() {
+            g.scopes.retain(|s| s != crate::auth::WRITE_SCOPE);
+        }
+    }
+
     /// The account of the grant held, if any.
     pub async fn account_id(&self) -> Option<String> {
         self.held

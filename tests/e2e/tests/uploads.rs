@@ -3,7 +3,9 @@
 //! again, the write sign-in runs in the browser, then the picked file goes into the folder
 //! in view and shows there, and the next Upload… asks nothing; a picked folder goes up
 //! with its tree; a taken name is asked about and skip, keep both and replace each do
-//! what they say; declining leaves browsing as it was and uploads nothing.
+//! what they say; a replace of a file changed at Dropbox meanwhile keeps both and says so;
+//! declining leaves browsing as it was and uploads nothing; write access withdrawn later
+//! asks again instead of signing out.
 
 use std::path::Path;
 use std::time::Duration;
@@ -276,5 +278,83 @@ async fn a_taken_name_is_asked_about_and_each_answer_is_kept() {
         assert!(std::time::Instant::now() < until, "replaced");
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_stale_replace_keeps_both_versions_and_says_so() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    let free = desktop.dir.join("free.txt");
+    std::fs::write(&free, "free").unwrap();
+    upload_with_write_access(&app, "act-upload").await;
+    pick(&desktop, &free);
+    row_shown(&app, "free.txt").await;
+
+    let mine = desktop.dir.join("Notes with spaces.txt");
+    std::fs::write(&mine, "my notes").unwrap();
+    app.click("act-upload").await.unwrap();
+    pick(&desktop, &mine);
+    app.wait_visible("conflict-dialog", Duration::from_secs(20))
+        .await
+        .expect("the taken name is asked about");
+    // Someone changes it at Dropbox while the question is open.
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Notes with spaces.txt", "content": "their newer notes"}]}),
+    )
+    .await;
+    app.click("conflict-replace").await.unwrap();
+    row_shown(&app, "Notes with spaces (conflicted copy).txt").await;
+    wait(
+        &app,
+        "the transfer says it met a newer version",
+        "return [...document.querySelectorAll('#transfer-list .transfer')].some(t => \
+         t.dataset.state === 'done' && t.textContent.includes('Changed at Dropbox meanwhile'));",
+        30,
+    )
+    .await;
+    assert_eq!(
+        at_fakebox(&s, "/Notes with spaces.txt").await,
+        b"their newer notes"
+    );
+    assert_eq!(
+        at_fakebox(&s, "/Notes with spaces (conflicted copy).txt").await,
+        b"my notes"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn write_access_withdrawn_later_asks_again_and_the_upload_goes_on() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    let first = desktop.dir.join("first.txt");
+    std::fs::write(&first, "one").unwrap();
+    upload_with_write_access(&app, "act-upload").await;
+    pick(&desktop, &first);
+    row_shown(&app, "first.txt").await;
+
+    s.fakebox.take_back_scope("files.content.write");
+    let second = desktop.dir.join("second.txt");
+    std::fs::write(&second, "two").unwrap();
+    app.click("act-upload").await.unwrap();
+    pick(&desktop, &second);
+    app.wait_visible("ask-write", Duration::from_secs(20))
+        .await
+        .expect("Dropbox's refusal asks for write access again");
+    assert!(
+        app.visible("view-connected").await.unwrap(),
+        "still signed in"
+    );
+    app.click("ask-write-yes").await.unwrap();
+    row_shown(&app, "second.txt").await;
+    assert_eq!(at_fakebox(&s, "/second.txt").await, b"two");
     app.quit().await;
 }

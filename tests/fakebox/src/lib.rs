@@ -325,6 +325,18 @@ impl Fakebox {
         (access, refresh)
     }
 
+    /// Every grant, and every live token minted from one, loses `scope`, as when a
+    /// permission is withdrawn: calls that need it answer 401 `missing_scope`.
+    pub fn take_back_scope(&self, scope: &str) {
+        let mut s = self.app.lock();
+        for grant in &mut s.grants {
+            grant.scopes.retain(|g| g != scope);
+        }
+        for token in s.access.values_mut() {
+            token.scopes.retain(|t| t != scope);
+        }
+    }
+
     /// Stop accepting connections and wait for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
