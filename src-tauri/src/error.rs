@@ -62,6 +62,10 @@ pub enum FileProblem {
     /// What Dropbox committed does not match the content hash of the file read here.
     #[error("the uploaded file does not match the file read here")]
     UploadDamaged,
+    /// Dropbox is too full for an upload: how many more bytes it needs room for, and how
+    /// many are free now.
+    #[error("Dropbox needs room for {needed} more bytes")]
+    NoRoom { needed: u64, free: u64 },
 }
 
 impl FileProblem {

@@ -218,6 +218,19 @@ fn unauthorized(tag: AuthError) -> Problem {
 }
 
 /// Why Dropbox did not take a file.
+/// A size as the window writes it: decimal units, one decimal below 100 ("1.5 GB").
+fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut n = bytes as f64;
+    let mut unit = 0;
+    while n >= 1000.0 && unit < UNITS.len() - 1 {
+        n /= 1000.0;
+        unit += 1;
+    }
+    let digits = if unit == 0 || n >= 100.0 { 0 } else { 1 };
+    format!("{n:.digits$} {}", UNITS[unit])
+}
+
 fn upload_route(error: RouteError, summary: &str) -> Problem {
     use crate::dropbox::Conflict;
     match error {
@@ -415,6 +428,16 @@ fn file(f: &FileProblem) -> Problem {
                 "{refused} of the folder's files did not go up; the first is {first}: {} The rest are in \
                  your Dropbox. Retry uploads the folder again; files already there are left as they are.",
                 session(why).message
+            ),
+            Action::Retry,
+        ),
+        FileProblem::NoRoom { needed, free } => problem(
+            "insufficient_space",
+            "Your Dropbox is full",
+            format!(
+                "Dropbox needs {} more room for this upload ({} is free). Free some space in your Dropbox (or get more), then retry.",
+                size_text(*needed),
+                size_text(*free)
             ),
             Action::Retry,
         ),
@@ -921,6 +944,30 @@ mod tests {
             uploaded_to: None,
             conflicted: false,
         }
+    }
+
+    #[test]
+    fn a_full_dropbox_says_how_much_room_the_upload_needs() {
+        let full = session(
+            &FileProblem::NoRoom {
+                needed: 1_500_000_000,
+                free: 20_000,
+            }
+            .into(),
+        );
+        assert_eq!(full.code, "insufficient_space");
+        assert!(
+            full.message.contains("needs 1.5 GB more room"),
+            "{}",
+            full.message
+        );
+        assert!(
+            full.message.contains("(20.0 KB is free)"),
+            "{}",
+            full.message
+        );
+        assert_eq!(size_text(999), "999 B");
+        assert_eq!(size_text(123_456_789), "123 MB");
     }
 
     #[test]

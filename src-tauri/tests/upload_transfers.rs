@@ -269,3 +269,65 @@ async fn an_upload_refused_for_want_of_write_access_asks_for_it_and_keeps_the_si
     assert_eq!(done.phase, Phase::Done, "{done:?}");
     assert_eq!(r.bytes_at("/mine.txt").await, b"mine");
 }
+
+#[tokio::test]
+async fn a_full_dropbox_says_how_much_more_room_the_upload_needs() {
+    let r = rig().await;
+    r.w.fakebox.leave_free(1_000);
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    std::fs::write(&big, vec![7u8; 5_000]).unwrap();
+    let started = r
+        .browser
+        .propose_upload(vec![big], "")
+        .await
+        .unwrap()
+        .unwrap()
+        .started;
+    let failed = r.settled(started[0]).await;
+    match &failed.phase {
+        Phase::Failed(SessionError::File(FileProblem::NoRoom { needed, free })) => {
+            assert_eq!((*needed, *free), (4_000, 1_000));
+        }
+        other => panic!("{other:?}"),
+    }
+    let problem = dropdesk::messages::transfer(failed).problem.unwrap();
+    assert_eq!(problem.code, "insufficient_space");
+    assert!(
+        problem.message.contains("4.0 KB more"),
+        "{}",
+        problem.message
+    );
+}
+
+#[tokio::test]
+async fn a_folder_too_big_for_a_full_dropbox_says_how_much_more_room_it_needs() {
+    let r = rig().await;
+    r.w.fakebox.leave_free(1_000);
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(tree.join("a.bin"), vec![1u8; 3_000]).unwrap();
+    std::fs::write(tree.join("b.bin"), vec![2u8; 3_000]).unwrap();
+    let started = r
+        .browser
+        .propose_upload(vec![tree], "")
+        .await
+        .unwrap()
+        .unwrap()
+        .started;
+    let failed = r.settled(started[0]).await;
+    let Phase::Failed(SessionError::File(FileProblem::NotAllUploaded { refused, why, .. })) =
+        &failed.phase
+    else {
+        panic!("{failed:?}");
+    };
+    assert_eq!(*refused, 2);
+    assert_eq!(
+        **why,
+        SessionError::File(FileProblem::NoRoom {
+            needed: 5_000,
+            free: 1_000
+        })
+    );
+}

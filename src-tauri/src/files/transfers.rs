@@ -507,7 +507,10 @@ impl Transfers {
                 keep(local, commit, None);
             }
         }
-        let meta = meta?;
+        let meta = match meta {
+            Ok(meta) => meta,
+            Err(e) => return Err(self.room_needed(e, local.size).await),
+        };
         if let (Some(path), Some(lower)) = (meta.path_display, meta.path_lower) {
             // A replace of a revision that is no longer the latest lands beside it.
             let conflicted = matches!(commit.mode, crate::dropbox::WriteMode::Update(_))
@@ -561,9 +564,30 @@ impl Transfers {
             Some((first, why)) => Err(FileProblem::NotAllUploaded {
                 refused: outcome.refused_count,
                 first,
-                why: Box::new(why),
+                why: Box::new(self.room_needed(why, outcome.no_room).await),
             }
             .into()),
+        }
+    }
+
+    /// `e`, or when it is Dropbox's `insufficient_space` for `bytes`, how much more room
+    /// they need than Dropbox has free now (as far as Dropbox says).
+    async fn room_needed(&self, e: SessionError, bytes: u64) -> SessionError {
+        if !super::upload_tree::is_insufficient_space(&e) {
+            return e;
+        }
+        match self.session.space_usage().await {
+            Ok(usage) => {
+                let free = usage
+                    .allocated()
+                    .map_or(0, |all| all.saturating_sub(usage.used));
+                FileProblem::NoRoom {
+                    needed: bytes.saturating_sub(free).max(1),
+                    free,
+                }
+                .into()
+            }
+            Err(_) => e,
         }
     }
 

@@ -48,9 +48,19 @@ pub struct TreeOutcome {
     pub refused: Vec<(String, SessionError)>,
     /// All the files not uploaded.
     pub refused_count: u64,
+    /// The bytes of the files refused because Dropbox is full.
+    pub no_room: u64,
 }
 
 impl TreeOutcome {
+    /// `rel` (of `size` bytes) was not uploaded, for `why`.
+    fn refuse_sized(&mut self, rel: String, size: u64, why: SessionError) {
+        if is_insufficient_space(&why) {
+            self.no_room += size;
+        }
+        self.refuse(rel, why);
+    }
+
     fn refuse(&mut self, rel: String, why: SessionError) {
         self.refused_count += 1;
         if self.refused.len() < NAMED_REFUSALS {
@@ -192,7 +202,7 @@ impl TreeUpload<'_> {
                     {
                         return Err(e)
                     }
-                    Err(e) => outcome.refuse(rel, e),
+                    Err(e) => outcome.refuse_sized(rel, local.size, e),
                 }
                 done += local.size;
                 (self.on_bytes)(done, total);
@@ -258,8 +268,9 @@ impl TreeUpload<'_> {
                     outcome.uploaded += 1;
                 }
                 Ok(_) => outcome.refuse(waiting.rel, FileProblem::UploadDamaged.into()),
-                Err(error) => outcome.refuse(
+                Err(error) => outcome.refuse_sized(
                     waiting.rel,
+                    waiting.finish.size,
                     SessionError::Api(ApiError::Route {
                         route: "files/upload_session/finish_batch_v2".into(),
                         error,
@@ -278,6 +289,19 @@ impl TreeUpload<'_> {
     {
         retrying(&self.retry, self.cancel, self.on_wait, f).await
     }
+}
+
+/// Dropbox said it has no room for the file.
+pub(super) fn is_insufficient_space(e: &SessionError) -> bool {
+    matches!(
+        e,
+        SessionError::Api(ApiError::Route {
+            error: RouteError::Path {
+                path: crate::dropbox::PathError::InsufficientSpace
+            },
+            ..
+        })
+    )
 }
 
 /// Dropbox's tags for a batch entry's error, as an `error_summary` would give them.

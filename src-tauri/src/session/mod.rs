@@ -164,6 +164,14 @@ impl Session {
         self.account().await
     }
 
+    /// How full the account's Dropbox is.
+    pub async fn space_usage(&self) -> Result<dropbox::SpaceUsage, SessionError> {
+        retry::call(&self.tokens, &self.settings.retry, |t| async move {
+            self.api.space_usage(&t).await
+        })
+        .await
+    }
+
     pub async fn account(&self) -> Result<AccountView, SessionError> {
         self.account_with(&self.settings.retry).await
     }

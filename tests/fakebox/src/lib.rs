@@ -337,6 +337,15 @@ impl Fakebox {
         }
     }
 
+    /// Each account's space (Dropbox's `allocated`) from now on: `used` plus `free` bytes.
+    pub fn leave_free(&self, free: u64) {
+        let mut s = self.app.lock();
+        for account in 0..s.accounts.len() {
+            let used = s.trees.get(account).map_or(0, |t| t.total_size());
+            s.accounts[account].allocated = used + free;
+        }
+    }
+
     /// Stop accepting connections and wait for the server task to end.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
