@@ -1,7 +1,8 @@
 //! An upload resumes after a restart: where its session stands is kept in the listing
 //! store (never a token) after every chunk; the next run lists it stopped, and Resume goes
 //! on from the offset Dropbox confirms, in the same session. A finished or cancelled
-//! upload leaves nothing to resume, and none is listed for another account.
+//! upload leaves nothing to resume; switching accounts mid-upload stops it cleanly, and it
+//! resumes only for its own account.
 
 mod support;
 
@@ -133,4 +134,78 @@ async fn a_cancelled_upload_leaves_nothing_to_resume() {
     b.files().unwrap().transfers.cancel(id);
     assert_eq!(settled(&b, id).await.phase, Phase::Cancelled);
     assert_eq!(unfinished(&store, &account), 0);
+}
+
+#[tokio::test]
+async fn switching_accounts_stops_an_upload_that_resumes_only_for_its_account() {
+    let mut w = world(
+        None,
+        |c| {
+            c.app_scopes.push("files.content.write".into());
+            c.extra_accounts = vec![fakebox::ExtraAccount::sam()];
+        },
+        Duration::from_secs(60),
+    )
+    .await;
+    connect_as(&mut w, 1, "Sam Lee").await;
+    let sam = w.session.account_id().await.unwrap();
+    connect(&mut w).await;
+    match ask_to_write(&mut w, "allow").await {
+        dropdesk::session::ConnectOutcome::Connected(a) => assert!(a.may_write),
+        other => panic!("write access not granted: {other:?}"),
+    }
+    let alex = w.session.account_id().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("listings.sqlite3");
+    let content: Vec<u8> = (0..(40 << 20) + 3)
+        .map(|i: usize| (i % 249) as u8)
+        .collect();
+    let big = dir.path().join("big.bin");
+    std::fs::write(&big, &content).unwrap();
+    let b = browser(w.session.clone(), &store, dir.path()).await;
+    // The first append takes a while: the switch comes while it is on the wire.
+    post(
+        &w,
+        "faults",
+        json!({"route": "files/upload_session/append_v2", "delay_ms": 1500}),
+    )
+    .await;
+    b.propose_upload(vec![big], "").await.unwrap().unwrap();
+    for _ in 0..200 {
+        if unfinished(&store, &alex) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(unfinished(&store, &alex), 1, "kept while it runs");
+
+    b.switch_account(&sam).await.unwrap();
+    assert!(
+        b.files().unwrap().transfers.reports().is_empty(),
+        "the upload stopped with the switch"
+    );
+    // Whatever was on the wire has landed by now.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        w.session.metadata("/big.bin").await.is_err(),
+        "nothing went into Sam's Dropbox"
+    );
+    assert_eq!(b.restore_uploads().await, 0, "nothing to resume for Sam");
+    assert_eq!(unfinished(&store, &alex), 1, "kept for Alex");
+
+    b.switch_account(&alex).await.unwrap();
+    assert_eq!(b.restore_uploads().await, 1);
+    let id = b.files().unwrap().transfers.reports()[0].id;
+    assert!(b.files().unwrap().transfers.retry(id));
+    let done = settled(&b, id).await;
+    assert_eq!(done.phase, Phase::Done, "{done:?}");
+    assert_eq!(
+        w.session
+            .download_head("/big.bin", 1 << 30)
+            .await
+            .unwrap()
+            .1,
+        content
+    );
+    assert_eq!(unfinished(&store, &alex), 0, "nothing left to resume");
 }

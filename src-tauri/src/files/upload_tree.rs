@@ -1,7 +1,8 @@
 //! A folder from this computer put into the app folder with its tree, as one transfer.
 //! The folder is walked twice, lazily (never a list of its files in memory): once to add
 //! up its size, so progress means something from the start, then to upload. Files that
-//! fit in one chunk each go into an upload session closed at once, and are committed
+//! fit in one chunk each go into an upload session closed at once, several on the wire at
+//! a time under a byte budget, and are committed
 //! together by `finish_batch_v2`, up to 1,000 at a time: one write to the account instead
 //! of one per file, so Dropbox's `too_many_write_operations` is rarely met (and waited out
 //! as `Retry-After` says when it is). Larger files go through `upload.rs` one by one.
@@ -13,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::upload::{hash, read_whole, retrying, Local, Upload};
@@ -22,6 +24,14 @@ use crate::session::{Retry, Session};
 
 /// How many refusals are kept by name; past it, they are only counted.
 const NAMED_REFUSALS: usize = 100;
+
+/// Small files sent at once: each is a request of its own (Dropbox has no request for
+/// several files' bytes), so over a real network their round trips overlap. Only the
+/// commits must not, and they are one batch.
+pub const PARALLEL: usize = 8;
+
+/// Bytes of small files on the wire at once, at most (one file alone may be larger).
+const IN_FLIGHT_BYTES: u64 = 32 << 20;
 
 /// One folder upload and what it reports to.
 pub struct TreeUpload<'a> {
@@ -74,6 +84,12 @@ struct Waiting {
     finish: Finish,
     rel: String,
     hash: String,
+}
+
+/// A small file, sent or refused.
+enum Small {
+    Sent(Waiting),
+    Refused(String, SessionError),
 }
 
 /// What the walk finds, in the folder's order.
@@ -136,6 +152,9 @@ impl TreeUpload<'_> {
         (self.on_bytes)(done, total);
         let mut outcome = TreeOutcome::default();
         let mut batch: Vec<Waiting> = Vec::new();
+        // Small files on the wire, and their bytes.
+        let mut sending = FuturesUnordered::new();
+        let mut in_flight = 0u64;
         let mut found = walk(self.root.to_path_buf());
         while let Some(entry) = found.recv().await {
             if self.cancel.is_cancelled() {
@@ -176,6 +195,12 @@ impl TreeUpload<'_> {
                 client_modified: Some(timestamp(local.modified)),
             };
             if local.size > self.chunk as u64 {
+                // The small files on the wire finish first: nobody waits on them meanwhile.
+                while let Some((size, small)) = sending.next().await {
+                    in_flight -= size;
+                    self.wait_to_commit(small?, &mut batch, &mut outcome, &mut done, total)
+                        .await?;
+                }
                 let before = done;
                 let on_bytes = |d: u64, _: u64| (self.on_bytes)(before + d, total);
                 let sent = Upload {
@@ -208,33 +233,79 @@ impl TreeUpload<'_> {
                 (self.on_bytes)(done, total);
                 continue;
             }
-            let bytes = match read_whole(&local).await {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    outcome.refuse(rel, e);
-                    continue;
-                }
-            };
-            let session_id = self
-                .with_retries(|| self.session.upload_session_start(bytes.clone(), true))
-                .await?;
-            batch.push(Waiting {
-                finish: Finish {
-                    session_id,
-                    size: local.size,
-                    commit,
-                },
-                rel,
-                hash: hash(&bytes),
-            });
-            if batch.len() == MAX_BATCH {
-                done += self.commit(&mut batch, &mut outcome).await?;
-                (self.on_bytes)(done, total);
+            // Room for this one among those on the wire (always for one alone).
+            while !sending.is_empty()
+                && (sending.len() >= PARALLEL || in_flight + local.size > IN_FLIGHT_BYTES)
+            {
+                let (size, small) = sending.next().await.expect("not empty");
+                in_flight -= size;
+                self.wait_to_commit(small?, &mut batch, &mut outcome, &mut done, total)
+                    .await?;
             }
+            in_flight += local.size;
+            sending.push(async move {
+                let size = local.size;
+                (size, self.send_small(local, commit, rel).await)
+            });
+        }
+        while let Some((_, small)) = sending.next().await {
+            self.wait_to_commit(small?, &mut batch, &mut outcome, &mut done, total)
+                .await?;
         }
         done += self.commit(&mut batch, &mut outcome).await?;
         (self.on_bytes)(done, total);
         Ok(outcome)
+    }
+
+    /// Read a small file and send its bytes in an upload session closed at once, to be
+    /// committed with the batch; a file that cannot be read is refused.
+    async fn send_small(
+        &self,
+        local: Local,
+        commit: Commit,
+        rel: String,
+    ) -> Result<Small, SessionError> {
+        let bytes = match read_whole(&local).await {
+            Ok(bytes) => bytes,
+            Err(e) => return Ok(Small::Refused(rel, e)),
+        };
+        let hash = hash(&bytes);
+        let session_id = self
+            .with_retries(|| self.session.upload_session_start(bytes.clone(), true))
+            .await?;
+        Ok(Small::Sent(Waiting {
+            finish: Finish {
+                session_id,
+                size: local.size,
+                commit,
+            },
+            rel,
+            hash,
+        }))
+    }
+
+    /// A small file's bytes are at Dropbox: it waits for the batch's commit, which goes
+    /// when the batch is full.
+    async fn wait_to_commit(
+        &self,
+        small: Small,
+        batch: &mut Vec<Waiting>,
+        outcome: &mut TreeOutcome,
+        done: &mut u64,
+        total: u64,
+    ) -> Result<(), SessionError> {
+        match small {
+            Small::Sent(waiting) => batch.push(waiting),
+            Small::Refused(rel, why) => {
+                outcome.refuse(rel, why);
+                return Ok(());
+            }
+        }
+        if batch.len() == MAX_BATCH {
+            *done += self.commit(batch, outcome).await?;
+            (self.on_bytes)(*done, total);
+        }
+        Ok(())
     }
 
     /// A path below the folder as the window may show it: the folder's name and below.

@@ -105,6 +105,9 @@ pub struct Config {
     pub sample: bool,
     /// Ask long-polling clients to wait this many seconds before the next long-poll.
     pub longpoll_backoff: Option<u64>,
+    /// Every API request held this long before it is handled, as a network's round trip
+    /// to Dropbox would (benchmarks of many small requests).
+    pub round_trip: Option<Duration>,
     /// Each account's space, in bytes (Dropbox's `allocated`); a write past it is
     /// `insufficient_space`.
     pub allocated: u64,
@@ -139,6 +142,7 @@ impl Default for Config {
             sample: false,
             rotate_refresh_tokens: false,
             longpoll_backoff: None,
+            round_trip: None,
             allocated: 2 << 40,
             max_file_size: upload::MAX_FILE_SIZE,
         }
@@ -484,6 +488,9 @@ async fn track(State(app): State<App>, request: Request, next: Next) -> Response
         return next.run(request).await;
     }
     let method = request.method().to_string();
+    if let Some(rtt) = app.config.round_trip {
+        tokio::time::sleep(rtt).await;
+    }
     let fault = app.lock().take_fault(&path);
     let injected = match &fault {
         Some(f) => {
