@@ -121,7 +121,10 @@ async fn small_files(session: &Session, tree: &Path, tag: &str) -> (Vec<f64>, Ve
                 client_modified: None,
             };
             let body = std::fs::read(tree.join(format!("f{i:04}.bin"))).unwrap();
-            session.upload(&commit, body.into()).await.unwrap();
+            session
+                .upload(&commit, bytes::Bytes::from(body))
+                .await
+                .unwrap();
         }
         each.push(t.elapsed().as_secs_f64() * 1000.0);
     }
@@ -155,8 +158,15 @@ async fn ours(session: &Session, file: &Path, to: &str) -> f64 {
 }
 
 /// curl: `start` with the first chunk, then every other chunk and `finish` in one process
-/// (one connection), the same chunk size.
-fn curl(base: &str, ca: &Path, token: &str, chunks: &[std::path::PathBuf], to: &str) -> f64 {
+/// (one connection), the same chunk size, each request with its content hash (taken
+/// beforehand) as Dropdesk's carry, so that fakebox checks the same for both.
+fn curl(
+    base: &str,
+    ca: &Path,
+    token: &str,
+    chunks: &[(std::path::PathBuf, String)],
+    to: &str,
+) -> f64 {
     let t = Instant::now();
     let started = Command::new("curl")
         .args(["-sS", "--cacert"])
@@ -168,9 +178,15 @@ fn curl(base: &str, ca: &Path, token: &str, chunks: &[std::path::PathBuf], to: &
         ])
         .args(["-H", &format!("Authorization: Bearer {token}")])
         .args(["-H", "Content-Type: application/octet-stream"])
-        .args(["-H", "Dropbox-API-Arg: {\"close\": false}"])
+        .args([
+            "-H",
+            &format!(
+                "Dropbox-API-Arg: {{\"close\": false, \"content_hash\": \"{}\"}}",
+                chunks[0].1
+            ),
+        ])
         .arg("--data-binary")
-        .arg(format!("@{}", chunks[0].display()))
+        .arg(format!("@{}", chunks[0].0.display()))
         .output()
         .expect("curl");
     let id = serde_json::from_slice::<serde_json::Value>(&started.stdout).unwrap()["session_id"]
@@ -178,18 +194,18 @@ fn curl(base: &str, ca: &Path, token: &str, chunks: &[std::path::PathBuf], to: &
         .unwrap()
         .to_string();
     let mut args: Vec<String> = vec!["-sS".into(), "-o".into(), "/dev/null".into()];
-    let mut offset = std::fs::metadata(&chunks[0]).unwrap().len();
-    for (i, chunk) in chunks.iter().enumerate().skip(1) {
+    let mut offset = std::fs::metadata(&chunks[0].0).unwrap().len();
+    for (i, (chunk, hash)) in chunks.iter().enumerate().skip(1) {
         let last = i == chunks.len() - 1;
         let (route, arg) = if last {
             (
                 "finish",
-                format!("{{\"cursor\": {{\"session_id\": \"{id}\", \"offset\": {offset}}}, \"commit\": {{\"path\": \"{to}\", \"mode\": \"overwrite\"}}}}"),
+                format!("{{\"cursor\": {{\"session_id\": \"{id}\", \"offset\": {offset}}}, \"commit\": {{\"path\": \"{to}\", \"mode\": \"overwrite\"}}, \"content_hash\": \"{hash}\"}}"),
             )
         } else {
             (
                 "append_v2",
-                format!("{{\"cursor\": {{\"session_id\": \"{id}\", \"offset\": {offset}}}}}"),
+                format!("{{\"cursor\": {{\"session_id\": \"{id}\", \"offset\": {offset}}}, \"content_hash\": \"{hash}\"}}"),
             )
         };
         if i > 1 {
@@ -275,7 +291,7 @@ async fn main() {
         .map(|(i, c)| {
             let p = dir.path().join(format!("chunk{i:03}"));
             std::fs::write(&p, c).unwrap();
-            p
+            (p, fakebox::files::content_hash(c))
         })
         .collect();
     drop(bytes);

@@ -1,8 +1,10 @@
 //! Dropbox's content hash, computed as the bytes stream by: SHA-256 of each 4 MiB block,
 //! then SHA-256 of the concatenated block digests, as 64 lowercase hex characters. An
-//! empty file hashes over no blocks.
+//! empty file hashes over no blocks. [`HashedBytes`] are bytes to send with their block
+//! digests taken once, so that a request's hash and the file's running hash share them.
 
-use ring::digest::{Context, SHA256};
+use bytes::Bytes;
+use ring::digest::{digest, Context, SHA256};
 
 const BLOCK: usize = 4 * 1024 * 1024;
 
@@ -45,16 +47,68 @@ impl ContentHasher {
         self.in_block = 0;
     }
 
+    /// Add bytes whose blocks are already hashed. Their digests are taken as they are
+    /// when the bytes start on a block boundary of what came before (a chunk of an upload
+    /// always does); a short last block, or bytes that start mid-block, are hashed again.
+    pub fn update_hashed(&mut self, hashed: &HashedBytes) {
+        if self.in_block != 0 {
+            return self.update(&hashed.bytes);
+        }
+        let full = hashed.bytes.len() / BLOCK;
+        for block in &hashed.blocks[..full] {
+            self.overall.update(block);
+        }
+        self.update(&hashed.bytes[full * BLOCK..]);
+    }
+
     pub fn finish(mut self) -> String {
         if self.in_block > 0 {
             self.close_block();
         }
-        self.overall
-            .finish()
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(self.overall.finish().as_ref())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Bytes to send, with the SHA-256 of each of their 4 MiB blocks counted from their
+/// start: the request's content hash is made from these, and so is the file's when the
+/// bytes are a chunk of it (see [`ContentHasher::update_hashed`]), so each byte is hashed
+/// once. Cloning shares the bytes.
+#[derive(Clone)]
+pub struct HashedBytes {
+    bytes: Bytes,
+    blocks: Vec<[u8; 32]>,
+}
+
+impl From<Bytes> for HashedBytes {
+    fn from(bytes: Bytes) -> Self {
+        let blocks = bytes
+            .chunks(BLOCK)
+            .map(|block| {
+                let mut d = [0; 32];
+                d.copy_from_slice(digest(&SHA256, block).as_ref());
+                d
+            })
+            .collect();
+        HashedBytes { bytes, blocks }
+    }
+}
+
+impl HashedBytes {
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// Dropbox's content hash of these bytes alone.
+    pub fn content_hash(&self) -> String {
+        let mut overall = Context::new(&SHA256);
+        for block in &self.blocks {
+            overall.update(block);
+        }
+        hex(overall.finish().as_ref())
     }
 }
 
@@ -81,6 +135,30 @@ mod tests {
         for chunk in [1 << 20, 4 * 1024 * 1024, 65_537, data.len()] {
             assert_eq!(hash(&data, chunk), expected, "chunks of {chunk}");
         }
+    }
+
+    #[test]
+    fn block_digests_taken_once_give_the_same_hashes_as_hashing_the_bytes() {
+        // Two chunks of two blocks, then a short one: as an upload reads a file.
+        let data: Vec<u8> = (0..(17 * 1024 * 1024 + 99))
+            .map(|i| (i * 7 % 253) as u8)
+            .collect();
+        let mut file = ContentHasher::default();
+        for chunk in data.chunks(8 * 1024 * 1024) {
+            let hashed = HashedBytes::from(Bytes::copy_from_slice(chunk));
+            assert_eq!(
+                hashed.content_hash(),
+                hash(chunk, chunk.len()),
+                "request hash"
+            );
+            file.update_hashed(&hashed);
+        }
+        assert_eq!(file.finish(), hash(&data, data.len()), "file hash");
+        // Bytes that start mid-block (a resume at an odd confirmed offset).
+        let mut odd = ContentHasher::default();
+        odd.update(&data[..10]);
+        odd.update_hashed(&HashedBytes::from(Bytes::copy_from_slice(&data[10..])));
+        assert_eq!(odd.finish(), hash(&data, data.len()), "after an odd offset");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use url::Url;
 
 pub use content::{DownloadError, Fetched, Thumbnail};
-pub use content_hash::ContentHasher;
+pub use content_hash::{ContentHasher, HashedBytes};
 pub use error::{ApiError, AuthError, Conflict, PathError, RouteError, UploadSessionError};
 pub use types::{
     FileMetadata, FullAccount, ListFolderResult, Metadata, MetadataV2, SearchResult, SpaceUsage,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{
-    answer, header_json, network, ApiError, Client, ContentHasher, FileMetadata, RouteError,
+    answer, header_json, network, ApiError, Client, FileMetadata, HashedBytes, RouteError,
 };
 use crate::secret::AccessToken;
 
@@ -107,13 +107,6 @@ pub fn timestamp(t: std::time::SystemTime) -> String {
     )
 }
 
-/// Dropbox's content hash of one request's bytes.
-fn hash_of(bytes: &[u8]) -> String {
-    let mut h = ContentHasher::default();
-    h.update(bytes);
-    h.finish()
-}
-
 /// Long enough for a chunk over a slow uplink: a minute, plus a second per 64 KiB.
 fn time_for(len: usize) -> Duration {
     Duration::from_secs(60 + len as u64 / 65_536)
@@ -126,9 +119,10 @@ impl Client {
         token: &AccessToken,
         route: &str,
         mut arg: Value,
-        bytes: bytes::Bytes,
+        bytes: HashedBytes,
     ) -> Result<T, ApiError> {
-        arg["content_hash"] = json!(hash_of(&bytes));
+        arg["content_hash"] = json!(bytes.content_hash());
+        let bytes = bytes.bytes().clone();
         let url = self
             .content
             .join(&format!("2/{route}"))
@@ -152,9 +146,9 @@ impl Client {
         &self,
         token: &AccessToken,
         commit: &Commit,
-        bytes: bytes::Bytes,
+        bytes: impl Into<HashedBytes>,
     ) -> Result<FileMetadata, ApiError> {
-        self.send_bytes(token, "files/upload", commit.to_json(), bytes)
+        self.send_bytes(token, "files/upload", commit.to_json(), bytes.into())
             .await
     }
 
@@ -163,7 +157,7 @@ impl Client {
     pub async fn upload_session_start(
         &self,
         token: &AccessToken,
-        bytes: bytes::Bytes,
+        bytes: impl Into<HashedBytes>,
         close: bool,
     ) -> Result<String, ApiError> {
         let started: Started = self
@@ -171,7 +165,7 @@ impl Client {
                 token,
                 "files/upload_session/start",
                 json!({ "close": close }),
-                bytes,
+                bytes.into(),
             )
             .await?;
         Ok(started.session_id)
@@ -184,12 +178,12 @@ impl Client {
         token: &AccessToken,
         session_id: &str,
         offset: u64,
-        bytes: bytes::Bytes,
+        bytes: impl Into<HashedBytes>,
         close: bool,
     ) -> Result<(), ApiError> {
         let arg = json!({"cursor": {"session_id": session_id, "offset": offset}, "close": close});
         let _: Value = self
-            .send_bytes(token, "files/upload_session/append_v2", arg, bytes)
+            .send_bytes(token, "files/upload_session/append_v2", arg, bytes.into())
             .await?;
         Ok(())
     }
@@ -200,14 +194,14 @@ impl Client {
         token: &AccessToken,
         session_id: &str,
         offset: u64,
-        bytes: bytes::Bytes,
+        bytes: impl Into<HashedBytes>,
         commit: &Commit,
     ) -> Result<FileMetadata, ApiError> {
         let arg = json!({
             "cursor": {"session_id": session_id, "offset": offset},
             "commit": commit.to_json(),
         });
-        self.send_bytes(token, "files/upload_session/finish", arg, bytes)
+        self.send_bytes(token, "files/upload_session/finish", arg, bytes.into())
             .await
     }
 

@@ -1,10 +1,12 @@
 //! Putting one file from this computer into the app folder, whole or not at all. A file
 //! that fits in one chunk goes in one `files/upload`; a larger one through an upload
-//! session, a chunk at a time (a multiple of Dropbox's 4 MiB block), never more than one
-//! chunk in memory. Dropbox's content hash is computed here while reading, over the bytes
-//! Dropbox confirmed, and compared with the one Dropbox reports for the committed file: a
-//! mismatch is an error, never a silent success. The file is checked before and after
-//! every read: if its size or modification time moved, nothing is committed.
+//! session, a chunk at a time (a multiple of Dropbox's 4 MiB block), the next one read
+//! and hashed while this one is sent: never more than two chunks in memory. Dropbox's
+//! content hash is computed here while reading (each byte hashed once, for the request
+//! and for the file), over the bytes Dropbox confirmed, and compared with the one Dropbox
+//! reports for the committed file: a mismatch is an error, never a silent success. The
+//! file is checked before and after every read: if its size or modification time moved,
+//! nothing is committed.
 //!
 //! Resuming: the session's id and the offset Dropbox confirmed are handed to `on_saved`
 //! after every chunk (the caller keeps them, never a token). Given back, the upload asks
@@ -23,7 +25,7 @@ use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
 use crate::dropbox::{
-    ApiError, Commit, ContentHasher, FileMetadata, RouteError, UploadSessionError,
+    ApiError, Commit, ContentHasher, FileMetadata, HashedBytes, RouteError, UploadSessionError,
 };
 use crate::error::{FileProblem, SessionError};
 use crate::session::{Retry, Session};
@@ -129,8 +131,9 @@ impl Upload<'_> {
         self.unchanged(&file)?;
         let chunk = self.chunk.max(1) as u64;
         if resume.is_none() && self.local.size <= chunk {
+            // One request: its hash is the file's.
             let bytes = self.read(&file, 0, self.local.size as usize).await?;
-            let local_hash = hash(&bytes);
+            let local_hash = bytes.content_hash();
             let meta = self
                 .with_retries(|| self.session.upload(self.commit, bytes.clone()))
                 .await?;
@@ -147,15 +150,20 @@ impl Upload<'_> {
             },
             None => self.open_session(&file).await?,
         };
+        // The next chunk is read and hashed while this one is on the wire.
+        let mut ahead: Option<(u64, Result<HashedBytes, SessionError>)> = None;
         loop {
             if self.cancel.is_cancelled() {
                 return Err(FileProblem::Cancelled.into());
             }
             (self.on_bytes)(offset, self.local.size);
             let len = chunk.min(self.local.size - offset) as usize;
-            let bytes = self.read(&file, offset, len).await?;
-            let last = offset + len as u64 == self.local.size;
-            let sent = if last {
+            let bytes = match ahead.take() {
+                Some((at, read)) if at == offset => read?,
+                _ => self.read(&file, offset, len).await?,
+            };
+            let next = offset + len as u64;
+            let sent = if next == self.local.size {
                 self.with_retries(|| {
                     self.session
                         .upload_session_finish(&id, offset, bytes.clone(), self.commit)
@@ -163,17 +171,21 @@ impl Upload<'_> {
                 .await
                 .map(Some)
             } else {
-                self.with_retries(|| {
-                    self.session
-                        .upload_session_append(&id, offset, bytes.clone())
-                })
-                .await
-                .map(|()| None)
+                let next_len = chunk.min(self.local.size - next) as usize;
+                let (sent, read) = tokio::join!(
+                    self.with_retries(|| {
+                        self.session
+                            .upload_session_append(&id, offset, bytes.clone())
+                    }),
+                    self.read(&file, next, next_len)
+                );
+                ahead = Some((next, read));
+                sent.map(|()| None)
             };
             match sent {
                 Ok(committed) => {
-                    hasher.update(&bytes);
-                    offset += len as u64;
+                    hasher.update_hashed(&bytes);
+                    offset = next;
                     if let Some(meta) = committed {
                         (self.on_saved)(None);
                         (self.on_bytes)(offset, self.local.size);
@@ -182,8 +194,8 @@ impl Upload<'_> {
                 }
                 Err(e) => match confirmed_offset(&e) {
                     // The bytes arrived though the answer was lost: go on after them.
-                    Some(at) if at > offset && at <= offset + len as u64 => {
-                        hasher.update(&bytes[..(at - offset) as usize]);
+                    Some(at) if at > offset && at <= next => {
+                        hasher.update(&bytes.bytes()[..(at - offset) as usize]);
                         offset = at;
                     }
                     Some(at) if at == offset => {}
@@ -213,7 +225,7 @@ impl Upload<'_> {
             .with_retries(|| self.session.upload_session_start(first.clone(), false))
             .await?;
         let mut hasher = ContentHasher::default();
-        hasher.update(&first);
+        hasher.update_hashed(&first);
         let offset = len as u64;
         (self.on_saved)(Some(&Resume {
             session_id: id.clone(),
@@ -255,24 +267,27 @@ impl Upload<'_> {
         let mut at = 0;
         while at < offset {
             let len = (self.chunk.max(1) as u64).min(offset - at) as usize;
-            hasher.update(&self.read(file, at, len).await?);
+            hasher.update_hashed(&self.read(file, at, len).await?);
             at += len as u64;
         }
         Ok(hasher)
     }
 
-    /// `len` bytes of the file at `offset`, refused when the file moved meanwhile.
+    /// `len` bytes of the file at `offset` with their block digests (taken on the reading
+    /// thread), refused when the file moved meanwhile.
     async fn read(
         &self,
         file: &Arc<std::fs::File>,
         offset: u64,
         len: usize,
-    ) -> Result<Bytes, SessionError> {
+    ) -> Result<HashedBytes, SessionError> {
         let reading = file.clone();
         let bytes = tokio::task::spawn_blocking(move || {
             use std::os::unix::fs::FileExt;
             let mut buf = vec![0; len];
-            reading.read_exact_at(&mut buf, offset).map(|()| buf)
+            reading
+                .read_exact_at(&mut buf, offset)
+                .map(|()| HashedBytes::from(Bytes::from(buf)))
         })
         .await
         .map_err(|_| FileProblem::Cancelled)?;
@@ -282,7 +297,7 @@ impl Upload<'_> {
             _ => unreadable(&self.local.path, &e),
         })?;
         self.unchanged(file)?;
-        Ok(Bytes::from(bytes))
+        Ok(bytes)
     }
 
     fn changed(&self) -> SessionError {
@@ -356,32 +371,27 @@ where
     }
 }
 
-/// A small file read whole, refused when it moved while read (its size or modification
+/// A small file read whole and hashed, refused when it moved while read (its size or modification
 /// time is not what `local` says).
-pub(super) async fn read_whole(local: &Local) -> Result<Bytes, SessionError> {
+pub(super) async fn read_whole(local: &Local) -> Result<HashedBytes, SessionError> {
     let path = local.path.clone();
     let read = tokio::task::spawn_blocking(move || {
         let mut file = std::fs::File::open(&path)?;
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut file, &mut bytes)?;
         let meta = file.metadata()?;
-        Ok::<_, std::io::Error>((bytes, meta.len(), meta.modified().ok()))
+        let len = bytes.len() as u64;
+        let hashed = HashedBytes::from(Bytes::from(bytes));
+        Ok::<_, std::io::Error>((hashed, len, meta.len(), meta.modified().ok()))
     })
     .await
     .map_err(|_| FileProblem::Cancelled)?;
-    let (bytes, len, modified) = read.map_err(|e| unreadable(&local.path, &e))?;
-    if len != local.size || bytes.len() as u64 != local.size || modified != Some(local.modified) {
+    let (bytes, read_len, len, modified) = read.map_err(|e| unreadable(&local.path, &e))?;
+    if len != local.size || read_len != local.size || modified != Some(local.modified) {
         return Err(FileProblem::ChangedWhileUploading {
             file: name_of(&local.path),
         }
         .into());
     }
-    Ok(Bytes::from(bytes))
-}
-
-/// Dropbox's content hash of `bytes`.
-pub(super) fn hash(bytes: &[u8]) -> String {
-    let mut h = ContentHasher::default();
-    h.update(bytes);
-    h.finish()
+    Ok(bytes)
 }

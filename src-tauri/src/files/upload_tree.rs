@@ -17,7 +17,7 @@ use std::time::Duration;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio_util::sync::CancellationToken;
 
-use super::upload::{hash, read_whole, retrying, Local, Upload};
+use super::upload::{read_whole, retrying, Local, Upload};
 use crate::dropbox::{timestamp, ApiError, Commit, Finish, RouteError, WriteMode, MAX_BATCH};
 use crate::error::{FileProblem, SessionError};
 use crate::session::{Retry, Session};
@@ -269,7 +269,7 @@ impl TreeUpload<'_> {
             Ok(bytes) => bytes,
             Err(e) => return Ok(Small::Refused(rel, e)),
         };
-        let hash = hash(&bytes);
+        let hash = bytes.content_hash();
         let session_id = self
             .with_retries(|| self.session.upload_session_start(bytes.clone(), true))
             .await?;

@@ -310,8 +310,9 @@ impl Session {
     pub async fn upload(
         &self,
         commit: &dropbox::Commit,
-        bytes: bytes::Bytes,
+        bytes: impl Into<dropbox::HashedBytes>,
     ) -> Result<dropbox::FileMetadata, SessionError> {
+        let bytes = bytes.into();
         self.write_call(|t| {
             let bytes = bytes.clone();
             async move { self.api.upload(&t, commit, bytes).await }
@@ -322,9 +323,10 @@ impl Session {
     /// Open an upload session with its first bytes; returns its id.
     pub async fn upload_session_start(
         &self,
-        bytes: bytes::Bytes,
+        bytes: impl Into<dropbox::HashedBytes>,
         close: bool,
     ) -> Result<String, SessionError> {
+        let bytes = bytes.into();
         self.write_call(|t| {
             let bytes = bytes.clone();
             async move { self.api.upload_session_start(&t, bytes, close).await }
@@ -337,8 +339,9 @@ impl Session {
         &self,
         session_id: &str,
         offset: u64,
-        bytes: bytes::Bytes,
+        bytes: impl Into<dropbox::HashedBytes>,
     ) -> Result<(), SessionError> {
+        let bytes = bytes.into();
         self.write_call(|t| {
             let bytes = bytes.clone();
             async move {
@@ -355,9 +358,10 @@ impl Session {
         &self,
         session_id: &str,
         offset: u64,
-        bytes: bytes::Bytes,
+        bytes: impl Into<dropbox::HashedBytes>,
         commit: &dropbox::Commit,
     ) -> Result<dropbox::FileMetadata, SessionError> {
+        let bytes = bytes.into();
         self.write_call(|t| {
             let bytes = bytes.clone();
             async move {
