@@ -273,3 +273,25 @@ async fn too_many_write_operations_says_how_long_to_wait() {
         }
     );
 }
+
+#[tokio::test]
+async fn a_refusal_whose_body_breaks_off_is_a_lost_answer_not_a_refusal() {
+    let (fb, client, token) = start(|_| {}).await;
+    let id = client
+        .upload_session_start(&token, Bytes::from_static(b"0123"), false)
+        .await
+        .unwrap();
+    reqwest::Client::new()
+        .post(format!("{}/__fakebox/faults", fb.base_url()))
+        .json(&serde_json::json!({"route": "files/upload_session/append_v2", "drop_after": 0}))
+        .send()
+        .await
+        .unwrap();
+    // A wrong offset: fakebox answers 409 `incorrect_offset`, and the body is cut off.
+    let lost = client
+        .upload_session_append(&token, &id, 0, Bytes::from_static(b"4567"), false)
+        .await
+        .unwrap_err();
+    assert!(matches!(lost, ApiError::Network(_)), "{lost:?}");
+    assert!(lost.is_transient(), "tried again, as for any lost answer");
+}

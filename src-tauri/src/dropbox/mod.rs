@@ -199,7 +199,8 @@ const ERROR_BODY_TIME: Duration = Duration::from_secs(30);
 
 /// Decode an answer: the JSON result on 2xx, else the error Dropbox describes. Neither is
 /// read past its bound: a result larger than [`MAX_ANSWER`] is refused, an error's body
-/// is cut at [`MAX_ERROR_BODY`] or [`ERROR_BODY_TIME`].
+/// is cut at [`MAX_ERROR_BODY`] or [`ERROR_BODY_TIME`]. A 401 or 409 whose body broke off
+/// is a lost answer (`Network`), never a refusal: there the body says what was refused.
 pub(crate) async fn answer<T: DeserializeOwned>(
     route: &str,
     response: reqwest::Response,
@@ -213,8 +214,12 @@ pub(crate) async fn answer<T: DeserializeOwned>(
     if !(200..300).contains(&status) {
         let body = tokio::time::timeout(ERROR_BODY_TIME, read_at_most(response, MAX_ERROR_BODY))
             .await
-            .unwrap_or(Ok(Vec::new()))
-            .unwrap_or_default();
+            .unwrap_or(Err(ApiError::Network("timed out")));
+        let body = match body {
+            Ok(body) => body,
+            Err(lost) if matches!(status, 401 | 409) => return Err(lost),
+            Err(_) => Vec::new(),
+        };
         return Err(error::from_response(
             route,
             status,

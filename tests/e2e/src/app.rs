@@ -270,21 +270,22 @@ impl App {
     }
 
     /// Wait until `script` returns something other than null or false. A timeout names
-    /// the folder in view and quotes the app's log, so a failure in CI says what the app
-    /// was doing.
+    /// the folder in view and the transfers listed, and quotes the app's log, so a failure
+    /// in CI says what the app was doing.
     pub async fn wait_for(&self, script: &str, timeout: Duration) -> Result<Value, WdError> {
         match self.wd.wait_for(script, timeout).await {
             Err(WdError::Driver(m)) => {
-                let folder = self
-                    .wd
-                    .execute(
-                        "return document.getElementById('crumbs')?.textContent;",
-                        json!([]),
-                    )
-                    .await
-                    .unwrap_or_default();
+                let shown = |script: &'static str| async move {
+                    self.wd.execute(script, json!([])).await.unwrap_or_default()
+                };
+                let folder = shown("return document.getElementById('crumbs')?.textContent;").await;
+                let transfers = shown(
+                    "return [...document.querySelectorAll('#transfer-list .transfer')]\
+                     .map(t => `${t.dataset.state}: ${t.textContent}`);",
+                )
+                .await;
                 Err(WdError::Driver(format!(
-                    "{m}\nfolder in view: {folder}\napp log:\n{}",
+                    "{m}\nfolder in view: {folder}\ntransfers: {transfers}\napp log:\n{}",
                     std::fs::read_to_string(&self.log).unwrap_or_default()
                 )))
             }

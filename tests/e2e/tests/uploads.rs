@@ -5,14 +5,15 @@
 //! with its tree; a taken name is asked about and skip, keep both and replace each do
 //! what they say; a replace of a file changed at Dropbox meanwhile keeps both and says so;
 //! declining leaves browsing as it was and uploads nothing; write access withdrawn later
-//! asks again instead of signing out.
+//! asks again instead of signing out; a 300 MiB upload whose connection is cut mid-way
+//! resumes after an app restart from the offset Dropbox confirms.
 
 use std::path::Path;
 use std::time::Duration;
 
 use e2e::app::App;
 use e2e::desktop::Desktop;
-use e2e::fixture::{app_env, setup_with, wait_for_name, Setup};
+use e2e::fixture::{app_env, control, fakebox_control, setup_with, wait_for_name, Setup};
 use serde_json::{json, Value};
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
@@ -23,18 +24,25 @@ async fn wait(app: &App, what: &str, script: &str, secs: u64) -> Value {
         .unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
-/// A window connected (read-only, as every sign-in is) with the browser acting as the
-/// file `mode` says, at the app folder's root.
-async fn connected(desktop: &Desktop, mode: &Path) -> (App, Setup) {
-    std::fs::write(mode, "allow").unwrap();
-    let s = setup_with(desktop, |c| c.app_scopes.push("files.content.write".into())).await;
-    let mut env = app_env(&s, BROWSER, "allow");
+/// The app's environment, with the browser acting as the file `mode` says.
+fn env_with_mode(s: &Setup, mode: &Path) -> Vec<(&'static str, String)> {
+    let mut env = app_env(s, BROWSER, "allow");
     for (k, v) in env.iter_mut() {
         if *k == "E2E_BROWSER_MODE" {
             *v = format!("file:{}", mode.display());
         }
     }
-    let app = App::launch(desktop, &env, &[]).await.expect("app launches");
+    env
+}
+
+/// A window connected (read-only, as every sign-in is) with the browser acting as the
+/// file `mode` says, at the app folder's root.
+async fn connected(desktop: &Desktop, mode: &Path) -> (App, Setup) {
+    std::fs::write(mode, "allow").unwrap();
+    let s = setup_with(desktop, |c| c.app_scopes.push("files.content.write".into())).await;
+    let app = App::launch(desktop, &env_with_mode(&s, mode), &[])
+        .await
+        .expect("app launches");
     app.click("connect").await.unwrap();
     wait_for_name(&app, &s).await;
     wait(
@@ -356,5 +364,123 @@ async fn write_access_withdrawn_later_asks_again_and_the_upload_goes_on() {
     app.click("ask-write-yes").await.unwrap();
     row_shown(&app, "second.txt").await;
     assert_eq!(at_fakebox(&s, "/second.txt").await, b"two");
+    app.quit().await;
+}
+
+/// The upload-session requests fakebox answered, from the `from`th logged request on:
+/// (route, status, where its bytes went).
+async fn session_requests(s: &Setup, from: usize) -> Vec<(String, u64, String)> {
+    let state = control(s, reqwest::Method::GET, "state").await;
+    state["requests"].as_array().unwrap()[from..]
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/2/files/upload_session/"))
+        })
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["status"].as_u64().unwrap(),
+                r["detail"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_300_mib_upload_cut_off_mid_way_resumes_after_a_restart_at_the_confirmed_offset() {
+    const MIB: usize = 1 << 20;
+    const CHUNK: usize = 16 * MIB;
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    // Every MiB different, so bytes sent twice or skipped would show.
+    let content: Vec<u8> = (0..300 * MIB)
+        .map(|i| ((i / MIB) as u8).wrapping_mul(31) ^ (i % 251) as u8)
+        .collect();
+    let big = desktop.dir.join("big upload.bin");
+    std::fs::write(&big, &content).unwrap();
+    // After the first chunk and five appends (96 MiB) go through, the sixth chunk's bytes
+    // arrive but its answer is cut off, and so is every answer after it.
+    fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "faults",
+        json!({"route": "files/upload_session/append_v2", "drop_after": 0, "count": 1000, "after": 5}),
+    )
+    .await;
+
+    upload_with_write_access(&app, "act-upload").await;
+    pick(&desktop, &big);
+    wait(
+        &app,
+        "the cut upload offered to resume",
+        "return [...document.querySelectorAll('#transfer-list .transfer')].some(t => \
+         t.dataset.state === 'failed' && t.textContent.includes('big upload.bin') && \
+         [...t.querySelectorAll('button')].some(b => b.textContent === 'Resume'));",
+        120,
+    )
+    .await;
+    let before = session_requests(&s, 0).await;
+    let confirmed = (CHUNK + 6 * CHUNK) as u64;
+    assert!(
+        before
+            .iter()
+            .any(|(route, _, detail)| route.ends_with("append_v2")
+                && *detail == format!("offset={} bytes={CHUNK}", confirmed - CHUNK as u64)),
+        "the sixth chunk reached fakebox: {before:?}"
+    );
+    app.quit().await;
+
+    // The connection is back; the app starts again, still signed in.
+    control(&s, reqwest::Method::DELETE, "faults").await;
+    let logged = control(&s, reqwest::Method::GET, "state").await["requests"]
+        .as_array()
+        .unwrap()
+        .len();
+    let app = App::launch(&desktop, &env_with_mode(&s, &mode), &[])
+        .await
+        .expect("app launches again");
+    wait_for_name(&app, &s).await;
+    wait(
+        &app,
+        "the upload listed to resume after the restart",
+        "const t = [...document.querySelectorAll('#transfer-list .transfer')].find(t => \
+         t.textContent.includes('big upload.bin')); \
+         const b = t && [...t.querySelectorAll('button')].find(b => b.textContent === 'Resume'); \
+         if (!b) return false; b.click(); return true;",
+        60,
+    )
+    .await;
+    wait(
+        &app,
+        "the resumed upload done",
+        "return [...document.querySelectorAll('#transfer-list .transfer')].some(t => \
+         t.dataset.state === 'done' && t.textContent.includes('big upload.bin'));",
+        120,
+    )
+    .await;
+    row_shown(&app, "big upload.bin").await;
+
+    let after = session_requests(&s, logged).await;
+    assert!(
+        after.iter().all(|(route, _, _)| !route.ends_with("/start")),
+        "the same session went on: {after:?}"
+    );
+    let first_bytes = after
+        .iter()
+        .find(|(_, status, detail)| *status == 200 && !detail.ends_with("bytes=0"))
+        .expect("bytes sent after the restart");
+    assert_eq!(
+        first_bytes.2,
+        format!("offset={confirmed} bytes={CHUNK}"),
+        "the first bytes after the restart go where Dropbox confirmed: {after:?}"
+    );
+    assert!(
+        at_fakebox(&s, "/big upload.bin").await == content,
+        "the bytes at fakebox match"
+    );
     app.quit().await;
 }

@@ -11,10 +11,11 @@
 //! - `POST /__fakebox/reset-cursors`: every cursor handed out so far gets 409 `reset`.
 //! - `POST /__fakebox/faults`: `{"route": "files/list_folder" | "/oauth2/token", "status":
 //!   401|429|500|503|…, "auth_tag": "missing_scope"…, "retry_after": s, "delay_ms": ms,
-//!   "drop": bool, "drop_after": bytes, "count": n}` (or a list): the next `count` requests to that path get the status (429 with a
-//!   `Retry-After` header and a RateLimitError body), are delayed, have their
-//!   connection closed before a complete response, or (`drop_after`) their body cut off
-//!   after that many bytes. `DELETE` clears them.
+//!   "drop": bool, "drop_after": bytes, "count": n, "after": n}` (or a list): the next
+//!   `count` requests to that path (once `after` of them have gone through untouched) get
+//!   the status (429 with a `Retry-After` header and a RateLimitError body), are delayed,
+//!   have their connection closed before a complete response, or (`drop_after`) their
+//!   body cut off after that many bytes. `DELETE` clears them.
 //! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?,
 //!   "content_hash"? (reported instead of the true one)},
 //!   {"op": "add_image", "path", "width", "height"} (a PNG gradient),

@@ -111,6 +111,9 @@ pub struct Fault {
     pub rate_limit_reason: Option<String>,
     #[serde(default = "one")]
     pub count: u32,
+    /// Let this many matching requests through untouched first.
+    #[serde(default)]
+    pub after: u32,
 }
 
 fn one() -> u32 {
@@ -312,6 +315,10 @@ impl State {
             .faults
             .iter()
             .position(|f| f.route == path && f.count > 0)?;
+        if self.faults[i].after > 0 {
+            self.faults[i].after -= 1;
+            return None;
+        }
         self.faults[i].count -= 1;
         let fault = self.faults[i].clone();
         if self.faults[i].count == 0 {

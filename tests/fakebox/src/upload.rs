@@ -550,9 +550,20 @@ pub async fn append_v2(
     let max_file = app.config.max_file_size;
     let mut s = app.lock();
     let account = s.account_of(grant);
-    append(&mut s, max_file, account, &id, offset, &body, close)
-        .map_err(|(tag, at)| Response::from(lookup_failed(false, tag, at)))?;
-    Ok(wire::ok(&Value::Null))
+    let answer = match append(&mut s, max_file, account, &id, offset, &body, close) {
+        Ok(()) => wire::ok(&Value::Null),
+        Err((tag, at)) => Response::from(lookup_failed(false, tag, at)),
+    };
+    Ok(with_cursor_logged(answer, offset, body.len()))
+}
+
+/// The log says where in its session a request's bytes went, so a test can tell a
+/// resumed upload from one started over.
+fn with_cursor_logged(mut answer: Response, offset: u64, len: usize) -> Response {
+    answer
+        .extensions_mut()
+        .insert(crate::LogDetail(format!("offset={offset} bytes={len}")));
+    answer
 }
 
 /// A session to commit: its cursor, the last bytes, the commit, and whether it must have
@@ -630,12 +641,17 @@ pub async fn finish(
         info: &info,
         must_be_closed: false,
     };
-    let (meta, wrote) = finish_one(&mut s, max_file, account, finish).map_err(Response::from)?;
-    drop(s);
-    if wrote {
-        changed(&app, account);
-    }
-    Ok(wire::ok(&meta))
+    let answer = match finish_one(&mut s, max_file, account, finish) {
+        Ok((meta, wrote)) => {
+            drop(s);
+            if wrote {
+                changed(&app, account);
+            }
+            wire::ok(&meta)
+        }
+        Err(refusal) => Response::from(refusal),
+    };
+    Ok(with_cursor_logged(answer, offset, body.len()))
 }
 
 /// `upload_session/finish_batch_v2`: up to 1,000 closed sessions committed at once, each

@@ -476,3 +476,38 @@ async fn too_many_write_operations_is_a_429_that_says_when_to_retry() {
     let (status, _) = upload(&fb, &token, json!({"path": "/a.txt"}), b"a").await;
     assert_eq!(status, 200, "one fault, then writes go through");
 }
+
+#[tokio::test]
+async fn a_fault_after_n_appends_lets_those_through_and_the_log_says_where_each_went() {
+    let (fb, token) = start(|_| {}).await;
+    let id = start_session(&fb, &token, b"0123", false).await;
+    Client::new()
+        .post(format!("{}/__fakebox/faults", fb.base_url()))
+        .json(&json!({"route": "files/upload_session/append_v2", "status": 503, "after": 1}))
+        .send()
+        .await
+        .unwrap();
+    let append = |offset: u64, bytes: &'static [u8]| {
+        let arg = json!({"cursor": {"session_id": id, "offset": offset}});
+        send(&fb, &token, "files/upload_session/append_v2", arg, bytes)
+    };
+    assert_eq!(append(4, b"4567").await.0, 200, "the first goes through");
+    assert_eq!(append(8, b"89").await.0, 503, "the second gets the fault");
+    assert_eq!(append(8, b"89").await.0, 200, "the fault was for one");
+    let state: Value = Client::new()
+        .get(format!("{}/__fakebox/state", fb.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let appends: Vec<_> = state["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/2/files/upload_session/append_v2" && r["status"] == 200)
+        .map(|r| r["detail"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(appends, ["offset=4 bytes=4", "offset=8 bytes=2"]);
+}
