@@ -190,3 +190,45 @@ async fn a_dropped_folder_is_one_transfer_that_says_what_did_not_go_up() {
     assert_eq!(bytes_at(&w, "/Trip/a.txt").await, b"a");
     assert_eq!(last.done, last.total);
 }
+
+#[tokio::test]
+async fn a_folder_of_100000_files_shows_its_whole_size_from_the_start_and_all_go_up() {
+    let w = writing_world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("Huge");
+    for d in 0..100 {
+        std::fs::create_dir_all(root.join(format!("d{d:02}"))).unwrap();
+        for f in 0..1000 {
+            std::fs::write(root.join(format!("d{d:02}/f{f:03}.txt")), b"x").unwrap();
+        }
+    }
+    let reports = Mutex::new(Vec::new());
+    let on_bytes = |done: u64, total: u64| reports.lock().unwrap().push((done, total));
+    let outcome = TreeUpload {
+        session: &w.session,
+        root: &root,
+        into: "/Dest",
+        chunk: 1000,
+        retry: QUICK,
+        on_bytes: &on_bytes,
+        on_wait: &|_| {},
+        cancel: &CancellationToken::new(),
+    }
+    .run()
+    .await
+    .unwrap();
+    assert_eq!(outcome.uploaded, 100_000);
+    assert_eq!(outcome.refused_count, 0);
+    let reports = reports.into_inner().unwrap();
+    assert_eq!(
+        reports[0],
+        (0, 100_000),
+        "the whole size before any file goes"
+    );
+    assert!(
+        reports.windows(2).all(|p| p[0].0 <= p[1].0),
+        "progress only grows"
+    );
+    assert_eq!(reports.last(), Some(&(100_000, 100_000)));
+    assert_eq!(bytes_at(&w, "/Dest/Huge/d99/f999.txt").await, b"x");
+}

@@ -94,6 +94,9 @@ pub struct Tree {
     pub epoch: u64,
     /// Names of deleted entries, for `deleted` metadata (lower path → display path).
     tombstones: HashMap<String, String>,
+    /// The bytes of every file, kept as files come and go (summing them on each write
+    /// made a 100,000-file upload quadratic).
+    used: u64,
 }
 
 /// A file or folder to add.
@@ -137,6 +140,7 @@ impl Default for Tree {
             next_rev: 0x5a2c_f1a0_0001,
             epoch: 1,
             tombstones: HashMap::new(),
+            used: 0,
         }
     }
 }
@@ -184,11 +188,7 @@ impl Tree {
     }
 
     pub fn total_size(&self) -> u64 {
-        self.nodes
-            .values()
-            .filter_map(|n| n.file.as_ref())
-            .map(|f| f.content.len())
-            .sum()
+        self.used
     }
 
     fn new_id(&mut self) -> String {
@@ -318,7 +318,10 @@ impl Tree {
             children: BTreeSet::new(),
         };
         self.ids.insert(node.id().to_string(), key.clone());
-        self.nodes.insert(key.clone(), node);
+        self.used += node.file.as_ref().map_or(0, |f| f.content.len());
+        if let Some(old) = self.nodes.insert(key.clone(), node) {
+            self.used -= old.file.as_ref().map_or(0, |f| f.content.len());
+        }
         self.tombstones.remove(&key);
         self.nodes
             .get_mut(&parent_key)
@@ -353,6 +356,7 @@ impl Tree {
             .collect();
         for k in doomed {
             if let Some(node) = self.nodes.remove(&k) {
+                self.used -= node.file.as_ref().map_or(0, |f| f.content.len());
                 self.ids.remove(node.id());
                 self.tombstones.insert(k.clone(), node.path_display);
                 self.log(k);
@@ -615,6 +619,22 @@ mod tests {
         );
         assert_eq!(hashes[2], content_hash(b""));
         assert_eq!(hashes[3], content_hash(&[0u8; 5]));
+    }
+
+    #[test]
+    fn the_space_used_follows_files_added_replaced_and_deleted() {
+        let mut t = Tree::default();
+        t.add(file("/a.txt", "12345")).unwrap();
+        t.add(file("/Docs/b.txt", "123")).unwrap();
+        assert_eq!(t.total_size(), 8);
+        t.add(file("/a.txt", "1")).unwrap();
+        assert_eq!(
+            t.total_size(),
+            4,
+            "a replaced file counts once, as it is now"
+        );
+        t.delete("/docs").unwrap();
+        assert_eq!(t.total_size(), 1, "a folder's files go with it");
     }
 
     #[test]
