@@ -295,3 +295,22 @@ async fn a_refusal_whose_body_breaks_off_is_a_lost_answer_not_a_refusal() {
     assert!(matches!(lost, ApiError::Network(_)), "{lost:?}");
     assert!(lost.is_transient(), "tried again, as for any lost answer");
 }
+
+#[tokio::test]
+async fn a_folder_is_made_and_a_taken_name_is_a_folder_conflict() {
+    let (_fb, client, token) = start(|_| {}).await;
+    let made = client.create_folder(&token, "/Empty/Inside").await.unwrap();
+    assert_eq!(made.path_display.as_deref(), Some("/Empty/Inside"));
+    let again = client
+        .create_folder(&token, "/empty/inside")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        route_error(again),
+        RouteError::Path {
+            path: PathError::Conflict {
+                conflict: Conflict::Folder
+            }
+        }
+    );
+}

@@ -3,7 +3,8 @@
 //! committed together by `finish_batch_v2` (a thousand at most at a time, never one
 //! `files/upload` each), a larger one through its own session; links not followed and
 //! taken names listed with why while the rest go up; `too_many_write_operations` waited
-//! out as Dropbox says; and the folder as the window drops it, one transfer.
+//! out as Dropbox says; folders with nothing in them made; 100,000 files with their whole
+//! size known from the start; and the folder as the window drops it, one transfer.
 
 mod support;
 
@@ -231,4 +232,45 @@ async fn a_folder_of_100000_files_shows_its_whole_size_from_the_start_and_all_go
     );
     assert_eq!(reports.last(), Some(&(100_000, 100_000)));
     assert_eq!(bytes_at(&w, "/Dest/Huge/d99/f999.txt").await, b"x");
+}
+
+/// `path` is a folder at fakebox.
+async fn is_folder(w: &World<'_>, path: &str) -> bool {
+    matches!(
+        w.session.metadata(path).await,
+        Ok(dropdesk::dropbox::Metadata::Folder(_))
+    )
+}
+
+#[tokio::test]
+async fn folders_with_nothing_in_them_are_made_too() {
+    let w = writing_world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("Trip");
+    put(&root, "day 1/beach.txt", b"sand");
+    std::fs::create_dir_all(root.join("day 2")).unwrap();
+    std::fs::create_dir_all(root.join("day 3/evening")).unwrap();
+    let outcome = upload(&w, &root, &Mutex::default()).await;
+    assert_eq!(outcome.uploaded, 1);
+    assert_eq!(outcome.refused_count, 0, "{:?}", outcome.refused);
+    assert!(is_folder(&w, "/Dest/Trip/day 2").await, "an empty folder");
+    assert!(
+        is_folder(&w, "/Dest/Trip/day 3/evening").await,
+        "an empty folder below another"
+    );
+    assert_eq!(
+        calls(&w, "create_folder_v2").await,
+        2,
+        "only the empty ones"
+    );
+    assert_eq!(bytes_at(&w, "/Dest/Trip/day 1/beach.txt").await, b"sand");
+
+    // The chosen folder itself, empty; and once more, when Dropbox already has it.
+    let empty = dir.path().join("Nothing yet");
+    std::fs::create_dir_all(&empty).unwrap();
+    for _ in 0..2 {
+        let outcome = upload(&w, &empty, &Mutex::default()).await;
+        assert_eq!(outcome.refused_count, 0, "{:?}", outcome.refused);
+        assert!(is_folder(&w, "/Dest/Nothing yet").await);
+    }
 }

@@ -20,7 +20,8 @@ pub use content::{DownloadError, Fetched, Thumbnail};
 pub use content_hash::{ContentHasher, HashedBytes};
 pub use error::{ApiError, AuthError, Conflict, PathError, RouteError, UploadSessionError};
 pub use types::{
-    FileMetadata, FullAccount, ListFolderResult, Metadata, MetadataV2, SearchResult, SpaceUsage,
+    FileMetadata, FolderMetadata, FullAccount, ListFolderResult, Metadata, MetadataV2,
+    SearchResult, SpaceUsage,
 };
 pub use upload::{timestamp, Commit, Committed, Finish, WriteMode, MAX_BATCH};
 

@@ -1,7 +1,8 @@
 //! The routes that put files in: `files/upload` (one request, for a file that fits in one
 //! chunk) and an upload session for anything larger (`upload_session/start`, `append_v2`
 //! and `finish` on the content host), plus `upload_session/finish_batch_v2` on the API host,
-//! which commits up to 1,000 closed sessions at once. Every request carries the content
+//! which commits up to 1,000 closed sessions at once, and `create_folder_v2` for a folder
+//! that holds no file. Every request carries the content
 //! hash of its own bytes, so Dropbox refuses bytes damaged on the way
 //! (`content_hash_mismatch`) instead of storing them. This is only the wire: reading
 //! files, chunking and resuming belong to the caller.
@@ -15,6 +16,12 @@ use super::{
     answer, header_json, network, ApiError, Client, FileMetadata, HashedBytes, RouteError,
 };
 use crate::secret::AccessToken;
+
+/// `create_folder_v2`'s answer.
+#[derive(Deserialize)]
+struct FolderMade {
+    metadata: super::FolderMetadata,
+}
 
 /// The most `finish_batch_v2` takes at once.
 pub const MAX_BATCH: usize = 1000;
@@ -203,6 +210,22 @@ impl Client {
         });
         self.send_bytes(token, "files/upload_session/finish", arg, bytes.into())
             .await
+    }
+
+    /// Make a folder (and any parents missing); a name taken is a `path/conflict`.
+    pub async fn create_folder(
+        &self,
+        token: &AccessToken,
+        path: &str,
+    ) -> Result<super::FolderMetadata, ApiError> {
+        let made: FolderMade = self
+            .rpc(
+                token,
+                "files/create_folder_v2",
+                Some(json!({"path": path, "autorename": false})),
+            )
+            .await?;
+        Ok(made.metadata)
     }
 
     /// Commit up to [`MAX_BATCH`] closed sessions in one request; each entry succeeds or

@@ -9,7 +9,8 @@
 //!
 //! Links are not followed (each is listed as not uploaded), nor are files Dropbox refuses
 //! (a taken name, a refused name): each is listed with why, and the rest go on. Folders
-//! come into being with the files in them; an empty folder is not made.
+//! come into being with the files in them; a folder with nothing in it is made on its own
+//! (`create_folder_v2`; one already there is fine).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,7 +19,9 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::upload::{read_whole, retrying, Local, Upload};
-use crate::dropbox::{timestamp, ApiError, Commit, Finish, RouteError, WriteMode, MAX_BATCH};
+use crate::dropbox::{
+    timestamp, ApiError, Commit, Conflict, Finish, PathError, RouteError, WriteMode, MAX_BATCH,
+};
 use crate::error::{FileProblem, SessionError};
 use crate::session::{Retry, Session};
 
@@ -95,6 +98,8 @@ enum Small {
 /// What the walk finds, in the folder's order.
 enum Found {
     File(PathBuf),
+    /// A folder with nothing in it (the chosen folder itself, when empty).
+    EmptyFolder(PathBuf),
     Link(PathBuf),
     Unreadable(PathBuf, std::io::Error),
 }
@@ -104,11 +109,29 @@ enum Found {
 fn walk(root: PathBuf) -> tokio::sync::mpsc::Receiver<Found> {
     let (tx, rx) = tokio::sync::mpsc::channel(256);
     tokio::task::spawn_blocking(move || {
+        // The last folder found, while nothing has been found in it (the walk goes depth
+        // first: it is empty when the next entry is not below it).
+        let mut open: Option<(PathBuf, usize)> = None;
         for entry in walkdir::WalkDir::new(&root)
             .follow_links(false)
             .sort_by_file_name()
         {
+            if let (Some((folder, depth)), Ok(e)) = (&open, &entry) {
+                if e.depth() <= *depth {
+                    if tx
+                        .blocking_send(Found::EmptyFolder(folder.clone()))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    open = None;
+                }
+            }
             let found = match entry {
+                Ok(e) if e.file_type().is_dir() => {
+                    open = Some((e.path().to_path_buf(), e.depth()));
+                    continue;
+                }
                 Ok(e) if e.file_type().is_file() => Found::File(e.into_path()),
                 Ok(e) if e.file_type().is_symlink() => Found::Link(e.into_path()),
                 Ok(_) => continue,
@@ -117,12 +140,37 @@ fn walk(root: PathBuf) -> tokio::sync::mpsc::Receiver<Found> {
                     Found::Unreadable(path, e.into())
                 }
             };
+            open = None;
             if tx.blocking_send(found).is_err() {
                 return;
             }
         }
+        if let Some((folder, _)) = open {
+            let _ = tx.blocking_send(Found::EmptyFolder(folder));
+        }
     });
     rx
+}
+
+/// A failure that ends the whole folder's upload (to be retried or resumed as one), not
+/// just one file's.
+fn stops_the_folder(e: &SessionError) -> bool {
+    e.is_transient() || matches!(e, SessionError::Api(ApiError::Unauthorized(_)))
+}
+
+/// Dropbox already has a folder by that name.
+fn is_folder_there(e: &SessionError) -> bool {
+    matches!(
+        e,
+        SessionError::Api(ApiError::Route {
+            error: RouteError::Path {
+                path: PathError::Conflict {
+                    conflict: Conflict::Folder
+                }
+            },
+            ..
+        })
+    )
 }
 
 /// The size of every file below `root`.
@@ -160,8 +208,9 @@ impl TreeUpload<'_> {
             if self.cancel.is_cancelled() {
                 return Err(FileProblem::Cancelled.into());
             }
-            let path = match entry {
-                Found::File(path) => path,
+            let (path, empty_folder) = match entry {
+                Found::File(path) => (path, false),
+                Found::EmptyFolder(path) => (path, true),
                 Found::Link(path) => {
                     outcome.refuse(self.rel(&path), FileProblem::NotAFile.into());
                     continue;
@@ -181,6 +230,14 @@ impl TreeUpload<'_> {
                 outcome.refuse(rel, FileProblem::NameNotAllowed.into());
                 continue;
             };
+            let target = match rel_text.as_str() {
+                "" => format!("{}/{name}", self.into),
+                below => format!("{}/{name}/{below}", self.into),
+            };
+            if empty_folder {
+                self.make_folder(&target, rel, &mut outcome).await?;
+                continue;
+            }
             let local = match Local::of(&path) {
                 Ok(local) => local,
                 Err(e) => {
@@ -189,7 +246,7 @@ impl TreeUpload<'_> {
                 }
             };
             let commit = Commit {
-                path: format!("{}/{name}/{rel_text}", self.into),
+                path: target,
                 mode: WriteMode::Add,
                 autorename: false,
                 client_modified: Some(timestamp(local.modified)),
@@ -221,12 +278,7 @@ impl TreeUpload<'_> {
                     Err(SessionError::File(FileProblem::Cancelled)) => {
                         return Err(FileProblem::Cancelled.into())
                     }
-                    Err(e)
-                        if e.is_transient()
-                            || matches!(e, SessionError::Api(ApiError::Unauthorized(_))) =>
-                    {
-                        return Err(e)
-                    }
+                    Err(e) if stops_the_folder(&e) => return Err(e),
                     Err(e) => outcome.refuse_sized(rel, local.size, e),
                 }
                 done += local.size;
@@ -255,6 +307,25 @@ impl TreeUpload<'_> {
         done += self.commit(&mut batch, &mut outcome).await?;
         (self.on_bytes)(done, total);
         Ok(outcome)
+    }
+
+    /// Make a folder with nothing in it; one already there is fine, and one Dropbox refuses
+    /// is listed with why.
+    async fn make_folder(
+        &self,
+        path: &str,
+        rel: String,
+        outcome: &mut TreeOutcome,
+    ) -> Result<(), SessionError> {
+        match self.with_retries(|| self.session.create_folder(path)).await {
+            Ok(_) => Ok(()),
+            Err(e) if is_folder_there(&e) => Ok(()),
+            Err(e) if stops_the_folder(&e) => Err(e),
+            Err(e) => {
+                outcome.refuse(rel, e);
+                Ok(())
+            }
+        }
     }
 
     /// Read a small file and send its bytes in an upload session closed at once, to be

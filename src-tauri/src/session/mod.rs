@@ -373,6 +373,12 @@ impl Session {
         .await
     }
 
+    /// Make a folder (and any parents missing).
+    pub async fn create_folder(&self, path: &str) -> Result<dropbox::FolderMetadata, SessionError> {
+        self.write_call(|t| async move { self.api.create_folder(&t, path).await })
+            .await
+    }
+
     /// Commit closed upload sessions at once, each on its own.
     pub async fn upload_session_finish_batch(
         &self,

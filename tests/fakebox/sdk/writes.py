@@ -108,6 +108,15 @@ def main():
         for e in batch.entries
     ]
 
+    # create_folder_v2: a folder, then the same name again.
+    made = dbx.files_create_folder_v2("/SDK/Empty")
+    seen["folder"] = made.metadata.path_display
+    try:
+        dbx.files_create_folder_v2("/SDK/empty")
+        seen["folder_conflict"] = "no error"
+    except dropbox.exceptions.ApiError as e:
+        seen["folder_conflict"] = e.error.get_path().get_conflict().is_folder()
+
     # A token without files.content.write.
     try:
         client(base, read_only).files_upload(b"x", "/SDK/nope.txt")

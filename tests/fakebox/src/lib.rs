@@ -416,7 +416,8 @@ pub fn router(app: App, extra: Router<App>) -> Router {
         .route(
             "/2/files/upload_session/finish_batch_v2",
             post(upload::finish_batch_v2),
-        );
+        )
+        .route("/2/files/create_folder_v2", post(upload::create_folder_v2));
     // The routes that take file bytes: up to Dropbox's 150 MiB a request (and a little
     // over, so that the route itself can say `payload_too_large`).
     let uploads = Router::new()

@@ -1,6 +1,7 @@
 //! The write routes that put files in: `files/upload` and the upload sessions
 //! (`upload_session/start`, `append_v2`, `finish` on the content host, `finish_batch_v2`
-//! on the API host), with Dropbox's commit rules (`files.stone`'s `CommitInfo` and
+//! on the API host), and `create_folder_v2` for the folders that hold none, with Dropbox's
+//! commit rules (`files.stone`'s `CommitInfo` and
 //! `WriteMode`) and errors. Every commit is a change the long-poll and
 //! `list_folder/continue` see.
 //!
@@ -254,18 +255,7 @@ fn commit(
     check_path(&commit.path).map_err(|_| WriteFailure::Malformed)?;
     let hash = content_hash(bytes);
     let tree = &s.trees[account];
-    // A file in the way of a parent folder.
-    let mut ancestor = String::new();
-    for part in commit.path.split('/').skip(1) {
-        if !ancestor.is_empty() || !part.is_empty() {
-            if let Some(node) = tree.get(&ancestor.to_lowercase()) {
-                if !node.is_folder() {
-                    return Err(WriteFailure::Conflict("file_ancestor"));
-                }
-            }
-        }
-        ancestor = format!("{ancestor}/{part}");
-    }
+    file_in_the_way(tree, &commit.path)?;
     let key = commit.path.to_lowercase();
     let mut path = commit.path.clone();
     if let Some(node) = tree.get(&key) {
@@ -325,6 +315,77 @@ fn commit(
         tree.set_client_modified(&key, when);
     }
     Ok((tree.metadata(&key, false).expect("written"), true))
+}
+
+/// A file where a parent folder of `path` would be is a `file_ancestor` conflict.
+fn file_in_the_way(tree: &Tree, path: &str) -> Result<(), WriteFailure> {
+    let mut ancestor = String::new();
+    for part in path.split('/').skip(1) {
+        if !ancestor.is_empty() || !part.is_empty() {
+            if let Some(node) = tree.get(&ancestor.to_lowercase()) {
+                if !node.is_folder() {
+                    return Err(WriteFailure::Conflict("file_ancestor"));
+                }
+            }
+        }
+        ancestor = format!("{ancestor}/{part}");
+    }
+    Ok(())
+}
+
+/// `files/create_folder_v2`: a folder, and any parents missing. A name taken by a file or
+/// a folder is a `conflict` (`path/conflict/folder` for a folder) unless `autorename`,
+/// which makes "name (1)" instead. The answer is `{"metadata": FolderMetadata}`.
+pub async fn create_folder_v2(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
+    const ROUTE: &str = "files/create_folder_v2";
+    let grant = bearer(&app, &headers, ROUTE, Some(WRITE_SCOPE))?;
+    let args = struct_arg(ROUTE, &headers, &body)?;
+    let path = crate::api::req_str(ROUTE, &args, "path")?.to_string();
+    let autorename = opt_bool(ROUTE, &args, "autorename")?;
+    let mut s = app.lock();
+    let account = s.account_of(grant);
+    match make_folder(&mut s.trees[account], &path, autorename) {
+        Ok(meta) => {
+            drop(s);
+            changed(&app, account);
+            Ok(wire::ok(&json!({ "metadata": meta })))
+        }
+        Err(failure) => {
+            let (reason, tags) = failure.error();
+            let mut summary = vec!["path"];
+            summary.extend(tags);
+            Err(conflict(&summary, json!({".tag": "path", "path": reason})))
+        }
+    }
+}
+
+fn make_folder(tree: &mut Tree, path: &str, autorename: bool) -> Result<Value, WriteFailure> {
+    check_path(path).map_err(|_| WriteFailure::Malformed)?;
+    file_in_the_way(tree, path)?;
+    let mut path = path.to_string();
+    if let Some(node) = tree.get(&path.to_lowercase()) {
+        if !autorename {
+            return Err(WriteFailure::Conflict(if node.is_folder() {
+                "folder"
+            } else {
+                "file"
+            }));
+        }
+        path = beside(tree, &path, false);
+    }
+    let key = tree
+        .add(NewEntry {
+            path,
+            folder: true,
+            content: Content::Zeros(0),
+            content_hash: None,
+            modified: now(),
+        })
+        .map_err(|e| match e {
+            TreeError::Conflict => WriteFailure::Conflict("file_ancestor"),
+            _ => WriteFailure::Malformed,
+        })?;
+    Ok(tree.metadata(&key, false).expect("made"))
 }
 
 /// The upload-style request: the argument (`Dropbox-API-Arg` or `arg`) and the body's

@@ -79,6 +79,8 @@ async fn the_official_python_sdk_uses_every_upload_route_unchanged() {
     assert_eq!(seen["session"], json!({"name": "digits.txt", "size": 10}));
     assert_eq!(seen["finished_session"], true);
     assert_eq!(seen["batch"], json!(["a.txt", "b.txt", "not_closed"]));
+    assert_eq!(seen["folder"], "/SDK/Empty");
+    assert_eq!(seen["folder_conflict"], true);
     assert_eq!(seen["missing_scope"], "files.content.write");
     assert_eq!(
         seen["listed"],

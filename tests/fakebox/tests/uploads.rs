@@ -511,3 +511,67 @@ async fn a_fault_after_n_appends_lets_those_through_and_the_log_says_where_each_
         .collect();
     assert_eq!(appends, ["offset=4 bytes=4", "offset=8 bytes=2"]);
 }
+
+#[tokio::test]
+async fn create_folder_makes_the_folder_and_its_parents_and_answers_its_metadata() {
+    let (fb, token) = start(|_| {}).await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/create_folder_v2",
+        json!({"path": "/Trip/Empty Day"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["metadata"]["path_display"], "/Trip/Empty Day");
+    assert!(v["metadata"]["id"].as_str().unwrap().starts_with("id:"));
+    assert!(
+        v["metadata"].get(".tag").is_none(),
+        "FolderMetadata, untagged"
+    );
+    let (_, listed) = rpc(&fb, &token, "files/list_folder", json!({"path": "/Trip"})).await;
+    assert_eq!(listed["entries"][0][".tag"], "folder");
+    assert_eq!(listed["entries"][0]["name"], "Empty Day");
+}
+
+#[tokio::test]
+async fn create_folder_over_a_taken_name_conflicts_unless_autorename() {
+    let (fb, token) = start(|_| {}).await;
+    rpc(&fb, &token, "files/create_folder_v2", json!({"path": "/A"})).await;
+    let (status, v) = rpc(&fb, &token, "files/create_folder_v2", json!({"path": "/a"})).await;
+    assert_eq!(status, 409);
+    assert!(
+        v["error_summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("path/conflict/folder/"),
+        "{v}"
+    );
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/create_folder_v2",
+        json!({"path": "/A", "autorename": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["metadata"]["name"], "A (1)");
+}
+
+#[tokio::test]
+async fn create_folder_below_a_file_is_a_file_ancestor_conflict() {
+    let (fb, token) = start(|_| {}).await;
+    upload(&fb, &token, json!({"path": "/notes"}), b"text").await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/create_folder_v2",
+        json!({"path": "/notes/inside"}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        v["error"]["path"]["conflict"][".tag"], "file_ancestor",
+        "{v}"
+    );
+}
