@@ -1,6 +1,6 @@
-//! Uploads as the window starts them, through `Browser::upload` (the one entry point both
-//! "Upload…" and a drop on the window call; a real drop cannot be made under Xvfb, so the
-//! drop's path is tested here, below the event): each file or folder a transfer in the
+//! Uploads as the window starts them, through `Browser::propose_upload` (the one entry point both
+//! "Upload…" and a drop on the window call; a real drop is made end to end, in the e2e
+//! uploads tests, and here the drop's path is tested below the event): each file or folder a transfer in the
 //! transfers list that ends with where it went; links refused with why, the rest
 //! uploaded; a taken name asked about first and handled as answered (skip, keep both,
 //! replace the revision that was there, or nothing), a replace of a file changed
@@ -47,7 +47,8 @@ impl Rig {
 }
 
 #[tokio::test]
-async fn picked_or_dropped_files_and_folders_upload_and_links_are_refused_with_why() {
+async fn picked_or_dropped_through_the_drop_entry_point_not_a_real_drop_files_and_folders_upload_and_links_are_refused(
+) {
     let r = rig().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), "first").unwrap();

@@ -9,6 +9,7 @@
 //!   and click elements, take screenshots of the real window (into `target/screenshots/`,
 //!   through [`xwd`]).
 //! - [`dialog`]: the app's native file dialogs answered by keyboard through xdotool.
+//! - [`drag`]: a real drag and drop of files from another window, by xdotool's pointer.
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
 //! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads,
 //!   and the user's part of a sign-in played over HTTP.
@@ -20,6 +21,7 @@ pub mod app;
 pub mod attack;
 pub mod desktop;
 pub mod dialog;
+pub mod drag;
 pub mod fixture;
 pub mod procs;
 pub mod webdriver;

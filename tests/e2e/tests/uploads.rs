@@ -6,7 +6,8 @@
 //! what they say; a replace of a file changed at Dropbox meanwhile keeps both and says so;
 //! declining leaves browsing as it was and uploads nothing; write access withdrawn later
 //! asks again instead of signing out; a 300 MiB upload whose connection is cut mid-way
-//! resumes after an app restart from the offset Dropbox confirms.
+//! resumes after an app restart from the offset Dropbox confirms; a real drop of a file
+//! from another window (XDND under Xvfb) goes into the folder row it lands on.
 
 use std::path::Path;
 use std::time::Duration;
@@ -482,5 +483,52 @@ async fn a_300_mib_upload_cut_off_mid_way_resumes_after_a_restart_at_the_confirm
         at_fakebox(&s, "/big upload.bin").await == content,
         "the bytes at fakebox match"
     );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_real_drop_from_another_window_uploads_into_the_folder_row_it_lands_on() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected(&desktop, &mode).await;
+    let file = desktop.dir.join("dropped here.txt");
+    std::fs::write(&file, "from the file manager").unwrap();
+    // The middle of the first folder row, on the screen.
+    let row = wait(
+        &app,
+        "a folder row",
+        "const li = document.querySelector('#entries .entry[data-kind=folder]'); \
+         if (!li) return null; const r = li.getBoundingClientRect(); \
+         return [r.x + r.width / 2, r.y + r.height / 2, li.querySelector('.label').textContent, \
+                 window.devicePixelRatio];",
+        10,
+    )
+    .await;
+    let (x, y, folder, ratio) = (
+        row[0].as_f64().unwrap(),
+        row[1].as_f64().unwrap(),
+        row[2].as_str().unwrap().to_string(),
+        row[3].as_f64().unwrap(),
+    );
+    let window = e2e::drag::window_titled(&desktop, "Dropdesk").expect("the app's window");
+    let (wx, wy, _, _) = e2e::drag::geometry(&desktop, &window).unwrap();
+    let at = (wx + (x * ratio) as i64, wy + (y * ratio) as i64);
+    e2e::drag::drop_files(&desktop, &[file.as_path()], at).expect("a real drop");
+
+    app.wait_visible("ask-write", Duration::from_secs(20))
+        .await
+        .expect("the first upload, dropped, asks for write access");
+    app.click("ask-write-yes").await.unwrap();
+    let landed = format!("/{folder}/dropped here.txt");
+    wait(
+        &app,
+        "the dropped file's upload done",
+        "return [...document.querySelectorAll('#transfer-list .transfer')].some(t => \
+         t.dataset.state === 'done' && t.textContent.includes('dropped here.txt'));",
+        60,
+    )
+    .await;
+    assert_eq!(at_fakebox(&s, &landed).await, b"from the file manager");
     app.quit().await;
 }
