@@ -157,6 +157,51 @@ async fn ours(session: &Session, file: &Path, to: &str) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
+/// A folder uploaded whole into `/bench-folders`: the seconds it took.
+async fn folder(session: &Session, root: &Path) -> f64 {
+    let t = Instant::now();
+    let outcome = TreeUpload {
+        session,
+        root,
+        into: "/bench-folders",
+        chunk: CHUNK,
+        retry: Retry::default(),
+        on_bytes: &|_, _| {},
+        on_wait: &|_| {},
+        cancel: &CancellationToken::new(),
+    }
+    .run()
+    .await
+    .unwrap();
+    assert_eq!(outcome.refused_count, 0);
+    t.elapsed().as_secs_f64()
+}
+
+/// The uploader's process run on its own: `what` (`file` or `folder`) at `path`; the
+/// seconds it took and its peak RSS above what it held before, in MiB.
+fn uploader(fb: &Fakebox, base: &str, ca_path: &Path, what: &str, path: &Path) -> (f64, f64) {
+    let (access, refresh) = fb.mint_grant();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("--uploader")
+        .args([
+            base,
+            &ca_path.display().to_string(),
+            fb.app_key(),
+            &access,
+            &refresh,
+            what,
+        ])
+        .arg(path)
+        .output()
+        .expect("the uploader's process");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut figures = text
+        .split_whitespace()
+        .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
+    let secs = figures.next().unwrap_or(f64::NAN);
+    (secs, figures.next().unwrap_or(f64::NAN) / 1024.0)
+}
+
 /// curl: `start` with the first chunk, then every other chunk and `finish` in one process
 /// (one connection), the same chunk size, each request with its content hash (taken
 /// beforehand) as Dropdesk's carry, so that fakebox checks the same for both.
@@ -244,10 +289,10 @@ fn https(ca_path: &Path) -> reqwest::Client {
 }
 
 /// The uploader's side, in a process of its own so that its memory is only its own (the
-/// parent holds fakebox, which keeps what it is sent): upload the file, print the seconds
+/// parent holds fakebox, which keeps what it is sent): upload the file or the folder, print the seconds
 /// it took and the peak RSS above what the process held before, in KiB.
 async fn child(vars: &[String]) {
-    let [base, ca, key, access, refresh, file] = vars else {
+    let [base, ca, key, access, refresh, what, file] = vars else {
         panic!("child arguments");
     };
     let session = writing_session(
@@ -259,7 +304,10 @@ async fn child(vars: &[String]) {
     .await;
     let (before, _) = rss();
     reset_peak();
-    let secs = ours(&session, Path::new(file), "/bench/ours.bin").await;
+    let secs = match what.as_str() {
+        "file" => ours(&session, Path::new(file), "/bench/ours.bin").await,
+        _ => folder(&session, Path::new(file)).await,
+    };
     let (_, peak) = rss();
     println!("{secs} {}", peak.saturating_sub(before));
 }
@@ -298,25 +346,9 @@ async fn main() {
 
     let (mut d, mut c, mut above) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..RUNS {
-        let (access, refresh) = fb.mint_grant();
-        let out = Command::new(std::env::current_exe().unwrap())
-            .arg("--uploader")
-            .args([
-                &base,
-                &ca_path.display().to_string(),
-                fb.app_key(),
-                &access,
-                &refresh,
-            ])
-            .arg(&big)
-            .output()
-            .expect("the uploader's process");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut figures = text
-            .split_whitespace()
-            .map(|f| f.parse::<f64>().unwrap_or(f64::NAN));
-        d.push(figures.next().unwrap_or(f64::NAN));
-        above.push(figures.next().unwrap_or(f64::NAN) / 1024.0);
+        let (secs, mib) = uploader(&fb, &base, &ca_path, "file", &big);
+        d.push(secs);
+        above.push(mib);
         c.push(curl(&base, &ca_path, &token, &chunks, "/bench/curl.bin"));
     }
     let mbps = |secs: f64| GIB as f64 / secs / 1e6;
@@ -375,5 +407,25 @@ async fn main() {
     }
     println!("| writes committed at Dropbox | 1 batch | 1,000 | |");
     drop(far_front);
+
+    // Folders of 10,000 and 100,000 one-byte files, 1,000 to a subfolder: the uploader's
+    // memory should not grow with the number of files.
+    println!();
+    println!(
+        "| a folder of one-byte files, 1,000 to a subfolder (n=1) | time | peak RSS above before |"
+    );
+    println!("| --- | --- | --- |");
+    for count in [10_000, 100_000] {
+        let root = dir.path().join(format!("Files{count}"));
+        for i in 0..count {
+            let sub = root.join(format!("d{:03}", i / 1000));
+            if i % 1000 == 0 {
+                std::fs::create_dir_all(&sub).unwrap();
+            }
+            std::fs::write(sub.join(format!("f{:03}", i % 1000)), b"x").unwrap();
+        }
+        let (secs, mib) = uploader(&fb, &base, &ca_path, "folder", &root);
+        println!("| {count} files | {secs:.1} s | {mib:.1} MiB |");
+    }
     drop(front);
 }
