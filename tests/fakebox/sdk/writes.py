@@ -117,6 +117,19 @@ def main():
     except dropbox.exceptions.ApiError as e:
         seen["folder_conflict"] = e.error.get_path().get_conflict().is_folder()
 
+    # move_v2, copy_v2, delete_v2 and a relocation error.
+    moved = dbx.files_move_v2("/SDK/Empty", "/SDK/Moved")
+    seen["moved"] = moved.metadata.path_display
+    copied = dbx.files_copy_v2("/SDK/digits.txt", "/SDK/Moved/digits copy.txt")
+    seen["copied"] = copied.metadata.name
+    deleted = dbx.files_delete_v2("/SDK/Moved")
+    seen["deleted"] = isinstance(deleted.metadata, files.FolderMetadata)
+    try:
+        dbx.files_move_v2("/SDK/nothing.txt", "/SDK/else.txt")
+        seen["from_lookup"] = "no error"
+    except dropbox.exceptions.ApiError as e:
+        seen["from_lookup"] = e.error.get_from_lookup().is_not_found()
+
     # A token without files.content.write.
     try:
         client(base, read_only).files_upload(b"x", "/SDK/nope.txt")

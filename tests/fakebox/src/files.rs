@@ -369,6 +369,84 @@ impl Tree {
         Ok(())
     }
 
+    /// Move (or, with `copy`, copy) the entry at `from` (a key) and everything below it to
+    /// the display path `to`, making missing parents; the caller has checked that `to` is
+    /// free (or is `from` itself, in another case). A move keeps ids and revisions, a copy
+    /// gets new ones. Old paths read as deleted to cursors, new ones as added. Returns the
+    /// new key.
+    pub fn relocate(&mut self, from: &str, to: &str, copy: bool) -> Result<String, TreeError> {
+        check_path(to)?;
+        let (to_parent, to_name) = split(to);
+        let to_parent_key = to_parent.to_lowercase();
+        if !to_parent_key.is_empty() && !self.nodes.contains_key(&to_parent_key) {
+            self.add(NewEntry {
+                path: to_parent.to_string(),
+                folder: true,
+                content: Content::Zeros(0),
+                content_hash: None,
+                modified: 0,
+            })?;
+        }
+        let parent_display = match self.nodes.get(&to_parent_key) {
+            Some(p) if p.is_folder() => p.path_display.clone(),
+            _ => return Err(TreeError::Conflict),
+        };
+        let from_display = self
+            .nodes
+            .get(from)
+            .ok_or(TreeError::NotFound)?
+            .path_display
+            .len();
+        let keys: Vec<String> = std::iter::once(from.to_string())
+            .chain(self.below(from).map(|(k, _)| k.clone()))
+            .collect();
+        let moving: Vec<Node> = keys.iter().map(|k| self.nodes[k].clone()).collect();
+        if !copy {
+            for k in keys {
+                if let Some(node) = self.nodes.remove(&k) {
+                    self.used -= node.file.as_ref().map_or(0, |f| f.content.len());
+                    self.ids.remove(node.id());
+                    self.tombstones.insert(k.clone(), node.path_display);
+                    self.log(k);
+                }
+            }
+            let (old_parent, old_name) = split(from);
+            if let Some(p) = self.nodes.get_mut(old_parent) {
+                p.children.remove(old_name);
+            }
+        }
+        let top = format!("{parent_display}/{to_name}").to_lowercase();
+        for mut node in moving {
+            let below = node.path_display[from_display..].to_string();
+            if below.is_empty() {
+                node.name = to_name.to_string();
+            }
+            node.path_display = format!("{parent_display}/{to_name}{below}");
+            if copy {
+                let id = self.new_id();
+                match &mut node.file {
+                    Some(f) => {
+                        f.id = id;
+                        f.rev = self.new_rev();
+                    }
+                    None => node.folder_id = id,
+                }
+            }
+            let key = node.path_display.to_lowercase();
+            self.used += node.file.as_ref().map_or(0, |f| f.content.len());
+            self.ids.insert(node.id().to_string(), key.clone());
+            self.tombstones.remove(&key);
+            self.nodes.insert(key.clone(), node);
+            self.log(key);
+        }
+        self.nodes
+            .get_mut(&to_parent_key)
+            .expect("made above")
+            .children
+            .insert(to_name.to_lowercase());
+        Ok(top)
+    }
+
     /// The metadata JSON of a node, with or without `.tag`.
     pub fn metadata(&self, key: &str, tagged: bool) -> Option<Value> {
         let node = self.nodes.get(key)?;
@@ -635,6 +713,34 @@ mod tests {
         );
         t.delete("/docs").unwrap();
         assert_eq!(t.total_size(), 1, "a folder's files go with it");
+    }
+
+    #[test]
+    fn a_moved_folder_keeps_its_ids_and_contents_and_its_old_paths_read_as_deleted() {
+        let mut t = Tree::default();
+        t.add(file("/Docs/a.txt", "a")).unwrap();
+        t.add(file("/Docs/Sub/b.txt", "bb")).unwrap();
+        let id = t.metadata("/docs/sub/b.txt", false).unwrap()["id"].clone();
+        let since = t.seq();
+        let key = t.relocate("/docs", "/Archive/Old Docs", false).unwrap();
+        assert_eq!(key, "/archive/old docs");
+        let moved = t.metadata("/archive/old docs/sub/b.txt", false).unwrap();
+        assert_eq!(moved["id"], id, "a move keeps the id");
+        assert_eq!(moved["path_display"], "/Archive/Old Docs/Sub/b.txt");
+        assert!(t.resolve("/docs/a.txt").is_err());
+        assert_eq!(t.total_size(), 3);
+        let (changes, _, _) = t.changes_since("", true, since, 100);
+        assert!(changes
+            .iter()
+            .any(|c| c[".tag"] == "deleted" && c["path_lower"] == "/docs/a.txt"));
+        // A copy gets new ids, and the space it takes.
+        t.relocate("/archive/old docs/sub", "/Sub copy", true)
+            .unwrap();
+        assert_ne!(t.metadata("/sub copy/b.txt", false).unwrap()["id"], id);
+        assert_eq!(t.total_size(), 5);
+        // A change of case only.
+        t.relocate("/sub copy", "/SUB COPY", false).unwrap();
+        assert_eq!(t.metadata("/sub copy", false).unwrap()["name"], "SUB COPY");
     }
 
     #[test]

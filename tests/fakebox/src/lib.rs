@@ -49,6 +49,7 @@ pub mod content;
 pub mod cursor;
 pub mod files;
 pub mod oauth;
+pub mod organize;
 pub mod search;
 pub mod seed;
 mod serve;
@@ -417,7 +418,10 @@ pub fn router(app: App, extra: Router<App>) -> Router {
             "/2/files/upload_session/finish_batch_v2",
             post(upload::finish_batch_v2),
         )
-        .route("/2/files/create_folder_v2", post(upload::create_folder_v2));
+        .route("/2/files/create_folder_v2", post(upload::create_folder_v2))
+        .route("/2/files/move_v2", post(organize::move_v2))
+        .route("/2/files/copy_v2", post(organize::copy_v2))
+        .route("/2/files/delete_v2", post(organize::delete_v2));
     // The routes that take file bytes: up to Dropbox's 150 MiB a request (and a little
     // over, so that the route itself can say `payload_too_large`).
     let uploads = Router::new()

@@ -42,7 +42,7 @@ pub const SESSION_LIFE: Duration = Duration::from_secs(7 * 24 * 3600);
 pub const MAX_FILE_SIZE: u64 = (1 << 41) - (1 << 22);
 /// Most entries in one `finish_batch_v2`.
 const MAX_BATCH: usize = 1000;
-const WRITE_SCOPE: &str = "files.content.write";
+pub(crate) const WRITE_SCOPE: &str = "files.content.write";
 
 /// An upload session's bytes so far.
 #[derive(Debug)]
@@ -88,7 +88,7 @@ impl Sessions {
 /// Why a commit did not write: a WriteError member (`conflict` with what is in the way,
 /// `insufficient_space`, `malformed_path`, `disallowed_name`).
 #[derive(Debug)]
-enum WriteFailure {
+pub(crate) enum WriteFailure {
     Conflict(&'static str),
     InsufficientSpace,
     Malformed,
@@ -96,7 +96,7 @@ enum WriteFailure {
 
 impl WriteFailure {
     /// The WriteError union as JSON, and its tags for `error_summary`.
-    fn error(&self) -> (Value, Vec<&'static str>) {
+    pub(crate) fn error(&self) -> (Value, Vec<&'static str>) {
         match self {
             WriteFailure::Conflict(what) => (
                 json!({".tag": "conflict", "conflict": {".tag": what}}),
@@ -162,7 +162,7 @@ fn bad(route: &str, field: &str, reason: &str) -> Response {
     wire::bad_input(route, &format!("request body: {field}: {reason}"))
 }
 
-fn opt_bool(route: &str, args: &Args, field: &str) -> Result<bool, Response> {
+pub(crate) fn opt_bool(route: &str, args: &Args, field: &str) -> Result<bool, Response> {
     match args.get(field) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -228,7 +228,7 @@ fn commit_arg(route: &str, within: &str, v: Option<&Value>) -> Result<Commit, Re
 
 /// "name (n).ext" beside `path`, or "name (conflicted copy).ext" for a stale update: the
 /// first such name not taken.
-fn beside(tree: &Tree, path: &str, conflicted: bool) -> String {
+pub(crate) fn beside(tree: &Tree, path: &str, conflicted: bool) -> String {
     let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
     let (stem, ext) = match name.rfind('.') {
         Some(i) if i > 0 => (&name[..i], &name[i..]),
@@ -318,7 +318,7 @@ fn commit(
 }
 
 /// A file where a parent folder of `path` would be is a `file_ancestor` conflict.
-fn file_in_the_way(tree: &Tree, path: &str) -> Result<(), WriteFailure> {
+pub(crate) fn file_in_the_way(tree: &Tree, path: &str) -> Result<(), WriteFailure> {
     let mut ancestor = String::new();
     for part in path.split('/').skip(1) {
         if !ancestor.is_empty() || !part.is_empty() {
@@ -463,12 +463,12 @@ impl From<Refusal> for Response {
     }
 }
 
-fn conflict(tags: &[&'static str], error: Value) -> Response {
+pub(crate) fn conflict(tags: &[&'static str], error: Value) -> Response {
     Refusal::new(tags, error).into()
 }
 
 /// Tell long-polls that an account's folder changed.
-fn changed(app: &App, account: usize) {
+pub(crate) fn changed(app: &App, account: usize) {
     let seq = app.lock().trees[account].seq();
     app.notify_changed(seq);
 }

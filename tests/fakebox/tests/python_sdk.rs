@@ -2,8 +2,9 @@
 //! (`sdk/writes.py`): upload and its conflict (with the session id that keeps the bytes),
 //! autorename, update, an upload session with a wrong offset and its correction, a finished
 //! session gone, `finish_batch_v2` with an open session failing on its own, `missing_scope`
-//! for a read-only token, `too_many_write_operations` as the SDK's `RateLimitError`, and the
-//! listing seeing every write. The SDK lives in `target/sdk-venv` (`.ci/setup` makes it),
+//! for a read-only token, `too_many_write_operations` as the SDK's `RateLimitError`,
+//! `create_folder_v2` and its conflict, `move_v2`, `copy_v2`, `delete_v2` and a
+//! `from_lookup` error, and the listing seeing every write. The SDK lives in `target/sdk-venv` (`.ci/setup` makes it),
 //! or `$FAKEBOX_SDK_PYTHON` names its Python.
 
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ fn sdk_python() -> PathBuf {
 }
 
 #[tokio::test]
-async fn the_official_python_sdk_uses_every_upload_route_unchanged() {
+async fn the_official_python_sdk_uses_every_write_route_unchanged() {
     let python = sdk_python();
     let mut config = Config::default();
     config.app_scopes.push("files.content.write".into());
@@ -81,6 +82,10 @@ async fn the_official_python_sdk_uses_every_upload_route_unchanged() {
     assert_eq!(seen["batch"], json!(["a.txt", "b.txt", "not_closed"]));
     assert_eq!(seen["folder"], "/SDK/Empty");
     assert_eq!(seen["folder_conflict"], true);
+    assert_eq!(seen["moved"], "/SDK/Moved");
+    assert_eq!(seen["copied"], "digits copy.txt");
+    assert_eq!(seen["deleted"], true);
+    assert_eq!(seen["from_lookup"], true);
     assert_eq!(seen["missing_scope"], "files.content.write");
     assert_eq!(
         seen["listed"],

@@ -1,0 +1,126 @@
+//! The write routes that keep the folder in order: `files/move_v2`, `copy_v2` and
+//! `delete_v2`, with Dropbox's `RelocationError`s (`from_lookup/not_found`,
+//! `to/conflict/…`, `to/malformed_path`, `cant_move_folder_into_itself`,
+//! `insufficient_quota`) and `DeleteError`s (`path_lookup/not_found`). A move may change
+//! only the case of a name. Each is a change the long-poll and `list_folder/continue` see:
+//! a moved entry's old paths as deleted, its new ones as added.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use crate::api::{bearer, req_str, struct_arg, Handled};
+use crate::files::{check_path, TreeError};
+use crate::state::App;
+use crate::upload::{
+    beside, changed, conflict, file_in_the_way, opt_bool, WriteFailure, WRITE_SCOPE,
+};
+use crate::wire;
+
+/// `files/move_v2`: `{"metadata": Metadata}` of the entry where it now is.
+pub async fn move_v2(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
+    relocate(&app, &headers, &body, "files/move_v2", false)
+}
+
+/// `files/copy_v2`: `{"metadata": Metadata}` of the copy.
+pub async fn copy_v2(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
+    relocate(&app, &headers, &body, "files/copy_v2", true)
+}
+
+/// A `LookupError` under `field` (`from_lookup`, `path_lookup`).
+fn lookup_refused(field: &'static str, tag: &'static str) -> Response {
+    conflict(&[field, tag], json!({".tag": field, field: {".tag": tag}}))
+}
+
+/// A `WriteError` under `to`.
+fn to_refused(failure: &WriteFailure) -> Response {
+    let (reason, tags) = failure.error();
+    let mut summary = vec!["to"];
+    summary.extend(tags);
+    conflict(&summary, json!({".tag": "to", "to": reason}))
+}
+
+fn refused(tag: &'static str) -> Response {
+    conflict(&[tag], json!({".tag": tag}))
+}
+
+fn relocate(app: &App, headers: &HeaderMap, body: &[u8], route: &str, copy: bool) -> Handled {
+    let grant = bearer(app, headers, route, Some(WRITE_SCOPE))?;
+    let args = struct_arg(route, headers, body)?;
+    let from_path = req_str(route, &args, "from_path")?.to_string();
+    let mut to = req_str(route, &args, "to_path")?.to_string();
+    let autorename = opt_bool(route, &args, "autorename")?;
+    let mut s = app.lock();
+    let account = s.account_of(grant);
+    let allocated = s.accounts[account].allocated;
+    let tree = &mut s.trees[account];
+    let from = match tree.resolve(&from_path) {
+        Ok(key) if !key.is_empty() => key,
+        Ok(_) | Err(TreeError::Malformed) => {
+            return Err(lookup_refused("from_lookup", "malformed_path"))
+        }
+        Err(_) => return Err(lookup_refused("from_lookup", "not_found")),
+    };
+    if check_path(&to).is_err() {
+        return Err(to_refused(&WriteFailure::Malformed));
+    }
+    let to_key = to.to_lowercase();
+    if to_key.starts_with(&format!("{from}/")) {
+        return Err(refused("cant_move_folder_into_itself"));
+    }
+    file_in_the_way(tree, &to).map_err(|f| to_refused(&f))?;
+    // Taken, unless a move changes only the case of its own name.
+    if let Some(there) = tree.get(&to_key) {
+        if copy || to_key != from {
+            if !autorename {
+                let what = if there.is_folder() { "folder" } else { "file" };
+                return Err(to_refused(&WriteFailure::Conflict(what)));
+            }
+            to = beside(tree, &to, false);
+        }
+    }
+    if copy {
+        let size: u64 = std::iter::once(tree.get(&from).expect("resolved"))
+            .chain(tree.below(&from).map(|(_, n)| n))
+            .filter_map(|n| n.file.as_ref())
+            .map(|f| f.content.len())
+            .sum();
+        if tree.total_size() + size > allocated {
+            return Err(refused("insufficient_quota"));
+        }
+    }
+    let key = tree
+        .relocate(&from, &to, copy)
+        .map_err(|_| to_refused(&WriteFailure::Conflict("file_ancestor")))?;
+    let meta = tree.metadata(&key, true).expect("relocated");
+    drop(s);
+    changed(app, account);
+    Ok(wire::ok(&json!({ "metadata": meta })))
+}
+
+/// `files/delete_v2`: a file, or a folder with everything in it; `{"metadata": Metadata}`
+/// of what was there.
+pub async fn delete_v2(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
+    const ROUTE: &str = "files/delete_v2";
+    let grant = bearer(&app, &headers, ROUTE, Some(WRITE_SCOPE))?;
+    let args = struct_arg(ROUTE, &headers, &body)?;
+    let path = req_str(ROUTE, &args, "path")?.to_string();
+    let mut s = app.lock();
+    let account = s.account_of(grant);
+    let tree = &mut s.trees[account];
+    let key = match tree.resolve(&path) {
+        Ok(key) if !key.is_empty() => key,
+        Ok(_) | Err(TreeError::Malformed) => {
+            return Err(lookup_refused("path_lookup", "malformed_path"))
+        }
+        Err(_) => return Err(lookup_refused("path_lookup", "not_found")),
+    };
+    let meta: Value = tree.metadata(&key, true).expect("resolved");
+    tree.delete(&key)
+        .map_err(|_| lookup_refused("path_lookup", "not_found"))?;
+    drop(s);
+    changed(&app, account);
+    Ok(wire::ok(&json!({ "metadata": meta })))
+}
