@@ -29,6 +29,8 @@ pub const COMMANDS: &[&str] = &[
     "watch_drops",
     "upload_dropped",
     "resolve_upload_conflicts",
+    "new_folder",
+    "rename",
     "watch_transfers",
     "cancel_transfer",
     "retry_transfer",

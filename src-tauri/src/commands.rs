@@ -16,8 +16,9 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, ConnectResult, Disconnected, Dragged, Found, Info, Opened, Preview,
-    Problem, Progress, SaveChoice, Status, Transfer, UploadChoice, ViewSpec, Waiting, Window,
+    AccountEntry, AccountView, ConnectResult, Disconnected, Dragged, Found, Info, Made, Opened,
+    Preview, Problem, Progress, SaveChoice, Status, Transfer, UploadChoice, ViewSpec, Waiting,
+    Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -334,6 +335,27 @@ impl Drops {
             let _ = channel.send(Dragged { state, count, x, y });
         }
     }
+}
+
+/// Make a folder named `name` in the folder `folder` (its key `folder_lower`); where it is.
+#[tauri::command]
+pub async fn new_folder(
+    launch: State<'_, Launch>,
+    folder: String,
+    folder_lower: String,
+    name: String,
+) -> Result<Made> {
+    let browser = &core(&launch).await?.browser;
+    let (path, path_lower) = browser.new_folder((&folder, &folder_lower), &name).await?;
+    Ok(Made { path, path_lower })
+}
+
+/// Rename the entry at `path_lower` to `name`, in its folder; where it is now.
+#[tauri::command]
+pub async fn rename(launch: State<'_, Launch>, path_lower: String, name: String) -> Result<Made> {
+    let browser = &core(&launch).await?.browser;
+    let (path, path_lower) = browser.rename(&path_lower, &name).await?;
+    Ok(Made { path, path_lower })
 }
 
 /// Hear of files dragged over the window and dropped on it.

@@ -66,6 +66,12 @@ pub enum FileProblem {
     /// many are free now.
     #[error("Dropbox needs room for {needed} more bytes")]
     NoRoom { needed: u64, free: u64 },
+    /// A new name Dropbox would refuse, found before asking it.
+    #[error("Dropbox would refuse this name ({0:?})")]
+    NameRefused(crate::files::names::NameProblem),
+    /// A new name that another entry of the folder has, whatever its case.
+    #[error("the name is taken in this folder")]
+    NameTaken { name: String },
 }
 
 impl FileProblem {

@@ -127,6 +127,8 @@ pub fn run() {
             commands::upload_files,
             commands::watch_drops,
             commands::upload_dropped,
+            commands::new_folder,
+            commands::rename,
             commands::resolve_upload_conflicts,
             commands::watch_transfers,
             commands::cancel_transfer,

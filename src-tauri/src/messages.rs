@@ -441,6 +441,27 @@ fn file(f: &FileProblem) -> Problem {
             ),
             Action::Retry,
         ),
+        FileProblem::NameRefused(why) => {
+            use crate::files::names::NameProblem;
+            let message = match why {
+                NameProblem::Empty => "Type a name.".to_string(),
+                NameProblem::Dots => "“.” and “..” mean this folder and the one above it, so Dropbox does not take them as names.".to_string(),
+                NameProblem::Slash => "A name cannot contain “/”: Dropbox reads it as a folder in the path.".to_string(),
+                NameProblem::SpaceAtEnd => "Dropbox does not take a name that ends with a space. Remove it.".to_string(),
+                NameProblem::TooLong => format!(
+                    "Dropbox takes names of up to {} bytes; this one is longer. Shorten it.",
+                    crate::files::names::MAX_NAME_BYTES
+                ),
+                NameProblem::Reserved => "Dropbox keeps this name out of every folder (it belongs to the system). Choose another.".to_string(),
+            };
+            problem("name_refused", "Dropbox does not take this name", message, Action::Dismiss)
+        }
+        FileProblem::NameTaken { name } => problem(
+            "name_taken",
+            "The name is taken",
+            format!("“{name}” is already in this folder (Dropbox matches names whatever their case). Choose another name."),
+            Action::Dismiss,
+        ),
         FileProblem::UploadDamaged => problem(
             "upload_damaged",
             "The upload was damaged",

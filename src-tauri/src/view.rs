@@ -378,6 +378,13 @@ pub struct Preview {
     pub whole: bool,
 }
 
+/// Where a new entry is: its path and its key, for the window to select it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Made {
+    pub path: String,
+    pub path_lower: String,
+}
+
 /// What came of asking where to save copies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UploadChoice {

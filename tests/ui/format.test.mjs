@@ -1,4 +1,5 @@
-// Unit tests of the UI's formatting (sizes, dates, file kinds), run with `node --test`.
+// Unit tests of the UI's formatting (sizes, dates, file kinds, a name's stem), run with
+// `node --test`.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -70,4 +71,12 @@ test('durations read as a person would say them', async () => {
   assert.equal(duration(0.2), '1 s');
   assert.equal(duration(125), '2 min');
   assert.equal(duration(3900), '1 h 5 min');
+});
+
+test("renaming selects a file's name up to its extension, and a folder's whole name", () => {
+  assert.equal(fmt.stemLength('Budget 2026.xlsx', 'file'), 'Budget 2026'.length);
+  assert.equal(fmt.stemLength('archive.tar.gz', 'file'), 'archive.tar'.length);
+  assert.equal(fmt.stemLength('.bashrc', 'file'), '.bashrc'.length);
+  assert.equal(fmt.stemLength('README', 'file'), 'README'.length);
+  assert.equal(fmt.stemLength('v1.2 release', 'folder'), 'v1.2 release'.length);
 });

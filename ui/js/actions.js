@@ -1,5 +1,5 @@
 // What can be done with the selection: Open, Save as… (a folder: Download as .zip…),
-// Download to folder…, from the action bar, the context menu (right click, Shift+F10 or
+// Download to folder…, Rename (F2), from the action bar, the context menu (right click, Shift+F10 or
 // the Menu key) and Ctrl+S, asking (`conflicts.js`) when names are taken in the folder
 // chosen. Rust shows the native dialogs and starts the
 // transfers; the transfers panel shows them.
@@ -9,7 +9,7 @@ import { askAboutConflicts } from './conflicts.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createActions({ activate, onProblem, returnFocus }) {
+export function createActions({ activate, onRename, onProblem, returnFocus }) {
   const menu = $('context-menu');
   let current = [];
 
@@ -42,6 +42,10 @@ export function createActions({ activate, onProblem, returnFocus }) {
     }
   });
 
+  const rename = () => {
+    if (current.length === 1) onRename(current[0]);
+  };
+
   // ---- The context menu -----------------------------------------------------------------
 
   const items = () => [...menu.querySelectorAll('[role="menuitem"]')].filter((b) => !b.disabled);
@@ -61,7 +65,7 @@ export function createActions({ activate, onProblem, returnFocus }) {
     if (refocus) returnFocus();
   }
 
-  const run = { open, save: saveAs, folder: toFolder };
+  const run = { open, save: saveAs, folder: toFolder, rename };
   for (const b of menu.querySelectorAll('[data-act]')) {
     b.addEventListener('click', () => { closeMenu(); run[b.dataset.act](); });
   }
@@ -78,6 +82,7 @@ export function createActions({ activate, onProblem, returnFocus }) {
   $('act-open').addEventListener('click', open);
   $('act-save').addEventListener('click', saveAs);
   $('act-folder').addEventListener('click', toFolder);
+  $('act-rename').addEventListener('click', rename);
 
   return {
     /** The selection is now `entries`: the buttons and menu follow it. */
@@ -90,11 +95,14 @@ export function createActions({ activate, onProblem, returnFocus }) {
         b.disabled = !one;
       }
       for (const b of [$('act-open'), menu.querySelector('[data-act="open"]')]) b.disabled = !one;
+      for (const b of [$('act-rename'), menu.querySelector('[data-act="rename"]')]) b.disabled = !one;
       for (const b of [$('act-folder'), menu.querySelector('[data-act="folder"]')]) b.disabled = !entries.length;
       $('selection-text').textContent = entries.length > 1 ? `${entries.length.toLocaleString()} selected` : '';
     },
     openMenu,
     /** Ctrl+S. */
     saveAs,
+    /** F2. */
+    rename,
   };
 }

@@ -49,6 +49,8 @@ export const saveAs = (pathLower) => invoke('save_as', { pathLower });
 /** "Download to folder…": { chosen, conflicts, started }; with conflicts, nothing started
  * until resolveConflicts. */
 export const downloadToFolder = (paths) => invoke('download_to_folder', { paths });
+/** Rename the entry `pathLower` to `name` in its folder; answers { path, path_lower }. */
+export const rename = (pathLower, name) => invoke('rename', { pathLower, name });
 /** 'replace' | 'keep_both' | 'skip', or null to cancel; answers how many started. */
 export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { onConflict });
 /** "Upload…": Rust asks which files (or with `folders`, folders) with the native dialog;
@@ -60,6 +62,9 @@ export const watchDrops = (channel) => invoke('watch_drops', { onDrag: channel }
 /** Upload what was dropped last into `folder`; answers like uploadFiles. With
  * `conflicts`, nothing started until resolveUploadConflicts. */
 export const uploadDropped = (folder) => invoke('upload_dropped', { folder });
+/** Make a folder named `name` in `folder` ({ path, lower }); answers { path, path_lower }. */
+export const newFolder = (folder, name) =>
+  invoke('new_folder', { folder: folder.path, folderLower: folder.lower, name });
 /** 'replace' | 'keep_both' | 'skip', or null to upload nothing; answers like uploadFiles. */
 export const resolveUploadConflicts = (onConflict) => invoke('resolve_upload_conflicts', { onConflict });
 /** Every transfer so far; `channel` hears of each change from now on. */

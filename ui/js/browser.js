@@ -2,13 +2,14 @@
 // filters each listing), draws only the rows in view (the arithmetic is in viewport.js,
 // the row DOM in rows.js, Back/Forward in history.js, which rows are selected in
 // selection.js), and wires keys and mouse as in a file manager; what is done with the
-// selection is in actions.js, its preview in preview.js. Benchmarks read the timing
+// selection is in actions.js, its preview in preview.js, renaming in place in rename.js. Benchmarks read the timing
 // marks it leaves on the list.
 
 import { createActions } from './actions.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
 import { createPreview } from './preview.js';
+import { createRename } from './rename.js';
 import { createSelection } from './selection.js';
 import { createHistory } from './history.js';
 import * as rows from './rows.js';
@@ -18,7 +19,7 @@ import { openAsking } from './program-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createBrowser({ onProblem, onHeard }) {
+export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
   const list = $('entries');
   const spacer = $('spacer');
   const history = createHistory();
@@ -63,6 +64,7 @@ export function createBrowser({ onProblem, onHeard }) {
     state.openedAt = performance.now();
     list.dataset.firstRowsMs = '';
     list.dataset.completeMs = '';
+    renaming.cancel();
     state.path = path;
     state.lower = place.lower;
     state.key = null;
@@ -128,6 +130,15 @@ export function createBrowser({ onProblem, onHeard }) {
 
   const range = () => viewport.visibleRange(list.scrollTop, list.clientHeight);
 
+  /** Open the folder an entry is in, with it selected: `path` as Dropbox displays it,
+   * `lower` its path_lower. */
+  function showEntry(path, lower) {
+    open(
+      { path: path.slice(0, path.lastIndexOf('/')), lower: lower.slice(0, lower.lastIndexOf('/')) },
+      { select: path.slice(path.lastIndexOf('/') + 1) },
+    );
+  }
+
   async function refreshWindow(reset) {
     if (state.key === null) return;
     const [start, end] = range();
@@ -175,6 +186,7 @@ export function createBrowser({ onProblem, onHeard }) {
       if (entry) nodes.push(rows.row(entry, i, state.picked.has(i), state.fresh.has(entry.path_lower), i === state.selected));
     }
     spacer.replaceChildren(...nodes);
+    renaming.follow();
     if (nodes.length && !list.dataset.firstRowsMs) {
       list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);
       if (!list.dataset.firstRowsAt) list.dataset.firstRowsAt = String(performance.timeOrigin + performance.now());
@@ -327,7 +339,22 @@ export function createBrowser({ onProblem, onHeard }) {
 
   // ---- Actions and preview --------------------------------------------------------------
 
-  const actions = createActions({ activate, onProblem, returnFocus: () => list.focus() });
+  const actions = createActions({
+    activate,
+    onRename: (entry) => withWriteAccess(() => renaming.start(entry, state.selected)),
+    onProblem,
+    returnFocus: () => list.focus(),
+  });
+  const renaming = createRename({
+    onRenamed: (path, lower) => showEntry(path, lower),
+    onProblem(problem) {
+      // Moved or deleted at Dropbox meanwhile: show the folder as it is now.
+      if (problem.code === 'file_gone') open(here(), { history: false });
+      onProblem(problem);
+    },
+    rowOf: (i) => document.getElementById(`row-${i}`),
+    returnFocus: () => list.focus(),
+  });
   const preview = createPreview({ onProblem });
 
   // ---- Search ---------------------------------------------------------------------------
@@ -387,14 +414,16 @@ export function createBrowser({ onProblem, onHeard }) {
     if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) { menuAtFocus(); e.preventDefault(); }
     else if (e.ctrlKey && e.key.toLowerCase() === 'a') { state.picked.selectAll(); render(); selectionChanged(); e.preventDefault(); }
     else if (e.ctrlKey && e.key === ' ') { select(state.selected, 'toggle'); e.preventDefault(); }
+    else if (e.key === 'F2') { actions.rename(); e.preventDefault(); }
     else if (to !== undefined) { select(to, e.shiftKey ? 'extend' : 'only'); e.preventDefault(); }
     else if (e.key === 'Enter') { activate(state.selected); e.preventDefault(); }
     else if (e.key === 'Backspace') { goUp(); e.preventDefault(); }
     else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && e.key !== '/') { typeAhead(e.key); e.preventDefault(); }
   });
   document.addEventListener('keydown', (e) => {
-    if ($('view-connected').hidden) return;
-    const typing = ['filter', 'search', 'paste-code'].includes(document.activeElement?.id);
+    // A dialog's keys are its own (a "/" typed in a name is not "go to the filter").
+    if ($('view-connected').hidden || document.querySelector('dialog[open]')) return;
+    const typing = document.activeElement?.matches('input, textarea, [contenteditable]') ?? false;
     if (e.altKey && e.key === 'ArrowLeft') { goBack(); e.preventDefault(); }
     else if (e.altKey && e.key === 'ArrowRight') { goForward(); e.preventDefault(); }
     else if (e.key === 'F5' || (e.ctrlKey && e.key.toLowerCase() === 'r')) { open(here(), { history: false }); e.preventDefault(); }
@@ -420,14 +449,7 @@ export function createBrowser({ onProblem, onHeard }) {
       state.spec = { ...state.spec, filter: '' };
     },
     focus: () => list.focus(),
-    /** Open the folder an entry is in, with it selected: `path` as Dropbox displays it,
-     * `lower` its path_lower. */
-    show(path, lower) {
-      open(
-        { path: path.slice(0, path.lastIndexOf('/')), lower: lower.slice(0, lower.lastIndexOf('/')) },
-        { select: path.slice(path.lastIndexOf('/') + 1) },
-      );
-    },
+    show: showEntry,
     /** The folder in view: where uploads go ({ path } as Dropbox gave it). */
     folder: () => here(),
     /** Where files dropped at the window's point (x, y) go: the folder row under it, or

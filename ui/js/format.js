@@ -1,4 +1,5 @@
-// Human-friendly sizes, dates and file kinds, and names safe to show.
+// Human-friendly sizes, dates and file kinds, names safe to show, and the part of a name
+// that is not its extension.
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -91,4 +92,12 @@ export function transferLine(t) {
     case 'cancelled': return 'Cancelled';
     default: return t.problem ? t.problem.title : 'Failed';
   }
+}
+
+/** How much of `name` is its stem, selected first when renaming: a folder's whole name, a
+ * file's up to the dot of its extension (a leading dot is part of the name: `.bashrc` is
+ * all stem). */
+export function stemLength(name, kind) {
+  const dot = kind === 'folder' ? -1 : name.lastIndexOf('.');
+  return dot > 0 ? dot : name.length;
 }

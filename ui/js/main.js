@@ -460,6 +460,43 @@ async function uploadPicked(folders = false) {
   });
 }
 
+/** "New folder" (Ctrl+Shift+N): ask its name, once Dropdesk may write. */
+function askNewFolder() {
+  withWriteAccess(() => {
+    $('new-folder-name').value = '';
+    $('new-folder-error').hidden = true;
+    $('new-folder-name').removeAttribute('aria-invalid');
+    $('new-folder').showModal();
+    $('new-folder-name').focus();
+  });
+}
+
+/** Make the folder in the folder in view and select it. A name refused or taken is said
+ * in the dialog, which stays open with the name as typed. */
+async function makeNewFolder(e) {
+  e.preventDefault();
+  const name = $('new-folder-name').value;
+  $('new-folder-create').disabled = true;
+  try {
+    const made = await api.newFolder(browser.folder(), name);
+    $('new-folder').close();
+    browser.show(made.path, made.path_lower);
+  } catch (err) {
+    const problem = api.asProblem(err);
+    if (['name_refused', 'name_taken'].includes(problem.code)) {
+      $('new-folder-error').textContent = problem.message;
+      $('new-folder-error').hidden = false;
+      $('new-folder-name').setAttribute('aria-invalid', 'true');
+      $('new-folder-name').focus();
+    } else {
+      $('new-folder').close();
+      onProblem(problem, askNewFolder);
+    }
+  } finally {
+    $('new-folder-create').disabled = false;
+  }
+}
+
 /** Files dragged over the window and dropped: they go into the folder row under the
  * pointer, or the folder in view. Rust keeps their paths; the page learns only how many. */
 async function watchDrops() {
@@ -555,7 +592,7 @@ function onProblem(problem, retry) {
   }
 }
 
-const browser = createBrowser({ onHeard: backOnline, onProblem });
+const browser = createBrowser({ onHeard: backOnline, onProblem, withWriteAccess });
 const transfers = createTransfers({
   onProblem,
   onStale: () => browser.refresh(),
@@ -567,6 +604,13 @@ $('connect').addEventListener('click', () => startConnect());
 $('add-account').addEventListener('click', () => { browser.reset(); startConnect(); });
 $('act-upload').addEventListener('click', () => uploadPicked(false));
 $('act-upload-folder').addEventListener('click', () => uploadPicked(true));
+$('act-new-folder').addEventListener('click', askNewFolder);
+$('new-folder-form').addEventListener('submit', makeNewFolder);
+$('new-folder-cancel').addEventListener('click', () => $('new-folder').close());
+document.addEventListener('keydown', (e) => {
+  if ($('view-connected').hidden || document.querySelector('dialog[open]')) return;
+  if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'n') { askNewFolder(); e.preventDefault(); }
+});
 $('ask-write-yes').addEventListener('click', askToWrite);
 $('ask-write-no').addEventListener('click', () => { pendingWrites = []; $('ask-write').close(); });
 $('ask-write').addEventListener('cancel', () => { pendingWrites = []; });

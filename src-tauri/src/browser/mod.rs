@@ -2,7 +2,8 @@
 //! folder shows the first page (or the cached listing) at once, then fetches the rest or
 //! the changes since the cursor in the background, reporting progress. A `reset` lists
 //! again from scratch; a vanished folder falls back to its nearest existing parent.
-//! While a folder is open it is watched for changes (`live`). Every cached listing and
+//! While a folder is open it is watched for changes (`live`). A folder the person makes
+//! here is shown at once, before the watch hears of it. Every cached listing and
 //! every background task belongs to one grant: Disconnect and a
 //! revocation start a new generation, abort the tasks and clear the cache, and a page that
 //! answers late for an older generation is dropped, never stored or shown.
@@ -64,6 +65,14 @@ struct Cache {
     /// Bumped when the grant the listings belong to is gone.
     generation: u64,
     folders: HashMap<String, Listing>,
+}
+
+/// Forget the cached listings of the folders `removed` and of every folder below them.
+fn drop_below(folders: &mut HashMap<String, Listing>, removed: &[String]) {
+    for gone in removed {
+        let below = format!("{gone}/");
+        folders.retain(|k, _| k != gone && !k.starts_with(&below));
+    }
 }
 
 fn parent(path: &str) -> &str {
@@ -199,6 +208,121 @@ impl Browser {
         on_conflict: Option<OnConflict>,
     ) -> Result<crate::files::Enqueued, SessionError> {
         Ok(self.files()?.confirm_upload(on_conflict))
+    }
+
+    /// Make a folder named `name` in the folder `folder` (its path and its key, `""` for
+    /// the root); the new folder's path and key. A name Dropbox would refuse, or one the
+    /// cached listing already has (whatever its case), is refused before any request; one
+    /// taken at Dropbox meanwhile is refused by Dropbox. Nothing is overwritten. The
+    /// cached listing shows the folder at once.
+    pub async fn new_folder(
+        &self,
+        (folder, folder_lower): (&str, &str),
+        name: &str,
+    ) -> Result<(String, String), SessionError> {
+        use crate::dropbox::{ApiError, Conflict, Metadata, PathError};
+        use crate::files::names;
+        names::check(name).map_err(FileProblem::NameRefused)?;
+        let taken = || FileProblem::NameTaken { name: name.into() }.into();
+        if self.entry(&names::key_in(folder_lower, name)).is_some() {
+            return Err(taken());
+        }
+        match self
+            .session
+            .create_folder(&format!("{folder}/{name}"))
+            .await
+        {
+            Ok(made) => {
+                let at = (
+                    made.path_display.clone().unwrap_or_default(),
+                    made.path_lower.clone().unwrap_or_default(),
+                );
+                self.show_at_once(folder_lower, [Metadata::Folder(made).into()]);
+                Ok(at)
+            }
+            Err(SessionError::Api(ApiError::Route {
+                error:
+                    RouteError::Path {
+                        path:
+                            PathError::Conflict {
+                                conflict: Conflict::File | Conflict::Folder,
+                            },
+                    },
+                ..
+            })) => Err(taken()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Rename the entry at `path_lower` (of a cached folder) to `name`, in the same folder;
+    /// its new path and key. Checked as [`Browser::new_folder`] checks a name (a name that
+    /// differs only in case is a rename, not a name taken). Dropbox moves it without
+    /// autorename: a name taken there meanwhile is refused, one moved or deleted meanwhile
+    /// is `Gone`; nothing is overwritten. The cached listing shows the new name at once
+    /// (Dropbox does not report a change of case to the watch).
+    pub async fn rename(
+        &self,
+        path_lower: &str,
+        name: &str,
+    ) -> Result<(String, String), SessionError> {
+        use crate::dropbox::{ApiError, Conflict, PathError};
+        use crate::files::names;
+        let entry = self.entry_at(path_lower)?;
+        names::check(name).map_err(FileProblem::NameRefused)?;
+        if name == entry.name {
+            return Ok((entry.path, entry.path_lower));
+        }
+        let (folder, folder_lower) = (parent(&entry.path), parent(&entry.path_lower));
+        let taken = || FileProblem::NameTaken { name: name.into() }.into();
+        let key = names::key_in(folder_lower, name);
+        if key != entry.path_lower && self.entry(&key).is_some() {
+            return Err(taken());
+        }
+        let to = format!("{folder}/{name}");
+        match self.session.move_entry(&entry.path, &to).await {
+            Ok(moved) => {
+                let now: Change = moved.into();
+                let at = match &now {
+                    Change::Upsert(e) => (e.path.clone(), e.path_lower.clone()),
+                    Change::Removed(_) => (to, key),
+                };
+                self.show_at_once(
+                    folder_lower,
+                    [Change::Removed(entry.path_lower.clone()), now],
+                );
+                Ok(at)
+            }
+            Err(SessionError::Api(ApiError::Route {
+                error:
+                    RouteError::To {
+                        to:
+                            PathError::Conflict {
+                                conflict: Conflict::File | Conflict::Folder,
+                            },
+                    },
+                ..
+            })) => Err(taken()),
+            Err(SessionError::Api(ApiError::Route {
+                error:
+                    RouteError::FromLookup {
+                        from_lookup: PathError::NotFound,
+                    },
+                ..
+            })) => Err(FileProblem::Gone.into()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Changes Dropdesk itself just made at Dropbox, shown at once in the cached listing
+    /// of `folder_lower` (the watch hears of them later and applies them again: the same
+    /// rows). Cached listings below what was removed are dropped. The cursor stays where
+    /// it was.
+    fn show_at_once(&self, folder_lower: &str, changes: impl IntoIterator<Item = Change>) {
+        let mut cache = self.cache();
+        if let Some(listing) = cache.folders.get_mut(folder_lower) {
+            let removed = listing.apply(changes);
+            drop_below(&mut cache.folders, &removed);
+        }
     }
 
     /// The grant is gone: forget its listings, its downloaded files and stop its
@@ -431,10 +555,7 @@ impl Browser {
             saved_at: None,
             problem: None,
         };
-        for gone in removed {
-            let below = format!("{gone}/");
-            folders.retain(|k, _| *k != gone && !k.starts_with(&below));
-        }
+        drop_below(folders, &removed);
         Some((progress, delta))
     }
 

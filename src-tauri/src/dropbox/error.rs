@@ -25,7 +25,7 @@ pub enum AuthError {
 
 /// A 409's `error` for the routes Dropdesk calls: the listing's (`path`, `reset`), and
 /// the uploads' (`path` with a write failure, an upload session's lookup errors, flat from
-/// `append_v2` or under `lookup_failed` from `finish`).
+/// `append_v2` or under `lookup_failed` from `finish`), and a move's (`from_lookup`, `to`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
 pub enum RouteError {
@@ -36,6 +36,15 @@ pub enum RouteError {
     },
     /// The cursor is no longer valid: list again from scratch.
     Reset,
+    /// A move's source could not be found (`from_lookup/not_found`: moved or deleted
+    /// meanwhile).
+    FromLookup {
+        from_lookup: PathError,
+    },
+    /// A move's destination cannot be written (`to/conflict`: the name is taken).
+    To {
+        to: PathError,
+    },
     LookupFailed {
         lookup_failed: UploadSessionError,
     },
@@ -253,6 +262,26 @@ mod tests {
         assert_eq!(
             from_response(ROUTE, 401, None, "not json"),
             ApiError::Unauthorized(AuthError::Other)
+        );
+    }
+
+    #[test]
+    fn a_moves_refusals_are_decoded_as_dropbox_nests_them() {
+        let gone = r#"{"error_summary": "from_lookup/not_found/.", "error": {".tag": "from_lookup", "from_lookup": {".tag": "not_found"}}}"#;
+        assert_eq!(
+            from_response("files/move_v2", 409, None, gone).route_error(),
+            Some(RouteError::FromLookup {
+                from_lookup: PathError::NotFound
+            })
+        );
+        let taken = r#"{"error_summary": "to/conflict/folder/", "error": {".tag": "to", "to": {".tag": "conflict", "conflict": {".tag": "folder"}}}}"#;
+        assert_eq!(
+            from_response("files/move_v2", 409, None, taken).route_error(),
+            Some(RouteError::To {
+                to: PathError::Conflict {
+                    conflict: Conflict::Folder
+                }
+            })
         );
     }
 

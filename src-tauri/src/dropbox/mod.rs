@@ -1,12 +1,13 @@
 //! A typed Dropbox API v2 client on reqwest: account, space usage, list_folder and
 //! continue, search, the long-poll for changes (notify host, no token), token revoke; the
 //! content host's routes (downloads, zips, thumbnails) are in `content.rs`, the uploads in
-//! `upload.rs`. It takes an access token per call and knows nothing about where tokens are
+//! `upload.rs`, moves and renames in `organize.rs`. It takes an access token per call and knows nothing about where tokens are
 //! kept or how they are refreshed (that is `session`'s job).
 
 pub mod content;
 pub mod content_hash;
 pub mod error;
+pub mod organize;
 pub mod types;
 pub mod upload;
 

@@ -3,12 +3,14 @@
 //! (a folder as a zip archive), and the transfers that do it (`transfers.rs`: progress,
 //! Cancel, Retry that resumes). `upload.rs` puts one local file into the app folder,
 //! chunked, resumable and checked against its content hash; `upload_tree.rs` a folder
-//! with its tree, small files committed in batches. Every download is written into a part file only Dropdesk
+//! with its tree, small files committed in batches; `names.rs` says which names Dropbox
+//! takes for a new folder. Every download is written into a part file only Dropdesk
 //! makes (`part.rs`) and renamed only when complete and matching Dropbox's content hash,
 //! so nothing partial ever carries the real name. Disconnect stops the transfers and
 //! removes the cache.
 
 pub mod cache;
+pub mod names;
 pub mod opener;
 pub mod part;
 pub mod target;

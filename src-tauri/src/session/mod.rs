@@ -379,6 +379,16 @@ impl Session {
             .await
     }
 
+    /// Move or rename the entry at `from` to `to`; what is there now.
+    pub async fn move_entry(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<dropbox::Metadata, SessionError> {
+        self.write_call(|t| async move { self.api.move_entry(&t, from, to).await })
+            .await
+    }
+
     /// Commit closed upload sessions at once, each on its own.
     pub async fn upload_session_finish_batch(
         &self,

@@ -63,6 +63,36 @@ pub fn app_env(s: &Setup, browser: &str, mode: &str) -> Vec<(&'static str, Strin
     ]
 }
 
+/// The app's environment, with `e2e-browser` acting at each sign-in as the file `mode`
+/// says then (`allow` or `deny`: a test changes the person's mind by rewriting it).
+pub fn app_env_with_mode_file(
+    s: &Setup,
+    browser: &str,
+    mode: &Path,
+) -> Vec<(&'static str, String)> {
+    app_env(s, browser, &format!("file:{}", mode.display()))
+}
+
+/// A window connected (read-only, as every sign-in is) to a fakebox that grants write
+/// access when asked, with the browser acting as the file `mode` says (`allow` to begin
+/// with), at the app folder's root with its rows shown.
+pub async fn connected_read_only(desktop: &Desktop, browser: &str, mode: &Path) -> (App, Setup) {
+    std::fs::write(mode, "allow").unwrap();
+    let s = setup_with(desktop, |c| c.app_scopes.push("files.content.write".into())).await;
+    let app = App::launch(desktop, &app_env_with_mode_file(&s, browser, mode), &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    app.wait_for(
+        "return document.querySelectorAll('#entries .entry').length > 3",
+        Duration::from_secs(30),
+    )
+    .await
+    .expect("the root's rows");
+    (app, s)
+}
+
 pub fn browser_log(s: &Setup) -> String {
     std::fs::read_to_string(&s.browser_log).unwrap_or_default()
 }
@@ -87,11 +117,11 @@ pub fn files_containing(paths: &[PathBuf], needle: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Wait until the account card shows a name, past the moment the sign-in is still being
 /// Script that plays the person at the window when it asks "Connect Dropbox as …?": yes
 /// (a statement, for the start of a polled script).
 pub const CONFIRM_NEW_ACCOUNT: &str = "if (document.getElementById('confirm-account')?.open) document.getElementById('confirm-account-yes').click();";
 
+/// Wait until the account card shows a name, past the moment the sign-in is still being
 /// saved, and return it.
 pub async fn wait_for_name(app: &App, s: &Setup) -> String {
     app.wd

@@ -140,6 +140,18 @@ async fn the_window_has_no_serious_or_critical_accessibility_violations() {
     )
     .await;
     bad.extend(audit(&app, "taken-names question").await);
+
+    // New folder, with a name refused and why.
+    js(
+        &app,
+        "document.getElementById('conflict-dialog').close(); \
+         const why = document.getElementById('new-folder-error'); \
+         why.textContent = 'A name cannot contain “/”.'; why.hidden = false; \
+         document.getElementById('new-folder-name').setAttribute('aria-invalid', 'true'); \
+         document.getElementById('new-folder').showModal();",
+    )
+    .await;
+    bad.extend(audit(&app, "new folder, a name refused").await);
     assert!(
         bad.is_empty(),
         "serious or critical violations:\n{}",

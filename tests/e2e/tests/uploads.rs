@@ -14,7 +14,9 @@ use std::time::Duration;
 
 use e2e::app::App;
 use e2e::desktop::Desktop;
-use e2e::fixture::{app_env, control, fakebox_control, setup_with, wait_for_name, Setup};
+use e2e::fixture::{
+    app_env_with_mode_file, connected_read_only, control, fakebox_control, wait_for_name, Setup,
+};
 use serde_json::{json, Value};
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
@@ -25,35 +27,8 @@ async fn wait(app: &App, what: &str, script: &str, secs: u64) -> Value {
         .unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
-/// The app's environment, with the browser acting as the file `mode` says.
-fn env_with_mode(s: &Setup, mode: &Path) -> Vec<(&'static str, String)> {
-    let mut env = app_env(s, BROWSER, "allow");
-    for (k, v) in env.iter_mut() {
-        if *k == "E2E_BROWSER_MODE" {
-            *v = format!("file:{}", mode.display());
-        }
-    }
-    env
-}
-
-/// A window connected (read-only, as every sign-in is) with the browser acting as the
-/// file `mode` says, at the app folder's root.
 async fn connected(desktop: &Desktop, mode: &Path) -> (App, Setup) {
-    std::fs::write(mode, "allow").unwrap();
-    let s = setup_with(desktop, |c| c.app_scopes.push("files.content.write".into())).await;
-    let app = App::launch(desktop, &env_with_mode(&s, mode), &[])
-        .await
-        .expect("app launches");
-    app.click("connect").await.unwrap();
-    wait_for_name(&app, &s).await;
-    wait(
-        &app,
-        "the root's rows",
-        "return document.querySelectorAll('#entries .entry').length > 3",
-        30,
-    )
-    .await;
-    (app, s)
+    connected_read_only(desktop, BROWSER, mode).await
 }
 
 /// Press `button` (Upload… or Upload folder…) the first time: the write prompt explains
@@ -441,7 +416,7 @@ async fn a_300_mib_upload_cut_off_mid_way_resumes_after_a_restart_at_the_confirm
         .as_array()
         .unwrap()
         .len();
-    let app = App::launch(&desktop, &env_with_mode(&s, &mode), &[])
+    let app = App::launch(&desktop, &app_env_with_mode_file(&s, BROWSER, &mode), &[])
         .await
         .expect("app launches again");
     wait_for_name(&app, &s).await;

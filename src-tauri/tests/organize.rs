@@ -1,0 +1,256 @@
+//! Keeping the folder in order through `Browser`, against fakebox: a new folder is made
+//! where the person is and appears in the listing through the watch; a name Dropbox would
+//! refuse, or one the folder already has in another case, is refused before any request;
+//! a name taken at Dropbox meanwhile is refused by Dropbox and reported as taken, the
+//! entry there untouched.
+
+mod support;
+
+use std::sync::Arc;
+
+use dropdesk::browser::Browser;
+use dropdesk::error::{FileProblem, SessionError};
+use dropdesk::files::names::NameProblem;
+use dropdesk::listing::Change;
+use support::*;
+
+struct Rig {
+    w: World<'static>,
+    browser: Arc<Browser>,
+    events: Events,
+}
+
+/// A writing account whose root holds the folder `/Notes`, opened in a browser.
+async fn rig() -> Rig {
+    let w = writing_world().await;
+    w.session.create_folder("/Notes").await.unwrap();
+    let browser = Browser::new(w.session.clone());
+    let (events, report) = recorder();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
+    Rig { w, browser, events }
+}
+
+/// How many rows of the root are named `name`.
+fn rows_named(browser: &Browser, name: &str) -> usize {
+    all_names(browser, "").iter().filter(|n| *n == name).count()
+}
+
+async fn requests_to(w: &World<'_>, route: &str) -> usize {
+    state(w).await["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == route)
+        .count()
+}
+
+async fn folders_made(w: &World<'_>) -> usize {
+    requests_to(w, "/2/files/create_folder_v2").await
+}
+
+async fn moves(w: &World<'_>) -> usize {
+    requests_to(w, "/2/files/move_v2").await
+}
+
+/// The names in `path` at Dropbox.
+async fn names_at_dropbox(w: &World<'_>, path: &str) -> Vec<String> {
+    let listed = w.session.list_folder(path).await.unwrap();
+    let mut names: Vec<_> = listed
+        .changes
+        .iter()
+        .map(|c| match c {
+            Change::Upsert(e) => e.name.clone(),
+            Change::Removed(key) => panic!("a removal in a first page: {key}"),
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// `/Notes/Draft` made, `/Notes` listed and left (its listing cached, no longer watched):
+/// what changes in it at Dropbox now, the browser does not hear of.
+async fn draft_listed_then_left(r: &Rig) {
+    r.w.session.create_folder("/Notes/Draft").await.unwrap();
+    let (_, report) = recorder();
+    r.browser
+        .open("/Notes", "/notes", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    r.browser
+        .open("", "", &by_name(), 50, report)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_new_folder_is_made_where_the_person_is_and_the_listing_shows_it() {
+    let r = rig().await;
+    let (path, path_lower) = r.browser.new_folder(("", ""), "Travel 2027").await.unwrap();
+    assert_eq!(
+        (path.as_str(), path_lower.as_str()),
+        ("/Travel 2027", "/travel 2027")
+    );
+    assert_eq!(
+        rows_named(&r.browser, "Travel 2027"),
+        1,
+        "listed at once, before the watch hears of it"
+    );
+    // The watch's news of it later is the same row, not a second one.
+    until(&r.events, "the watch's news of it", |p| {
+        p.version > 1 && p.fresh.iter().any(|f| f == "/travel 2027")
+    })
+    .await;
+    assert_eq!(rows_named(&r.browser, "Travel 2027"), 1, "one row, not two");
+    let inside = r
+        .browser
+        .new_folder((&path, &path_lower), "Tickets")
+        .await
+        .unwrap();
+    assert_eq!(inside.0, "/Travel 2027/Tickets");
+}
+
+#[tokio::test]
+async fn a_name_the_folder_has_in_another_case_is_taken_before_any_request() {
+    let r = rig().await;
+    let before = folders_made(&r.w).await;
+    let refused = r.browser.new_folder(("", ""), "NOTES").await.unwrap_err();
+    assert!(
+        matches!(&refused, SessionError::File(FileProblem::NameTaken { name }) if name == "NOTES"),
+        "{refused:?}"
+    );
+    assert_eq!(folders_made(&r.w).await, before, "no request made");
+}
+
+#[tokio::test]
+async fn names_dropbox_refuses_are_refused_with_why_before_any_request() {
+    let r = rig().await;
+    let before = folders_made(&r.w).await;
+    for (name, why) in [
+        ("", NameProblem::Empty),
+        ("..", NameProblem::Dots),
+        ("a/b", NameProblem::Slash),
+        ("trailing ", NameProblem::SpaceAtEnd),
+        (&"n".repeat(256), NameProblem::TooLong),
+        ("desktop.ini", NameProblem::Reserved),
+    ] {
+        let refused = r.browser.new_folder(("", ""), name).await.unwrap_err();
+        assert!(
+            matches!(refused, SessionError::File(FileProblem::NameRefused(p)) if p == why),
+            "{name:?}: {refused:?}"
+        );
+    }
+    assert_eq!(folders_made(&r.w).await, before, "no request made");
+}
+
+#[tokio::test]
+async fn a_name_taken_at_dropbox_unknown_to_the_listing_is_reported_taken_and_left_alone() {
+    let r = rig().await;
+    // Someone else makes "plans" inside a folder this browser has not listed.
+    r.w.session.create_folder("/Notes/plans").await.unwrap();
+    let before = folders_made(&r.w).await;
+    let refused = r
+        .browser
+        .new_folder(("/Notes", "/notes"), "Plans")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, SessionError::File(FileProblem::NameTaken { name }) if name == "Plans"),
+        "{refused:?}"
+    );
+    assert_eq!(folders_made(&r.w).await, before + 1, "Dropbox was asked");
+    assert_eq!(
+        names_at_dropbox(&r.w, "/Notes").await,
+        ["plans"],
+        "theirs untouched, nothing beside it"
+    );
+}
+
+#[tokio::test]
+async fn a_rename_is_made_at_dropbox_and_listed_at_once_under_the_new_name_only() {
+    let r = rig().await;
+    let (path, path_lower) = r.browser.rename("/notes", "Notes 2026").await.unwrap();
+    assert_eq!(
+        (path.as_str(), path_lower.as_str()),
+        ("/Notes 2026", "/notes 2026")
+    );
+    assert_eq!(rows_named(&r.browser, "Notes 2026"), 1, "listed at once");
+    assert_eq!(rows_named(&r.browser, "Notes"), 0, "the old name gone");
+    assert!(names_at_dropbox(&r.w, "")
+        .await
+        .contains(&"Notes 2026".to_string()));
+}
+
+#[tokio::test]
+async fn a_rename_that_changes_only_the_case_is_a_rename_not_a_taken_name() {
+    let r = rig().await;
+    let (path, _) = r.browser.rename("/notes", "NOTES").await.unwrap();
+    assert_eq!(path, "/NOTES");
+    assert_eq!(
+        rows_named(&r.browser, "NOTES"),
+        1,
+        "listed at once, the watch never tells"
+    );
+    assert_eq!(rows_named(&r.browser, "Notes"), 0);
+    assert!(names_at_dropbox(&r.w, "")
+        .await
+        .contains(&"NOTES".to_string()));
+}
+
+#[tokio::test]
+async fn a_rename_to_a_name_another_entry_has_in_another_case_is_refused_before_any_request() {
+    let r = rig().await;
+    r.w.session.create_folder("/Plans").await.unwrap();
+    until(&r.events, "Plans listed", |_| {
+        rows_named(&r.browser, "Plans") == 1
+    })
+    .await;
+    let refused = r.browser.rename("/notes", "PLANS").await.unwrap_err();
+    assert!(
+        matches!(&refused, SessionError::File(FileProblem::NameTaken { name }) if name == "PLANS"),
+        "{refused:?}"
+    );
+    let refused = r.browser.rename("/notes", "a/b").await.unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            SessionError::File(FileProblem::NameRefused(NameProblem::Slash))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(moves(&r.w).await, 0, "no request made");
+}
+
+#[tokio::test]
+async fn a_rename_onto_a_name_taken_at_dropbox_after_the_listing_leaves_both_entries_as_they_were()
+{
+    let r = rig().await;
+    draft_listed_then_left(&r).await;
+    r.w.session.create_folder("/Notes/Final").await.unwrap();
+    let refused = r.browser.rename("/notes/draft", "Final").await.unwrap_err();
+    assert!(
+        matches!(&refused, SessionError::File(FileProblem::NameTaken { name }) if name == "Final"),
+        "{refused:?}"
+    );
+    assert_eq!(moves(&r.w).await, 1, "Dropbox was asked, and refused");
+    assert_eq!(names_at_dropbox(&r.w, "/Notes").await, ["Draft", "Final"]);
+}
+
+#[tokio::test]
+async fn a_rename_of_an_entry_moved_away_at_dropbox_meanwhile_is_reported_gone() {
+    let r = rig().await;
+    draft_listed_then_left(&r).await;
+    r.w.session
+        .move_entry("/Notes/Draft", "/Notes/Moved")
+        .await
+        .unwrap();
+    let refused = r
+        .browser
+        .rename("/notes/draft", "Renamed")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, SessionError::File(FileProblem::Gone)),
+        "{refused:?}"
+    );
+    assert_eq!(names_at_dropbox(&r.w, "/Notes").await, ["Moved"]);
+}

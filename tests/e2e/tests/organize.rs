@@ -1,0 +1,204 @@
+//! Keeping the folder in order through the real window (release build), by the real
+//! keyboard (xdotool's key presses reach the window as a person's would): Ctrl+Shift+N
+//! asks for write access the first time, then for a name; a name Dropbox refuses and a
+//! name the folder has in another case are each refused in the dialog with why, the
+//! name kept to mend; a good name makes the folder at Dropbox and selects its row. F2
+//! renames in place, the name up to its extension selected so that typing replaces just
+//! that.
+
+use std::time::Duration;
+
+use e2e::app::App;
+use e2e::desktop::Desktop;
+use e2e::fixture::{connected_read_only, Setup};
+use serde_json::{json, Value};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+async fn wait(app: &App, what: &str, script: &str) -> Value {
+    app.wait_for(script, Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// Keys pressed on the focused window, as from the keyboard (`xdotool key` syntax), or
+/// text typed.
+struct Keyboard<'d> {
+    desktop: &'d Desktop,
+}
+
+impl Keyboard<'_> {
+    fn new(desktop: &Desktop) -> Keyboard<'_> {
+        let window = e2e::drag::window_titled(desktop, "Dropdesk").expect("the app's window");
+        desktop
+            .xdotool(&["windowactivate", "--sync", &window])
+            .or_else(|_| desktop.xdotool(&["windowfocus", "--sync", &window]))
+            .expect("the window takes the focus");
+        Keyboard { desktop }
+    }
+
+    fn press(&self, keys: &str) {
+        self.desktop
+            .xdotool(&["key", "--clearmodifiers", keys])
+            .unwrap();
+    }
+
+    fn type_text(&self, text: &str) {
+        self.desktop
+            .xdotool(&["type", "--delay", "20", text])
+            .unwrap();
+    }
+}
+
+/// The metadata of `path` at fakebox, or its error.
+async fn at_fakebox(s: &Setup, path: &str) -> Value {
+    let (token, _) = s.fakebox.mint_grant();
+    reqwest::Client::new()
+        .post(format!("{}/2/files/get_metadata", s.fakebox.base_url()))
+        .bearer_auth(token)
+        .json(&json!({ "path": path }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The dialog shows why the name is refused; its text.
+async fn refused(app: &App) -> String {
+    let why = app
+        .wait_for(
+            "const e = document.getElementById('new-folder-error'); \
+             return document.getElementById('new-folder').open && !e.hidden && e.textContent;",
+            Duration::from_secs(30),
+        )
+        .await;
+    match why {
+        Ok(why) => why.as_str().unwrap().to_string(),
+        Err(e) => {
+            let seen = app
+                .wd
+                .execute(
+                    "return [document.getElementById('new-folder').open, \
+                     document.getElementById('new-folder-name').value, \
+                     document.activeElement?.id, document.getElementById('problem')?.textContent];",
+                    json!([]),
+                )
+                .await;
+            panic!("the reason in the dialog: {e}; dialog open, name, focus, banner: {seen:?}")
+        }
+    }
+}
+
+#[tokio::test]
+async fn ctrl_shift_n_makes_a_folder_and_selects_it_and_a_refused_or_taken_name_says_why() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    let keys = Keyboard::new(&desktop);
+    app.wd
+        .execute("document.getElementById('entries').focus();", json!([]))
+        .await
+        .unwrap();
+
+    keys.press("ctrl+shift+n");
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first write asks for write access");
+    keys.press("Return");
+    wait(
+        &app,
+        "the name asked, once write access is granted",
+        "return document.getElementById('new-folder').open \
+         && document.activeElement.id === 'new-folder-name';",
+    )
+    .await;
+
+    keys.type_text("2026/27");
+    keys.press("Return");
+    let why = refused(&app).await;
+    assert!(why.contains("“/”"), "{why}");
+
+    keys.press("ctrl+a");
+    keys.type_text("DOCUMENTS");
+    keys.press("Return");
+    let why = refused(&app).await;
+    assert!(
+        why.contains("“DOCUMENTS” is already in this folder"),
+        "{why}"
+    );
+    assert_eq!(
+        at_fakebox(&s, "/DOCUMENTS").await["path_display"],
+        "/Documents",
+        "the folder there untouched"
+    );
+
+    keys.press("ctrl+a");
+    keys.type_text("Travel 2027");
+    keys.press("Return");
+    wait(
+        &app,
+        "the new folder's row, selected",
+        "const r = document.querySelector('#entries .entry[aria-selected=true] .label'); \
+         return !document.getElementById('new-folder').open && r && r.textContent === 'Travel 2027';",
+    )
+    .await;
+    let made = at_fakebox(&s, "/Travel 2027").await;
+    assert_eq!(made[".tag"], "folder", "{made}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn f2_renames_in_place_with_the_extension_left_unselected() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    let keys = Keyboard::new(&desktop);
+    app.wd
+        .execute(
+            "const r = [...document.querySelectorAll('#entries .entry')].find(r => \
+             r.querySelector('.label').textContent === 'Budget 2026.xlsx'); \
+             r.dispatchEvent(new MouseEvent('click', {bubbles: true}));",
+            json!([]),
+        )
+        .await
+        .unwrap();
+
+    keys.press("F2");
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first write asks for write access");
+    keys.press("Return");
+    let selected = wait(
+        &app,
+        "the name in place, its stem selected",
+        "const i = document.getElementById('rename-name'); \
+         return !document.getElementById('rename-box').hidden && document.activeElement === i \
+           && [i.value, i.selectionStart, i.selectionEnd];",
+    )
+    .await;
+    assert_eq!(selected, json!(["Budget 2026.xlsx", 0, 11]));
+
+    keys.type_text("Budget 2027");
+    keys.press("Return");
+    wait(
+        &app,
+        "the renamed row, selected",
+        "const r = document.querySelector('#entries .entry[aria-selected=true] .label'); \
+         return document.getElementById('rename-box').hidden && r && r.textContent === 'Budget 2027.xlsx';",
+    )
+    .await;
+    assert_eq!(at_fakebox(&s, "/Budget 2027.xlsx").await[".tag"], "file");
+    let old = at_fakebox(&s, "/Budget 2026.xlsx").await;
+    assert!(
+        old["error_summary"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("path/not_found"),
+        "{old}"
+    );
+    app.quit().await;
+}
