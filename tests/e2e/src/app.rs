@@ -274,23 +274,34 @@ impl App {
     /// in CI says what the app was doing.
     pub async fn wait_for(&self, script: &str, timeout: Duration) -> Result<Value, WdError> {
         match self.wd.wait_for(script, timeout).await {
-            Err(WdError::Driver(m)) => {
-                let shown = |script: &'static str| async move {
-                    self.wd.execute(script, json!([])).await.unwrap_or_default()
-                };
-                let folder = shown("return document.getElementById('crumbs')?.textContent;").await;
-                let transfers = shown(
-                    "return [...document.querySelectorAll('#transfer-list .transfer')]\
-                     .map(t => `${t.dataset.state}: ${t.textContent}`);",
-                )
-                .await;
-                Err(WdError::Driver(format!(
-                    "{m}\nfolder in view: {folder}\ntransfers: {transfers}\napp log:\n{}",
-                    std::fs::read_to_string(&self.log).unwrap_or_default()
-                )))
-            }
+            Err(WdError::Driver(m)) => Err(WdError::Driver(format!(
+                "{m}\n{}",
+                self.what_it_was_doing().await
+            ))),
             other => other,
         }
+    }
+
+    /// The folder in view, the transfers listed, the problem shown and the app's log: what
+    /// a failure in CI quotes to say what the app was doing.
+    pub async fn what_it_was_doing(&self) -> String {
+        let shown = |script: &'static str| async move {
+            self.wd.execute(script, json!([])).await.unwrap_or_default()
+        };
+        let folder = shown("return document.getElementById('crumbs')?.textContent;").await;
+        let transfers = shown(
+            "return [...document.querySelectorAll('#transfer-list .transfer')]\
+             .map(t => `${t.dataset.state}: ${t.textContent}`);",
+        )
+        .await;
+        let problem = shown(
+            "const p = document.getElementById('problem'); return p && !p.hidden ? p.textContent : null;",
+        )
+        .await;
+        format!(
+            "folder in view: {folder}\ntransfers: {transfers}\nproblem: {problem}\napp log:\n{}",
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        )
     }
 
     /// The whole DOM as HTML.

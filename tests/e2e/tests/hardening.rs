@@ -342,10 +342,13 @@ async fn a_program_the_app_opens_inherits_none_of_its_protections() {
     app.double_click_row("Notes with spaces.txt")
         .await
         .expect("the file's row shows");
-    let started = e2e::procs::wait_until(Duration::from_secs(30), "the program to start", || {
-        std::fs::read_to_string(desktop.opener_env()).ok()
-    })
-    .unwrap();
+    let started =
+        match e2e::procs::wait_until(Duration::from_secs(30), "the program to start", || {
+            std::fs::read_to_string(desktop.opener_env()).ok()
+        }) {
+            Ok(started) => started,
+            Err(e) => panic!("{e}\n{}", app.what_it_was_doing().await),
+        };
     // The app itself runs with none, and WebKit's software renderer chosen (no GPU here).
     let pid = desktop.pid_of(&app_binary()).expect("the app's process");
     let own = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
