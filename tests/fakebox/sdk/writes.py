@@ -130,6 +130,38 @@ def main():
     except dropbox.exceptions.ApiError as e:
         seen["from_lookup"] = e.error.get_from_lookup().is_not_found()
 
+    # delete_batch polled with its check, list_revisions, restore.
+    import time
+    job = dbx.files_delete_batch([files.DeleteArg("/SDK/hello (1).txt"),
+                                  files.DeleteArg("/SDK/hello.txt"),
+                                  files.DeleteArg("/SDK/nothing.txt")])
+    checks = []
+    while True:
+        status = dbx.files_delete_batch_check(job.get_async_job_id())
+        checks.append("in_progress" if status.is_in_progress() else
+                      "complete" if status.is_complete() else "failed")
+        if not status.is_in_progress() or len(checks) > 5:
+            break
+        time.sleep(0.05)
+    seen["delete_batch"] = {
+        "checks": checks,
+        "entries": ["success" if e.is_success()
+                    else ("not_found" if e.get_failure().get_path_lookup().is_not_found()
+                          else "other failure")
+                    for e in status.get_complete().entries],
+    }
+    revisions = dbx.files_list_revisions("/SDK/hello.txt")
+    seen["revisions"] = {"is_deleted": revisions.is_deleted,
+                         "revs": [r.rev for r in revisions.entries] == [updated.rev, first.rev]}
+    restored = dbx.files_restore("/SDK/hello.txt", first.rev)
+    _, response = dbx.files_download("/SDK/hello.txt")
+    seen["restore"] = {"size": restored.size, "bytes": response.content.decode()}
+    try:
+        dbx.files_restore("/SDK/hello.txt", "0123456789abc")
+        seen["invalid_revision"] = "no error"
+    except dropbox.exceptions.ApiError as e:
+        seen["invalid_revision"] = e.error.is_invalid_revision()
+
     # A token without files.content.write.
     try:
         client(base, read_only).files_upload(b"x", "/SDK/nope.txt")

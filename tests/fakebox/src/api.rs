@@ -162,7 +162,7 @@ fn opt_bool(route: &str, args: &Args, field: &str) -> Result<bool, Response> {
     }
 }
 
-fn opt_range(
+pub(crate) fn opt_range(
     route: &str,
     args: &Args,
     field: &str,

@@ -92,11 +92,29 @@ pub struct Tree {
     next_rev: u64,
     /// Bumped to invalidate every cursor handed out before (`reset`).
     pub epoch: u64,
-    /// Names of deleted entries, for `deleted` metadata (lower path → display path).
-    tombstones: HashMap<String, String>,
+    /// Deleted entries, for `deleted` metadata and `list_revisions`.
+    tombstones: HashMap<String, Tombstone>,
+    /// Earlier revisions of each file path (lower case), oldest first; the current one is
+    /// its node. A file replaced, deleted or moved away leaves its revision here.
+    history: HashMap<String, Vec<Revision>>,
     /// The bytes of every file, kept as files come and go (summing them on each write
     /// made a 100,000-file upload quadratic).
     used: u64,
+}
+
+/// What is left of a deleted entry.
+#[derive(Clone, Debug)]
+pub struct Tombstone {
+    pub path_display: String,
+    /// Unix seconds.
+    pub deleted_at: i64,
+}
+
+/// A file's revision as it was at its path.
+#[derive(Clone, Debug)]
+pub struct Revision {
+    pub path_display: String,
+    pub file: FileInfo,
 }
 
 /// A file or folder to add.
@@ -140,6 +158,7 @@ impl Default for Tree {
             next_rev: 0x5a2c_f1a0_0001,
             epoch: 1,
             tombstones: HashMap::new(),
+            history: HashMap::new(),
             used: 0,
         }
     }
@@ -321,6 +340,7 @@ impl Tree {
         self.used += node.file.as_ref().map_or(0, |f| f.content.len());
         if let Some(old) = self.nodes.insert(key.clone(), node) {
             self.used -= old.file.as_ref().map_or(0, |f| f.content.len());
+            self.remember(&key, old);
         }
         self.tombstones.remove(&key);
         self.nodes
@@ -355,18 +375,61 @@ impl Tree {
             )
             .collect();
         for k in doomed {
-            if let Some(node) = self.nodes.remove(&k) {
-                self.used -= node.file.as_ref().map_or(0, |f| f.content.len());
-                self.ids.remove(node.id());
-                self.tombstones.insert(k.clone(), node.path_display);
-                self.log(k);
-            }
+            self.remove_node(k);
         }
         let (parent, name) = split(&key);
         if let Some(p) = self.nodes.get_mut(parent) {
             p.children.remove(name);
         }
         Ok(())
+    }
+
+    /// Take the node at `key` out of the tree (not out of its parent's children), leaving
+    /// a tombstone and, for a file, its revision in the history.
+    fn remove_node(&mut self, key: String) {
+        if let Some(node) = self.nodes.remove(&key) {
+            self.used -= node.file.as_ref().map_or(0, |f| f.content.len());
+            self.ids.remove(node.id());
+            self.tombstones.insert(
+                key.clone(),
+                Tombstone {
+                    path_display: node.path_display.clone(),
+                    deleted_at: crate::wire::now_unix(),
+                },
+            );
+            self.remember(&key, node);
+            self.log(key);
+        }
+    }
+
+    /// Keep a file node's revision in the history of `key`.
+    fn remember(&mut self, key: &str, node: Node) {
+        if let Some(file) = node.file {
+            self.history
+                .entry(key.to_string())
+                .or_default()
+                .push(Revision {
+                    path_display: node.path_display,
+                    file,
+                });
+        }
+    }
+
+    /// The revisions of the file path `key`, newest first (the current one first, when
+    /// there is a file there), and when it was deleted, when it is deleted.
+    pub fn revisions(&self, key: &str) -> (Vec<Revision>, Option<i64>) {
+        let current = self.nodes.get(key).and_then(|n| {
+            n.file.as_ref().map(|f| Revision {
+                path_display: n.path_display.clone(),
+                file: f.clone(),
+            })
+        });
+        let earlier = self.history.get(key).into_iter().flatten().rev().cloned();
+        let deleted = match current {
+            None => self.tombstones.get(key).map(|t| t.deleted_at),
+            Some(_) => None,
+        };
+        (current.into_iter().chain(earlier).collect(), deleted)
     }
 
     /// Move (or, with `copy`, copy) the entry at `from` (a key) and everything below it to
@@ -403,12 +466,7 @@ impl Tree {
         let moving: Vec<Node> = keys.iter().map(|k| self.nodes[k].clone()).collect();
         if !copy {
             for k in keys {
-                if let Some(node) = self.nodes.remove(&k) {
-                    self.used -= node.file.as_ref().map_or(0, |f| f.content.len());
-                    self.ids.remove(node.id());
-                    self.tombstones.insert(k.clone(), node.path_display);
-                    self.log(k);
-                }
+                self.remove_node(k);
             }
             let (old_parent, old_name) = split(from);
             if let Some(p) = self.nodes.get_mut(old_parent) {
@@ -451,19 +509,7 @@ impl Tree {
     pub fn metadata(&self, key: &str, tagged: bool) -> Option<Value> {
         let node = self.nodes.get(key)?;
         let mut v = match &node.file {
-            Some(f) => json!({
-                ".tag": "file",
-                "name": node.name,
-                "path_lower": key,
-                "path_display": node.path_display,
-                "id": f.id,
-                "client_modified": timestamp(f.client_modified),
-                "server_modified": timestamp(f.server_modified),
-                "rev": f.rev,
-                "size": f.content.len(),
-                "is_downloadable": true,
-                "content_hash": f.content_hash,
-            }),
+            Some(f) => file_metadata(&node.path_display, f),
             None => json!({
                 ".tag": "folder",
                 "name": node.name,
@@ -482,8 +528,7 @@ impl Tree {
         let display = self
             .tombstones
             .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string());
+            .map_or_else(|| key.to_string(), |t| t.path_display.clone());
         json!({
             ".tag": "deleted",
             "name": split(&display).1,
@@ -597,6 +642,23 @@ impl Tree {
             .iter()
             .any(|c| Self::in_scope(folder, recursive, &c.path_lower))
     }
+}
+
+/// A file's metadata JSON (with `.tag`) at the display path `path_display`.
+pub fn file_metadata(path_display: &str, f: &FileInfo) -> Value {
+    json!({
+        ".tag": "file",
+        "name": split(path_display).1,
+        "path_lower": path_display.to_lowercase(),
+        "path_display": path_display,
+        "id": f.id,
+        "client_modified": timestamp(f.client_modified),
+        "server_modified": timestamp(f.server_modified),
+        "rev": f.rev,
+        "size": f.content.len(),
+        "is_downloadable": true,
+        "content_hash": f.content_hash,
+    })
 }
 
 /// Dropbox's content hash: SHA-256 over the concatenated SHA-256 digests of 4 MiB blocks.

@@ -12,7 +12,9 @@
 //! | `POST|GET /2/files/download`, `POST /2/files/download_zip`, `/2/files/get_thumbnail_v2` | content (see `content`) |
 //! | `POST /2/files/search_v2`, `/2/files/search/continue_v2` | api (names only, see `search`) |
 //! | `POST /2/files/upload`, `/2/files/upload_session/{start,append_v2,finish}` | content (see `upload`) |
-//! | `POST /2/files/upload_session/finish_batch_v2` | api (see `upload`) |
+//! | `POST /2/files/upload_session/finish_batch_v2`, `/2/files/create_folder_v2` | api (see `upload`) |
+//! | `POST /2/files/{move_v2,copy_v2,delete_v2,delete_batch,delete_batch/check}` | api (see `organize`) |
+//! | `POST /2/files/list_revisions`, `/2/files/restore` | api (see `revisions`) |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
 //! # Control surface
@@ -50,6 +52,7 @@ pub mod cursor;
 pub mod files;
 pub mod oauth;
 pub mod organize;
+pub mod revisions;
 pub mod search;
 pub mod seed;
 mod serve;
@@ -421,7 +424,14 @@ pub fn router(app: App, extra: Router<App>) -> Router {
         .route("/2/files/create_folder_v2", post(upload::create_folder_v2))
         .route("/2/files/move_v2", post(organize::move_v2))
         .route("/2/files/copy_v2", post(organize::copy_v2))
-        .route("/2/files/delete_v2", post(organize::delete_v2));
+        .route("/2/files/delete_v2", post(organize::delete_v2))
+        .route("/2/files/delete_batch", post(organize::delete_batch))
+        .route(
+            "/2/files/delete_batch/check",
+            post(organize::delete_batch_check),
+        )
+        .route("/2/files/list_revisions", post(revisions::list_revisions))
+        .route("/2/files/restore", post(revisions::restore));
     // The routes that take file bytes: up to Dropbox's 150 MiB a request (and a little
     // over, so that the route itself can say `payload_too_large`).
     let uploads = Router::new()

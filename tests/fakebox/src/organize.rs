@@ -1,9 +1,10 @@
-//! The write routes that keep the folder in order: `files/move_v2`, `copy_v2` and
-//! `delete_v2`, with Dropbox's `RelocationError`s (`from_lookup/not_found`,
-//! `to/conflict/…`, `to/malformed_path`, `cant_move_folder_into_itself`,
-//! `insufficient_quota`) and `DeleteError`s (`path_lookup/not_found`). A move may change
-//! only the case of a name. Each is a change the long-poll and `list_folder/continue` see:
-//! a moved entry's old paths as deleted, its new ones as added.
+//! The write routes that keep the folder in order: `files/move_v2`, `copy_v2`,
+//! `delete_v2` and `delete_batch` (an async job, polled with `delete_batch/check`), with
+//! Dropbox's `RelocationError`s (`from_lookup/not_found`, `to/conflict/…`,
+//! `to/malformed_path`, `cant_move_folder_into_itself`, `insufficient_quota`) and
+//! `DeleteError`s (`path_lookup/not_found`). A move may change only the case of a name.
+//! Each is a change the long-poll and `list_folder/continue` see: a moved entry's old
+//! paths as deleted, its new ones as added.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,8 +13,8 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use crate::api::{bearer, req_str, struct_arg, Handled};
-use crate::files::{check_path, TreeError};
-use crate::state::App;
+use crate::files::{check_path, Tree, TreeError};
+use crate::state::{random_token, App, Job, MAX_KEPT};
 use crate::upload::{
     beside, changed, conflict, file_in_the_way, opt_bool, WriteFailure, WRITE_SCOPE,
 };
@@ -100,6 +101,19 @@ fn relocate(app: &App, headers: &HeaderMap, body: &[u8], route: &str, copy: bool
     Ok(wire::ok(&json!({ "metadata": meta })))
 }
 
+/// Delete the entry at `path` in `tree`: the metadata it had, or the `DeleteError`.
+fn delete_in(tree: &mut Tree, path: &str) -> Result<Value, (&'static str, &'static str)> {
+    let key = match tree.resolve(path) {
+        Ok(key) if !key.is_empty() => key,
+        Ok(_) | Err(TreeError::Malformed) => return Err(("path_lookup", "malformed_path")),
+        Err(_) => return Err(("path_lookup", "not_found")),
+    };
+    let meta: Value = tree.metadata(&key, true).expect("resolved");
+    tree.delete(&key)
+        .map_err(|_| ("path_lookup", "not_found"))?;
+    Ok(meta)
+}
+
 /// `files/delete_v2`: a file, or a folder with everything in it; `{"metadata": Metadata}`
 /// of what was there.
 pub async fn delete_v2(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
@@ -109,18 +123,99 @@ pub async fn delete_v2(State(app): State<App>, headers: HeaderMap, body: Bytes) 
     let path = req_str(ROUTE, &args, "path")?.to_string();
     let mut s = app.lock();
     let account = s.account_of(grant);
-    let tree = &mut s.trees[account];
-    let key = match tree.resolve(&path) {
-        Ok(key) if !key.is_empty() => key,
-        Ok(_) | Err(TreeError::Malformed) => {
-            return Err(lookup_refused("path_lookup", "malformed_path"))
-        }
-        Err(_) => return Err(lookup_refused("path_lookup", "not_found")),
-    };
-    let meta: Value = tree.metadata(&key, true).expect("resolved");
-    tree.delete(&key)
-        .map_err(|_| lookup_refused("path_lookup", "not_found"))?;
+    let meta = delete_in(&mut s.trees[account], &path)
+        .map_err(|(field, tag)| lookup_refused(field, tag))?;
     drop(s);
     changed(&app, account);
     Ok(wire::ok(&json!({ "metadata": meta })))
+}
+
+/// The most entries one batch takes.
+const MAX_BATCH: usize = 1000;
+
+/// `files/delete_batch`: `{"entries": [{"path"}]}`, at most 1,000, deleted in order;
+/// answers with an `async_job_id` for `delete_batch/check`.
+pub async fn delete_batch(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Handled {
+    const ROUTE: &str = "files/delete_batch";
+    let grant = bearer(&app, &headers, ROUTE, Some(WRITE_SCOPE))?;
+    let args = struct_arg(ROUTE, &headers, &body)?;
+    let Some(Value::Array(entries)) = args.get("entries") else {
+        return Err(wire::bad_input(
+            ROUTE,
+            "request body: entries: expected list, got missing",
+        ));
+    };
+    if entries.len() > MAX_BATCH {
+        return Err(wire::bad_input(
+            ROUTE,
+            &format!("request body: entries: list has more than {MAX_BATCH} items"),
+        ));
+    }
+    let mut paths = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        match entry.get("path") {
+            Some(Value::String(p)) => paths.push(p.clone()),
+            _ => {
+                return Err(wire::bad_input(
+                    ROUTE,
+                    &format!("request body: entries: [{i}].path: missing required field"),
+                ))
+            }
+        }
+    }
+    let mut s = app.lock();
+    let account = s.account_of(grant);
+    let tree = &mut s.trees[account];
+    let results: Vec<Value> = paths
+        .iter()
+        .map(|path| match delete_in(tree, path) {
+            Ok(meta) => json!({".tag": "success", "metadata": meta}),
+            Err((field, tag)) => json!({
+                ".tag": "failure",
+                "failure": {".tag": field, field: {".tag": tag}},
+            }),
+        })
+        .collect();
+    let id = format!("dbjid:{}", random_token(40));
+    if s.jobs.len() >= MAX_KEPT {
+        s.jobs.clear();
+    }
+    s.jobs.insert(
+        id.clone(),
+        Job {
+            account,
+            checked: false,
+            result: json!({".tag": "complete", "entries": results}),
+        },
+    );
+    drop(s);
+    changed(&app, account);
+    Ok(wire::ok(
+        &json!({".tag": "async_job_id", "async_job_id": id}),
+    ))
+}
+
+/// `files/delete_batch/check`: `in_progress` the first time, then the job's result; an
+/// id this account was not given is `invalid_async_job_id`.
+pub async fn delete_batch_check(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Handled {
+    const ROUTE: &str = "files/delete_batch/check";
+    let grant = bearer(&app, &headers, ROUTE, Some(WRITE_SCOPE))?;
+    let args = struct_arg(ROUTE, &headers, &body)?;
+    let id = req_str(ROUTE, &args, "async_job_id")?.to_string();
+    let mut s = app.lock();
+    let account = s.account_of(grant);
+    match s.jobs.get_mut(&id) {
+        Some(job) if job.account == account => {
+            if !job.checked {
+                job.checked = true;
+                return Ok(wire::ok(&json!({".tag": "in_progress"})));
+            }
+            Ok(wire::ok(&job.result))
+        }
+        _ => Err(wire::route_error("invalid_async_job_id")),
+    }
 }

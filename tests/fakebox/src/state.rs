@@ -169,6 +169,18 @@ pub struct State {
     pub log: Vec<LogEntry>,
     /// Unfinished upload sessions.
     pub sessions: crate::upload::Sessions,
+    /// Batch jobs by `async_job_id`.
+    pub jobs: HashMap<String, Job>,
+}
+
+/// A batch job: done when launched, reported `in_progress` to the first check (so that a
+/// client's polling is exercised), then with its result.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub account: usize,
+    pub checked: bool,
+    /// The check's `complete` answer.
+    pub result: serde_json::Value,
 }
 
 /// What every handler shares.
@@ -226,6 +238,7 @@ impl Shared {
                 faults: Vec::new(),
                 log: Vec::new(),
                 sessions: Default::default(),
+                jobs: HashMap::new(),
             }),
             changed,
             cursor_key: rand::random(),

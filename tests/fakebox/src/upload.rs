@@ -20,7 +20,7 @@
 //! account's allocation (`Config::allocated`).
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -127,12 +127,6 @@ struct Commit {
     autorename: bool,
     client_modified: Option<i64>,
     strict_conflict: bool,
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// `%Y-%m-%dT%H:%M:%SZ` to Unix seconds.
@@ -297,7 +291,7 @@ fn commit(
     if used + bytes.len() as u64 > s.accounts[account].allocated {
         return Err(WriteFailure::InsufficientSpace);
     }
-    let now = now();
+    let now = crate::wire::now_unix();
     let tree = &mut s.trees[account];
     let key = tree
         .add(NewEntry {
@@ -379,7 +373,7 @@ fn make_folder(tree: &mut Tree, path: &str, autorename: bool) -> Result<Value, W
             folder: true,
             content: Content::Zeros(0),
             content_hash: None,
-            modified: now(),
+            modified: crate::wire::now_unix(),
         })
         .map_err(|e| match e {
             TreeError::Conflict => WriteFailure::Conflict("file_ancestor"),

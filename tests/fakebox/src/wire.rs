@@ -124,6 +124,13 @@ pub fn header_safe_json(value: &Value) -> String {
     out
 }
 
+/// The time now, in Unix seconds.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// `%Y-%m-%dT%H:%M:%SZ` in UTC, never with fractional seconds.
 pub fn timestamp(unix_seconds: i64) -> String {
     let days = unix_seconds.div_euclid(86_400);

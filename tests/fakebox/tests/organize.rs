@@ -1,6 +1,6 @@
 //! fakebox's routes that keep the folder in order (`files/move_v2`, `copy_v2`,
-//! `delete_v2`) against Dropbox's documented shapes and errors, over real HTTP: one test
-//! per rule or error.
+//! `delete_v2`, `delete_batch` and its `check`, `list_revisions`, `restore`) against
+//! Dropbox's documented shapes and errors, over real HTTP: one test per rule or error.
 
 use fakebox::{Config, Fakebox};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -218,4 +218,293 @@ async fn a_cursor_sees_a_move_as_the_old_path_deleted_and_the_new_one_added() {
         seen.contains(&("file".into(), "/docs/c.txt".into())),
         "{seen:?}"
     );
+}
+
+async fn download(fb: &Fakebox, token: &str, path: &str) -> Vec<u8> {
+    let r = Client::new()
+        .post(format!("{}/2/files/download", fb.base_url()))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .header("Dropbox-API-Arg", json!({ "path": path }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.bytes().await.unwrap().to_vec()
+}
+
+/// Launch a `delete_batch` of `paths` and poll its check until it is done: every check's
+/// `.tag` in turn, and the result.
+async fn delete_batch(fb: &Fakebox, token: &str, paths: &[&str]) -> (Vec<String>, Value) {
+    let entries: Vec<Value> = paths.iter().map(|p| json!({ "path": p })).collect();
+    let (status, launch) = rpc(
+        fb,
+        token,
+        "files/delete_batch",
+        json!({ "entries": entries }),
+    )
+    .await;
+    assert_eq!(status, 200, "{launch}");
+    assert_eq!(launch[".tag"], "async_job_id", "{launch}");
+    let id = launch["async_job_id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("dbjid:"), "{id}");
+    let mut tags = Vec::new();
+    loop {
+        let (status, v) = rpc(
+            fb,
+            token,
+            "files/delete_batch/check",
+            json!({ "async_job_id": id }),
+        )
+        .await;
+        assert_eq!(status, 200, "{v}");
+        tags.push(v[".tag"].as_str().unwrap().to_string());
+        if v[".tag"] != "in_progress" || tags.len() > 5 {
+            return (tags, v);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_delete_batch_is_polled_until_complete_with_each_entrys_outcome_in_order() {
+    let (fb, token) = start().await;
+    let (tags, done) = delete_batch(&fb, &token, &["/c.txt", "/Nothing.txt", "/Docs"]).await;
+    assert_eq!(tags, ["in_progress", "complete"]);
+    let entries = done["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{done}");
+    assert_eq!(entries[0][".tag"], "success");
+    assert_eq!(entries[0]["metadata"][".tag"], "file");
+    assert_eq!(entries[0]["metadata"]["path_display"], "/c.txt");
+    assert_eq!(entries[1][".tag"], "failure");
+    assert_eq!(entries[1]["failure"][".tag"], "path_lookup");
+    assert_eq!(entries[1]["failure"]["path_lookup"][".tag"], "not_found");
+    assert_eq!(entries[2]["metadata"][".tag"], "folder");
+    assert_eq!(metadata(&fb, &token, "/Docs/Sub/b.txt").await.0, 409);
+    assert_eq!(metadata(&fb, &token, "/c.txt").await.0, 409);
+}
+
+#[tokio::test]
+async fn a_batch_check_of_an_unknown_job_is_invalid_async_job_id() {
+    let (fb, token) = start().await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/delete_batch/check",
+        json!({"async_job_id": "dbjid:made-up"}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        summary(&v).trim_end_matches('.'),
+        "invalid_async_job_id/",
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_of_more_than_a_thousand_entries_is_refused() {
+    let (fb, token) = start().await;
+    let entries: Vec<Value> = (0..1001)
+        .map(|i| json!({"path": format!("/f{i}")}))
+        .collect();
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/delete_batch",
+        json!({ "entries": entries }),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+}
+
+/// Replace `/c.txt` twice (three revisions in all), then delete it.
+async fn three_revisions_then_deleted(fb: &Fakebox, token: &str) -> Vec<String> {
+    let mut revs = vec![metadata(fb, token, "/c.txt").await.1["rev"]
+        .as_str()
+        .unwrap()
+        .to_string()];
+    for body in ["second", "third"] {
+        Client::new()
+            .post(format!("{}/__fakebox/files", fb.base_url()))
+            .json(&json!({"ops": [{"op": "add_file", "path": "/c.txt", "content": body}]}))
+            .send()
+            .await
+            .unwrap();
+        revs.push(
+            metadata(fb, token, "/c.txt").await.1["rev"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let (status, _) = rpc(fb, token, "files/delete_v2", json!({"path": "/c.txt"})).await;
+    assert_eq!(status, 200);
+    revs
+}
+
+#[tokio::test]
+async fn list_revisions_gives_a_deleted_files_revisions_newest_first_and_when_it_went() {
+    let (fb, token) = start().await;
+    let revs = three_revisions_then_deleted(&fb, &token).await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/list_revisions",
+        json!({"path": "/C.txt", "limit": 2}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["is_deleted"], true);
+    assert!(v["server_deleted"].as_str().unwrap().ends_with('Z'), "{v}");
+    assert_eq!(v["has_more"], true);
+    let listed: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rev"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [revs[2].as_str(), revs[1].as_str()]);
+    assert!(
+        v["entries"][0].get(".tag").is_none(),
+        "FileMetadata untagged"
+    );
+    assert_eq!(v["entries"][0]["size"], 5);
+}
+
+#[tokio::test]
+async fn list_revisions_of_a_folder_is_not_file_and_of_nothing_not_found() {
+    let (fb, token) = start().await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/list_revisions",
+        json!({"path": "/Docs"}),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), summary(&v).trim_end_matches('.')),
+        (409, "path/not_file/")
+    );
+    let (status, v) = rpc(&fb, &token, "files/list_revisions", json!({"path": "/no"})).await;
+    assert_eq!(
+        (status.as_u16(), summary(&v).trim_end_matches('.')),
+        (409, "path/not_found/")
+    );
+}
+
+#[tokio::test]
+async fn restore_brings_a_deleted_files_old_bytes_back_as_a_new_revision() {
+    let (fb, token) = start().await;
+    let revs = three_revisions_then_deleted(&fb, &token).await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/restore",
+        json!({"path": "/c.txt", "rev": revs[0]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v.get(".tag").is_none(), "FileMetadata untagged: {v}");
+    assert!(!revs.contains(&v["rev"].as_str().unwrap().to_string()));
+    assert_eq!(download(&fb, &token, "/c.txt").await, b"ccc");
+    let (_, listed) = rpc(
+        &fb,
+        &token,
+        "files/list_revisions",
+        json!({"path": "/c.txt"}),
+    )
+    .await;
+    assert_eq!(listed["is_deleted"], false);
+    assert_eq!(listed["entries"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn restore_of_a_revision_the_path_never_had_is_invalid_revision() {
+    let (fb, token) = start().await;
+    let other = metadata(&fb, &token, "/Docs/a.txt").await.1["rev"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/restore",
+        json!({"path": "/c.txt", "rev": other}),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), summary(&v).trim_end_matches('.')),
+        (409, "invalid_revision/")
+    );
+}
+
+#[tokio::test]
+async fn restore_onto_a_folder_is_a_path_write_conflict() {
+    let (fb, token) = start().await;
+    let revs = three_revisions_then_deleted(&fb, &token).await;
+    rpc(
+        &fb,
+        &token,
+        "files/create_folder_v2",
+        json!({"path": "/c.txt"}),
+    )
+    .await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/restore",
+        json!({"path": "/c.txt", "rev": revs[1]}),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), summary(&v).trim_end_matches('.')),
+        (409, "path_write/conflict/folder/")
+    );
+}
+
+#[tokio::test]
+async fn a_long_poll_wakes_for_a_batch_delete_and_a_restore() {
+    let (fb, token) = start().await;
+    let (_, listed) = rpc(&fb, &token, "files/list_folder", json!({"path": ""})).await;
+    let cursor = listed["cursor"].as_str().unwrap().to_string();
+    let poll = |cursor: String| {
+        let url = format!("{}/2/files/list_folder/longpoll", fb.base_url());
+        async move {
+            Client::new()
+                .post(url)
+                .header(CONTENT_TYPE, "application/json")
+                .body(json!({"cursor": cursor, "timeout": 30}).to_string())
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let waiting = tokio::spawn(poll(cursor.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let rev = metadata(&fb, &token, "/c.txt").await.1["rev"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    delete_batch(&fb, &token, &["/c.txt"]).await;
+    assert_eq!(waiting.await.unwrap()["changes"], true);
+    let (_, after_delete) = rpc(
+        &fb,
+        &token,
+        "files/list_folder/continue",
+        json!({ "cursor": cursor }),
+    )
+    .await;
+    let cursor = after_delete["cursor"].as_str().unwrap().to_string();
+    let waiting = tokio::spawn(poll(cursor));
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    rpc(
+        &fb,
+        &token,
+        "files/restore",
+        json!({"path": "/c.txt", "rev": rev}),
+    )
+    .await;
+    assert_eq!(waiting.await.unwrap()["changes"], true);
 }
