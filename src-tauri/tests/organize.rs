@@ -2,12 +2,16 @@
 //! where the person is and appears in the listing through the watch; a name Dropbox would
 //! refuse, or one the folder already has in another case, is refused before any request;
 //! a name taken at Dropbox meanwhile is refused by Dropbox and reported as taken, the
-//! entry there untouched.
+//! entry there untouched. Delete with Undo: a batch delete leaves the listing at once and
+//! Undo brings back every file at the revision it had and folders with their contents; an
+//! entry gone meanwhile is reported without stopping the rest; an Undo that finds a name
+//! taken overwrites nothing and can be tried again.
 
 mod support;
 
 use std::sync::Arc;
 
+use dropdesk::browser::delete::Along;
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
 use dropdesk::files::names::NameProblem;
@@ -253,4 +257,163 @@ async fn a_rename_of_an_entry_moved_away_at_dropbox_meanwhile_is_reported_gone()
         "{refused:?}"
     );
     assert_eq!(names_at_dropbox(&r.w, "/Notes").await, ["Moved"]);
+}
+
+/// Files put at fakebox directly: `(path, content)`.
+async fn files_at_dropbox(w: &World<'_>, files: &[(&str, &str)]) {
+    let ops: Vec<_> = files
+        .iter()
+        .map(|(path, content)| serde_json::json!({"op": "add_file", "path": path, "content": content}))
+        .collect();
+    post(w, "files", serde_json::json!({ "ops": ops })).await;
+}
+
+/// The bytes of the file at `path` at Dropbox.
+async fn bytes_at_dropbox(w: &World<'_>, path: &str) -> Vec<u8> {
+    w.session.download_head(path, 1 << 20).await.unwrap().1
+}
+
+async fn exists_at_dropbox(w: &World<'_>, path: &str) -> bool {
+    w.session.metadata(path).await.is_ok()
+}
+
+fn ignored() -> Along {
+    Arc::new(|_, _| {})
+}
+
+#[tokio::test]
+async fn a_batch_delete_leaves_at_once_and_undo_brings_back_files_at_their_revision_and_folders_with_contents(
+) {
+    let r = rig().await;
+    files_at_dropbox(
+        &r.w,
+        &[
+            ("/Notes/a.txt", "alpha"),
+            ("/Notes/Sub/b.txt", "beta"),
+            ("/top.txt", "top, first"),
+        ],
+    )
+    .await;
+    r.w.session.create_folder("/Notes/Empty").await.unwrap();
+    // The revision deleted is the one Undo brings back, not an older one.
+    files_at_dropbox(&r.w, &[("/top.txt", "top, second")]).await;
+    until(&r.events, "top.txt listed", |_| {
+        rows_named(&r.browser, "top.txt") == 1
+    })
+    .await;
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let along: Along = {
+        let heard = heard.clone();
+        Arc::new(move |done, total| heard.lock().unwrap().push((done, total)))
+    };
+    let deleted = r
+        .browser
+        .delete(&["/notes".into(), "/top.txt".into()], along)
+        .await
+        .unwrap();
+    assert_eq!(deleted.deleted, 2, "{:?}", deleted.problems);
+    assert!(deleted.problems.is_empty());
+    assert_eq!(heard.lock().unwrap().last(), Some(&(2, 2)));
+    assert_eq!(
+        rows_named(&r.browser, "Notes"),
+        0,
+        "gone from the listing at once"
+    );
+    assert_eq!(rows_named(&r.browser, "top.txt"), 0);
+    assert!(!exists_at_dropbox(&r.w, "/Notes").await);
+    assert!(!exists_at_dropbox(&r.w, "/top.txt").await);
+    assert_eq!(
+        requests_to(&r.w, "/2/files/delete_batch").await,
+        1,
+        "one batch"
+    );
+
+    let undone = r
+        .browser
+        .undo_delete(deleted.undo.expect("undoable"), ignored())
+        .await
+        .unwrap();
+    assert_eq!(undone.restored, 2, "{:?}", undone.problems);
+    assert_eq!(
+        rows_named(&r.browser, "Notes"),
+        1,
+        "back in the listing at once"
+    );
+    assert_eq!(rows_named(&r.browser, "top.txt"), 1);
+    assert_eq!(bytes_at_dropbox(&r.w, "/top.txt").await, b"top, second");
+    assert_eq!(bytes_at_dropbox(&r.w, "/Notes/a.txt").await, b"alpha");
+    assert_eq!(bytes_at_dropbox(&r.w, "/Notes/Sub/b.txt").await, b"beta");
+    assert!(
+        exists_at_dropbox(&r.w, "/Notes/Empty").await,
+        "the empty folder made again"
+    );
+}
+
+#[tokio::test]
+async fn an_entry_gone_at_dropbox_before_the_delete_is_reported_and_the_others_still_go() {
+    let r = rig().await;
+    files_at_dropbox(&r.w, &[("/Notes/x.txt", "x"), ("/Notes/y.txt", "y")]).await;
+    draft_listed_then_left(&r).await;
+    post(
+        &r.w,
+        "files",
+        serde_json::json!({"ops": [{"op": "delete", "path": "/Notes/x.txt"}]}),
+    )
+    .await;
+    let deleted = r
+        .browser
+        .delete(&["/notes/x.txt".into(), "/notes/y.txt".into()], ignored())
+        .await
+        .unwrap();
+    assert_eq!(deleted.deleted, 1);
+    assert!(
+        matches!(
+            deleted.problems.as_slice(),
+            [(name, SessionError::File(FileProblem::Gone))] if name == "x.txt"
+        ),
+        "{:?}",
+        deleted.problems
+    );
+    assert!(!exists_at_dropbox(&r.w, "/Notes/y.txt").await);
+    assert_eq!(names_at_dropbox(&r.w, "/Notes").await, ["Draft"]);
+}
+
+#[tokio::test]
+async fn an_undo_that_finds_the_name_taken_overwrites_nothing_and_can_be_tried_again() {
+    let r = rig().await;
+    files_at_dropbox(&r.w, &[("/report.txt", "mine"), ("/keep.txt", "keep")]).await;
+    until(&r.events, "both listed", |_| {
+        rows_named(&r.browser, "report.txt") == 1 && rows_named(&r.browser, "keep.txt") == 1
+    })
+    .await;
+    let deleted = r
+        .browser
+        .delete(&["/report.txt".into(), "/keep.txt".into()], ignored())
+        .await
+        .unwrap();
+    let undo = deleted.undo.unwrap();
+    // Someone makes a folder where the file was.
+    r.w.session.create_folder("/report.txt").await.unwrap();
+    let undone = r.browser.undo_delete(undo, ignored()).await.unwrap();
+    assert_eq!(undone.restored, 1, "keep.txt came back");
+    assert!(
+        matches!(undone.problems.as_slice(), [(name, _)] if name == "report.txt"),
+        "{:?}",
+        undone.problems
+    );
+    assert_eq!(bytes_at_dropbox(&r.w, "/keep.txt").await, b"keep");
+    assert!(
+        exists_at_dropbox(&r.w, "/report.txt").await,
+        "their folder untouched"
+    );
+    // The folder goes; Undo again brings back what was left.
+    post(
+        &r.w,
+        "files",
+        serde_json::json!({"ops": [{"op": "delete", "path": "/report.txt"}]}),
+    )
+    .await;
+    let again = r.browser.undo_delete(undo, ignored()).await.unwrap();
+    assert_eq!(again.restored, 1, "{:?}", again.problems);
+    assert_eq!(bytes_at_dropbox(&r.w, "/report.txt").await, b"mine");
 }

@@ -3,11 +3,13 @@
 //! the changes since the cursor in the background, reporting progress. A `reset` lists
 //! again from scratch; a vanished folder falls back to its nearest existing parent.
 //! While a folder is open it is watched for changes (`live`). A folder the person makes
-//! here is shown at once, before the watch hears of it. Every cached listing and
+//! here is shown at once, before the watch hears of it; so is one deleted or brought back
+//! (`delete`). Every cached listing and
 //! every background task belongs to one grant: Disconnect and a
 //! revocation start a new generation, abort the tasks and clear the cache, and a page that
 //! answers late for an older generation is dropped, never stored or shown.
 
+pub mod delete;
 mod live;
 pub mod preview;
 mod saved;
@@ -58,6 +60,8 @@ pub struct Browser {
     tasks: Mutex<Vec<AbortHandle>>,
     /// The one long-poll: of the folder open now.
     watcher: Mutex<Option<AbortHandle>>,
+    /// The deletes Undo may still bring back.
+    undoable: Mutex<delete::Undoable>,
 }
 
 #[derive(Default)]
@@ -97,6 +101,7 @@ impl Browser {
             cache: Mutex::default(),
             tasks: Mutex::default(),
             watcher: Mutex::default(),
+            undoable: Mutex::default(),
         });
         browser.keep_uploads_in_store();
         browser
@@ -331,6 +336,7 @@ impl Browser {
         if let Some(files) = &self.files {
             files.clear();
         }
+        self.forget_undoable();
         {
             let mut cache = self.cache();
             cache.generation += 1;

@@ -25,7 +25,8 @@ pub enum AuthError {
 
 /// A 409's `error` for the routes Dropdesk calls: the listing's (`path`, `reset`), and
 /// the uploads' (`path` with a write failure, an upload session's lookup errors, flat from
-/// `append_v2` or under `lookup_failed` from `finish`), and a move's (`from_lookup`, `to`).
+/// `append_v2` or under `lookup_failed` from `finish`), a move's (`from_lookup`, `to`), a
+/// delete's and a restore's (`path_lookup`, `path_write`, `invalid_revision`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
 pub enum RouteError {
@@ -45,6 +46,16 @@ pub enum RouteError {
     To {
         to: PathError,
     },
+    /// What a delete or restore was to act on could not be found.
+    PathLookup {
+        path_lookup: PathError,
+    },
+    /// Where a restore was to write is taken by a folder, say.
+    PathWrite {
+        path_write: PathError,
+    },
+    /// A restore named a revision the file never had.
+    InvalidRevision,
     LookupFailed {
         lookup_failed: UploadSessionError,
     },

@@ -17,6 +17,7 @@ pub use retry::Retry;
 pub use token_source::REFRESH_MARGIN_SECS;
 
 use crate::auth::OAuth;
+use crate::dropbox::organize::{DeleteJob, Revisions};
 use crate::dropbox::{self, ApiError, AuthError};
 use crate::error::FileProblem;
 pub use crate::error::SessionError;
@@ -389,6 +390,48 @@ impl Session {
             .await
     }
 
+    /// Start deleting the entries at `paths` (at most 1,000) as one job; not retried (a
+    /// second try would find them gone).
+    pub async fn delete_batch(&self, paths: &[String]) -> Result<DeleteJob, SessionError> {
+        self.write_call(|t| async move { self.api.delete_batch(&t, paths).await })
+            .await
+    }
+
+    /// How a `delete_batch` job stands, retried like any call.
+    pub async fn delete_batch_check(&self, id: &str) -> Result<DeleteJob, SessionError> {
+        self.write_retried(&self.settings.retry, |t| async move {
+            self.api.delete_batch_check(&t, id).await
+        })
+        .await
+    }
+
+    /// The first page of everything below the folder `path`.
+    pub async fn list_folder_recursive(&self, path: &str) -> Result<Page, SessionError> {
+        let r = self
+            .call(|t| async move { self.api.list_folder_recursive(&t, path).await })
+            .await?;
+        Ok(page(r))
+    }
+
+    /// The file at `path`'s revisions, newest first (at most 100).
+    pub async fn list_revisions(&self, path: &str) -> Result<Revisions, SessionError> {
+        self.call(|t| async move { self.api.list_revisions(&t, path, 100).await })
+            .await
+    }
+
+    /// Make the revision `rev` the file at `path` again; retried (the same revision twice
+    /// is one restore).
+    pub async fn restore_revision(
+        &self,
+        path: &str,
+        rev: &str,
+    ) -> Result<dropbox::FileMetadata, SessionError> {
+        self.write_retried(&self.settings.retry, |t| async move {
+            self.api.restore(&t, path, rev).await
+        })
+        .await
+    }
+
     /// Commit closed upload sessions at once, each on its own.
     pub async fn upload_session_finish_batch(
         &self,
@@ -463,30 +506,33 @@ impl Session {
         retry::call(&self.tokens, &self.settings.retry, f).await
     }
 
-    /// A write: as [`Session::call_once`], and a `missing_scope` answer (the write scope was
-    /// taken back, or never given) leaves the grant held read-only, so the account says it
-    /// may not write and the window asks for write access again.
+    /// A write: refreshed once if the token is refused, not retried otherwise; a
+    /// `missing_scope` answer (the write scope was taken back, or never given) leaves the
+    /// grant held read-only, so the account says it may not write and the window asks for
+    /// write access again.
     async fn write_call<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
     where
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let answer = self.call_once(f).await;
+        self.write_retried(&Retry::NONE, f).await
+    }
+
+    /// A write that is the same write when made twice (a restore of one revision, say):
+    /// retried per `retry`, and a `missing_scope` answer handled as [`Session::write_call`]
+    /// handles it.
+    async fn write_retried<T, F, Fut>(&self, retry: &Retry, f: F) -> Result<T, SessionError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let answer = retry::call(&self.tokens, retry, f).await;
         if let Err(SessionError::Api(ApiError::Unauthorized(dropbox::AuthError::MissingScope))) =
             &answer
         {
             self.tokens.write_refused().await;
         }
         answer
-    }
-
-    /// A call that refreshes the token once if refused, and is not retried otherwise.
-    async fn call_once<T, F, Fut>(&self, f: F) -> Result<T, SessionError>
-    where
-        F: Fn(AccessToken) -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
-        retry::call(&self.tokens, &Retry::NONE, f).await
     }
 
     /// Disconnect `account_id` (the account the window shows, never the keychain's
