@@ -16,9 +16,9 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, ConnectResult, Disconnected, Dragged, Found, Info, Made, Opened,
-    Preview, Problem, Progress, SaveChoice, Status, Transfer, UploadChoice, ViewSpec, Waiting,
-    Window,
+    AccountEntry, AccountView, Along, ConnectResult, Deleted, Disconnected, Dragged, Found, Info,
+    Made, Opened, Preview, Problem, Progress, SaveChoice, Status, Transfer, Undone, UploadChoice,
+    Version, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -356,6 +356,89 @@ pub async fn rename(launch: State<'_, Launch>, path_lower: String, name: String)
     let browser = &core(&launch).await?.browser;
     let (path, path_lower) = browser.rename(&path_lower, &name).await?;
     Ok(Made { path, path_lower })
+}
+
+/// `along` as the core's progress callback.
+fn along(channel: Channel<Along>) -> crate::browser::delete::Along {
+    Arc::new(move |done, total| {
+        let _ = channel.send(Along { done, total });
+    })
+}
+
+/// Delete the entries at `paths` as one batch; what went, and the delete to undo.
+#[tauri::command]
+pub async fn delete_entries(
+    launch: State<'_, Launch>,
+    paths: Vec<String>,
+    on_along: Channel<Along>,
+) -> Result<Deleted> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::deleted(
+        browser.delete(&paths, along(on_along)).await?,
+    ))
+}
+
+/// Bring back what the delete `undo` took.
+#[tauri::command]
+pub async fn undo_delete(
+    launch: State<'_, Launch>,
+    undo: u64,
+    on_along: Channel<Along>,
+) -> Result<Undone> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::undone(
+        browser.undo_delete(undo, along(on_along)).await?,
+    ))
+}
+
+/// The versions of the file at `path_lower`, newest first.
+#[tauri::command]
+pub async fn versions(launch: State<'_, Launch>, path_lower: String) -> Result<Vec<Version>> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::versions(browser.versions(&path_lower).await?))
+}
+
+/// The preview of the version `rev` of the file at `path_lower`.
+#[tauri::command]
+pub async fn preview_version(
+    launch: State<'_, Launch>,
+    path_lower: String,
+    rev: String,
+) -> Result<Preview> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::preview(
+        browser.preview_version(&path_lower, &rev).await?,
+    ))
+}
+
+/// "Save a copy…" of a version: the native save dialog, then a transfer. Answers whether a
+/// place was chosen.
+#[tauri::command]
+pub async fn save_version<R: Runtime>(
+    app: AppHandle<R>,
+    window: WebviewWindow<R>,
+    launch: State<'_, Launch>,
+    path_lower: String,
+    rev: String,
+) -> Result<bool> {
+    let browser = &core(&launch).await?.browser;
+    let name = browser.entry_at(&path_lower)?.saved_name();
+    let Some(target) = dialogs::save_target(&app, &window, &name).await else {
+        return Ok(false);
+    };
+    browser.save_version(&path_lower, &rev, target)?;
+    Ok(true)
+}
+
+/// Make the version `rev` the file at `path_lower` again.
+#[tauri::command]
+pub async fn restore_version(
+    launch: State<'_, Launch>,
+    path_lower: String,
+    rev: String,
+) -> Result<()> {
+    let browser = &core(&launch).await?.browser;
+    Ok(browser.restore_version(&path_lower, &rev).await?)
 }
 
 /// Hear of files dragged over the window and dropped on it.

@@ -385,6 +385,47 @@ pub struct Made {
     pub path_lower: String,
 }
 
+/// An entry an action left as it was, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NotDone {
+    pub name: String,
+    pub problem: Problem,
+}
+
+/// What a delete did: how many went, the delete to hand to Undo (none when nothing went),
+/// and what stayed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Deleted {
+    pub deleted: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo: Option<u64>,
+    pub not_done: Vec<NotDone>,
+}
+
+/// What an Undo brought back, and what it could not (Undo may be tried again for it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Undone {
+    pub restored: usize,
+    pub not_done: Vec<NotDone>,
+}
+
+/// One version of a file, for the Versions dialog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub rev: String,
+    pub size: u64,
+    /// When Dropbox stored it (RFC 3339, UTC).
+    pub modified: String,
+    pub current: bool,
+}
+
+/// How far a long action is: `done` of `total`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Along {
+    pub done: usize,
+    pub total: usize,
+}
+
 /// What came of asking where to save copies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UploadChoice {

@@ -5,7 +5,9 @@
 //! entry there untouched. Delete with Undo: a batch delete leaves the listing at once and
 //! Undo brings back every file at the revision it had and folders with their contents; an
 //! entry gone meanwhile is reported without stopping the rest; an Undo that finds a name
-//! taken overwrites nothing and can be tried again.
+//! taken overwrites nothing and can be tried again. Versions: listed newest first; an old
+//! one previewed, saved as a copy, and restored (its bytes current again, the listing
+//! showing the new revision at once).
 
 mod support;
 
@@ -416,4 +418,63 @@ async fn an_undo_that_finds_the_name_taken_overwrites_nothing_and_can_be_tried_a
     let again = r.browser.undo_delete(undo, ignored()).await.unwrap();
     assert_eq!(again.restored, 1, "{:?}", again.problems);
     assert_eq!(bytes_at_dropbox(&r.w, "/report.txt").await, b"mine");
+}
+
+/// A browser with files (to save copies) whose root lists `/plan.txt`, written twice.
+async fn plan_in_two_versions(w: &World<'_>, cache: &std::path::Path) -> Arc<Browser> {
+    files_at_dropbox(w, &[("/plan.txt", "first plan")]).await;
+    files_at_dropbox(w, &[("/plan.txt", "second plan")]).await;
+    let browser = support::browser_with_files(w.session.clone(), cache, None);
+    let (_, report) = recorder();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
+    browser
+}
+
+#[tokio::test]
+async fn versions_are_listed_newest_first_and_an_old_one_restored_is_current_again() {
+    let w = writing_world().await;
+    let cache = tempfile::tempdir().unwrap();
+    let browser = plan_in_two_versions(&w, cache.path()).await;
+    let versions = browser.versions("/plan.txt").await.unwrap();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert!(versions[0].current && !versions[1].current);
+    assert_eq!((versions[0].size, versions[1].size), (11, 10));
+
+    browser
+        .restore_version("/plan.txt", &versions[1].rev)
+        .await
+        .unwrap();
+    assert_eq!(bytes_at_dropbox(&w, "/plan.txt").await, b"first plan");
+    let now = browser.versions("/plan.txt").await.unwrap();
+    assert_eq!(now.len(), 3, "restoring adds a version, the others kept");
+    assert_eq!(
+        browser.entry_at("/plan.txt").unwrap().rev.as_deref(),
+        Some(now[0].rev.as_str()),
+        "the listing shows the new revision at once"
+    );
+}
+
+#[tokio::test]
+async fn an_old_version_is_previewed_and_saved_as_a_copy_without_changing_the_file() {
+    let w = writing_world().await;
+    let cache = tempfile::tempdir().unwrap();
+    let browser = plan_in_two_versions(&w, cache.path()).await;
+    let versions = browser.versions("/plan.txt").await.unwrap();
+    let old = &versions[1].rev;
+    let preview = browser.preview_version("/plan.txt", old).await.unwrap();
+    assert_eq!(
+        preview.body,
+        dropdesk::browser::preview::Body::Text {
+            text: "first plan".into(),
+            whole: true
+        }
+    );
+    let target = cache.path().join("plan (first).txt");
+    let id = browser
+        .save_version("/plan.txt", old, target.clone())
+        .unwrap();
+    let done = settled(&browser, id).await;
+    assert_eq!(done.phase, dropdesk::files::Phase::Done, "{done:?}");
+    assert_eq!(std::fs::read(&target).unwrap(), b"first plan");
+    assert_eq!(bytes_at_dropbox(&w, "/plan.txt").await, b"second plan");
 }

@@ -1,5 +1,5 @@
 // What can be done with the selection: Open, Save as… (a folder: Download as .zip…),
-// Download to folder…, Rename (F2), from the action bar, the context menu (right click, Shift+F10 or
+// Download to folder…, Rename (F2), Delete (the Delete key), from the action bar, the context menu (right click, Shift+F10 or
 // the Menu key) and Ctrl+S, asking (`conflicts.js`) when names are taken in the folder
 // chosen. Rust shows the native dialogs and starts the
 // transfers; the transfers panel shows them.
@@ -9,7 +9,7 @@ import { askAboutConflicts } from './conflicts.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createActions({ activate, onRename, onProblem, returnFocus }) {
+export function createActions({ activate, onRename, onDelete, onProblem, returnFocus }) {
   const menu = $('context-menu');
   let current = [];
 
@@ -46,6 +46,10 @@ export function createActions({ activate, onRename, onProblem, returnFocus }) {
     if (current.length === 1) onRename(current[0]);
   };
 
+  const remove = () => {
+    if (current.length) onDelete(current);
+  };
+
   // ---- The context menu -----------------------------------------------------------------
 
   const items = () => [...menu.querySelectorAll('[role="menuitem"]')].filter((b) => !b.disabled);
@@ -65,7 +69,7 @@ export function createActions({ activate, onRename, onProblem, returnFocus }) {
     if (refocus) returnFocus();
   }
 
-  const run = { open, save: saveAs, folder: toFolder, rename };
+  const run = { open, save: saveAs, folder: toFolder, rename, delete: remove };
   for (const b of menu.querySelectorAll('[data-act]')) {
     b.addEventListener('click', () => { closeMenu(); run[b.dataset.act](); });
   }
@@ -83,6 +87,7 @@ export function createActions({ activate, onRename, onProblem, returnFocus }) {
   $('act-save').addEventListener('click', saveAs);
   $('act-folder').addEventListener('click', toFolder);
   $('act-rename').addEventListener('click', rename);
+  $('act-delete').addEventListener('click', remove);
 
   return {
     /** The selection is now `entries`: the buttons and menu follow it. */
@@ -96,7 +101,9 @@ export function createActions({ activate, onRename, onProblem, returnFocus }) {
       }
       for (const b of [$('act-open'), menu.querySelector('[data-act="open"]')]) b.disabled = !one;
       for (const b of [$('act-rename'), menu.querySelector('[data-act="rename"]')]) b.disabled = !one;
-      for (const b of [$('act-folder'), menu.querySelector('[data-act="folder"]')]) b.disabled = !entries.length;
+      for (const act of ['folder', 'delete']) {
+        for (const b of [$(`act-${act}`), menu.querySelector(`[data-act="${act}"]`)]) b.disabled = !entries.length;
+      }
       $('selection-text').textContent = entries.length > 1 ? `${entries.length.toLocaleString()} selected` : '';
     },
     openMenu,
@@ -104,5 +111,7 @@ export function createActions({ activate, onRename, onProblem, returnFocus }) {
     saveAs,
     /** F2. */
     rename,
+    /** The Delete key. */
+    remove,
   };
 }

@@ -51,6 +51,11 @@ export const saveAs = (pathLower) => invoke('save_as', { pathLower });
 export const downloadToFolder = (paths) => invoke('download_to_folder', { paths });
 /** Rename the entry `pathLower` to `name` in its folder; answers { path, path_lower }. */
 export const rename = (pathLower, name) => invoke('rename', { pathLower, name });
+/** Delete the entries `paths` (keys) as one batch; `channel` hears { done, total }.
+ * Answers { deleted, undo?, not_done: [{ name, problem }] }. */
+export const deleteEntries = (paths, channel) => invoke('delete_entries', { paths, onAlong: channel });
+/** Bring back what the delete `undo` took; answers { restored, not_done }. */
+export const undoDelete = (undo, channel) => invoke('undo_delete', { undo, onAlong: channel });
 /** 'replace' | 'keep_both' | 'skip', or null to cancel; answers how many started. */
 export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { onConflict });
 /** "Upload…": Rust asks which files (or with `folders`, folders) with the native dialog;

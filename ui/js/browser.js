@@ -6,6 +6,7 @@
 // marks it leaves on the list.
 
 import { createActions } from './actions.js';
+import { createDeleting } from './deleting.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
 import { createPreview } from './preview.js';
@@ -342,6 +343,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
   const actions = createActions({
     activate,
     onRename: (entry) => withWriteAccess(() => renaming.start(entry, state.selected)),
+    onDelete: (entries) => withWriteAccess(() => deleting.remove(entries)),
     onProblem,
     returnFocus: () => list.focus(),
   });
@@ -356,6 +358,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     returnFocus: () => list.focus(),
   });
   const preview = createPreview({ onProblem });
+  const deleting = createDeleting({ onChanged: () => refreshWindow(false), onProblem });
 
   // ---- Search ---------------------------------------------------------------------------
 
@@ -415,6 +418,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     else if (e.ctrlKey && e.key.toLowerCase() === 'a') { state.picked.selectAll(); render(); selectionChanged(); e.preventDefault(); }
     else if (e.ctrlKey && e.key === ' ') { select(state.selected, 'toggle'); e.preventDefault(); }
     else if (e.key === 'F2') { actions.rename(); e.preventDefault(); }
+    else if (e.key === 'Delete') { actions.remove(); e.preventDefault(); }
     else if (to !== undefined) { select(to, e.shiftKey ? 'extend' : 'only'); e.preventDefault(); }
     else if (e.key === 'Enter') { activate(state.selected); e.preventDefault(); }
     else if (e.key === 'Backspace') { goUp(); e.preventDefault(); }
@@ -443,6 +447,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     reset() {
       state.ticket++;
       search.clear();
+      deleting.hide();
       history.clear();
       state.key = null;
       $('filter').value = '';

@@ -264,8 +264,9 @@ impl Browser {
     ) -> Result<Option<Change>, SessionError> {
         use std::sync::atomic::Ordering;
         let step = || along(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-        let mut restores = stream::iter(&g.files)
-            .map(|(path, rev)| self.session.restore_revision(path, rev))
+        let session = &self.session;
+        let mut restores = stream::iter(g.files.clone())
+            .map(|(path, rev)| async move { session.restore_revision(&path, &rev).await })
             .buffer_unordered(RESTORING_AT_ONCE);
         let mut first_problem = None;
         let mut top = None;

@@ -13,6 +13,7 @@ pub mod delete;
 mod live;
 pub mod preview;
 mod saved;
+pub mod versions;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

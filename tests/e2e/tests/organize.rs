@@ -4,7 +4,9 @@
 //! name the folder has in another case are each refused in the dialog with why, the
 //! name kept to mend; a good name makes the folder at Dropbox and selects its row. F2
 //! renames in place, the name up to its extension selected so that typing replaces just
-//! that.
+//! that. Delete removes a selection of files and a folder at once, with no question, and
+//! Ctrl+Z while its toast shows brings all of it back: the same bytes, a file's history
+//! kept.
 
 use std::time::Duration;
 
@@ -52,11 +54,16 @@ impl Keyboard<'_> {
 
 /// The metadata of `path` at fakebox, or its error.
 async fn at_fakebox(s: &Setup, path: &str) -> Value {
+    rpc(s, "files/get_metadata", json!({ "path": path })).await
+}
+
+/// A route of fakebox's API, as another client would call it.
+async fn rpc(s: &Setup, route: &str, arg: Value) -> Value {
     let (token, _) = s.fakebox.mint_grant();
     reqwest::Client::new()
-        .post(format!("{}/2/files/get_metadata", s.fakebox.base_url()))
+        .post(format!("{}/2/{route}", s.fakebox.base_url()))
         .bearer_auth(token)
-        .json(&json!({ "path": path }))
+        .json(&arg)
         .send()
         .await
         .unwrap()
@@ -200,5 +207,117 @@ async fn f2_renames_in_place_with_the_extension_left_unselected() {
             .starts_with("path/not_found"),
         "{old}"
     );
+    app.quit().await;
+}
+
+/// Click the row named `name`, with Ctrl held when `add` (to add it to the selection).
+async fn click_row(app: &App, name: &str, add: bool) {
+    app.wd
+        .execute(
+            "const r = [...document.querySelectorAll('#entries .entry')].find(r => \
+             r.querySelector('.label').textContent === arguments[0]); \
+             r.dispatchEvent(new MouseEvent('click', {bubbles: true, ctrlKey: arguments[1]}));",
+            json!([name, add]),
+        )
+        .await
+        .unwrap();
+}
+
+const ROWS_SHOWN: &str = "const names = [...document.querySelectorAll('#entries .entry .label')] \
+     .map(l => l.textContent); \
+     return ['file2.txt', 'file10.txt', 'Music'].filter(n => names.includes(n)).length;";
+
+#[tokio::test]
+async fn delete_removes_files_and_a_folder_at_once_and_ctrl_z_brings_all_of_it_back() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    let before = [
+        at_fakebox(&s, "/file2.txt").await,
+        at_fakebox(&s, "/Music/Demo tape/01 – Opening.mp3").await,
+    ];
+    click_row(&app, "file2.txt", false).await;
+    click_row(&app, "file10.txt", true).await;
+    click_row(&app, "Music", true).await;
+    let keys = Keyboard::new(&desktop);
+    keys.press("Delete");
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first write asks for write access");
+    keys.press("Return");
+    let said = wait(
+        &app,
+        "the toast, with Undo",
+        "const t = document.getElementById('toast'); \
+         return !t.hidden && !document.getElementById('toast-undo').hidden \
+           && document.getElementById('toast-text').textContent;",
+    )
+    .await;
+    assert_eq!(said, "Deleted 3 items");
+    assert_eq!(
+        wait(
+            &app,
+            "the rows gone",
+            &format!("const n = (() => {{ {ROWS_SHOWN} }})(); return n === 0 && 'gone';")
+        )
+        .await,
+        "gone"
+    );
+    for path in ["/file2.txt", "/file10.txt", "/Music"] {
+        let gone = at_fakebox(&s, path).await;
+        assert!(
+            gone["error_summary"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("path/not_found"),
+            "{path}: {gone}"
+        );
+    }
+
+    keys.press("ctrl+z");
+    let said = wait(
+        &app,
+        "the toast saying it is back",
+        "const t = document.getElementById('toast-text').textContent; \
+         return t.startsWith('Restored') && t;",
+    )
+    .await;
+    assert_eq!(said, "Restored 3 items");
+    assert_eq!(
+        wait(
+            &app,
+            "the rows back",
+            &format!("const n = (() => {{ {ROWS_SHOWN} }})(); return n === 3 && 'back';")
+        )
+        .await,
+        "back"
+    );
+    let after = [
+        at_fakebox(&s, "/file2.txt").await,
+        at_fakebox(&s, "/Music/Demo tape/01 – Opening.mp3").await,
+    ];
+    for (was, now) in before.iter().zip(&after) {
+        assert_eq!(
+            now["content_hash"], was["content_hash"],
+            "the same bytes: {now}"
+        );
+        assert_eq!(now["size"], was["size"]);
+    }
+    let history = rpc(&s, "files/list_revisions", json!({"path": "/file2.txt"})).await;
+    let revs: Vec<&str> = history["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rev"].as_str().unwrap())
+        .collect();
+    assert_eq!(history["is_deleted"], false);
+    assert_eq!(
+        revs.len(),
+        2,
+        "the revision deleted kept in its history: {history}"
+    );
+    assert_eq!(revs[1], before[0]["rev"].as_str().unwrap());
+    assert!(at_fakebox(&s, "/file10.txt").await[".tag"] == "file");
     app.quit().await;
 }

@@ -76,10 +76,19 @@ pub(crate) fn content_arg(
     }
 }
 
-/// A file's metadata and content by path, or the route's lookup error.
+/// A file's metadata and content by path (`rev:` names one revision, current or not), or
+/// the route's lookup error.
 fn file_at(app: &App, grant: u64, path: &str) -> Result<(Value, Content), Response> {
     let s = app.lock();
     let tree = &s.trees[s.account_of(grant)];
+    if let Some(rev) = path.strip_prefix("rev:") {
+        let found = tree
+            .revision(rev)
+            .ok_or_else(|| wire::path_error("not_found"))?;
+        let mut meta = crate::files::file_metadata(&found.path_display, &found.file);
+        meta.as_object_mut().expect("object").remove(".tag");
+        return Ok((meta, found.file.content));
+    }
     let key = tree.resolve(path).map_err(lookup_error)?;
     let node = tree.get(&key).expect("resolved");
     let Some(file) = &node.file else {
@@ -109,7 +118,9 @@ pub async fn download(
     let grant = bearer(&app, &headers, ROUTE, Some("files.content.read"))?;
     let args = content_arg(ROUTE, query.as_deref(), &headers)?;
     let path = req_str(ROUTE, &args, "path")?;
-    check_list_path(ROUTE, path)?;
+    if !path.starts_with("rev:") {
+        check_list_path(ROUTE, path)?;
+    }
     let (meta, content) = file_at(&app, grant, path)?;
     let total = content.len();
     let asked = headers.get(header::RANGE).and_then(|v| v.to_str().ok());

@@ -432,6 +432,23 @@ impl Tree {
         (current.into_iter().chain(earlier).collect(), deleted)
     }
 
+    /// The revision `rev` of any file, current or earlier, deleted or not.
+    pub fn revision(&self, rev: &str) -> Option<Revision> {
+        let current = self.nodes.values().find_map(|n| {
+            n.file.as_ref().filter(|f| f.rev == rev).map(|f| Revision {
+                path_display: n.path_display.clone(),
+                file: f.clone(),
+            })
+        });
+        current.or_else(|| {
+            self.history
+                .values()
+                .flatten()
+                .find(|r| r.file.rev == rev)
+                .cloned()
+        })
+    }
+
     /// Move (or, with `copy`, copy) the entry at `from` (a key) and everything below it to
     /// the display path `to`, making missing parents; the caller has checked that `to` is
     /// free (or is `from` itself, in another case). A move keeps ids and revisions, a copy

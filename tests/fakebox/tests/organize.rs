@@ -508,3 +508,17 @@ async fn a_long_poll_wakes_for_a_batch_delete_and_a_restore() {
     .await;
     assert_eq!(waiting.await.unwrap()["changes"], true);
 }
+
+#[tokio::test]
+async fn a_download_of_rev_path_gives_that_revisions_bytes_even_once_deleted() {
+    let (fb, token) = start().await;
+    let revs = three_revisions_then_deleted(&fb, &token).await;
+    assert_eq!(
+        download(&fb, &token, &format!("rev:{}", revs[1])).await,
+        b"second"
+    );
+    assert_eq!(
+        download(&fb, &token, &format!("rev:{}", revs[0])).await,
+        b"ccc"
+    );
+}

@@ -1,0 +1,133 @@
+// Delete with Undo. Delete (the key, the action bar, the context menu) removes the
+// selection at once, with no "are you sure?": a toast says "Deleted 3 items" with Undo
+// (also Ctrl+Z while it shows), which brings everything back as it was. The toast stays
+// while the pointer or the keyboard is on it, and goes some seconds after. Long deletes and
+// undos say how far they are. What could not be deleted or brought back is said as a
+// problem, with Retry where trying again can help.
+
+import * as api from './api.js';
+import { displayName } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** How long the toast stays once nothing holds it, in ms. */
+const SHOWN_FOR = 10000;
+
+function items(n, one) {
+  return n === 1 && one ? `“${displayName(one)}”` : `${n.toLocaleString()} items`;
+}
+
+/** `onChanged()` after the listing changed; `onProblem(problem, retry)`. */
+export function createDeleting({ onChanged, onProblem }) {
+  const toast = $('toast');
+  const text = $('toast-text');
+  const undoButton = $('toast-undo');
+  let undo = null;
+  let timer = null;
+  let held = false;
+  let busy = false;
+
+  function show(message, withUndo) {
+    text.textContent = message;
+    undoButton.hidden = !withUndo;
+    toast.hidden = false;
+    clearTimeout(timer);
+    if (!held) timer = setTimeout(hide, SHOWN_FOR);
+  }
+
+  function hide() {
+    clearTimeout(timer);
+    if (toast.contains(document.activeElement)) $('entries').focus();
+    toast.hidden = true;
+    undo = null;
+  }
+
+  function hold(on) {
+    held = on;
+    clearTimeout(timer);
+    if (!on && !toast.hidden && !busy) timer = setTimeout(hide, SHOWN_FOR);
+  }
+
+  const along = (doing) => {
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = ({ done, total }) => {
+      if (total > 1) show(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`, false);
+    };
+    return channel;
+  };
+
+  /** Say what stayed as it was: the first one's problem, naming how many. */
+  function notDone(list, retry) {
+    if (!list.length) return;
+    const [first] = list;
+    const others = list.length > 1 ? ` (and ${list.length - 1} more)` : '';
+    onProblem({
+      ...first.problem,
+      message: `“${displayName(first.name)}”${others}: ${first.problem.message}`,
+    }, retry);
+  }
+
+  async function remove(entries) {
+    if (busy || !entries.length) return;
+    busy = true;
+    const one = entries.length === 1 ? entries[0].name : null;
+    show(`Deleting ${items(entries.length, one)}…`, false);
+    try {
+      const done = await api.deleteEntries(entries.map((e) => e.path_lower), along('Deleting'));
+      onChanged();
+      if (done.deleted) {
+        undo = done.undo ?? null;
+        show(`Deleted ${items(done.deleted, one)}`, undo !== null);
+      } else {
+        hide();
+      }
+      notDone(done.not_done);
+    } catch (e) {
+      hide();
+      onProblem(api.asProblem(e), () => remove(entries));
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function undoLast() {
+    if (busy || undo === null) return;
+    busy = true;
+    const id = undo;
+    show('Restoring…', false);
+    try {
+      const done = await api.undoDelete(id, along('Restoring'));
+      onChanged();
+      show(`Restored ${items(done.restored)}`, false);
+      undo = done.not_done.length ? id : null;
+      notDone(done.not_done, () => { undo = id; undoLast(); });
+    } catch (e) {
+      hide();
+      onProblem(api.asProblem(e), () => { undo = id; undoLast(); });
+    } finally {
+      busy = false;
+      if (!held) timer = setTimeout(hide, SHOWN_FOR);
+    }
+  }
+
+  undoButton.addEventListener('click', undoLast);
+  toast.addEventListener('mouseenter', () => hold(true));
+  toast.addEventListener('mouseleave', () => hold(false));
+  toast.addEventListener('focusin', () => hold(true));
+  toast.addEventListener('focusout', () => hold(false));
+  document.addEventListener('keydown', (e) => {
+    if (document.querySelector('dialog[open]')) return;
+    if (document.activeElement?.matches('input, textarea, [contenteditable]')) return;
+    if (e.ctrlKey && !e.shiftKey && e.key.toLowerCase() === 'z' && undo !== null && !toast.hidden) {
+      undoLast();
+      e.preventDefault();
+    }
+  });
+
+  return {
+    /** Delete these entries (of the folder in view) now. */
+    remove,
+    /** Forget the toast (another account, say). */
+    hide,
+  };
+}
