@@ -853,6 +853,42 @@ pub fn save_choice(
     }
 }
 
+fn not_done(problems: Vec<(String, SessionError)>) -> Vec<view::NotDone> {
+    problems
+        .into_iter()
+        .map(|(name, e)| view::NotDone {
+            name,
+            problem: session(&e),
+        })
+        .collect()
+}
+
+pub fn deleted(d: browser::delete::Deleted) -> view::Deleted {
+    view::Deleted {
+        deleted: d.deleted,
+        undo: d.undo,
+        not_done: not_done(d.problems),
+    }
+}
+
+pub fn undone(u: browser::delete::Undone) -> view::Undone {
+    view::Undone {
+        restored: u.restored,
+        not_done: not_done(u.problems),
+    }
+}
+
+pub fn versions(list: Vec<browser::versions::Version>) -> Vec<view::Version> {
+    list.into_iter()
+        .map(|v| view::Version {
+            rev: v.rev,
+            size: v.size,
+            modified: v.modified,
+            current: v.current,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -1014,40 +1050,4 @@ mod tests {
         let revoked = transfer(report(Phase::Failed(SessionError::Revoked), 400, 0));
         assert_eq!(revoked.problem.unwrap().action, Action::Reconnect);
     }
-}
-
-fn not_done(problems: Vec<(String, SessionError)>) -> Vec<view::NotDone> {
-    problems
-        .into_iter()
-        .map(|(name, e)| view::NotDone {
-            name,
-            problem: session(&e),
-        })
-        .collect()
-}
-
-pub fn deleted(d: browser::delete::Deleted) -> view::Deleted {
-    view::Deleted {
-        deleted: d.deleted,
-        undo: d.undo,
-        not_done: not_done(d.problems),
-    }
-}
-
-pub fn undone(u: browser::delete::Undone) -> view::Undone {
-    view::Undone {
-        restored: u.restored,
-        not_done: not_done(u.problems),
-    }
-}
-
-pub fn versions(list: Vec<browser::versions::Version>) -> Vec<view::Version> {
-    list.into_iter()
-        .map(|v| view::Version {
-            rev: v.rev,
-            size: v.size,
-            modified: v.modified,
-            current: v.current,
-        })
-        .collect()
 }
