@@ -56,6 +56,14 @@ export const rename = (pathLower, name) => invoke('rename', { pathLower, name })
 export const deleteEntries = (paths, channel) => invoke('delete_entries', { paths, onAlong: channel });
 /** Bring back what the delete `undo` took; answers { restored, not_done }. */
 export const undoDelete = (undo, channel) => invoke('undo_delete', { undo, onAlong: channel });
+/** The versions of a file, newest first: [{ rev, size, modified, current }]. */
+export const versions = (pathLower) => invoke('versions', { pathLower });
+/** The preview of one version of a file (as `preview` answers). */
+export const previewVersion = (pathLower, rev) => invoke('preview_version', { pathLower, rev });
+/** "Save a copy…" of one version: Rust asks where; true when a place was chosen. */
+export const saveVersion = (pathLower, rev) => invoke('save_version', { pathLower, rev });
+/** Make one version the file again. */
+export const restoreVersion = (pathLower, rev) => invoke('restore_version', { pathLower, rev });
 /** 'replace' | 'keep_both' | 'skip', or null to cancel; answers how many started. */
 export const resolveConflicts = (onConflict) => invoke('resolve_conflicts', { onConflict });
 /** "Upload…": Rust asks which files (or with `folders`, folders) with the native dialog;

@@ -7,6 +7,7 @@
 
 import { createActions } from './actions.js';
 import { createDeleting } from './deleting.js';
+import { createVersions } from './versions.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
 import { createPreview } from './preview.js';
@@ -344,6 +345,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     activate,
     onRename: (entry) => withWriteAccess(() => renaming.start(entry, state.selected)),
     onDelete: (entries) => withWriteAccess(() => deleting.remove(entries)),
+    onVersions: (entry) => versions.show(entry),
     onProblem,
     returnFocus: () => list.focus(),
   });
@@ -359,6 +361,12 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
   });
   const preview = createPreview({ onProblem });
   const deleting = createDeleting({ onChanged: () => refreshWindow(false), onProblem });
+  const versions = createVersions({
+    onChanged: () => refreshWindow(false),
+    onProblem,
+    withWriteAccess,
+    returnFocus: () => list.focus(),
+  });
 
   // ---- Search ---------------------------------------------------------------------------
 

@@ -152,6 +152,45 @@ async fn the_window_has_no_serious_or_critical_accessibility_violations() {
     )
     .await;
     bad.extend(audit(&app, "new folder, a name refused").await);
+
+    // The delete's toast with Undo, over the list.
+    js(
+        &app,
+        "document.getElementById('new-folder').close(); \
+         document.getElementById('toast-text').textContent = 'Deleted 3 items'; \
+         document.getElementById('toast-undo').hidden = false; \
+         document.getElementById('toast').hidden = false;",
+    )
+    .await;
+    bad.extend(audit(&app, "deleted, with Undo").await);
+
+    // Versions of a file, one of them previewed.
+    js(
+        &app,
+        "document.getElementById('toast').hidden = true; \
+         const r = [...document.querySelectorAll('#entries .entry')].find(r => r.querySelector('.label').textContent === 'Notes with spaces.txt'); \
+         r.dispatchEvent(new MouseEvent('click', {bubbles: true})); \
+         setTimeout(() => document.getElementById('act-versions').click(), 200);",
+    )
+    .await;
+    wait(
+        &app,
+        "the versions",
+        "return document.querySelectorAll('#versions-list li').length > 0",
+    )
+    .await;
+    js(
+        &app,
+        "document.querySelector('#versions-list li button').click();",
+    )
+    .await;
+    wait(
+        &app,
+        "a version's preview",
+        "return !document.getElementById('versions-preview').hidden",
+    )
+    .await;
+    bad.extend(audit(&app, "versions, one previewed").await);
     assert!(
         bad.is_empty(),
         "serious or critical violations:\n{}",

@@ -6,7 +6,8 @@
 //! renames in place, the name up to its extension selected so that typing replaces just
 //! that. Delete removes a selection of files and a folder at once, with no question, and
 //! Ctrl+Z while its toast shows brings all of it back: the same bytes, a file's history
-//! kept.
+//! kept. Versions… previews a file's earlier version and restores it: its bytes current
+//! again at Dropbox.
 
 use std::time::Duration;
 
@@ -319,5 +320,76 @@ async fn delete_removes_files_and_a_folder_at_once_and_ctrl_z_brings_all_of_it_b
     );
     assert_eq!(revs[1], before[0]["rev"].as_str().unwrap());
     assert!(at_fakebox(&s, "/file10.txt").await[".tag"] == "file");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn an_earlier_version_previewed_in_versions_and_restored_is_the_file_again() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    let original = at_fakebox(&s, "/file2.txt").await;
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/file2.txt", "content": "two, edited\n"}]}),
+    )
+    .await;
+    click_row(&app, "file2.txt", false).await;
+    app.wd
+        .execute(
+            "document.getElementById('act-versions').click();",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    let rows = wait(
+        &app,
+        "both versions listed",
+        "const rows = document.querySelectorAll('#versions-list li'); \
+         return document.getElementById('versions').open && rows.length === 2 && rows.length;",
+    )
+    .await;
+    assert_eq!(rows, 2);
+    let press = |label: &str| {
+        format!(
+            "const b = [...document.querySelectorAll('#versions-list li')][1] \
+               .querySelector(`button[aria-label^='{label}']`); b.click(); return true;"
+        )
+    };
+    app.wd.execute(&press("Preview"), json!([])).await.unwrap();
+    let shown = wait(
+        &app,
+        "the earlier version's text",
+        "const p = document.getElementById('versions-preview'); return !p.hidden && p.textContent;",
+    )
+    .await;
+    assert_eq!(shown, "two\n");
+
+    app.wd.execute(&press("Restore"), json!([])).await.unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("restoring asks for write access first");
+    Keyboard::new(&desktop).press("Return");
+    let said = wait(
+        &app,
+        "the restore said, in the dialog opened again",
+        "const t = document.getElementById('versions-status').textContent; \
+         return document.getElementById('versions').open && t.startsWith('Restored') && t;",
+    )
+    .await;
+    assert!(said.as_str().unwrap().contains("kept here too"), "{said}");
+    let now = at_fakebox(&s, "/file2.txt").await;
+    assert_eq!(now["content_hash"], original["content_hash"], "{now}");
+    assert_ne!(now["rev"], original["rev"], "a new revision");
+    let listed = wait(
+        &app,
+        "three versions listed",
+        "const n = document.querySelectorAll('#versions-list li').length; return n === 3 && n;",
+    )
+    .await;
+    assert_eq!(listed, 3);
     app.quit().await;
 }

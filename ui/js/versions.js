@@ -1,0 +1,117 @@
+// The Versions dialog ("Versions…" on one file): its revisions as Dropbox keeps them,
+// newest first, each with when it was stored and its size. Each can be previewed (the
+// start of a text file, in the dialog), saved as a copy on this computer, or restored as
+// the current version; restoring adds a version, so nothing is lost and the one before
+// can be restored in turn.
+
+import * as api from './api.js';
+import * as fmt from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** `onChanged()` after a restore changed the listing; `onProblem(problem, retry)`;
+ * `withWriteAccess(then)` runs `then` once the account may write (asking first when it
+ * may not); `returnFocus()` gives the keyboard back to the list when the dialog closes. */
+export function createVersions({ onChanged, onProblem, withWriteAccess, returnFocus }) {
+  const dialog = $('versions');
+  const list = $('versions-list');
+  const status = $('versions-status');
+  const shown = $('versions-preview');
+  let file = null;
+
+  function button(label, run, disabled = false) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'button secondary small';
+    b.textContent = label;
+    b.disabled = disabled;
+    b.addEventListener('click', run);
+    return b;
+  }
+
+  async function guarded(what, retry) {
+    try {
+      await what();
+    } catch (e) {
+      const problem = api.asProblem(e);
+      dialog.close();
+      onProblem(problem, retry);
+    }
+  }
+
+  function draw(versions) {
+    list.replaceChildren(...versions.map((v) => {
+      const li = document.createElement('li');
+      const [, exact] = fmt.date(v.modified);
+      const when = document.createElement('span');
+      when.className = 'when';
+      when.textContent = exact;
+      const size = document.createElement('span');
+      size.className = 'muted small';
+      size.textContent = v.current ? `${fmt.size(v.size)} · current` : fmt.size(v.size);
+      const acts = document.createElement('span');
+      acts.className = 'row';
+      acts.append(
+        button('Preview', () => preview(v, exact)),
+        button('Save a copy…', () => guarded(() => api.saveVersion(file.path_lower, v.rev))),
+        button('Restore', () => restoreAsked(v, exact), v.current),
+      );
+      for (const b of acts.children) b.setAttribute('aria-label', `${b.textContent.replace('…', '')}: the version of ${exact}`);
+      li.append(when, size, acts);
+      return li;
+    }));
+  }
+
+  async function load() {
+    status.textContent = 'Loading versions…';
+    shown.hidden = true;
+    await guarded(async () => {
+      const versions = await api.versions(file.path_lower);
+      draw(versions);
+      status.textContent = versions.length === 1
+        ? 'Dropbox keeps no earlier version of this file.'
+        : `${versions.length} versions, newest first.`;
+    }, () => show(file));
+  }
+
+  async function preview(v, exact) {
+    await guarded(async () => {
+      const p = await api.previewVersion(file.path_lower, v.rev);
+      shown.textContent = p.kind === 'text' ? p.text : 'No preview for this kind of file.';
+      shown.setAttribute('aria-label', `The start of the version of ${exact}`);
+      shown.hidden = false;
+      shown.focus();
+    });
+  }
+
+  async function restore(v, exact) {
+    await guarded(async () => {
+      await api.restoreVersion(file.path_lower, v.rev);
+      onChanged();
+      await load();
+      status.textContent = `Restored the version of ${exact}. The version it replaced is kept here too.`;
+    }, () => restore(v, exact));
+  }
+
+  /** Restoring writes: the dialog makes way while write access is asked for, if it is. */
+  function restoreAsked(v, exact) {
+    const at = file;
+    dialog.close();
+    withWriteAccess(() => show(at, () => restore(v, exact)));
+  }
+
+  /** Show the versions of `entry` (a file), then do `then`. */
+  function show(entry, then) {
+    file = entry;
+    $('versions-title').textContent = `Versions of “${fmt.displayName(entry.name)}”`;
+    list.replaceChildren();
+    dialog.showModal();
+    $('versions-close').focus();
+    load().then(() => then?.());
+  }
+
+  $('versions-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', returnFocus);
+
+  return { show };
+}
