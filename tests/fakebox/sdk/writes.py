@@ -150,6 +150,19 @@ def main():
                           else "other failure")
                     for e in status.get_complete().entries],
     }
+    moving = dbx.files_move_batch_v2([files.RelocationPath("/SDK/digits.txt", "/SDK/Moved digits.txt"),
+                                      files.RelocationPath("/SDK/nothing.txt", "/SDK/else.txt")])
+    while True:
+        moved_status = dbx.files_move_batch_check_v2(moving.get_async_job_id())
+        if not moved_status.is_in_progress():
+            break
+        time.sleep(0.05)
+    seen["move_batch"] = [
+        e.get_success().path_display if e.is_success()
+        else ("from_lookup" if e.get_failure().get_relocation_error().is_from_lookup()
+              else "other failure")
+        for e in moved_status.get_complete().entries
+    ]
     revisions = dbx.files_list_revisions("/SDK/hello.txt")
     seen["revisions"] = {"is_deleted": revisions.is_deleted,
                          "revs": [r.rev for r in revisions.entries] == [updated.rev, first.rev]}

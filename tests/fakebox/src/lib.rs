@@ -13,7 +13,7 @@
 //! | `POST /2/files/search_v2`, `/2/files/search/continue_v2` | api (names only, see `search`) |
 //! | `POST /2/files/upload`, `/2/files/upload_session/{start,append_v2,finish}` | content (see `upload`) |
 //! | `POST /2/files/upload_session/finish_batch_v2`, `/2/files/create_folder_v2` | api (see `upload`) |
-//! | `POST /2/files/{move_v2,copy_v2,delete_v2,delete_batch,delete_batch/check}` | api (see `organize`) |
+//! | `POST /2/files/{move_v2,copy_v2,delete_v2}` and their batches with their checks | api (see `organize`) |
 //! | `POST /2/files/list_revisions`, `/2/files/restore` | api (see `revisions`) |
 //! | `POST /2/files/list_folder/longpoll` | notify |
 //!
@@ -426,6 +426,16 @@ pub fn router(app: App, extra: Router<App>) -> Router {
         .route("/2/files/copy_v2", post(organize::copy_v2))
         .route("/2/files/delete_v2", post(organize::delete_v2))
         .route("/2/files/delete_batch", post(organize::delete_batch))
+        .route("/2/files/move_batch_v2", post(organize::move_batch_v2))
+        .route("/2/files/copy_batch_v2", post(organize::copy_batch_v2))
+        .route(
+            "/2/files/move_batch/check_v2",
+            post(organize::move_batch_check_v2),
+        )
+        .route(
+            "/2/files/copy_batch/check_v2",
+            post(organize::copy_batch_check_v2),
+        )
         .route(
             "/2/files/delete_batch/check",
             post(organize::delete_batch_check),

@@ -434,13 +434,14 @@ fn check_body(route: &str, args: &Args, bytes: &[u8]) -> Result<(), Response> {
 }
 
 /// A 409 route error: its union tags (for `error_summary`) and its JSON.
-struct Refusal {
-    tags: Vec<&'static str>,
-    error: Value,
+/// A route's 409: its `error_summary` tags and its `error`.
+pub(crate) struct Refusal {
+    pub(crate) tags: Vec<&'static str>,
+    pub(crate) error: Value,
 }
 
 impl Refusal {
-    fn new(tags: &[&'static str], error: Value) -> Self {
+    pub(crate) fn new(tags: &[&'static str], error: Value) -> Self {
         Refusal {
             tags: tags.to_vec(),
             error,

@@ -1,5 +1,5 @@
 //! fakebox's routes that keep the folder in order (`files/move_v2`, `copy_v2`,
-//! `delete_v2`, `delete_batch` and its `check`, `list_revisions`, `restore`) against
+//! `delete_v2`, their batches and checks, `list_revisions`, `restore`) against
 //! Dropbox's documented shapes and errors, over real HTTP: one test per rule or error.
 
 use fakebox::{Config, Fakebox};
@@ -521,4 +521,84 @@ async fn a_download_of_rev_path_gives_that_revisions_bytes_even_once_deleted() {
         download(&fb, &token, &format!("rev:{}", revs[0])).await,
         b"ccc"
     );
+}
+
+/// Launch a move or copy batch and poll its `check_v2` until done: every check's `.tag`,
+/// and the result.
+async fn relocate_batch(
+    fb: &Fakebox,
+    token: &str,
+    kind: &str,
+    pairs: &[(&str, &str)],
+) -> (Vec<String>, Value) {
+    let entries: Vec<Value> = pairs
+        .iter()
+        .map(|(f, t)| json!({"from_path": f, "to_path": t}))
+        .collect();
+    let (status, launch) = rpc(
+        fb,
+        token,
+        &format!("files/{kind}_batch_v2"),
+        json!({ "entries": entries, "autorename": false }),
+    )
+    .await;
+    assert_eq!(status, 200, "{launch}");
+    let id = launch["async_job_id"].as_str().unwrap().to_string();
+    let mut tags = Vec::new();
+    loop {
+        let (status, v) = rpc(
+            fb,
+            token,
+            &format!("files/{kind}_batch/check_v2"),
+            json!({ "async_job_id": id }),
+        )
+        .await;
+        assert_eq!(status, 200, "{v}");
+        tags.push(v[".tag"].as_str().unwrap().to_string());
+        if v[".tag"] != "in_progress" || tags.len() > 5 {
+            return (tags, v);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_move_batch_is_polled_until_complete_with_each_entrys_outcome_in_order() {
+    let (fb, token) = start().await;
+    let (tags, done) = relocate_batch(
+        &fb,
+        &token,
+        "move",
+        &[
+            ("/c.txt", "/Docs/Sub/c.txt"),
+            ("/Docs/a.txt", "/Docs/Sub/b.txt"),
+        ],
+    )
+    .await;
+    assert_eq!(tags, ["in_progress", "complete"]);
+    let entries = done["entries"].as_array().unwrap();
+    assert_eq!(entries[0][".tag"], "success", "{done}");
+    assert_eq!(entries[0]["success"][".tag"], "file");
+    assert_eq!(entries[0]["success"]["path_display"], "/Docs/Sub/c.txt");
+    assert_eq!(entries[1][".tag"], "failure");
+    assert_eq!(
+        entries[1]["failure"],
+        json!({".tag": "relocation_error", "relocation_error":
+            {".tag": "to", "to": {".tag": "conflict", "conflict": {".tag": "file"}}}})
+    );
+    assert_eq!(download(&fb, &token, "/Docs/Sub/c.txt").await, b"ccc");
+    assert_eq!(
+        download(&fb, &token, "/Docs/a.txt").await,
+        b"a",
+        "left where it was"
+    );
+}
+
+#[tokio::test]
+async fn a_copy_batch_leaves_the_originals_and_its_check_is_check_v2() {
+    let (fb, token) = start().await;
+    let (tags, done) = relocate_batch(&fb, &token, "copy", &[("/Docs", "/Docs copy")]).await;
+    assert_eq!(tags, ["in_progress", "complete"]);
+    assert_eq!(done["entries"][0]["success"][".tag"], "folder", "{done}");
+    assert_eq!(download(&fb, &token, "/Docs copy/Sub/b.txt").await, b"bb");
+    assert_eq!(download(&fb, &token, "/Docs/Sub/b.txt").await, b"bb");
 }

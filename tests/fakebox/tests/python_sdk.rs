@@ -4,7 +4,7 @@
 //! session gone, `finish_batch_v2` with an open session failing on its own, `missing_scope`
 //! for a read-only token, `too_many_write_operations` as the SDK's `RateLimitError`,
 //! `create_folder_v2` and its conflict, `move_v2`, `copy_v2`, `delete_v2` and a
-//! `from_lookup` error, `delete_batch` polled with its check, `list_revisions`, `restore`
+//! `from_lookup` error, `move_batch_v2` and `delete_batch` polled with their checks, `list_revisions`, `restore`
 //! and `invalid_revision`, and the listing seeing every write. The SDK lives in `target/sdk-venv` (`.ci/setup` makes it),
 //! or `$FAKEBOX_SDK_PYTHON` names its Python.
 
@@ -95,13 +95,17 @@ async fn the_official_python_sdk_uses_every_write_route_unchanged() {
     assert_eq!(seen["revisions"], json!({"is_deleted": true, "revs": true}));
     assert_eq!(seen["restore"], json!({"size": 10, "bytes": "hello, sdk"}));
     assert_eq!(seen["invalid_revision"], true);
+    assert_eq!(
+        seen["move_batch"],
+        json!(["/SDK/Moved digits.txt", "from_lookup"])
+    );
     assert_eq!(seen["missing_scope"], "files.content.write");
     assert_eq!(
         seen["listed"],
         json!([
+            "/SDK/Moved digits.txt",
             "/SDK/batch/a.txt",
             "/SDK/batch/b.txt",
-            "/SDK/digits.txt",
             "/SDK/hello.txt"
         ])
     );
