@@ -33,6 +33,8 @@ pub const COMMANDS: &[&str] = &[
     "rename",
     "delete_entries",
     "undo_delete",
+    "relocate",
+    "subfolders",
     "versions",
     "preview_version",
     "save_version",

@@ -16,9 +16,9 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, Along, ConnectResult, Deleted, Disconnected, Dragged, Found, Info,
-    Made, Opened, Preview, Problem, Progress, SaveChoice, Status, Transfer, Undone, UploadChoice,
-    Version, ViewSpec, Waiting, Window,
+    AccountEntry, AccountView, Along, ConnectResult, Deleted, Disconnected, Dragged, Entry, Found,
+    Info, Made, Opened, Preview, Problem, Progress, Relocated, SaveChoice, Status, Transfer,
+    Undone, UploadChoice, Version, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -389,6 +389,36 @@ pub async fn undo_delete(
     Ok(messages::undone(
         browser.undo_delete(undo, along(on_along)).await?,
     ))
+}
+
+/// Move (or, with `copy`, copy) the entries at `paths` into the folder `into` (its key
+/// `into_lower`).
+#[tauri::command]
+pub async fn relocate(
+    launch: State<'_, Launch>,
+    paths: Vec<String>,
+    into: String,
+    into_lower: String,
+    copy: bool,
+    on_along: Channel<Along>,
+) -> Result<Relocated> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::relocated(
+        browser
+            .relocate(&paths, (&into, &into_lower), copy, along(on_along))
+            .await?,
+    ))
+}
+
+/// The folders in the folder `path` (its key `path_lower`), for the folder picker.
+#[tauri::command]
+pub async fn subfolders(
+    launch: State<'_, Launch>,
+    path: String,
+    path_lower: String,
+) -> Result<Vec<Entry>> {
+    let browser = &core(&launch).await?.browser;
+    Ok(browser.subfolders(&path, &path_lower).await?)
 }
 
 /// The versions of the file at `path_lower`, newest first.

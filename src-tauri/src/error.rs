@@ -72,6 +72,9 @@ pub enum FileProblem {
     /// A new name that another entry of the folder has, whatever its case.
     #[error("the name is taken in this folder")]
     NameTaken { name: String },
+    /// A folder cannot be moved or copied into itself, or into a folder below it.
+    #[error("a folder cannot go into itself")]
+    IntoItself,
 }
 
 impl FileProblem {

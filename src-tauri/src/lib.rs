@@ -131,6 +131,8 @@ pub fn run() {
             commands::rename,
             commands::delete_entries,
             commands::undo_delete,
+            commands::relocate,
+            commands::subfolders,
             commands::versions,
             commands::preview_version,
             commands::save_version,

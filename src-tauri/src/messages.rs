@@ -462,6 +462,12 @@ fn file(f: &FileProblem) -> Problem {
             format!("“{name}” is already in this folder (Dropbox matches names whatever their case). Choose another name."),
             Action::Dismiss,
         ),
+        FileProblem::IntoItself => problem(
+            "into_itself",
+            "A folder cannot go into itself",
+            "The folder chosen is the one being moved or copied, or a folder inside it. Choose another folder.",
+            Action::Dismiss,
+        ),
         FileProblem::UploadDamaged => problem(
             "upload_damaged",
             "The upload was damaged",
@@ -868,6 +874,13 @@ pub fn deleted(d: browser::delete::Deleted) -> view::Deleted {
         deleted: d.deleted,
         undo: d.undo,
         not_done: not_done(d.problems),
+    }
+}
+
+pub fn relocated(r: browser::relocate::Relocated) -> view::Relocated {
+    view::Relocated {
+        done: r.done,
+        not_done: not_done(r.problems),
     }
 }
 

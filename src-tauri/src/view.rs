@@ -409,6 +409,13 @@ pub struct Undone {
     pub not_done: Vec<NotDone>,
 }
 
+/// What a move or copy did, and what stayed where it was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Relocated {
+    pub done: usize,
+    pub not_done: Vec<NotDone>,
+}
+
 /// One version of a file, for the Versions dialog.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Version {

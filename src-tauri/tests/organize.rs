@@ -7,7 +7,10 @@
 //! entry gone meanwhile is reported without stopping the rest; an Undo that finds a name
 //! taken overwrites nothing and can be tried again. Versions: listed newest first; an old
 //! one previewed, saved as a copy, and restored (its bytes current again, the listing
-//! showing the new revision at once).
+//! showing the new revision at once). Move and copy: entries moved into a folder leave
+//! their listing at once and show in the target's; a copy leaves the originals; a name
+//! the target has is reported taken (Dropbox asked only when its listing is not cached),
+//! nothing overwritten; a folder is never put into itself.
 
 mod support;
 
@@ -477,4 +480,116 @@ async fn an_old_version_is_previewed_and_saved_as_a_copy_without_changing_the_fi
     assert_eq!(done.phase, dropdesk::files::Phase::Done, "{done:?}");
     assert_eq!(std::fs::read(&target).unwrap(), b"first plan");
     assert_eq!(bytes_at_dropbox(&w, "/plan.txt").await, b"second plan");
+}
+
+/// `/a.txt` and `/Sub/s.txt` beside `/Notes`, listed in the root.
+async fn beside_notes(r: &Rig) {
+    files_at_dropbox(&r.w, &[("/a.txt", "a"), ("/Sub/s.txt", "s")]).await;
+    until(&r.events, "a.txt and Sub listed", |_| {
+        rows_named(&r.browser, "a.txt") == 1 && rows_named(&r.browser, "Sub") == 1
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn entries_moved_into_a_folder_leave_their_listing_at_once_and_show_in_the_targets() {
+    let r = rig().await;
+    beside_notes(&r).await;
+    let (_, report) = recorder();
+    r.browser
+        .open("/Notes", "/notes", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    r.browser
+        .open("", "", &by_name(), 50, report)
+        .await
+        .unwrap();
+    let moved = r
+        .browser
+        .relocate(
+            &["/a.txt".into(), "/sub".into()],
+            ("/Notes", "/notes"),
+            false,
+            ignored(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.done, 2, "{:?}", moved.problems);
+    assert_eq!(
+        rows_named(&r.browser, "a.txt"),
+        0,
+        "gone from the root at once"
+    );
+    assert_eq!(rows_named(&r.browser, "Sub"), 0);
+    let mut there = all_names(&r.browser, "/notes");
+    there.sort();
+    assert_eq!(there, ["Sub", "a.txt"], "in the target's listing at once");
+    assert_eq!(bytes_at_dropbox(&r.w, "/Notes/Sub/s.txt").await, b"s");
+    assert!(!exists_at_dropbox(&r.w, "/a.txt").await);
+    assert_eq!(
+        requests_to(&r.w, "/2/files/move_batch_v2").await,
+        1,
+        "one batch"
+    );
+}
+
+#[tokio::test]
+async fn a_copy_leaves_the_originals_and_a_name_taken_there_is_reported_and_left_alone() {
+    let r = rig().await;
+    beside_notes(&r).await;
+    // Someone else's file in the target, unknown to this browser.
+    files_at_dropbox(&r.w, &[("/Notes/A.TXT", "theirs")]).await;
+    let copied = r
+        .browser
+        .relocate(
+            &["/a.txt".into(), "/sub".into()],
+            ("/Notes", "/notes"),
+            true,
+            ignored(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(copied.done, 1);
+    assert!(
+        matches!(
+            copied.problems.as_slice(),
+            [(name, SessionError::File(FileProblem::NameTaken { .. }))] if name == "a.txt"
+        ),
+        "{:?}",
+        copied.problems
+    );
+    assert_eq!(bytes_at_dropbox(&r.w, "/Notes/A.TXT").await, b"theirs");
+    assert_eq!(
+        bytes_at_dropbox(&r.w, "/a.txt").await,
+        b"a",
+        "the original stays"
+    );
+    assert_eq!(bytes_at_dropbox(&r.w, "/Notes/Sub/s.txt").await, b"s");
+    assert_eq!(rows_named(&r.browser, "Sub"), 1);
+}
+
+#[tokio::test]
+async fn a_folder_is_never_put_into_itself_and_no_request_is_made() {
+    let r = rig().await;
+    r.w.session.create_folder("/Notes/Inner").await.unwrap();
+    let moved = r
+        .browser
+        .relocate(
+            &["/notes".into()],
+            ("/Notes/Inner", "/notes/inner"),
+            false,
+            ignored(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.done, 0);
+    assert!(
+        matches!(
+            moved.problems.as_slice(),
+            [(_, SessionError::File(FileProblem::IntoItself))]
+        ),
+        "{:?}",
+        moved.problems
+    );
+    assert_eq!(requests_to(&r.w, "/2/files/move_batch_v2").await, 0);
 }

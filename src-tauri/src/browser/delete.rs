@@ -6,12 +6,11 @@
 //! brought back stays to be tried again.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
 
-use super::{parent, Browser};
-use crate::dropbox::organize::{DeleteJob, DeleteOutcome, MAX_BATCH_ENTRIES};
+use super::{batch, parent, Browser};
+use crate::dropbox::organize::{DeleteOutcome, MAX_BATCH_ENTRIES};
 use crate::dropbox::{ApiError, Metadata, PathError, RouteError};
 use crate::error::FileProblem;
 use crate::listing::Change;
@@ -61,13 +60,7 @@ pub struct Undone {
     pub problems: Vec<(String, SessionError)>,
 }
 
-fn batch_failed() -> SessionError {
-    SessionError::Api(ApiError::Route {
-        route: "files/delete_batch".into(),
-        error: RouteError::Other,
-        summary: "failed".into(),
-    })
-}
+const ROUTE: &str = "files/delete_batch";
 
 impl Browser {
     fn undoable(&self) -> std::sync::MutexGuard<'_, Undoable> {
@@ -121,12 +114,12 @@ impl Browser {
                     Some(DeleteOutcome::Failure { failure }) => problems.push((
                         g.entry.name.clone(),
                         SessionError::Api(ApiError::Route {
-                            route: "files/delete_batch".into(),
+                            route: ROUTE.into(),
                             error: failure,
                             summary: String::new(),
                         }),
                     )),
-                    None => problems.push((g.entry.name.clone(), batch_failed())),
+                    None => problems.push((g.entry.name.clone(), batch::failed(ROUTE))),
                 }
             }
             along(deleted.len() + problems.len(), total);
@@ -184,21 +177,11 @@ impl Browser {
 
     /// Run one `delete_batch` to its end: each entry's outcome, in order.
     async fn delete_batch(&self, paths: &[String]) -> Result<Vec<DeleteOutcome>, SessionError> {
-        let id = match self.session.delete_batch(paths).await? {
-            DeleteJob::Complete { entries } => return Ok(entries),
-            DeleteJob::AsyncJobId { async_job_id } => async_job_id,
-            DeleteJob::InProgress | DeleteJob::Failed => return Err(batch_failed()),
-        };
-        let mut wait = Duration::from_millis(50);
-        loop {
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(Duration::from_secs(2));
-            match self.session.delete_batch_check(&id).await? {
-                DeleteJob::InProgress => {}
-                DeleteJob::Complete { entries } => return Ok(entries),
-                DeleteJob::AsyncJobId { .. } | DeleteJob::Failed => return Err(batch_failed()),
-            }
-        }
+        let launched = self.session.delete_batch(paths).await?;
+        batch::finish(ROUTE, launched, |id| async move {
+            self.session.delete_batch_check(&id).await
+        })
+        .await
     }
 
     fn keep_undo(&self, gone: Vec<Gone>) -> u64 {

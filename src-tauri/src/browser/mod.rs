@@ -9,9 +9,11 @@
 //! revocation start a new generation, abort the tasks and clear the cache, and a page that
 //! answers late for an older generation is dropped, never stored or shown.
 
+mod batch;
 pub mod delete;
 mod live;
 pub mod preview;
+pub mod relocate;
 mod saved;
 pub mod versions;
 

@@ -56,6 +56,10 @@ pub enum RouteError {
     },
     /// A restore named a revision the file never had.
     InvalidRevision,
+    /// A folder cannot go into itself or a folder below it.
+    CantMoveFolderIntoItself,
+    /// A copy would not fit in the space left.
+    InsufficientQuota,
     LookupFailed {
         lookup_failed: UploadSessionError,
     },

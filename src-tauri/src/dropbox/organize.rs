@@ -1,7 +1,8 @@
 //! The write routes that keep the app folder in order: `files/move_v2`, which also renames
 //! (a move within the folder, or one that changes only the case of a name), never
 //! autorenamed (a name taken at Dropbox is a `to/conflict` for the caller to report);
-//! `files/delete_batch` with its `check`; a file's revisions (`files/list_revisions`) and
+//! `files/move_batch_v2` and `copy_batch_v2` with their `check_v2`, `files/delete_batch`
+//! with its `check`; a file's revisions (`files/list_revisions`) and
 //! `files/restore`, which makes one current again (and brings a deleted file back).
 
 use serde::Deserialize;
@@ -13,21 +14,50 @@ use crate::secret::AccessToken;
 /// The most entries Dropbox takes in one batch.
 pub const MAX_BATCH_ENTRIES: usize = 1000;
 
-/// `delete_batch`'s launch, and `delete_batch/check`'s answer: a job to poll, still
-/// running, or done with each entry's outcome in the order asked.
+/// A batch's launch, and its check's answer: a job to poll, still running, or done with
+/// each entry's outcome (`T`) in the order asked.
 #[derive(Debug, Deserialize)]
 #[serde(tag = ".tag", rename_all = "snake_case")]
-pub enum DeleteJob {
+pub enum BatchJob<T> {
     AsyncJobId {
         async_job_id: String,
     },
     InProgress,
     Complete {
-        entries: Vec<DeleteOutcome>,
+        entries: Vec<T>,
     },
-    /// The whole batch failed (`too_many_write_operations`, say): nothing was deleted.
+    /// The whole batch failed (`too_many_write_operations`, say): nothing was done.
     #[serde(other)]
     Failed,
+}
+
+/// `delete_batch`'s job.
+pub type DeleteJob = BatchJob<DeleteOutcome>;
+/// `move_batch_v2`'s and `copy_batch_v2`'s job.
+pub type RelocationJob = BatchJob<RelocationOutcome>;
+
+/// One entry of a finished move or copy batch.
+#[derive(Debug, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum RelocationOutcome {
+    /// Where it is now.
+    Success {
+        success: Metadata,
+    },
+    Failure {
+        failure: RelocationFailure,
+    },
+}
+
+/// Why one entry of a move or copy batch failed.
+#[derive(Debug, Deserialize)]
+#[serde(tag = ".tag", rename_all = "snake_case")]
+pub enum RelocationFailure {
+    RelocationError {
+        relocation_error: RouteError,
+    },
+    #[serde(other)]
+    Other,
 }
 
 /// One entry of a finished `delete_batch`.
@@ -150,5 +180,46 @@ impl Client {
             Some(json!({"path": path, "rev": rev})),
         )
         .await
+    }
+
+    /// Move (or, with `copy`, copy) each `(from, to)` (at most [`MAX_BATCH_ENTRIES`]) as
+    /// one job, never autorenamed.
+    pub async fn relocate_batch(
+        &self,
+        token: &AccessToken,
+        pairs: &[(String, String)],
+        copy: bool,
+    ) -> Result<RelocationJob, ApiError> {
+        let entries: Vec<_> = pairs
+            .iter()
+            .map(|(from, to)| json!({"from_path": from, "to_path": to}))
+            .collect();
+        let route = if copy {
+            "files/copy_batch_v2"
+        } else {
+            "files/move_batch_v2"
+        };
+        self.rpc(
+            token,
+            route,
+            Some(json!({"entries": entries, "autorename": false})),
+        )
+        .await
+    }
+
+    /// How a move (or, with `copy`, copy) batch stands.
+    pub async fn relocate_batch_check(
+        &self,
+        token: &AccessToken,
+        id: &str,
+        copy: bool,
+    ) -> Result<RelocationJob, ApiError> {
+        let route = if copy {
+            "files/copy_batch/check_v2"
+        } else {
+            "files/move_batch/check_v2"
+        };
+        self.rpc(token, route, Some(json!({ "async_job_id": id })))
+            .await
     }
 }

@@ -17,7 +17,7 @@ pub use retry::Retry;
 pub use token_source::REFRESH_MARGIN_SECS;
 
 use crate::auth::OAuth;
-use crate::dropbox::organize::{DeleteJob, Revisions};
+use crate::dropbox::organize::{DeleteJob, RelocationJob, Revisions};
 use crate::dropbox::{self, ApiError, AuthError};
 use crate::error::FileProblem;
 pub use crate::error::SessionError;
@@ -401,6 +401,28 @@ impl Session {
     pub async fn delete_batch_check(&self, id: &str) -> Result<DeleteJob, SessionError> {
         self.write_retried(&self.settings.retry, |t| async move {
             self.api.delete_batch_check(&t, id).await
+        })
+        .await
+    }
+
+    /// Start moving (or, with `copy`, copying) each `(from, to)` as one job; not retried.
+    pub async fn relocate_batch(
+        &self,
+        pairs: &[(String, String)],
+        copy: bool,
+    ) -> Result<RelocationJob, SessionError> {
+        self.write_call(|t| async move { self.api.relocate_batch(&t, pairs, copy).await })
+            .await
+    }
+
+    /// How a move or copy batch stands, retried like any call.
+    pub async fn relocate_batch_check(
+        &self,
+        id: &str,
+        copy: bool,
+    ) -> Result<RelocationJob, SessionError> {
+        self.write_retried(&self.settings.retry, |t| async move {
+            self.api.relocate_batch_check(&t, id, copy).await
         })
         .await
     }
