@@ -1,5 +1,6 @@
 // What can be done with the selection: Open, Save as… (a folder: Download as .zip…),
-// Download to folder…, Rename (F2), Versions…, Delete (the Delete key), from the action bar, the context menu (right click, Shift+F10 or
+// Download to folder…, Rename (F2), Move to…, Copy to…, Versions…, Delete (the Delete
+// key), from the action bar, the context menu (right click, Shift+F10 or
 // the Menu key) and Ctrl+S, asking (`conflicts.js`) when names are taken in the folder
 // chosen. Rust shows the native dialogs and starts the
 // transfers; the transfers panel shows them.
@@ -9,7 +10,7 @@ import { askAboutConflicts } from './conflicts.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function createActions({ activate, onRename, onDelete, onVersions, onProblem, returnFocus }) {
+export function createActions({ activate, onRename, onDelete, onMove, onVersions, onProblem, returnFocus }) {
   const menu = $('context-menu');
   let current = [];
 
@@ -46,6 +47,9 @@ export function createActions({ activate, onRename, onDelete, onVersions, onProb
     if (current.length === 1) onRename(current[0]);
   };
 
+  const move = () => { if (current.length) onMove(current, false); };
+  const copy = () => { if (current.length) onMove(current, true); };
+
   const versions = () => {
     if (current.length === 1 && current[0].kind === 'file') onVersions(current[0]);
   };
@@ -73,7 +77,7 @@ export function createActions({ activate, onRename, onDelete, onVersions, onProb
     if (refocus) returnFocus();
   }
 
-  const run = { open, save: saveAs, folder: toFolder, rename, versions, delete: remove };
+  const run = { open, save: saveAs, folder: toFolder, rename, move, copy, versions, delete: remove };
   for (const b of menu.querySelectorAll('[data-act]')) {
     b.addEventListener('click', () => { closeMenu(); run[b.dataset.act](); });
   }
@@ -93,6 +97,8 @@ export function createActions({ activate, onRename, onDelete, onVersions, onProb
   $('act-rename').addEventListener('click', rename);
   $('act-delete').addEventListener('click', remove);
   $('act-versions').addEventListener('click', versions);
+  $('act-move').addEventListener('click', move);
+  $('act-copy').addEventListener('click', copy);
 
   return {
     /** The selection is now `entries`: the buttons and menu follow it. */
@@ -107,7 +113,7 @@ export function createActions({ activate, onRename, onDelete, onVersions, onProb
       for (const b of [$('act-open'), menu.querySelector('[data-act="open"]')]) b.disabled = !one;
       for (const b of [$('act-rename'), menu.querySelector('[data-act="rename"]')]) b.disabled = !one;
       for (const b of [$('act-versions'), menu.querySelector('[data-act="versions"]')]) b.disabled = one?.kind !== 'file';
-      for (const act of ['folder', 'delete']) {
+      for (const act of ['folder', 'delete', 'move', 'copy']) {
         for (const b of [$(`act-${act}`), menu.querySelector(`[data-act="${act}"]`)]) b.disabled = !entries.length;
       }
       $('selection-text').textContent = entries.length > 1 ? `${entries.length.toLocaleString()} selected` : '';

@@ -56,6 +56,12 @@ export const rename = (pathLower, name) => invoke('rename', { pathLower, name })
 export const deleteEntries = (paths, channel) => invoke('delete_entries', { paths, onAlong: channel });
 /** Bring back what the delete `undo` took; answers { restored, not_done }. */
 export const undoDelete = (undo, channel) => invoke('undo_delete', { undo, onAlong: channel });
+/** Move (or with `copy`, copy) the entries `paths` (keys) into the folder `into` (its
+ * key `intoLower`); `channel` hears { done, total }. Answers { done, not_done }. */
+export const relocate = (paths, into, intoLower, copy, channel) =>
+  invoke('relocate', { paths, into, intoLower, copy, onAlong: channel });
+/** The folders in a folder, for the picker: [{ name, path, path_lower, kind }]. */
+export const subfolders = (path, pathLower) => invoke('subfolders', { path, pathLower });
 /** The versions of a file, newest first: [{ rev, size, modified, current }]. */
 export const versions = (pathLower) => invoke('versions', { pathLower });
 /** The preview of one version of a file (as `preview` answers). */

@@ -7,6 +7,7 @@
 
 import { createActions } from './actions.js';
 import { createDeleting } from './deleting.js';
+import { createMoving } from './moving.js';
 import { createVersions } from './versions.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
@@ -346,6 +347,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     onRename: (entry) => withWriteAccess(() => renaming.start(entry, state.selected)),
     onDelete: (entries) => withWriteAccess(() => deleting.remove(entries)),
     onVersions: (entry) => versions.show(entry),
+    onMove: (entries, copy) => (copy ? moving.copyTo(entries) : moving.moveTo(entries)),
     onProblem,
     returnFocus: () => list.focus(),
   });
@@ -361,6 +363,20 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
   });
   const preview = createPreview({ onProblem });
   const deleting = createDeleting({ onChanged: () => refreshWindow(false), onProblem });
+  const moving = createMoving({
+    list,
+    async entriesAt(i) {
+      if (!state.picked.has(i)) select(i, 'only');
+      return picked();
+    },
+    rowEntry: (i) => state.rows.get(i),
+    here,
+    onChanged: () => refreshWindow(false),
+    say: (text) => deleting.say(text),
+    onProblem,
+    withWriteAccess,
+    returnFocus: () => list.focus(),
+  });
   const versions = createVersions({
     onChanged: () => refreshWindow(false),
     onProblem,
@@ -427,6 +443,10 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     else if (e.ctrlKey && e.key === ' ') { select(state.selected, 'toggle'); e.preventDefault(); }
     else if (e.key === 'F2') { actions.rename(); e.preventDefault(); }
     else if (e.key === 'Delete') { actions.remove(); e.preventDefault(); }
+    else if (e.ctrlKey && ['x', 'c'].includes(e.key.toLowerCase())) {
+      picked().then((entries) => (e.key.toLowerCase() === 'x' ? moving.cut(entries) : moving.copy(entries)));
+      e.preventDefault();
+    } else if (e.ctrlKey && e.key.toLowerCase() === 'v') { moving.paste(); e.preventDefault(); }
     else if (to !== undefined) { select(to, e.shiftKey ? 'extend' : 'only'); e.preventDefault(); }
     else if (e.key === 'Enter') { activate(state.selected); e.preventDefault(); }
     else if (e.key === 'Backspace') { goUp(); e.preventDefault(); }

@@ -127,6 +127,11 @@ export function createDeleting({ onChanged, onProblem }) {
   return {
     /** Delete these entries (of the folder in view) now. */
     remove,
+    /** A short notice in the toast (`''` takes it away); Undo is no longer offered. */
+    say(message) {
+      undo = null;
+      if (message) show(message, false); else hide();
+    },
     /** Forget the toast (another account, say). */
     hide,
   };

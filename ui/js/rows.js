@@ -49,6 +49,9 @@ export function renderCrumbs(crumbs, { path, lower }, go) {
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = fmt.displayName(label);
+    // Where rows dragged onto it go.
+    b.dataset.path = target.path;
+    b.dataset.lower = target.lower;
     if (current) b.setAttribute('aria-current', 'location');
     b.addEventListener('click', () => go(target));
     li.append(b);

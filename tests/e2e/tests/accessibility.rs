@@ -191,6 +191,21 @@ async fn the_window_has_no_serious_or_critical_accessibility_violations() {
     )
     .await;
     bad.extend(audit(&app, "versions, one previewed").await);
+
+    // Move to…: the picker over the app folder.
+    js(
+        &app,
+        "document.getElementById('versions').close(); \
+         setTimeout(() => document.getElementById('act-move').click(), 200);",
+    )
+    .await;
+    wait(
+        &app,
+        "the picker's folders",
+        "return document.querySelectorAll('#picker-list li[aria-selected=true]').length === 1",
+    )
+    .await;
+    bad.extend(audit(&app, "move to, the picker").await);
     assert!(
         bad.is_empty(),
         "serious or critical violations:\n{}",

@@ -7,7 +7,9 @@
 //! that. Delete removes a selection of files and a folder at once, with no question, and
 //! Ctrl+Z while its toast shows brings all of it back: the same bytes, a file's history
 //! kept. Versions… previews a file's earlier version and restores it: its bytes current
-//! again at Dropbox.
+//! again at Dropbox. Rows dragged by the real pointer onto a folder row move there; a
+//! file cut (Ctrl+X) and pasted (Ctrl+V) in another folder moves there, and Move to…
+//! picks its folder in the app folder by the keyboard alone.
 
 use std::time::Duration;
 
@@ -391,5 +393,192 @@ async fn an_earlier_version_previewed_in_versions_and_restored_is_the_file_again
     )
     .await;
     assert_eq!(listed, 3);
+    app.quit().await;
+}
+
+/// Where the element `selector` (the one whose label is `label`, if given) is on the
+/// screen: its middle.
+async fn on_screen(app: &App, desktop: &Desktop, script: &str) -> (i64, i64) {
+    let at = wait(
+        app,
+        "an element on the screen",
+        &format!(
+            "const el = (() => {{ {script} }})(); if (!el) return null; \
+             const r = el.getBoundingClientRect(); \
+             return [r.x + r.width / 2, r.y + r.height / 2, window.devicePixelRatio];"
+        ),
+    )
+    .await;
+    let (x, y, ratio) = (
+        at[0].as_f64().unwrap(),
+        at[1].as_f64().unwrap(),
+        at[2].as_f64().unwrap(),
+    );
+    let window = e2e::drag::window_titled(desktop, "Dropdesk").expect("the app's window");
+    let (wx, wy, _, _) = e2e::drag::geometry(desktop, &window).unwrap();
+    (wx + (x * ratio) as i64, wy + (y * ratio) as i64)
+}
+
+fn row_named(name: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll('#entries .entry')].find(r => \
+         r.querySelector('.label').textContent === '{name}');"
+    )
+}
+
+#[tokio::test]
+async fn rows_dragged_by_the_pointer_onto_a_folder_row_move_into_it() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    click_row(&app, "file2.txt", false).await;
+    click_row(&app, "file10.txt", true).await;
+    let from = on_screen(&app, &desktop, &row_named("file2.txt")).await;
+    let to = on_screen(&app, &desktop, &row_named("Music")).await;
+    let pointer = |args: &[&str]| desktop.xdotool(args).unwrap();
+    pointer(&[
+        "mousemove",
+        "--sync",
+        &from.0.to_string(),
+        &from.1.to_string(),
+    ]);
+    pointer(&["mousedown", "1"]);
+    for step in 1..=10 {
+        let x = from.0 + (to.0 - from.0) * step / 10;
+        let y = from.1 + (to.1 - from.1) * step / 10;
+        pointer(&["mousemove", "--sync", &x.to_string(), &y.to_string()]);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let ghost = wait(
+        &app,
+        "the drag saying where the rows go",
+        "const g = document.getElementById('drag-ghost'); return !g.hidden && g.textContent;",
+    )
+    .await;
+    assert_eq!(ghost, "Move 2 items to “Music”");
+    pointer(&["mouseup", "1"]);
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first move asks for write access");
+    Keyboard::new(&desktop).press("Return");
+    let said = wait(
+        &app,
+        "the move said",
+        "const t = document.getElementById('toast-text').textContent; \
+         return t.startsWith('Moved') && t;",
+    )
+    .await;
+    assert_eq!(said, "Moved 2 items to “Music”");
+    for name in ["file2.txt", "file10.txt"] {
+        assert_eq!(
+            at_fakebox(&s, &format!("/Music/{name}")).await[".tag"],
+            "file"
+        );
+        let gone = at_fakebox(&s, &format!("/{name}")).await;
+        assert!(
+            gone["error_summary"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("path/not_found"),
+            "{gone}"
+        );
+    }
+    wait(
+        &app,
+        "the rows gone from the root",
+        &format!("return !(() => {{ {} }})();", row_named("file2.txt")),
+    )
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_file_cut_and_pasted_in_another_folder_and_one_moved_by_the_picker_go_there() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    click_row(&app, "file2.txt", false).await;
+    let keys = Keyboard::new(&desktop);
+    keys.press("ctrl+x");
+    let said = wait(
+        &app,
+        "the cut said",
+        "const t = document.getElementById('toast-text').textContent; return t.startsWith('Cut') && t;",
+    )
+    .await;
+    assert!(said.as_str().unwrap().contains("Ctrl+V"), "{said}");
+    click_row(&app, "Music", false).await;
+    keys.press("Return");
+    wait(
+        &app,
+        "Music open",
+        "const c = document.querySelector('#crumbs [aria-current]'); return c && c.textContent === 'Music';",
+    )
+    .await;
+    keys.press("ctrl+v");
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first paste asks for write access");
+    keys.press("Return");
+    wait(
+        &app,
+        "the pasted file's row",
+        &format!("return !!(() => {{ {} }})();", row_named("file2.txt")),
+    )
+    .await;
+    assert_eq!(at_fakebox(&s, "/Music/file2.txt").await[".tag"], "file");
+
+    // Move to…: the picker, by the keyboard alone: Backspace up to the app folder, then
+    // down to "Projects", Enter into it, Ctrl+Enter to move there.
+    click_row(&app, "file2.txt", false).await;
+    app.wd
+        .execute("document.getElementById('act-move').click();", json!([]))
+        .await
+        .unwrap();
+    wait(
+        &app,
+        "the picker in Music",
+        "return document.getElementById('picker').open \
+           && document.activeElement.id === 'picker-list' \
+           && document.getElementById('picker-go').disabled;",
+    )
+    .await;
+    keys.press("BackSpace");
+    wait(
+        &app,
+        "the app folder's folders",
+        "return [...document.querySelectorAll('#picker-list li')].some(l => l.textContent === 'Projects');",
+    )
+    .await;
+    let moves = app
+        .wd
+        .execute(
+            "return [...document.querySelectorAll('#picker-list li')].findIndex(l => l.textContent === 'Projects');",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    for _ in 0..moves.as_i64().unwrap() {
+        keys.press("Down");
+    }
+    keys.press("Return");
+    wait(
+        &app,
+        "the picker in Projects",
+        "const c = document.querySelector('#picker-crumbs [aria-current]'); \
+         return c && c.textContent === 'Projects' && !document.getElementById('picker-go').disabled;",
+    )
+    .await;
+    keys.press("ctrl+Return");
+    let said = wait(
+        &app,
+        "the move said",
+        "const t = document.getElementById('toast-text').textContent; return t.startsWith('Moved') && t;",
+    )
+    .await;
+    assert_eq!(said, "Moved “file2.txt” to “Projects”");
+    assert_eq!(at_fakebox(&s, "/Projects/file2.txt").await[".tag"], "file");
     app.quit().await;
 }
