@@ -7,7 +7,8 @@
 #   --full     the whole set that tests/BENCHMARKS.md is made from: also the 10,000-entry
 #              listing, live updates, a start from the stored listing, five runs of each,
 #              the official Python SDK beside Dropdesk's client, fakebox's paging, the
-#              heap a cached listing costs, and uploads beside curl.
+#              heap a cached listing costs, uploads beside curl, and delete/undo of 1,000
+#              files with the store's write of one change, whole beside as a delta.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 full=""
@@ -47,3 +48,8 @@ echo
 # Uploads over TLS: 1 GiB beside curl on the same routes and chunk size, and 1,000 small
 # files as a folder (batched) beside one files/upload each.
 cargo bench --locked -p dropdesk --features tauri/custom-protocol --bench upload 2>/dev/null | grep "^|"
+echo
+# Keeping the folder in order: 1,000 files deleted in one batch and brought back by Undo
+# (time, requests by route), and one live change written to a stored folder of 100,000
+# entries, whole beside as a delta.
+cargo bench --locked -p dropdesk --features tauri/custom-protocol --bench organize 2>/dev/null | grep "^|"

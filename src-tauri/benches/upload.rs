@@ -9,22 +9,20 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dropdesk::auth::OAuth;
-use dropdesk::config::Endpoints;
-use dropdesk::dropbox::{self, Commit, WriteMode};
+use dropdesk::dropbox::{Commit, WriteMode};
 use dropdesk::files::upload::{Local, Upload, CHUNK};
 use dropdesk::files::upload_tree::{TreeUpload, PARALLEL};
-use dropdesk::secret::{AccessToken, RefreshToken};
-use dropdesk::session::{Retry, Session, Settings};
-use dropdesk::vault::{self, now_unix, Keyring, MemoryVault, StoredGrant};
+use dropdesk::session::{Retry, Session};
 use fakebox::{Config, Fakebox};
 use tokio_util::sync::CancellationToken;
 
 #[path = "support/tls_front.rs"]
 mod tls_front;
+#[path = "support/writing.rs"]
+mod writing;
+use writing::{https, writing_session};
 
 const RUNS: usize = 3;
 /// The round trip the second small-files run is given, in milliseconds.
@@ -53,42 +51,6 @@ fn rss() -> (u64, u64) {
 /// Forget the peak so far (`/proc/self/clear_refs`, 5).
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// A session that may write (fakebox's grant `access`, `refresh`), on the in-memory
-/// keychain, speaking https to the front.
-async fn writing_session(
-    app_key: &str,
-    (access, refresh): (String, String),
-    base: &str,
-    http: reqwest::Client,
-) -> Arc<Session> {
-    let endpoints = Endpoints::single(&url::Url::parse(&format!("{base}/")).unwrap());
-    let vault = Arc::new(MemoryVault::default());
-    let keyring = Keyring::new(vault, vault::TIMEOUT);
-    keyring
-        .keep(&StoredGrant {
-            account_id: "dbid:bench".into(),
-            access_token: AccessToken::new(access),
-            refresh_token: Some(RefreshToken::new(refresh)),
-            expires_at: Some(now_unix() + 3600),
-            scopes: vec!["files.content.write".into()],
-        })
-        .await
-        .unwrap();
-    let session = Session::new(
-        OAuth::new(app_key, &endpoints, http.clone()),
-        dropbox::Client::new(http, endpoints.api.clone()),
-        keyring,
-        Settings {
-            ports: vec![],
-            auth_timeout: Duration::from_secs(60),
-            retry: Retry::default(),
-        },
-        Arc::new(|_: &str| Ok(())),
-    );
-    let _ = session.restore().await;
-    session
 }
 
 /// 1,000 small files in `tree` uploaded as a folder, and one `files/upload` each, in turn:
@@ -280,13 +242,6 @@ fn curl(
 }
 
 /// https to the front, trusting its CA.
-fn https(ca_path: &Path) -> reqwest::Client {
-    let ca = reqwest::Certificate::from_pem(&std::fs::read(ca_path).unwrap()).unwrap();
-    reqwest::Client::builder()
-        .add_root_certificate(ca)
-        .build()
-        .unwrap()
-}
 
 /// The uploader's side, in a process of its own so that its memory is only its own (the
 /// parent holds fakebox, which keeps what it is sent): upload the file or the folder, print the seconds

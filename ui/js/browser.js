@@ -206,9 +206,13 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
   // Placeholder rows only for an open that takes a while: a quick one would just flash
   // them, and their animation keeps the window repainting while the rows are on their way.
   let skeletonTimer = null;
+  // Whether the list had the keyboard when it was hidden to load: it gets it back.
+  let listHadFocus = false;
   function showSkeleton(on) {
     clearTimeout(skeletonTimer);
+    if (on && !list.hidden) listHadFocus = document.activeElement === list;
     list.hidden = on;
+    if (!on && listHadFocus) { listHadFocus = false; list.focus(); }
     if (on) {
       $('empty').hidden = true;
       $('no-match').hidden = true;
@@ -446,7 +450,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     else if (e.ctrlKey && ['x', 'c'].includes(e.key.toLowerCase())) {
       picked().then((entries) => (e.key.toLowerCase() === 'x' ? moving.cut(entries) : moving.copy(entries)));
       e.preventDefault();
-    } else if (e.ctrlKey && e.key.toLowerCase() === 'v') { moving.paste(); e.preventDefault(); }
+    }
     else if (to !== undefined) { select(to, e.shiftKey ? 'extend' : 'only'); e.preventDefault(); }
     else if (e.key === 'Enter') { activate(state.selected); e.preventDefault(); }
     else if (e.key === 'Backspace') { goUp(); e.preventDefault(); }
@@ -462,6 +466,9 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     else if ((e.ctrlKey && e.key.toLowerCase() === 'f') || (e.key === '/' && !typing)) { $('filter').focus(); e.preventDefault(); }
     else if (e.ctrlKey && e.key.toLowerCase() === 'k') { search.focus(); e.preventDefault(); }
     else if (e.ctrlKey && e.key.toLowerCase() === 's') { actions.saveAs(); e.preventDefault(); }
+    // Paste wherever the focus is, unless it is in a text field (the list may be redrawn
+    // just after a folder opens).
+    else if (e.ctrlKey && e.key.toLowerCase() === 'v' && !typing) { moving.paste(); e.preventDefault(); }
   });
   window.addEventListener('resize', () => refreshWindow(false));
 
