@@ -241,8 +241,6 @@ fn curl(
     t.elapsed().as_secs_f64()
 }
 
-/// https to the front, trusting its CA.
-
 /// The uploader's side, in a process of its own so that its memory is only its own (the
 /// parent holds fakebox, which keeps what it is sent): upload the file or the folder, print the seconds
 /// it took and the peak RSS above what the process held before, in KiB.
