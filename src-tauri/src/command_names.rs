@@ -35,6 +35,8 @@ pub const COMMANDS: &[&str] = &[
     "undo_delete",
     "relocate",
     "subfolders",
+    "deleted_files",
+    "restore_deleted",
     "versions",
     "preview_version",
     "save_version",

@@ -16,9 +16,9 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, Along, ConnectResult, Deleted, Disconnected, Dragged, Entry, Found,
-    Info, Made, Opened, Preview, Problem, Progress, Relocated, SaveChoice, Status, Transfer,
-    Undone, UploadChoice, Version, ViewSpec, Waiting, Window,
+    AccountEntry, AccountView, Along, ConnectResult, Deleted, DeletedFile, Disconnected, Dragged,
+    Entry, Found, Info, Made, Opened, Preview, Problem, Progress, Relocated, SaveChoice, Status,
+    Transfer, Undone, UploadChoice, Version, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -419,6 +419,20 @@ pub async fn subfolders(
 ) -> Result<Vec<Entry>> {
     let browser = &core(&launch).await?.browser;
     Ok(browser.subfolders(&path, &path_lower).await?)
+}
+
+/// The files deleted in the folder `path`, newest deletion first.
+#[tauri::command]
+pub async fn deleted_files(launch: State<'_, Launch>, path: String) -> Result<Vec<DeletedFile>> {
+    let browser = &core(&launch).await?.browser;
+    Ok(messages::deleted_files(browser.deleted_in(&path).await?))
+}
+
+/// Bring the deleted file at `path` back at the revision `rev`.
+#[tauri::command]
+pub async fn restore_deleted(launch: State<'_, Launch>, path: String, rev: String) -> Result<()> {
+    let browser = &core(&launch).await?.browser;
+    Ok(browser.restore_deleted(&path, &rev).await?)
 }
 
 /// The versions of the file at `path_lower`, newest first.

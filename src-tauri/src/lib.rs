@@ -133,6 +133,8 @@ pub fn run() {
             commands::undo_delete,
             commands::relocate,
             commands::subfolders,
+            commands::deleted_files,
+            commands::restore_deleted,
             commands::versions,
             commands::preview_version,
             commands::save_version,

@@ -891,6 +891,18 @@ pub fn undone(u: browser::delete::Undone) -> view::Undone {
     }
 }
 
+pub fn deleted_files(list: Vec<browser::trash::DeletedFile>) -> Vec<view::DeletedFile> {
+    list.into_iter()
+        .map(|d| view::DeletedFile {
+            name: d.name,
+            path: d.path,
+            deleted_at: d.deleted_at,
+            rev: d.rev,
+            size: d.size,
+        })
+        .collect()
+}
+
 pub fn versions(list: Vec<browser::versions::Version>) -> Vec<view::Version> {
     list.into_iter()
         .map(|v| view::Version {

@@ -416,6 +416,18 @@ pub struct Relocated {
     pub not_done: Vec<NotDone>,
 }
 
+/// A file deleted in a folder, for the Deleted files view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeletedFile {
+    pub name: String,
+    pub path: String,
+    /// When it was deleted (RFC 3339, UTC), when Dropbox says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    pub rev: String,
+    pub size: u64,
+}
+
 /// One version of a file, for the Versions dialog.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Version {

@@ -10,7 +10,8 @@
 //! showing the new revision at once). Move and copy: entries moved into a folder leave
 //! their listing at once and show in the target's; a copy leaves the originals; a name
 //! the target has is reported taken (Dropbox asked only when its listing is not cached),
-//! nothing overwritten; a folder is never put into itself.
+//! nothing overwritten; a folder is never put into itself. Deleted files: a file deleted
+//! in a folder is listed there with when, and restored from there with its bytes.
 
 mod support;
 
@@ -592,4 +593,44 @@ async fn a_folder_is_never_put_into_itself_and_no_request_is_made() {
         moved.problems
     );
     assert_eq!(requests_to(&r.w, "/2/files/move_batch_v2").await, 0);
+}
+
+#[tokio::test]
+async fn a_deleted_file_is_listed_in_its_folder_with_when_and_restored_from_there() {
+    let r = rig().await;
+    files_at_dropbox(
+        &r.w,
+        &[("/old notes.txt", "kept for later"), ("/stays.txt", "s")],
+    )
+    .await;
+    until(&r.events, "both listed", |_| {
+        rows_named(&r.browser, "old notes.txt") == 1 && rows_named(&r.browser, "stays.txt") == 1
+    })
+    .await;
+    r.browser
+        .delete(&["/old notes.txt".into()], ignored())
+        .await
+        .unwrap();
+    let deleted = r.browser.deleted_in("").await.unwrap();
+    assert_eq!(deleted.len(), 1, "{deleted:?}");
+    let file = &deleted[0];
+    assert_eq!((file.name.as_str(), file.size), ("old notes.txt", 14));
+    assert!(
+        file.deleted_at.as_deref().is_some_and(|t| t.ends_with('Z')),
+        "{file:?}"
+    );
+    r.browser
+        .restore_deleted(&file.path, &file.rev)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_named(&r.browser, "old notes.txt"),
+        1,
+        "back in the listing at once"
+    );
+    assert_eq!(
+        bytes_at_dropbox(&r.w, "/old notes.txt").await,
+        b"kept for later"
+    );
+    assert!(r.browser.deleted_in("").await.unwrap().is_empty());
 }

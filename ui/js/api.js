@@ -62,6 +62,10 @@ export const relocate = (paths, into, intoLower, copy, channel) =>
   invoke('relocate', { paths, into, intoLower, copy, onAlong: channel });
 /** The folders in a folder, for the picker: [{ name, path, path_lower, kind }]. */
 export const subfolders = (path, pathLower) => invoke('subfolders', { path, pathLower });
+/** The files deleted in the folder `path`: [{ name, path, deleted_at?, rev, size }]. */
+export const deletedFiles = (path) => invoke('deleted_files', { path });
+/** Bring a deleted file back at the revision it had. */
+export const restoreDeleted = (path, rev) => invoke('restore_deleted', { path, rev });
 /** The versions of a file, newest first: [{ rev, size, modified, current }]. */
 export const versions = (pathLower) => invoke('versions', { pathLower });
 /** The preview of one version of a file (as `preview` answers). */

@@ -8,6 +8,7 @@
 import { createActions } from './actions.js';
 import { createDeleting } from './deleting.js';
 import { createMoving } from './moving.js';
+import { createTrash } from './trash.js';
 import { createVersions } from './versions.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
@@ -377,6 +378,13 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     here,
     onChanged: () => refreshWindow(false),
     say: (text) => deleting.say(text),
+    onProblem,
+    withWriteAccess,
+    returnFocus: () => list.focus(),
+  });
+  createTrash({
+    here,
+    onChanged: () => refreshWindow(false),
     onProblem,
     withWriteAccess,
     returnFocus: () => list.focus(),

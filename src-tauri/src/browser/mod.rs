@@ -15,6 +15,7 @@ mod live;
 pub mod preview;
 pub mod relocate;
 mod saved;
+pub mod trash;
 pub mod versions;
 
 use std::collections::HashMap;

@@ -152,6 +152,20 @@ impl Client {
         .await
     }
 
+    /// The first page of the folder `path` with what was deleted in it (`include_deleted`).
+    pub async fn list_folder_with_deleted(
+        &self,
+        token: &AccessToken,
+        path: &str,
+    ) -> Result<ListFolderResult, ApiError> {
+        self.rpc(
+            token,
+            "files/list_folder",
+            Some(json!({"path": path, "limit": 2000, "include_deleted": true})),
+        )
+        .await
+    }
+
     /// The file at `path`'s revisions, newest first, at most `limit` (1..100).
     pub async fn list_revisions(
         &self,

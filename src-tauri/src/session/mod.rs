@@ -435,6 +435,33 @@ impl Session {
         Ok(page(r))
     }
 
+    /// What was deleted in the folder `path` (and is not there now), every page read.
+    pub async fn list_deleted(
+        &self,
+        path: &str,
+    ) -> Result<Vec<dropbox::types::DeletedMetadata>, SessionError> {
+        let mut page = self
+            .call(|t| async move { self.api.list_folder_with_deleted(&t, path).await })
+            .await?;
+        let mut deleted = Vec::new();
+        loop {
+            deleted.extend(page.entries.into_iter().filter_map(|m| match m {
+                dropbox::Metadata::Deleted(d) => Some(d),
+                _ => None,
+            }));
+            if !page.has_more {
+                return Ok(deleted);
+            }
+            let cursor = page.cursor;
+            page = self
+                .call(|t| {
+                    let cursor = cursor.clone();
+                    async move { self.api.list_folder_continue(&t, &cursor).await }
+                })
+                .await?;
+        }
+    }
+
     /// The file at `path`'s revisions, newest first (at most 100).
     pub async fn list_revisions(&self, path: &str) -> Result<Revisions, SessionError> {
         self.call(|t| async move { self.api.list_revisions(&t, path, 100).await })

@@ -206,6 +206,22 @@ async fn the_window_has_no_serious_or_critical_accessibility_violations() {
     )
     .await;
     bad.extend(audit(&app, "move to, the picker").await);
+
+    // Deleted files in the folder in view.
+    js(
+        &app,
+        "document.getElementById('picker').close(); \
+         setTimeout(() => document.getElementById('show-deleted').click(), 200);",
+    )
+    .await;
+    wait(
+        &app,
+        "the deleted files looked for",
+        "const s = document.getElementById('deleted-status').textContent; \
+         return document.getElementById('deleted').open && !s.startsWith('Looking');",
+    )
+    .await;
+    bad.extend(audit(&app, "deleted files").await);
     assert!(
         bad.is_empty(),
         "serious or critical violations:\n{}",

@@ -297,8 +297,12 @@ fn page_for(app: &App, cursor: Cursor) -> Handled {
         Some(after) => {
             // An empty key marks a listing that has not handed out anything yet.
             let after = (!after.is_empty()).then_some(after.as_str());
-            let (entries, resume) =
+            let (mut entries, resume) =
                 tree.list_page(&cursor.folder, cursor.recursive, after, cursor.limit);
+            // What was deleted comes with the last page (Dropbox's limit is approximate).
+            if resume.is_none() && cursor.deleted {
+                entries.extend(tree.deleted_in(&cursor.folder, cursor.recursive));
+            }
             let more = resume.is_some();
             (
                 entries,
@@ -334,7 +338,7 @@ fn start_cursor(app: &App, route: &str, args: &Args, account: usize) -> Result<C
     let path = req_str(route, args, "path")?;
     check_list_path(route, path)?;
     let recursive = opt_bool(route, args, "recursive")?;
-    opt_bool(route, args, "include_deleted")?;
+    let deleted = opt_bool(route, args, "include_deleted")?;
     let limit = opt_range(route, args, "limit", 1, 2000)?.map_or(DEFAULT_LIMIT, |l| l as usize);
     let s = app.lock();
     let tree = &s.trees[account];
@@ -350,6 +354,7 @@ fn start_cursor(app: &App, route: &str, args: &Args, account: usize) -> Result<C
         since: tree.seq(),
         epoch: tree.epoch,
         account,
+        deleted,
     })
 }
 

@@ -22,6 +22,9 @@ pub struct Cursor {
     /// Whose app folder (an index into the accounts).
     #[serde(default)]
     pub account: usize,
+    /// `include_deleted`: the listing's last page also names what was deleted in it.
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 fn tag(key: &[u8; 32], payload: &[u8]) -> [u8; 16] {
@@ -81,6 +84,7 @@ mod tests {
             since: 3,
             epoch: 1,
             account: 1,
+            deleted: false,
         };
         let text = c.encode(&key);
         assert_eq!(Cursor::decode(&text, &key), Some(c));

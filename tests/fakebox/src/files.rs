@@ -652,6 +652,18 @@ impl Tree {
         (entries, upto, more)
     }
 
+    /// `deleted` metadata for what was deleted in a listing's scope and is not there now,
+    /// in path order.
+    pub fn deleted_in(&self, folder: &str, recursive: bool) -> Vec<Value> {
+        let mut gone: Vec<&String> = self
+            .tombstones
+            .keys()
+            .filter(|k| Self::in_scope(folder, recursive, k) && !self.nodes.contains_key(*k))
+            .collect();
+        gone.sort();
+        gone.into_iter().map(|k| self.deleted_metadata(k)).collect()
+    }
+
     /// Whether anything within scope changed after `since`.
     pub fn changed_since(&self, folder: &str, recursive: bool, since: u64) -> bool {
         let start = self.changes.partition_point(|c| c.seq <= since);

@@ -40,6 +40,8 @@
 //! - `include_granted_scopes=user` adds to the grant the scopes of this user's grants of the
 //!   app that are still alive; any other value is `invalid_request`.
 //! - Unknown API routes get 404 `Unknown API function: "<route>"` as plain text.
+//! - `include_deleted` lists what was deleted in the folder (and is not there now) with the
+//!   listing's last page.
 //! - `list_folder/continue` reports deletions whether or not `include_deleted` was set; the
 //!   default page size is 2000.
 

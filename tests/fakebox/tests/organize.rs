@@ -602,3 +602,38 @@ async fn a_copy_batch_leaves_the_originals_and_its_check_is_check_v2() {
     assert_eq!(download(&fb, &token, "/Docs copy/Sub/b.txt").await, b"bb");
     assert_eq!(download(&fb, &token, "/Docs/Sub/b.txt").await, b"bb");
 }
+
+#[tokio::test]
+async fn include_deleted_names_what_was_deleted_in_the_folder_with_the_last_page() {
+    let (fb, token) = start().await;
+    rpc(&fb, &token, "files/delete_v2", json!({"path": "/c.txt"})).await;
+    rpc(
+        &fb,
+        &token,
+        "files/delete_v2",
+        json!({"path": "/Docs/a.txt"}),
+    )
+    .await;
+    let (status, v) = rpc(
+        &fb,
+        &token,
+        "files/list_folder",
+        json!({"path": "", "include_deleted": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let deleted: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e[".tag"] == "deleted")
+        .map(|e| e["path_display"].as_str().unwrap())
+        .collect();
+    assert_eq!(deleted, ["/c.txt"], "only what was deleted in this folder");
+    let (_, plain) = rpc(&fb, &token, "files/list_folder", json!({"path": ""})).await;
+    assert!(plain["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e[".tag"] != "deleted"));
+}

@@ -1,0 +1,84 @@
+// The Deleted files view (the bin button by the folder's path): the files deleted in the
+// folder in view, newest deletion first, each with when it went and its size, and Restore,
+// which brings it back as it was. After Undo's toast is gone, this is where a delete is
+// undone from.
+
+import * as api from './api.js';
+import * as fmt from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** `here()` the folder in view ({ path }); `onChanged()` after a restore; `onProblem`;
+ * `withWriteAccess(then)`; `returnFocus()`. */
+export function createTrash({ here, onChanged, onProblem, withWriteAccess, returnFocus }) {
+  const dialog = $('deleted');
+  const list = $('deleted-list');
+  const status = $('deleted-status');
+
+  async function restore(file, li) {
+    try {
+      await api.restoreDeleted(file.path, file.rev);
+      onChanged();
+      li.remove();
+      status.textContent = `Restored “${fmt.displayName(file.name)}”.`;
+      (list.querySelector('button') ?? $('deleted-close')).focus();
+    } catch (e) {
+      dialog.close();
+      onProblem(api.asProblem(e), () => restore(file, li));
+    }
+  }
+
+  function row(file) {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.className = 'when';
+    name.textContent = fmt.displayName(file.name);
+    const about = document.createElement('span');
+    about.className = 'muted small';
+    const [, when] = fmt.date(file.deleted_at);
+    about.textContent = when ? `${fmt.size(file.size)} · deleted ${when}` : fmt.size(file.size);
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'button secondary small';
+    b.textContent = 'Restore';
+    b.setAttribute('aria-label', `Restore “${fmt.displayName(file.name)}”`);
+    b.addEventListener('click', () => {
+      const at = here();
+      dialog.close();
+      withWriteAccess(() => show(at, () => restore(file, [...list.children].find((l) => l.dataset.path === file.path))));
+    });
+    const acts = document.createElement('span');
+    acts.className = 'row';
+    acts.append(b);
+    li.dataset.path = file.path;
+    li.append(name, about, acts);
+    return li;
+  }
+
+  /** Show what was deleted in the folder `at` (the folder in view), then do `then`. */
+  async function show(at = here(), then) {
+    const where = at.path ? `“${fmt.displayName(at.path.split('/').pop())}”` : 'the app folder';
+    $('deleted-title').textContent = `Deleted files in ${where}`;
+    list.replaceChildren();
+    status.textContent = 'Looking for deleted files…';
+    dialog.showModal();
+    $('deleted-close').focus();
+    try {
+      const files = await api.deletedFiles(at.path);
+      list.replaceChildren(...files.map(row));
+      status.textContent = files.length
+        ? `${files.length.toLocaleString()} deleted file${files.length === 1 ? '' : 's'}, newest first.`
+        : 'Nothing was deleted here, or Dropbox no longer keeps it.';
+      then?.();
+    } catch (e) {
+      dialog.close();
+      onProblem(api.asProblem(e), () => show(at));
+    }
+  }
+
+  $('deleted-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', returnFocus);
+  $('show-deleted').addEventListener('click', () => show());
+
+  return { show };
+}
