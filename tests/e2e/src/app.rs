@@ -12,6 +12,8 @@ use crate::procs::{free_port, port_open, wait_until, Proc};
 use crate::webdriver::{WdError, WebDriver};
 
 pub const STEP: Duration = Duration::from_secs(30);
+/// How long a new WebDriver session (the app started, its page loaded) may take.
+const SESSION_START: Duration = Duration::from_secs(90);
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -164,13 +166,22 @@ impl App {
                 "args": args,
             }
         });
-        let wd = tokio::time::timeout(
-            Duration::from_secs(60),
-            WebDriver::connect(&format!("http://127.0.0.1:{port}"), caps, STEP),
+        // The new session's answer waits for WebKitWebDriver to start the app and its web
+        // view: seconds alone, more than half a minute beside a heavy test on two cores
+        // (a CI run on 2026-12-05 timed out at 30 s), so it has its own longer bound.
+        let wd = WebDriver::connect(
+            &format!("http://127.0.0.1:{port}"),
+            caps,
+            SESSION_START,
+            STEP,
         )
         .await
-        .map_err(|_| "the WebDriver session did not start within 60 s".to_string())?
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| {
+            format!(
+                "{e}\napp log:\n{}",
+                std::fs::read_to_string(desktop.app_log()).unwrap_or_default()
+            )
+        })?;
         let app = App {
             wd,
             log: desktop.app_log(),

@@ -20,18 +20,21 @@ pub struct WebDriver {
 }
 
 impl WebDriver {
-    /// Open a session with these capabilities (the `alwaysMatch` object).
+    /// Open a session with these capabilities (the `alwaysMatch` object), waiting up to
+    /// `start` for it; each later request may take up to `timeout`.
     pub async fn connect(
         base: &str,
         capabilities: Value,
+        start: Duration,
         timeout: Duration,
     ) -> Result<WebDriver, WdError> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .build()
-            .map_err(|e| WdError::Http(e.to_string()))?;
+            .map_err(|e| WdError::Http(with_causes(&e)))?;
         let v = send(
             http.post(format!("{base}/session"))
+                .timeout(start)
                 .json(&json!({"capabilities": {"alwaysMatch": capabilities}})),
         )
         .await?;
@@ -102,15 +105,28 @@ impl WebDriver {
     }
 }
 
+/// The error with each of its causes, so "error sending request" says whether it timed
+/// out, was refused or was cut off.
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 async fn send(request: reqwest::RequestBuilder) -> Result<Value, WdError> {
     let response = request
         .send()
         .await
-        .map_err(|e| WdError::Http(e.to_string()))?;
+        .map_err(|e| WdError::Http(with_causes(&e)))?;
     let body: Value = response
         .json()
         .await
-        .map_err(|e| WdError::Http(e.to_string()))?;
+        .map_err(|e| WdError::Http(with_causes(&e)))?;
     let value = body.get("value").cloned().unwrap_or(Value::Null);
     if let Some(error) = value.get("error").and_then(Value::as_str) {
         let message = value["message"].as_str().unwrap_or_default();

@@ -94,6 +94,7 @@ async fn act(url: &str, mode: &str) -> Result<(), String> {
     let wd = WebDriver::connect(
         &format!("http://127.0.0.1:{port}"),
         caps,
+        Duration::from_secs(90),
         Duration::from_secs(30),
     )
     .await
