@@ -16,7 +16,7 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, Along, ConnectResult, Deleted, DeletedFile, Disconnected, Dragged,
+    AccountEntry, AccountView, Along, ConnectResult, Deleted, DeletedEntry, Disconnected, Dragged,
     Entry, Found, Info, Made, Opened, Preview, Problem, Progress, Relocated, SaveChoice, Status,
     Transfer, Undone, UploadChoice, Version, ViewSpec, Waiting, Window,
 };
@@ -423,16 +423,30 @@ pub async fn subfolders(
 
 /// The files deleted in the folder `path`, newest deletion first.
 #[tauri::command]
-pub async fn deleted_files(launch: State<'_, Launch>, path: String) -> Result<Vec<DeletedFile>> {
+pub async fn deleted_files(launch: State<'_, Launch>, path: String) -> Result<Vec<DeletedEntry>> {
     let browser = &core(&launch).await?.browser;
-    Ok(messages::deleted_files(browser.deleted_in(&path).await?))
+    Ok(messages::deleted_entries(browser.deleted_in(&path).await?))
 }
 
-/// Bring the deleted file at `path` back at the revision `rev`.
+/// Bring the deleted file at `path` back at the revision `rev`, or, without one, the
+/// deleted folder at `path` with what went with it; `on_along` hears how far that is.
 #[tauri::command]
-pub async fn restore_deleted(launch: State<'_, Launch>, path: String, rev: String) -> Result<()> {
+pub async fn restore_deleted(
+    launch: State<'_, Launch>,
+    path: String,
+    rev: Option<String>,
+    on_along: Channel<Along>,
+) -> Result<()> {
     let browser = &core(&launch).await?.browser;
-    Ok(browser.restore_deleted(&path, &rev).await?)
+    match rev {
+        Some(rev) => browser.restore_deleted(&path, &rev).await?,
+        None => {
+            browser
+                .restore_deleted_folder(&path, along(on_along))
+                .await?
+        }
+    }
+    Ok(())
 }
 
 /// The versions of the file at `path_lower`, newest first.

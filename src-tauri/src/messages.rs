@@ -891,14 +891,23 @@ pub fn undone(u: browser::delete::Undone) -> view::Undone {
     }
 }
 
-pub fn deleted_files(list: Vec<browser::trash::DeletedFile>) -> Vec<view::DeletedFile> {
+pub fn deleted_entries(list: Vec<browser::trash::DeletedEntry>) -> Vec<view::DeletedEntry> {
+    use browser::trash::Was;
     list.into_iter()
-        .map(|d| view::DeletedFile {
-            name: d.name,
-            path: d.path,
-            deleted_at: d.deleted_at,
-            rev: d.rev,
-            size: d.size,
+        .map(|d| {
+            let (kind, rev, size, held) = match d.was {
+                Was::File { rev, size } => (view::Kind::File, Some(rev), Some(size), None),
+                Was::Folder { held } => (view::Kind::Folder, None, None, Some(held)),
+            };
+            view::DeletedEntry {
+                kind,
+                name: d.name,
+                path: d.path,
+                deleted_at: d.deleted_at,
+                rev,
+                size,
+                held,
+            }
         })
         .collect()
 }

@@ -416,16 +416,24 @@ pub struct Relocated {
     pub not_done: Vec<NotDone>,
 }
 
-/// A file deleted in a folder, for the Deleted files view.
+/// A file or folder deleted in a folder, for the Deleted files view.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DeletedFile {
+pub struct DeletedEntry {
+    pub kind: Kind,
     pub name: String,
     pub path: String,
     /// When it was deleted (RFC 3339, UTC), when Dropbox says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
-    pub rev: String,
-    pub size: u64,
+    /// A file's revision, which a restore brings back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    /// A file's size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// How many deleted entries a folder holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<usize>,
 }
 
 /// One version of a file, for the Versions dialog.

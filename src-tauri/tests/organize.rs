@@ -18,6 +18,7 @@ mod support;
 use std::sync::Arc;
 
 use dropdesk::browser::delete::Along;
+use dropdesk::browser::trash::Was;
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
 use dropdesk::files::names::NameProblem;
@@ -614,15 +615,15 @@ async fn a_deleted_file_is_listed_in_its_folder_with_when_and_restored_from_ther
     let deleted = r.browser.deleted_in("").await.unwrap();
     assert_eq!(deleted.len(), 1, "{deleted:?}");
     let file = &deleted[0];
-    assert_eq!((file.name.as_str(), file.size), ("old notes.txt", 14));
+    let Was::File { rev, size } = &file.was else {
+        panic!("a file: {file:?}")
+    };
+    assert_eq!((file.name.as_str(), *size), ("old notes.txt", 14));
     assert!(
         file.deleted_at.as_deref().is_some_and(|t| t.ends_with('Z')),
         "{file:?}"
     );
-    r.browser
-        .restore_deleted(&file.path, &file.rev)
-        .await
-        .unwrap();
+    r.browser.restore_deleted(&file.path, rev).await.unwrap();
     assert_eq!(
         rows_named(&r.browser, "old notes.txt"),
         1,
@@ -632,5 +633,58 @@ async fn a_deleted_file_is_listed_in_its_folder_with_when_and_restored_from_ther
         bytes_at_dropbox(&r.w, "/old notes.txt").await,
         b"kept for later"
     );
+    assert!(r.browser.deleted_in("").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_deleted_folder_is_listed_with_when_and_comes_back_with_its_files_and_subfolders() {
+    let r = rig().await;
+    files_at_dropbox(
+        &r.w,
+        &[
+            ("/Trip/day 1.txt", "sunny"),
+            ("/Trip/Photos/beach.jpg", "sand"),
+        ],
+    )
+    .await;
+    r.w.session.create_folder("/Trip/Empty").await.unwrap();
+    until(&r.events, "the folder listed", |_| {
+        rows_named(&r.browser, "Trip") == 1
+    })
+    .await;
+    r.browser
+        .delete(&["/trip".into()], ignored())
+        .await
+        .unwrap();
+    let deleted = r.browser.deleted_in("").await.unwrap();
+    assert_eq!(deleted.len(), 1, "{deleted:?}");
+    let folder = &deleted[0];
+    assert_eq!(
+        (folder.name.as_str(), &folder.was),
+        ("Trip", &Was::Folder { held: 4 }),
+        "two files and two subfolders below it"
+    );
+    assert!(
+        folder
+            .deleted_at
+            .as_deref()
+            .is_some_and(|t| t.ends_with('Z')),
+        "when its files went: {folder:?}"
+    );
+    r.browser
+        .restore_deleted_folder(&folder.path, ignored())
+        .await
+        .unwrap();
+    assert_eq!(
+        rows_named(&r.browser, "Trip"),
+        1,
+        "back in the listing at once"
+    );
+    assert_eq!(bytes_at_dropbox(&r.w, "/Trip/day 1.txt").await, b"sunny");
+    assert_eq!(
+        bytes_at_dropbox(&r.w, "/Trip/Photos/beach.jpg").await,
+        b"sand"
+    );
+    assert_eq!(names_at_dropbox(&r.w, "/Trip").await.len(), 3, "Empty too");
     assert!(r.browser.deleted_in("").await.unwrap().is_empty());
 }

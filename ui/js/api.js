@@ -64,8 +64,10 @@ export const relocate = (paths, into, intoLower, copy, channel) =>
 export const subfolders = (path, pathLower) => invoke('subfolders', { path, pathLower });
 /** The files deleted in the folder `path`: [{ name, path, deleted_at?, rev, size }]. */
 export const deletedFiles = (path) => invoke('deleted_files', { path });
-/** Bring a deleted file back at the revision it had. */
-export const restoreDeleted = (path, rev) => invoke('restore_deleted', { path, rev });
+/** Bring a deleted file back at the revision it had, or (no `rev`) a deleted folder with
+ * what went with it; `onAlong` (a Channel) hears { done, total }. */
+export const restoreDeleted = (path, rev, onAlong) =>
+  invoke('restore_deleted', { path, rev: rev ?? null, onAlong });
 /** The versions of a file, newest first: [{ rev, size, modified, current }]. */
 export const versions = (pathLower) => invoke('versions', { pathLower });
 /** The preview of one version of a file (as `preview` answers). */

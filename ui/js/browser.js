@@ -6,6 +6,7 @@
 // marks it leaves on the list.
 
 import { createActions } from './actions.js';
+import { createColumns, fitPlaceholders } from './columns.js';
 import { createDeleting } from './deleting.js';
 import { createMoving } from './moving.js';
 import { createTrash } from './trash.js';
@@ -367,6 +368,8 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     returnFocus: () => list.focus(),
   });
   const preview = createPreview({ onProblem });
+  createColumns({ listing: document.querySelector('.listing'), head: document.querySelector('.list-head') });
+  fitPlaceholders([document.getElementById('filter'), document.getElementById('search')]);
   const deleting = createDeleting({ onChanged: () => refreshWindow(false), onProblem });
   const moving = createMoving({
     list,
@@ -377,7 +380,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     rowEntry: (i) => state.rows.get(i),
     here,
     onChanged: () => refreshWindow(false),
-    say: (text) => deleting.say(text),
+    say: (text, progress) => deleting.say(text, progress),
     onProblem,
     withWriteAccess,
     returnFocus: () => list.focus(),

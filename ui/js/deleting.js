@@ -3,7 +3,9 @@
 // (also Ctrl+Z while it shows), which brings everything back as it was. The toast stays
 // while the pointer or the keyboard is on it, and goes some seconds after. Long deletes and
 // undos say how far they are. What could not be deleted or brought back is said as a
-// problem, with Retry where trying again can help.
+// problem, with Retry where trying again can help. While a delete, an undo, a move or a copy
+// runs, a progress bar in the toast shows how far it is (moving between when it cannot
+// tell).
 
 import * as api from './api.js';
 import { displayName } from './format.js';
@@ -22,14 +24,23 @@ export function createDeleting({ onChanged, onProblem }) {
   const toast = $('toast');
   const text = $('toast-text');
   const undoButton = $('toast-undo');
+  const bar = $('toast-progress');
   let undo = null;
   let timer = null;
   let held = false;
   let busy = false;
 
-  function show(message, withUndo) {
+  /** `progress`: { done, total } so far, `'working'` when that is not known yet, or none. */
+  function show(message, withUndo, progress) {
     text.textContent = message;
     undoButton.hidden = !withUndo;
+    bar.hidden = !progress;
+    if (progress === 'working') {
+      bar.removeAttribute('value');
+    } else if (progress) {
+      bar.max = progress.total;
+      bar.value = progress.done;
+    }
     toast.hidden = false;
     clearTimeout(timer);
     if (!held) timer = setTimeout(hide, SHOWN_FOR);
@@ -51,7 +62,7 @@ export function createDeleting({ onChanged, onProblem }) {
   const along = (doing) => {
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = ({ done, total }) => {
-      if (total > 1) show(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`, false);
+      if (total > 1) show(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`, false, { done, total });
     };
     return channel;
   };
@@ -71,7 +82,7 @@ export function createDeleting({ onChanged, onProblem }) {
     if (busy || !entries.length) return;
     busy = true;
     const one = entries.length === 1 ? entries[0].name : null;
-    show(`Deleting ${items(entries.length, one)}…`, false);
+    show(`Deleting ${items(entries.length, one)}…`, false, 'working');
     try {
       const done = await api.deleteEntries(entries.map((e) => e.path_lower), along('Deleting'));
       onChanged();
@@ -94,7 +105,7 @@ export function createDeleting({ onChanged, onProblem }) {
     if (busy || undo === null) return;
     busy = true;
     const id = undo;
-    show('Restoring…', false);
+    show('Restoring…', false, 'working');
     try {
       const done = await api.undoDelete(id, along('Restoring'));
       onChanged();
@@ -127,10 +138,11 @@ export function createDeleting({ onChanged, onProblem }) {
   return {
     /** Delete these entries (of the folder in view) now. */
     remove,
-    /** A short notice in the toast (`''` takes it away); Undo is no longer offered. */
-    say(message) {
+    /** A short notice in the toast (`''` takes it away), with `progress` as `show` takes
+     * it; Undo is no longer offered. */
+    say(message, progress) {
       undo = null;
-      if (message) show(message, false); else hide();
+      if (message) show(message, false, progress); else hide();
     },
     /** Forget the toast (another account, say). */
     hide,

@@ -29,9 +29,9 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
     const doing = copy ? 'Copying' : 'Moving';
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = ({ done, total }) => {
-      if (total > 1) say(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`);
+      if (total > 1) say(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`, { done, total });
     };
-    say(`${doing} ${items(entries)}…`);
+    say(`${doing} ${items(entries)}…`, 'working');
     try {
       const r = await api.relocate(entries.map((e) => e.path_lower), into.path, into.lower, copy, channel);
       onChanged();

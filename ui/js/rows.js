@@ -49,6 +49,8 @@ export function renderCrumbs(crumbs, { path, lower }, go) {
     const b = document.createElement('button');
     b.type = 'button';
     b.textContent = fmt.displayName(label);
+    // A long name is cut to fit: the whole of it on hover.
+    b.title = b.textContent;
     // Where rows dragged onto it go.
     b.dataset.path = target.path;
     b.dataset.lower = target.lower;

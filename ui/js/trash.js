@@ -1,6 +1,7 @@
-// The Deleted files view (the bin button by the folder's path): the files deleted in the
-// folder in view, newest deletion first, each with when it went and its size, and Restore,
-// which brings it back as it was. After Undo's toast is gone, this is where a delete is
+// The Deleted files view (the bin button by the folder's path): the files and folders
+// deleted in the folder in view, newest deletion first, each with when it went and its size
+// (a folder: how much went with it), and Restore, which brings it back as it was (a folder
+// with the files deleted with it). After Undo's toast is gone, this is where a delete is
 // undone from.
 
 import * as api from './api.js';
@@ -16,8 +17,13 @@ export function createTrash({ here, onChanged, onProblem, withWriteAccess, retur
   const status = $('deleted-status');
 
   async function restore(file, li) {
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = ({ done, total }) => {
+      if (total > 1) status.textContent = `Restoring ${done.toLocaleString()} of ${total.toLocaleString()}…`;
+    };
     try {
-      await api.restoreDeleted(file.path, file.rev);
+      if (file.kind === 'folder') status.textContent = `Restoring “${fmt.displayName(file.name)}”…`;
+      await api.restoreDeleted(file.path, file.rev, channel);
       onChanged();
       li.remove();
       status.textContent = `Restored “${fmt.displayName(file.name)}”.`;
@@ -36,7 +42,10 @@ export function createTrash({ here, onChanged, onProblem, withWriteAccess, retur
     const about = document.createElement('span');
     about.className = 'muted small';
     const [, when] = fmt.date(file.deleted_at);
-    about.textContent = when ? `${fmt.size(file.size)} · deleted ${when}` : fmt.size(file.size);
+    const what = file.kind === 'folder'
+      ? `Folder · ${file.held.toLocaleString()} item${file.held === 1 ? '' : 's'} in it`
+      : fmt.size(file.size);
+    about.textContent = when ? `${what} · deleted ${when}` : what;
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'button secondary small';
@@ -67,7 +76,7 @@ export function createTrash({ here, onChanged, onProblem, withWriteAccess, retur
       const files = await api.deletedFiles(at.path);
       list.replaceChildren(...files.map(row));
       status.textContent = files.length
-        ? `${files.length.toLocaleString()} deleted file${files.length === 1 ? '' : 's'}, newest first.`
+        ? `${files.length.toLocaleString()} deleted item${files.length === 1 ? '' : 's'}, newest first.`
         : 'Nothing was deleted here, or Dropbox no longer keeps it.';
       then?.();
     } catch (e) {

@@ -27,12 +27,12 @@ pub type Along = Arc<dyn Fn(usize, usize) + Send + Sync>;
 
 /// One entry deleted, and what bringing it back takes.
 #[derive(Clone, Debug)]
-struct Gone {
-    entry: Entry,
+pub(super) struct Gone {
+    pub(super) entry: Entry,
     /// Every file it was or held: path and revision.
-    files: Vec<(String, String)>,
+    pub(super) files: Vec<(String, String)>,
     /// Every folder it was or held: path and key.
-    folders: Vec<(String, String)>,
+    pub(super) folders: Vec<(String, String)>,
 }
 
 /// The deletes that may still be undone, newest last.
@@ -238,7 +238,7 @@ impl Browser {
     /// Restore one deleted entry: its files (a few at once), then its folders that hold
     /// no restored file (a restore makes the folders above a file). The entry as it is
     /// now, for the listing.
-    async fn bring_back(
+    pub(super) async fn bring_back(
         &self,
         g: &Gone,
         done: &std::sync::atomic::AtomicUsize,

@@ -152,16 +152,19 @@ impl Client {
         .await
     }
 
-    /// The first page of the folder `path` with what was deleted in it (`include_deleted`).
+    /// The first page of the folder `path` with what was deleted in it (`include_deleted`),
+    /// and in its subfolders when `recursive`.
     pub async fn list_folder_with_deleted(
         &self,
         token: &AccessToken,
         path: &str,
+        recursive: bool,
     ) -> Result<ListFolderResult, ApiError> {
         self.rpc(
             token,
             "files/list_folder",
-            Some(json!({"path": path, "limit": 2000, "include_deleted": true})),
+            Some(json!({"path": path, "recursive": recursive, "limit": 2000,
+                        "include_deleted": true})),
         )
         .await
     }

@@ -435,13 +435,15 @@ impl Session {
         Ok(page(r))
     }
 
-    /// What was deleted in the folder `path` (and is not there now), every page read.
+    /// What was deleted in the folder `path` (and in its subfolders when `recursive`) and is
+    /// not there now, every page read.
     pub async fn list_deleted(
         &self,
         path: &str,
+        recursive: bool,
     ) -> Result<Vec<dropbox::types::DeletedMetadata>, SessionError> {
         let mut page = self
-            .call(|t| async move { self.api.list_folder_with_deleted(&t, path).await })
+            .call(|t| async move { self.api.list_folder_with_deleted(&t, path, recursive).await })
             .await?;
         let mut deleted = Vec::new();
         loop {

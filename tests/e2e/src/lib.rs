@@ -10,6 +10,7 @@
 //!   through [`xwd`]).
 //! - [`dialog`]: the app's native file dialogs answered by keyboard through xdotool.
 //! - [`drag`]: a real drag and drop of files from another window, by xdotool's pointer.
+//! - [`input`]: the real keyboard on the window, and where an element is on the screen.
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
 //! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads,
 //!   and the user's part of a sign-in played over HTTP.
@@ -23,6 +24,7 @@ pub mod desktop;
 pub mod dialog;
 pub mod drag;
 pub mod fixture;
+pub mod input;
 pub mod procs;
 pub mod webdriver;
 pub mod xwd;

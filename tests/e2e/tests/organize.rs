@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use e2e::app::App;
 use e2e::desktop::Desktop;
-use e2e::fixture::{connected_read_only, Setup};
+use e2e::fixture::{connected_read_only, control, fakebox_control, Setup};
+use e2e::input::{on_screen, Keyboard};
 use serde_json::{json, Value};
 
 const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
@@ -24,35 +25,6 @@ async fn wait(app: &App, what: &str, script: &str) -> Value {
     app.wait_for(script, Duration::from_secs(30))
         .await
         .unwrap_or_else(|e| panic!("{what}: {e}"))
-}
-
-/// Keys pressed on the focused window, as from the keyboard (`xdotool key` syntax), or
-/// text typed.
-struct Keyboard<'d> {
-    desktop: &'d Desktop,
-}
-
-impl Keyboard<'_> {
-    fn new(desktop: &Desktop) -> Keyboard<'_> {
-        let window = e2e::drag::window_titled(desktop, "Dropdesk").expect("the app's window");
-        desktop
-            .xdotool(&["windowactivate", "--sync", &window])
-            .or_else(|_| desktop.xdotool(&["windowfocus", "--sync", &window]))
-            .expect("the window takes the focus");
-        Keyboard { desktop }
-    }
-
-    fn press(&self, keys: &str) {
-        self.desktop
-            .xdotool(&["key", "--clearmodifiers", keys])
-            .unwrap();
-    }
-
-    fn type_text(&self, text: &str) {
-        self.desktop
-            .xdotool(&["type", "--delay", "20", text])
-            .unwrap();
-    }
 }
 
 /// The metadata of `path` at fakebox, or its error.
@@ -213,6 +185,90 @@ async fn f2_renames_in_place_with_the_extension_left_unselected() {
     app.quit().await;
 }
 
+#[tokio::test]
+async fn a_name_taken_at_dropbox_after_the_listing_is_reported_and_both_files_stay_as_they_were() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    let keys = Keyboard::new(&desktop);
+    click_row(&app, "Budget 2026.xlsx", false).await;
+    keys.press("F2");
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first write asks for write access");
+    keys.press("Return");
+    wait(
+        &app,
+        "the name in place",
+        "return document.activeElement?.id === 'rename-name';",
+    )
+    .await;
+    keys.type_text("Budget 2027");
+    let mine = at_fakebox(&s, "/Budget 2026.xlsx").await;
+
+    // Someone else puts a file at that name now; the watch hears of it only later, so
+    // the window's listing does not know the name is taken.
+    fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "faults",
+        json!({"route": "files/list_folder/continue", "delay_ms": 6000, "count": 1}),
+    )
+    .await;
+    fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/Budget 2027.xlsx", "content": "theirs"}]}),
+    )
+    .await;
+    keys.press("Return");
+    let why = wait(
+        &app,
+        "the reason under the name",
+        "const e = document.getElementById('rename-error'); \
+         return !document.getElementById('rename-box').hidden && !e.hidden && e.textContent;",
+    )
+    .await;
+    assert!(
+        why.as_str()
+            .unwrap()
+            .contains("“Budget 2027.xlsx” is already in this folder"),
+        "{why}"
+    );
+    let moves = control(&s, reqwest::Method::GET, "state").await["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("/2/files/move")
+        })
+        .count();
+    assert_eq!(moves, 1, "Dropbox was asked, and refused");
+    let now = at_fakebox(&s, "/Budget 2026.xlsx").await;
+    assert_eq!(
+        (&now["rev"], &now["content_hash"]),
+        (&mine["rev"], &mine["content_hash"]),
+        "mine as it was"
+    );
+    let theirs = at_fakebox(&s, "/Budget 2027.xlsx").await;
+    assert_eq!(theirs["size"], 6, "theirs as it was: {theirs}");
+    keys.press("Escape");
+    wait(
+        &app,
+        "both rows, once the watch catches up",
+        "const names = [...document.querySelectorAll('#entries .entry .label')] \
+           .map(l => l.textContent); \
+         return names.includes('Budget 2026.xlsx') && names.includes('Budget 2027.xlsx');",
+    )
+    .await;
+    app.quit().await;
+}
+
 /// Click the row named `name`, with Ctrl held when `add` (to add it to the selection).
 async fn click_row(app: &App, name: &str, add: bool) {
     app.wd
@@ -278,6 +334,17 @@ async fn delete_removes_files_and_a_folder_at_once_and_ctrl_z_brings_all_of_it_b
         );
     }
 
+    // Every state the toast's progress bar is shown in while the Undo runs.
+    app.wd
+        .execute(
+            "window.progressSeen = []; const bar = document.getElementById('toast-progress'); \
+             new MutationObserver(() => { if (!bar.hidden) window.progressSeen.push( \
+               [bar.hasAttribute('value') ? bar.value : null, bar.max]); }) \
+             .observe(bar, { attributes: true });",
+            json!([]),
+        )
+        .await
+        .unwrap();
     keys.press("ctrl+z");
     let said = wait(
         &app,
@@ -287,6 +354,26 @@ async fn delete_removes_files_and_a_folder_at_once_and_ctrl_z_brings_all_of_it_b
     )
     .await;
     assert_eq!(said, "Restored 3 items");
+    let seen = app
+        .wd
+        .execute(
+            "return [window.progressSeen, document.getElementById('toast-progress').hidden];",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    let steps = seen[0].as_array().unwrap();
+    assert_eq!(
+        steps[0][0],
+        Value::Null,
+        "working, with no count yet, first: {seen}"
+    );
+    let last = steps.last().unwrap();
+    assert!(
+        last[0] == last[1] && last[1].as_f64().unwrap() > 3.0,
+        "each file and folder counted to the end: {seen}"
+    );
+    assert_eq!(seen[1], true, "the bar goes with the work: {seen}");
     assert_eq!(
         wait(
             &app,
@@ -394,29 +481,6 @@ async fn an_earlier_version_previewed_in_versions_and_restored_is_the_file_again
     .await;
     assert_eq!(listed, 3);
     app.quit().await;
-}
-
-/// Where the element `selector` (the one whose label is `label`, if given) is on the
-/// screen: its middle.
-async fn on_screen(app: &App, desktop: &Desktop, script: &str) -> (i64, i64) {
-    let at = wait(
-        app,
-        "an element on the screen",
-        &format!(
-            "const el = (() => {{ {script} }})(); if (!el) return null; \
-             const r = el.getBoundingClientRect(); \
-             return [r.x + r.width / 2, r.y + r.height / 2, window.devicePixelRatio];"
-        ),
-    )
-    .await;
-    let (x, y, ratio) = (
-        at[0].as_f64().unwrap(),
-        at[1].as_f64().unwrap(),
-        at[2].as_f64().unwrap(),
-    );
-    let window = e2e::drag::window_titled(desktop, "Dropdesk").expect("the app's window");
-    let (wx, wy, _, _) = e2e::drag::geometry(desktop, &window).unwrap();
-    (wx + (x * ratio) as i64, wy + (y * ratio) as i64)
 }
 
 fn row_named(name: &str) -> String {
@@ -580,5 +644,71 @@ async fn a_file_cut_and_pasted_in_another_folder_and_one_moved_by_the_picker_go_
     .await;
     assert_eq!(said, "Moved “file2.txt” to “Projects”");
     assert_eq!(at_fakebox(&s, "/Projects/file2.txt").await[".tag"], "file");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_folder_deleted_elsewhere_comes_back_from_the_bin_with_its_files() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    let song = "/Music/Demo tape/01 – Opening.mp3";
+    let before = at_fakebox(&s, song).await;
+    fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "delete", "path": "/Music"}]}),
+    )
+    .await;
+    wait(
+        &app,
+        "the folder's row gone, as the watch hears",
+        "return ![...document.querySelectorAll('#entries .entry .label')] \
+           .some(l => l.textContent === 'Music');",
+    )
+    .await;
+
+    app.wd
+        .execute(
+            "document.getElementById('show-deleted').click();",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    let about = wait(
+        &app,
+        "the folder in Deleted files",
+        "const li = document.querySelector('#deleted-list li[data-path=\"/Music\"]'); \
+         return document.getElementById('deleted').open && li && li.textContent;",
+    )
+    .await;
+    let about = about.as_str().unwrap();
+    assert!(
+        about.contains("Folder ·") && about.contains("deleted"),
+        "{about}"
+    );
+    app.wd
+        .execute(
+            "document.querySelector('#deleted-list li[data-path=\"/Music\"] button').click();",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    app.wait_visible("ask-write", Duration::from_secs(10))
+        .await
+        .expect("the first write asks for write access");
+    Keyboard::new(&desktop).press("Return");
+    wait(
+        &app,
+        "the folder back in the list",
+        "return [...document.querySelectorAll('#entries .entry .label')] \
+           .some(l => l.textContent === 'Music');",
+    )
+    .await;
+    let now = at_fakebox(&s, song).await;
+    assert_eq!(now["content_hash"], before["content_hash"], "{now}");
+    assert_eq!(now["size"], before["size"]);
     app.quit().await;
 }

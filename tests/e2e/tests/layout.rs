@@ -1,0 +1,143 @@
+//! Nothing cut off in the default window with the preview open: placeholders fit their
+//! boxes, no control's text is clipped, a cut name shows whole on hover; the list's columns
+//! resize by pointer and keyboard and keep their width at the next start.
+
+use std::time::Duration;
+
+use e2e::app::App;
+use e2e::desktop::Desktop;
+use e2e::fixture::{app_env_with_mode_file, connected_read_only};
+use e2e::input::{on_screen, Keyboard};
+use serde_json::{json, Value};
+
+const BROWSER: &str = env!("CARGO_BIN_EXE_e2e-browser");
+
+async fn wait(app: &App, what: &str, script: &str) -> Value {
+    app.wait_for(script, Duration::from_secs(30))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// The width of the Modified column in the rows, in CSS pixels.
+async fn modified_width(app: &App) -> f64 {
+    wait(
+        app,
+        "a row's Modified cell",
+        "const d = document.querySelector('#entries .entry .date'); \
+         return d && d.getBoundingClientRect().width;",
+    )
+    .await
+    .as_f64()
+    .unwrap()
+}
+
+/// Elements shown whose text does not fit them, and that do not show it whole on hover:
+/// `[what, text]`.
+const CLIPPED: &str = "
+  const shown = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden';
+  const out = [];
+  for (const el of document.querySelectorAll('button, input, [role=separator]')) {
+    const r = el.getBoundingClientRect();
+    if (shown(el) && (r.left < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)) {
+      out.push([el.id || el.className || el.tagName, 'outside the window']);
+    }
+  }
+  for (const el of document.querySelectorAll('button, h1, h2, h3, label, [role=status], .entry .label, .list-head span')) {
+    if (!shown(el) || el.scrollWidth <= el.clientWidth + 1) continue;
+    const text = el.textContent.trim();
+    if (el.title && el.title.includes(text)) continue;
+    out.push([el.id || el.className || el.tagName, text]);
+  }
+  const canvas = document.createElement('canvas').getContext('2d');
+  for (const input of document.querySelectorAll('input[placeholder]')) {
+    if (!shown(input)) continue;
+    const s = getComputedStyle(input);
+    canvas.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const room = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    if (canvas.measureText(input.placeholder).width > room) out.push([input.id, input.placeholder]);
+  }
+  return out;";
+
+#[tokio::test]
+async fn nothing_is_cut_off_and_columns_resize_by_pointer_and_keyboard_and_keep_their_width() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let mode = desktop.dir.join("browser-mode");
+    let (app, s) = connected_read_only(&desktop, BROWSER, &mode).await;
+    wait(
+        &app,
+        "the preview open",
+        "return document.getElementById('act-preview').getAttribute('aria-pressed') === 'true' \
+           && !document.getElementById('preview').hidden;",
+    )
+    .await;
+    let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
+    assert_eq!(clipped, json!([]), "cut off in the default window");
+
+    let before = modified_width(&app).await;
+    let (x, y) = on_screen(
+        &app,
+        &desktop,
+        "return document.querySelector('[data-resize=modified]');",
+    )
+    .await;
+    let (x, y) = (x.to_string(), y.to_string());
+    let left = (x.parse::<i64>().unwrap() - 60).to_string();
+    for step in [
+        vec!["mousemove", "--sync", &x, &y],
+        vec!["mousedown", "1"],
+        vec!["mousemove", "--sync", &left, &y],
+        vec!["mouseup", "1"],
+    ] {
+        desktop.xdotool(&step).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dragged = modified_width(&app).await;
+    assert!(
+        (dragged - (before + 60.0)).abs() <= 2.0,
+        "dragged 60 px toward Name: {before} → {dragged}"
+    );
+
+    app.wd
+        .execute(
+            "document.querySelector('[data-resize=size]').focus();",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    let keys = Keyboard::new(&desktop);
+    keys.press("Right");
+    keys.press("Right");
+    let size = wait(
+        &app,
+        "the Size column narrower by two steps",
+        "const h = document.querySelector('[data-resize=size]'); \
+         return h.getAttribute('aria-valuenow') === '80' && h.getAttribute('aria-valuenow');",
+    )
+    .await;
+    assert_eq!(size, "80");
+    let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
+    assert_eq!(clipped, json!([]), "cut off once resized");
+    app.screenshot("columns-resized").await.unwrap();
+    app.quit().await;
+
+    let app = App::launch(&desktop, &app_env_with_mode_file(&s, BROWSER, &mode), &[])
+        .await
+        .expect("the app starts again");
+    let again = modified_width(&app).await;
+    assert!(
+        (again - dragged).abs() <= 1.0,
+        "kept at the next start: {dragged} → {again}"
+    );
+    let size = app
+        .wd
+        .execute(
+            "return document.querySelector('[data-resize=size]').getAttribute('aria-valuenow');",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(size, "80");
+    app.quit().await;
+}
