@@ -919,6 +919,10 @@ pub fn versions(list: Vec<browser::versions::Version>) -> Vec<view::Version> {
             size: v.size,
             modified: v.modified,
             current: v.current,
+            by: v.by.map(|by| match by {
+                browser::versions::Author::You => "you",
+                browser::versions::Author::Another => "another",
+            }),
         })
         .collect()
 }

@@ -444,6 +444,9 @@ pub struct Version {
     /// When Dropbox stored it (RFC 3339, UTC).
     pub modified: String,
     pub current: bool,
+    /// Who made it, where Dropbox says (a file in a shared folder): "you" or "another".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<&'static str>,
 }
 
 /// How far a long action is: `done` of `total`.

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use dropdesk::browser::delete::Along;
 use dropdesk::browser::trash::Was;
+use dropdesk::browser::versions::Author;
 use dropdesk::browser::Browser;
 use dropdesk::error::{FileProblem, SessionError};
 use dropdesk::files::names::NameProblem;
@@ -687,4 +688,39 @@ async fn a_deleted_folder_is_listed_with_when_and_comes_back_with_its_files_and_
     );
     assert_eq!(names_at_dropbox(&r.w, "/Trip").await.len(), 3, "Empty too");
     assert!(r.browser.deleted_in("").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn versions_in_a_shared_folder_say_whether_you_or_another_person_made_each() {
+    let mut w = world(
+        None,
+        |c| c.extra_accounts.push(fakebox::ExtraAccount::sam()),
+        std::time::Duration::from_secs(60),
+    )
+    .await;
+    connect(&mut w).await;
+    let by = |account: usize, content: &str| {
+        serde_json::json!({"ops": [{"op": "add_file", "path": "/Shared/plan.txt",
+                                    "content": content, "modified_by": account}]})
+    };
+    post(&w, "files", by(1, "Sam's draft")).await;
+    post(&w, "files", by(0, "my edit")).await;
+    files_at_dropbox(&w, &[("/mine.txt", "not shared")]).await;
+    let cache = tempfile::tempdir().unwrap();
+    let browser = support::browser_with_files(w.session.clone(), cache.path(), None);
+    let (_, report) = recorder();
+    browser
+        .open("/Shared", "/shared", &by_name(), 50, report.clone())
+        .await
+        .unwrap();
+    browser.open("", "", &by_name(), 50, report).await.unwrap();
+
+    let versions = browser.versions("/shared/plan.txt").await.unwrap();
+    let who: Vec<_> = versions.iter().map(|v| v.by).collect();
+    assert_eq!(who, [Some(Author::You), Some(Author::Another)]);
+    let versions = browser.versions("/mine.txt").await.unwrap();
+    assert_eq!(
+        versions[0].by, None,
+        "Dropbox says who only in a shared folder"
+    );
 }

@@ -1,5 +1,6 @@
 // The Versions dialog ("Versions…" on one file): its revisions as Dropbox keeps them,
-// newest first, each with when it was stored and its size. Each can be previewed (the
+// newest first, each with when it was stored and its size (and, in a shared folder, whether
+// you or another person made it). Each can be previewed (the
 // start of a text file, in the dialog), saved as a copy on this computer, or restored as
 // the current version; restoring adds a version, so nothing is lost and the one before
 // can be restored in turn.
@@ -48,7 +49,9 @@ export function createVersions({ onChanged, onProblem, withWriteAccess, returnFo
       when.textContent = exact;
       const size = document.createElement('span');
       size.className = 'muted small';
-      size.textContent = v.current ? `${fmt.size(v.size)} · current` : fmt.size(v.size);
+      // Dropbox says who made a version only in a shared folder.
+      const by = { you: ' · by you', another: ' · by another person sharing the folder' }[v.by] ?? '';
+      size.textContent = `${fmt.size(v.size)}${v.current ? ' · current' : ''}${by}`;
       const acts = document.createElement('span');
       acts.className = 'row';
       acts.append(

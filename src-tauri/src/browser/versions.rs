@@ -1,5 +1,7 @@
 //! A file's versions: its revisions as Dropbox keeps them (`list_revisions`, newest first,
-//! with when and how large), the start of one as text for the preview, a copy of one saved
+//! with when and how large, and who made each where Dropbox says: in a shared folder, as
+//! this account or another; naming the other would take the `sharing.read` permission,
+//! which Dropdesk does not ask for), the start of one as text for the preview, a copy of one saved
 //! on this computer, and one made the current version again (`restore`: a new revision,
 //! the others kept, so restoring is itself undone by restoring the one before).
 
@@ -19,6 +21,17 @@ pub struct Version {
     pub modified: String,
     /// The one the file is now.
     pub current: bool,
+    /// Who made it, where Dropbox says.
+    pub by: Option<Author>,
+}
+
+/// Who made a revision of a file in a shared folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Author {
+    /// The account connected.
+    You,
+    /// Another account sharing the folder.
+    Another,
 }
 
 /// `rev:` names one revision of a file wherever Dropbox reads a path.
@@ -39,12 +52,20 @@ impl Browser {
     pub async fn versions(&self, path_lower: &str) -> Result<Vec<Version>, SessionError> {
         let entry = self.file_entry(path_lower)?;
         let listed = self.session.list_revisions(&entry.path).await?;
+        let me = self.session.account_id().await;
         Ok(listed
             .entries
             .into_iter()
             .enumerate()
             .map(|(i, f)| Version {
                 current: i == 0 && !listed.is_deleted,
+                by: f
+                    .sharing_info
+                    .and_then(|s| s.modified_by)
+                    .map(|by| match &me {
+                        Some(me) if *me == by => Author::You,
+                        _ => Author::Another,
+                    }),
                 rev: f.rev,
                 size: f.size,
                 modified: f.server_modified,

@@ -74,6 +74,17 @@ pub struct FileMetadata {
     /// Dropbox's hash of the content (see [`crate::dropbox::ContentHasher`]).
     #[serde(default)]
     pub content_hash: Option<String>,
+    /// For a file in a shared folder: who made this revision, among other things.
+    #[serde(default)]
+    pub sharing_info: Option<FileSharingInfo>,
+}
+
+/// `FileSharingInfo`: Dropbox says it only for files in shared folders.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct FileSharingInfo {
+    /// The account id of who last changed the file (absent once that account is gone).
+    #[serde(default)]
+    pub modified_by: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

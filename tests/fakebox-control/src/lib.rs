@@ -17,7 +17,8 @@
 //!   have their connection closed before a complete response, or (`drop_after`) their
 //!   body cut off after that many bytes. `DELETE` clears them.
 //! - `POST /__fakebox/files`: `{"ops": [{"op": "add_file", "path", "content"? | "size"?,
-//!   "content_hash"? (reported instead of the true one)},
+//!   "content_hash"? (reported instead of the true one), "modified_by"?: n (made by that
+//!   user, as in a shared folder: named in `sharing_info.modified_by`)},
 //!   {"op": "add_image", "path", "width", "height"} (a PNG gradient),
 //!   {"op": "add_folder", "path"}, {"op": "delete", "path"}, {"op": "generate", "path",
 //!   "count"}], "account"?: n}` (the first user's folder unless said), seen by cursors and

@@ -130,6 +130,10 @@ enum FileOp {
         /// Report this content hash instead of the true one (a damaged download).
         #[serde(default)]
         content_hash: Option<String>,
+        /// Made by this account (its index), as in a folder shared with it: the file's
+        /// metadata then names it in `sharing_info.modified_by`.
+        #[serde(default)]
+        modified_by: Option<usize>,
     },
     /// Add a picture (a PNG colour gradient) of this size.
     AddImage {
@@ -169,6 +173,7 @@ async fn files(State(app): State<App>, body: Bytes) -> Response {
         .map_or(0, |d| d.as_secs() as i64);
     let seq = {
         let mut s = app.lock();
+        let account_ids: Vec<String> = s.accounts.iter().map(|a| a.account_id.clone()).collect();
         let Some(tree) = s.trees.get_mut(ops.account) else {
             return bad(format!("there is no account {}", ops.account));
         };
@@ -181,10 +186,17 @@ async fn files(State(app): State<App>, body: Bytes) -> Response {
                     return bad(format!("op {i}: count {count} is over {MAX_GENERATE}"));
                 }
                 FileOp::AddFile {
+                    modified_by: Some(n),
+                    ..
+                } if n >= account_ids.len() => {
+                    return bad(format!("op {i}: there is no account {n}"));
+                }
+                FileOp::AddFile {
                     path,
                     content,
                     size,
                     content_hash,
+                    modified_by,
                 } => tree
                     .add(NewEntry {
                         path,
@@ -196,7 +208,11 @@ async fn files(State(app): State<App>, body: Bytes) -> Response {
                         content_hash,
                         modified: now,
                     })
-                    .map(drop),
+                    .map(|key| {
+                        if let Some(n) = modified_by {
+                            tree.set_modified_by(&key, &account_ids[n]);
+                        }
+                    }),
                 FileOp::AddImage { width, height, .. } if width.max(height) > 4096 => {
                     return bad(format!("op {i}: a picture is at most 4096 pixels a side"));
                 }

@@ -45,6 +45,9 @@ pub struct FileInfo {
     pub server_modified: i64,
     pub content_hash: String,
     pub content: Content,
+    /// Who made this revision, when someone else did (a file of a shared folder): an
+    /// account id, reported as `sharing_info.modified_by`.
+    pub modified_by: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -322,6 +325,7 @@ impl Tree {
                 server_modified: entry.modified,
                 content_hash,
                 content: entry.content,
+                modified_by: None,
             })
         };
         let folder_id = if entry.folder {
@@ -382,6 +386,18 @@ impl Tree {
             p.children.remove(name);
         }
         Ok(())
+    }
+
+    /// Say the current revision of the file at `key` was made by the account `by` (as in
+    /// a shared folder); false when there is no file there.
+    pub fn set_modified_by(&mut self, key: &str, by: &str) -> bool {
+        match self.nodes.get_mut(key).and_then(|n| n.file.as_mut()) {
+            Some(f) => {
+                f.modified_by = Some(by.to_string());
+                true
+            }
+            None => false,
+        }
     }
 
     /// Take the node at `key` out of the tree (not out of its parent's children), leaving
@@ -675,7 +691,7 @@ impl Tree {
 
 /// A file's metadata JSON (with `.tag`) at the display path `path_display`.
 pub fn file_metadata(path_display: &str, f: &FileInfo) -> Value {
-    json!({
+    let mut metadata = json!({
         ".tag": "file",
         "name": split(path_display).1,
         "path_lower": path_display.to_lowercase(),
@@ -687,7 +703,15 @@ pub fn file_metadata(path_display: &str, f: &FileInfo) -> Value {
         "size": f.content.len(),
         "is_downloadable": true,
         "content_hash": f.content_hash,
-    })
+    });
+    if let Some(by) = &f.modified_by {
+        metadata["sharing_info"] = json!({
+            "read_only": false,
+            "parent_shared_folder_id": "84528192421",
+            "modified_by": by,
+        });
+    }
+    metadata
 }
 
 /// Dropbox's content hash: SHA-256 over the concatenated SHA-256 digests of 4 MiB blocks.
