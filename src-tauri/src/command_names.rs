@@ -5,6 +5,7 @@ pub const COMMANDS: &[&str] = &[
     "app_info",
     "ui_ready",
     "last_seen",
+    "catalogues",
     "restore",
     "account_status",
     "start_connect",

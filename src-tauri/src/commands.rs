@@ -16,9 +16,9 @@ use crate::last_seen::{self, LastSeen};
 use crate::messages;
 use crate::session::{ConnectOutcome, SessionError};
 use crate::view::{
-    AccountEntry, AccountView, Along, ConnectResult, Deleted, DeletedEntry, Disconnected, Dragged,
-    Entry, Found, Info, Made, Opened, Preview, Problem, Progress, Relocated, SaveChoice, Status,
-    Transfer, Undone, UploadChoice, Version, ViewSpec, Waiting, Window,
+    AccountEntry, AccountView, Along, Catalogues, ConnectResult, Deleted, DeletedEntry,
+    Disconnected, Dragged, Entry, Found, Info, Made, Opened, Preview, Problem, Progress, Relocated,
+    SaveChoice, Status, Transfer, Undone, UploadChoice, Version, ViewSpec, Waiting, Window,
 };
 
 type Result<T> = std::result::Result<T, Problem>;
@@ -36,6 +36,21 @@ pub async fn app_info(app: State<'_, Launch>) -> std::result::Result<Info, ()> {
 #[tauri::command]
 pub fn ui_ready() {
     crate::app::milestone("ui ready");
+}
+
+/// The window's language (the desktop's, where Dropdesk speaks it) and its catalogues.
+#[tauri::command]
+pub fn catalogues() -> Catalogues {
+    use crate::languages;
+    let language = languages::choose(&languages::desktop(), &languages::available());
+    Catalogues {
+        language: language.to_string(),
+        texts: languages::catalogues(language),
+        fallback: match language {
+            languages::FALLBACK => Vec::new(),
+            _ => languages::catalogues(languages::FALLBACK),
+        },
+    }
 }
 
 /// What the window showed last; at once, without waiting for the core.

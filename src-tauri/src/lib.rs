@@ -18,6 +18,7 @@ mod dialogs;
 pub mod dropbox;
 pub mod error;
 pub mod files;
+pub mod languages;
 pub mod last_seen;
 pub mod listing;
 pub mod messages;
@@ -104,6 +105,7 @@ pub fn run() {
             commands::app_info,
             commands::ui_ready,
             commands::last_seen,
+            commands::catalogues,
             commands::restore,
             commands::account_status,
             commands::start_connect,

@@ -416,6 +416,15 @@ pub struct Relocated {
     pub not_done: Vec<NotDone>,
 }
 
+/// The window's language and its catalogues (Fluent texts), with English's for any message
+/// it lacks (none when the language is English).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Catalogues {
+    pub language: String,
+    pub texts: Vec<&'static str>,
+    pub fallback: Vec<&'static str>,
+}
+
 /// A file or folder deleted in a folder, for the Deleted files view.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DeletedEntry {

@@ -5,6 +5,7 @@
 // chosen. Rust shows the native dialogs and starts the
 // transfers; the transfers panel shows them.
 
+import { t } from './l10n.js';
 import * as api from './api.js';
 import { askAboutConflicts } from './conflicts.js';
 
@@ -116,7 +117,7 @@ export function createActions({ activate, onRename, onDelete, onMove, onVersions
       for (const act of ['folder', 'delete', 'move', 'copy']) {
         for (const b of [$(`act-${act}`), menu.querySelector(`[data-act="${act}"]`)]) b.disabled = !entries.length;
       }
-      $('selection-text').textContent = entries.length > 1 ? `${entries.length.toLocaleString()} selected` : '';
+      $('selection-text').textContent = entries.length > 1 ? t('selected-count', { count: entries.length }) : '';
     },
     openMenu,
     /** Ctrl+S. */

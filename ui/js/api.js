@@ -8,6 +8,8 @@ export const appInfo = () => invoke('app_info');
 export const uiReady = () => invoke('ui_ready');
 /** What the window showed last ({ display_name, email, initials } or null), at once. */
 export const lastSeen = () => invoke('last_seen');
+/** The window's language and its catalogues: { language, texts, fallback } (Fluent). */
+export const catalogues = () => invoke('catalogues');
 export const restore = () => invoke('restore');
 /** The account in use, asked of Dropbox again (when it was offline); answers like restore. */
 export const accountStatus = () => invoke('account_status');

@@ -6,7 +6,8 @@
 // marks it leaves on the list.
 
 import { createActions } from './actions.js';
-import { createColumns, fitPlaceholders } from './columns.js';
+import { createColumns } from './columns.js';
+import { t } from './l10n.js';
 import { createDeleting } from './deleting.js';
 import { createMoving } from './moving.js';
 import { createTrash } from './trash.js';
@@ -293,7 +294,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     const entry = typeof i === 'number' ? state.rows.get(i) : i;
     if (entry?.kind === 'folder') open({ path: entry.path, lower: entry.path_lower });
     else if (entry?.kind === 'file') {
-      showNotice(`Opening “${fmt.displayName(entry.name)}”…`);
+      showNotice(t('opening-file', { name: fmt.displayName(entry.name) }));
       try {
         await openAsking(entry.name, (program) => api.openFile(entry.path_lower, program));
         showNotice('');
@@ -369,7 +370,6 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
   });
   const preview = createPreview({ onProblem });
   createColumns({ listing: document.querySelector('.listing'), head: document.querySelector('.list-head') });
-  fitPlaceholders([document.getElementById('filter'), document.getElementById('search')]);
   const deleting = createDeleting({ onChanged: () => refreshWindow(false), onProblem });
   const moving = createMoving({
     list,

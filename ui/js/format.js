@@ -1,7 +1,28 @@
 // Human-friendly sizes, dates and file kinds, names safe to show, and the part of a name
-// that is not its extension.
+// that is not its extension. Numbers and dates follow the window's language (useLocale).
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+let locale = 'en';
+let relative;
+let exact;
+let dateOnly;
+let decimals;
+
+/** Format numbers and dates for the BCP 47 language `tag` ("de": 38,9 KB, 4. Dez. 2026). */
+export function useLocale(tag) {
+  locale = tag;
+  relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
+  exact = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
+  dateOnly = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric' });
+  decimals = [0, 1].map((d) => new Intl.NumberFormat(tag, { minimumFractionDigits: d, maximumFractionDigits: d }));
+}
+useLocale(locale);
+
+/** A count in the window's language: 1,234 or 1.234. */
+export function count(n) {
+  return decimals[0].format(n);
+}
 
 export function size(bytes) {
   if (bytes == null) return '';
@@ -9,12 +30,8 @@ export function size(bytes) {
   let u = 0;
   while (n >= 1000 && u < UNITS.length - 1) { n /= 1000; u += 1; }
   const digits = u === 0 || n >= 100 ? 0 : 1;
-  return `${n.toFixed(digits)} ${UNITS[u]}`;
+  return `${decimals[digits].format(n)} ${UNITS[u]}`;
 }
-
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 /** A moment (unix seconds) in the user's own time zone, for messages that say "as of". */
 export function moment(secs) {

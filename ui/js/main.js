@@ -8,8 +8,17 @@ import * as fmt from './format.js';
 import * as banner from './problem.js';
 import { lead as waitingLead } from './waiting.js';
 import { createTransfers } from './transfers.js';
+import { fitPlaceholders } from './columns.js';
+import * as l10n from './l10n.js';
+import { t } from './l10n.js';
 
 const $ = (id) => document.getElementById(id);
+
+// The page in the desktop's language before anything else is shown; in English (the
+// page's own words) if the catalogues cannot be read.
+await api.catalogues().then(l10n.start).catch(() => {});
+fitPlaceholders([$('filter'), $('search')]);
+
 const views = ['loading', 'welcome', 'waiting', 'connected'];
 
 function show(view, { stalled = false } = {}) {
@@ -65,7 +74,7 @@ function note(text) {
 function showWelcome(text) {
   show('welcome');
   shownAccount(null);
-  setStatus('disconnected', 'Not connected');
+  setStatus('disconnected', t('status-not-connected'));
   note(text);
   $('connect').disabled = false;
   $('connect').focus();
@@ -156,11 +165,11 @@ function showLastSeen(last) {
   document.body.dataset.firstView = last?.display_name ? 'connected' : 'welcome';
   if (!last?.display_name) {
     show('welcome');
-    setStatus('pending', 'Checking…');
+    setStatus('pending', t('status-checking'));
     return;
   }
   show('connected');
-  setStatus('pending', 'Checking…');
+  setStatus('pending', t('status-checking'));
   shownAccount(null);
   $('avatar').textContent = last.initials ?? '';
   $('account-name').textContent = last.display_name;
@@ -185,14 +194,14 @@ async function boot() {
 async function refreshStatus({ quiet = false } = {}) {
   if (!quiet) {
     show('loading');
-    $('loading-text').textContent = 'Checking your connection…';
+    $('loading-text').textContent = t('loading-connection');
   }
-  setStatus('pending', 'Checking…');
+  setStatus('pending', t('status-checking'));
   try {
     applyStatus(await api.restore());
   } catch (e) {
     show('welcome');
-    setStatus('problem', 'Needs attention');
+    setStatus('problem', t('status-attention'));
     showProblem(api.asProblem(e), refreshStatus);
   }
 }
@@ -240,7 +249,7 @@ async function startConnect({ write = false } = {}) {
     const waiting = await api.startConnect(write);
     $('waiting-write').hidden = !write;
     show('waiting');
-    setStatus('waiting', 'Waiting for your browser');
+    setStatus('waiting', t('status-waiting'));
     waitingListens = waiting.listening;
     sayWaiting(waiting.browser_opened);
     $('no-listener').hidden = waiting.listening;
@@ -251,7 +260,7 @@ async function startConnect({ write = false } = {}) {
     named.onmessage = (early) => {
       if (early.state === 'confirm') askAccount(early.account);
       // Asking for write access keeps the folder in view as it is.
-      else if (write) setStatus('saving', 'Saving your sign-in…');
+      else if (write) setStatus('saving', t('status-saving'));
       else showSigningIn(early.account, early.sign_in);
     };
     const result = await api.finishConnect(named);
@@ -355,7 +364,7 @@ function showSigningIn(account, signIn) {
   accountNote('');
   browser.reset();
   showAccount(account, signIn);
-  setStatus('saving', 'Saving your sign-in…');
+  setStatus('saving', t('status-saving'));
 }
 
 // Shown offline (the account as last seen) until a folder is heard from Dropbox again.
@@ -419,12 +428,12 @@ function afterWriteSignIn(result) {
       for (const f of then) f();
       break;
     case 'failed':
-      setStatus('connected', 'Connected');
+      setStatus('connected', t('status-connected'));
       pendingWrites.push(...then);
       showProblem(result.problem, () => withWriteAccess());
       break;
     default:
-      setStatus('connected', 'Connected');
+      setStatus('connected', t('status-connected'));
       accountNote('Nothing was uploaded: Dropbox still lets Dropdesk only read this folder. Upload asks again.');
   }
 }
@@ -530,8 +539,8 @@ function showAccount(account, signIn) {
   shownAccount(account.account_id);
   showAccess(account.may_write);
   offline = account.offline;
-  if (account.offline) setStatus('pending', 'Offline');
-  else setStatus('connected', 'Connected');
+  if (account.offline) setStatus('pending', t('status-offline'));
+  else setStatus('connected', t('status-connected'));
   $('account-store').textContent = signIn;
   $('avatar').textContent = account.initials;
   $('account-name').textContent = account.display_name;

@@ -2,6 +2,7 @@
 // never as HTML.
 
 import * as fmt from './format.js';
+import { t } from './l10n.js';
 import { ROW } from './viewport.js';
 
 export function row(entry, i, selected, fresh = false, focused = false) {
@@ -68,9 +69,5 @@ export function renderCrumbs(crumbs, { path, lower }, go) {
 
 /** The status bar's summary of a window's totals. */
 export function summary(w) {
-  return [
-    `${w.folders.toLocaleString()} folder${w.folders === 1 ? '' : 's'}`,
-    `${w.files.toLocaleString()} file${w.files === 1 ? '' : 's'}`,
-    fmt.size(w.bytes),
-  ].join(' · ');
+  return t('folder-summary', { folders: w.folders, files: w.files, size: fmt.size(w.bytes) });
 }

@@ -4,6 +4,7 @@
 
 import * as api from './api.js';
 import * as fmt from './format.js';
+import { t } from './l10n.js';
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
@@ -27,15 +28,15 @@ export function createSearch({ onOpen, onProblem, onShow }) {
 
   async function run(query) {
     const mine = ++ticket;
-    status('Searching…');
+    status(t('search-running'));
     try {
       const found = await api.search(query);
       if (mine !== ticket) return; // typed on meanwhile
       hits = found.entries;
       selected = 0;
       render();
-      if (!hits.length) status(`No names match “${query}”.`);
-      else status(found.truncated ? `The first ${hits.length} matches.` : `${hits.length} match${hits.length === 1 ? '' : 'es'}.`);
+      if (!hits.length) status(t('search-none', { query }));
+      else status(t(found.truncated ? 'search-first' : 'search-found', { count: hits.length }));
     } catch (e) {
       if (mine !== ticket) return;
       hits = [];

@@ -1,12 +1,15 @@
 //! Nothing cut off in the default window with the preview open: placeholders fit their
 //! boxes, no control's text is clipped, a cut name shows whole on hover; the list's columns
-//! resize by pointer and keyboard and keep their width at the next start.
+//! resize by pointer and keyboard and keep their width at the next start. A German
+//! desktop gets the window in German, with German sizes and dates, nothing cut off either.
 
 use std::time::Duration;
 
 use e2e::app::App;
 use e2e::desktop::Desktop;
-use e2e::fixture::{app_env_with_mode_file, connected_read_only};
+use e2e::fixture::{
+    app_env, app_env_with_mode_file, connected_read_only, setup_with, wait_for_name,
+};
 use e2e::input::{on_screen, Keyboard};
 use serde_json::{json, Value};
 
@@ -139,5 +142,69 @@ async fn nothing_is_cut_off_and_columns_resize_by_pointer_and_keyboard_and_keep_
         .await
         .unwrap();
     assert_eq!(size, "80");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_german_desktop_gets_the_window_in_german_with_german_sizes_and_dates() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup_with(&desktop, |_| {}).await;
+    let mut env = app_env(&s, BROWSER, "allow");
+    env.push(("LANG", "de_DE.UTF-8".into()));
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app launches");
+    let said = app
+        .wd
+        .execute(
+            "return [document.documentElement.lang, document.getElementById('connect').textContent];",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(said, json!(["de", "Mit Dropbox verbinden"]));
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    wait(
+        &app,
+        "the rows",
+        "return document.querySelectorAll('#entries .entry .date').length > 3",
+    )
+    .await;
+    let shown = wait(
+        &app,
+        "the window's words in German",
+        "const text = (id) => document.getElementById(id).textContent; \
+         return text('status-text') === 'Verbunden' && [text('act-upload'), \
+           document.getElementById('search').placeholder, text('summary-text'), \
+           [...document.querySelectorAll('#entries .entry .date')].map(d => d.textContent)];",
+    )
+    .await;
+    assert_eq!(shown[0], "Hochladen…");
+    assert_eq!(shown[1], "Überall suchen (Strg+K)");
+    let summary = shown[2].as_str().unwrap();
+    assert!(
+        summary.starts_with("5 Ordner · 5 Dateien · ") && summary.ends_with(",0 KB"),
+        "counts and a size as German writes them: {summary}"
+    );
+    let dates: Vec<&str> = shown[3]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|d| !d.is_empty())
+        .collect();
+    assert!(
+        !dates.is_empty()
+            && dates.iter().all(|d| {
+                let parts: Vec<&str> = d.split(' ').collect();
+                parts.len() == 3 && parts[0].ends_with('.') && parts[2].len() == 4
+            }),
+        "dates as German writes them (4. Dez. 2026): {dates:?}"
+    );
+    let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
+    assert_eq!(clipped, json!([]), "cut off in German");
+    app.screenshot("german").await.unwrap();
     app.quit().await;
 }
