@@ -184,14 +184,34 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     });
   });
 
+  // The rows on screen by index, with the entry each shows: a row whose entry is unchanged
+  // is kept and only marked, so moving the selection changes attributes, not elements, and
+  // a screen reader's object for the row stays the one it announces.
+  let shownRows = new Map();
+
   function render() {
     const [start, end] = range();
     const nodes = [];
+    const kept = new Map();
     for (let i = start; i < Math.min(end, state.total); i += 1) {
       const entry = state.rows.get(i);
-      if (entry) nodes.push(rows.row(entry, i, state.picked.has(i), state.fresh.has(entry.path_lower), i === state.selected));
+      if (!entry) continue;
+      const selected = state.picked.has(i);
+      const fresh = state.fresh.has(entry.path_lower);
+      const before = shownRows.get(i);
+      let li;
+      if (before?.entry === entry) {
+        li = before.li;
+        rows.mark(li, selected, fresh, i === state.selected);
+      } else {
+        li = rows.row(entry, i, selected, fresh, i === state.selected);
+      }
+      kept.set(i, { entry, li });
+      nodes.push(li);
     }
-    spacer.replaceChildren(...nodes);
+    shownRows = kept;
+    const same = nodes.length === spacer.children.length && nodes.every((n, k) => spacer.children[k] === n);
+    if (!same) spacer.replaceChildren(...nodes);
     renaming.follow();
     if (nodes.length && !list.dataset.firstRowsMs) {
       list.dataset.firstRowsMs = (performance.now() - state.openedAt).toFixed(1);

@@ -5,12 +5,17 @@ import * as fmt from './format.js';
 import { t } from './l10n.js';
 import { ROW } from './viewport.js';
 
+/** Whether the row `li` is selected, new, and the focused one. */
+export function mark(li, selected, fresh = false, focused = false) {
+  li.className = ['entry', fresh && 'fresh', focused && 'focused'].filter(Boolean).join(' ');
+  li.setAttribute('aria-selected', String(selected));
+}
+
 export function row(entry, i, selected, fresh = false, focused = false) {
   const li = document.createElement('li');
-  li.className = ['entry', fresh && 'fresh', focused && 'focused'].filter(Boolean).join(' ');
+  mark(li, selected, fresh, focused);
   li.id = `row-${i}`;
   li.setAttribute('role', 'option');
-  li.setAttribute('aria-selected', String(selected));
   li.style.top = `${i * ROW}px`;
   li.dataset.index = String(i);
   li.dataset.kind = entry.kind;
@@ -36,6 +41,11 @@ export function row(entry, i, selected, fresh = false, focused = false) {
   date.textContent = shown;
   date.title = tip;
   li.append(name, size, date);
+  // What a screen reader says of the row: name, kind, size, when (never "image").
+  const kind = t(`kind-${fmt.kindOf(entry)}`);
+  li.setAttribute('aria-label', entry.kind === 'file'
+    ? t('row-file', { name: label.textContent, kind, size: size.textContent, modified: shown || tip })
+    : t('row-folder', { name: label.textContent }));
   return li;
 }
 

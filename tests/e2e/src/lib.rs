@@ -14,11 +14,13 @@
 //! - [`webdriver::WebDriver`]: a small W3C WebDriver client with a timeout on every step.
 //! - [`fixture`]: fakebox wired to the app, `e2e-browser` as `BROWSER`, keychain reads,
 //!   and the user's part of a sign-in played over HTTP.
+//! - [`atspi`]: what a screen reader gets from the window over AT-SPI.
 //! - [`attack`]: hostile clients of the sign-in listener over raw TCP.
 //! - the `e2e-browser` binary: a stand-in for the user's browser that drives headless
 //!   Chromium through chromedriver to press Allow or Cancel on the consent page.
 
 pub mod app;
+pub mod atspi;
 pub mod attack;
 pub mod desktop;
 pub mod dialog;

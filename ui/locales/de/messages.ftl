@@ -31,3 +31,15 @@ search-found = { $count ->
         [one] { $count } Treffer.
        *[other] { $count } Treffer.
     }
+
+## Eine Zeile der Dateiliste, wie ein Bildschirmleser sie vorliest.
+row-file = { $name }, { $kind }, { $size }, geändert { $modified }
+row-folder = { $name }, Ordner
+kind-folder = Ordner
+kind-image = Bild
+kind-document = Dokument
+kind-archive = Archiv
+kind-audio = Audio
+kind-video = Video
+kind-code = Quelltext
+kind-other = Datei

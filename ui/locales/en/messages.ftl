@@ -31,3 +31,15 @@ search-found = { $count ->
         [one] { $count } match.
        *[other] { $count } matches.
     }
+
+## A row of the file list, as a screen reader says it.
+row-file = { $name }, { $kind }, { $size }, modified { $modified }
+row-folder = { $name }, folder
+kind-folder = Folder
+kind-image = Image
+kind-document = Document
+kind-archive = Archive
+kind-audio = Audio
+kind-video = Video
+kind-code = Code
+kind-other = File
