@@ -74,6 +74,7 @@ pub fn run() {
                 if software {
                     webview::painted_in_software(webview);
                 }
+                webview::show_contrast(webview);
                 // The page shows what was shown last by itself: the core (settings, the
                 // demo's emulator, the keychain) starts now, not on the way to the first
                 // paint; commands wait for it.
@@ -95,6 +96,7 @@ pub fn run() {
             use tauri::Manager;
             if let Some(window) = tauri_app.get_webview_window("main") {
                 webview::tune(&window);
+                webview::follow_contrast(&window);
                 window_place::keep(&window);
             }
             #[cfg(target_os = "linux")]

@@ -3,6 +3,15 @@
 //! sight. On Linux WebKitGTK is told so, and without a GPU its DMA-BUF renderer is off
 //! and the page told to paint cheaply; `tests/BENCHMARKS.md` has what each setting
 //! bought, measured against a blank Tauri window. Other platforms keep their defaults.
+//! The page follows a high-contrast theme (it is marked, and its style answers with
+//! high-contrast colours), also when the theme changes. The desktop's text size WebKitGTK
+//! follows by itself: it zooms the page by GTK's font resolution, which GNOME's Large Text
+//! and text scaling factor set.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the desktop asks for high contrast, as last read from GTK on the main thread.
+static HIGH_CONTRAST: AtomicBool = AtomicBool::new(false);
 
 /// Choose WebKitGTK's renderer before any window exists. Without a GPU render node
 /// (`/dev/dri/renderD*`: virtual machines, remote and headless desktops), the DMA-BUF
@@ -37,6 +46,69 @@ pub fn painted_in_software<R: tauri::Runtime>(webview: &tauri::Webview<R>) {
     if let Err(e) = webview.eval("document.documentElement.dataset.render = 'software';") {
         log::warn!("could not tell the page how it is painted: {e}");
     }
+}
+
+/// Once the page has loaded: mark it with the contrast the desktop asks for
+/// (`data-contrast="more"`).
+pub fn show_contrast<R: tauri::Runtime>(webview: &tauri::Webview<R>) {
+    if let Err(e) = webview.eval(contrast_script()) {
+        log::warn!("could not tell the page the contrast: {e}");
+    }
+}
+
+fn contrast_script() -> &'static str {
+    if HIGH_CONTRAST.load(Ordering::Relaxed) {
+        "document.documentElement.dataset.contrast = 'more';"
+    } else {
+        "delete document.documentElement.dataset.contrast;"
+    }
+}
+
+/// Follow the desktop's contrast, now and as its theme changes.
+pub fn follow_contrast<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        let followed = window.with_webview(move |webview| {
+            use gtk::prelude::GtkSettingsExt;
+            use webkit2gtk::WebViewExt;
+            let view = webview.inner();
+            let Some(settings) = gtk::Settings::default() else {
+                return;
+            };
+            // The page is marked when it has loaded (`show_contrast`).
+            HIGH_CONTRAST.store(high_contrast(&settings), Ordering::Relaxed);
+            if high_contrast(&settings) {
+                log::info!("the desktop asks for high contrast");
+            }
+            // Straight to WebKit: this runs on the main thread, where Tauri's own eval
+            // would wait for itself.
+            settings.connect_gtk_theme_name_notify(move |s| {
+                HIGH_CONTRAST.store(high_contrast(s), Ordering::Relaxed);
+                view.evaluate_javascript(
+                    contrast_script(),
+                    None,
+                    None,
+                    None::<&webkit2gtk::gio::Cancellable>,
+                    |_| {},
+                );
+            });
+        });
+        if let Err(e) = followed {
+            log::warn!("could not follow the desktop's contrast: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
+/// Whether GTK's theme (its setting, or `GTK_THEME`, which overrides it) is a high-contrast
+/// one: GNOME's HighContrast and HighContrastInverse.
+#[cfg(target_os = "linux")]
+fn high_contrast(settings: &gtk::Settings) -> bool {
+    use gtk::prelude::GtkSettingsExt;
+    let named = |name: &str| name.to_ascii_lowercase().contains("highcontrast");
+    std::env::var("GTK_THEME").is_ok_and(|t| named(&t))
+        || settings.gtk_theme_name().is_some_and(|t| named(&t))
 }
 
 /// Tell the web view what this page does not need.

@@ -55,6 +55,9 @@ impl Desktop {
             "1280x800x24",
             "-nolisten",
             "tcp",
+            // Keep the display's resources (Xft.dpi set by xrdb) when its last client
+            // leaves, as a desktop's do.
+            "-noreset",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null());

@@ -1,7 +1,9 @@
 //! Nothing cut off in the default window with the preview open: placeholders fit their
-//! boxes, no control's text is clipped, a cut name shows whole on hover; the list's columns
+//! boxes, no control's text is clipped and every control can be reached, a cut name shows
+//! whole on hover; the list's columns
 //! resize by pointer and keyboard and keep their width at the next start. A German
-//! desktop gets the window in German, with German sizes and dates, nothing cut off either.
+//! desktop gets the window in German, with German sizes and dates, nothing cut off either;
+//! so does a desktop at twice the text size in a high-contrast theme.
 
 use std::time::Duration;
 
@@ -40,11 +42,25 @@ const CLIPPED: &str = "
   const shown = (el) => el.getClientRects().length > 0
     && getComputedStyle(el).visibility !== 'hidden';
   const out = [];
-  for (const el of document.querySelectorAll('button, input, [role=separator]')) {
+  const scrolls = (v) => v === 'auto' || v === 'scroll';
+  // Where a control cannot be reached: beside the window, below the page's end, or cut off
+  // by a box that does not scroll (one that scrolls reaches it).
+  const unreachable = (el) => {
     const r = el.getBoundingClientRect();
-    if (shown(el) && (r.left < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)) {
-      out.push([el.id || el.className || el.tagName, 'outside the window']);
+    if (r.left < -1 || r.right > innerWidth + 1) return 'outside the window';
+    if (r.bottom + scrollY > document.scrollingElement.scrollHeight + 1) return 'below the page';
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const b = a.getBoundingClientRect();
+      if (r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 && r.bottom <= b.bottom + 1) continue;
+      return scrolls(s.overflowX) || scrolls(s.overflowY) ? null : `cut off by ${a.id || a.className || a.tagName}`;
     }
+    return null;
+  };
+  for (const el of document.querySelectorAll('button, input, [role=separator]')) {
+    const why = shown(el) && unreachable(el);
+    if (why) out.push([el.id || el.className || el.tagName, why]);
   }
   for (const el of document.querySelectorAll('button, h1, h2, h3, label, [role=status], .entry .label, .list-head span')) {
     if (!shown(el) || el.scrollWidth <= el.clientWidth + 1) continue;
@@ -206,5 +222,82 @@ async fn a_german_desktop_gets_the_window_in_german_with_german_sizes_and_dates(
     let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
     assert_eq!(clipped, json!([]), "cut off in German");
     app.screenshot("german").await.unwrap();
+    app.quit().await;
+}
+
+/// The window at `width`×`height` in the screen's top left corner.
+fn resize(desktop: &Desktop, width: u32, height: u32) {
+    let window = e2e::drag::window_titled(desktop, "Dropdesk").expect("the app's window");
+    desktop
+        .xdotool(&["windowmove", "--sync", &window, "0", "0"])
+        .unwrap();
+    desktop
+        .xdotool(&[
+            "windowsize",
+            "--sync",
+            &window,
+            &width.to_string(),
+            &height.to_string(),
+        ])
+        .unwrap();
+}
+
+#[tokio::test]
+async fn at_twice_the_text_size_in_high_contrast_nothing_is_cut_off_and_every_control_is_reachable()
+{
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    // What GNOME's text scaling factor of 2 sets for GTK: 192 dots per inch.
+    let resources = desktop.dir.join("Xresources");
+    std::fs::write(&resources, "Xft.dpi: 192\n").unwrap();
+    let merged = desktop
+        .command("xrdb")
+        .args(["-nocpp", "-merge"])
+        .arg(&resources)
+        .status()
+        .expect("xrdb");
+    assert!(merged.success());
+    let s = setup_with(&desktop, |_| {}).await;
+    let mut env = app_env(&s, BROWSER, "allow");
+    env.push(("GTK_THEME", "HighContrast".into()));
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    resize(&desktop, 1280, 800);
+    let seen = wait(
+        &app,
+        "the page zoomed to twice the size and in high contrast, with its rows",
+        "return document.querySelectorAll('#entries .entry').length > 3 \
+           && document.documentElement.dataset.contrast === 'more' \
+           && innerWidth > 560 && innerWidth;",
+    )
+    .await;
+    assert!(
+        (620.0..=660.0).contains(&seen.as_f64().unwrap()),
+        "1280 pixels at 200% are 640: {seen}"
+    );
+    let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
+    assert_eq!(clipped, json!([]), "cut off at 200% in high contrast");
+    app.wd
+        .execute("window.scrollTo(0, 0);", json!([]))
+        .await
+        .unwrap();
+    app.screenshot("large-text-high-contrast").await.unwrap();
+    let focus = app
+        .wd
+        .execute(
+            "document.getElementById('act-upload').focus(); \
+             const s = getComputedStyle(document.activeElement); \
+             return [s.outlineStyle, parseFloat(s.outlineWidth)];",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    assert!(
+        focus[0] != "none" && focus[1].as_f64().unwrap() >= 3.0,
+        "focus still shows: {focus}"
+    );
     app.quit().await;
 }
