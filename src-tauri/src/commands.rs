@@ -436,7 +436,7 @@ pub async fn subfolders(
     Ok(browser.subfolders(&path, &path_lower).await?)
 }
 
-/// The files deleted in the folder `path`, newest deletion first.
+/// What was deleted in the folder `path` (files and folders), newest deletion first.
 #[tauri::command]
 pub async fn deleted_files(launch: State<'_, Launch>, path: String) -> Result<Vec<DeletedEntry>> {
     let browser = &core(&launch).await?.browser;

@@ -9,11 +9,15 @@ include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 
 /// The language every message exists in.
 pub const FALLBACK: &str = "en";
+/// A pseudo-language that proves the window right to left: English, written backwards
+/// (the window turns each text around), laid out as Arabic is. `LANGUAGE=ar_XB` asks for it.
+pub const PSEUDO_RTL: &str = "ar-XB";
 
-/// The languages Dropdesk has catalogues for.
+/// The languages Dropdesk has catalogues for, and the right-to-left pseudo-language.
 pub fn available() -> Vec<&'static str> {
     let mut languages: Vec<&str> = CATALOGUES.iter().map(|(l, _, _)| *l).collect();
     languages.dedup();
+    languages.push(PSEUDO_RTL);
     languages
 }
 
@@ -33,8 +37,13 @@ pub fn choose<'a>(wanted: &[String], available: &[&'a str]) -> &'a str {
         .unwrap_or(FALLBACK)
 }
 
-/// The catalogue texts of `language`.
+/// The catalogue texts of `language` (English's for the pseudo-language).
 pub fn catalogues(language: &str) -> Vec<&'static str> {
+    let language = if language == PSEUDO_RTL {
+        FALLBACK
+    } else {
+        language
+    };
     CATALOGUES
         .iter()
         .filter(|(l, _, _)| *l == language)
@@ -86,11 +95,18 @@ mod tests {
         assert_eq!(choose(&wanted(&["fr-FR", "de"]), &have), "de");
         assert_eq!(choose(&wanted(&["fr-FR"]), &have), "en");
         assert_eq!(choose(&[], &have), "en");
+        let with_pseudo = ["de", "en", "ar-XB"];
+        assert_eq!(choose(&wanted(&["ar-XB"]), &with_pseudo), "ar-XB");
+        assert_eq!(
+            choose(&wanted(&["ar-EG"]), &with_pseudo),
+            "en",
+            "real Arabic is not the pseudo-language"
+        );
     }
 
     #[test]
     fn english_and_german_are_built_in() {
-        assert_eq!(available(), ["de", "en"]);
+        assert_eq!(available(), ["de", "en", "ar-XB"]);
         assert!(catalogues("de")
             .iter()
             .any(|t| t.contains("Mit Dropbox verbinden")));

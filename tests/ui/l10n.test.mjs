@@ -62,7 +62,7 @@ test('every data-l10n-id of the page and every t() of the scripts is in the Engl
   const js = new URL('../../ui/js/', import.meta.url);
   for (const f of readdirSync(js).filter((n) => n.endsWith('.js'))) {
     const source = readFileSync(new URL(f, js), 'utf8');
-    named.push(...[...source.matchAll(/\bt\('([a-z][\w-]*)'/g)].map((m) => m[1]));
+    named.push(...[...source.matchAll(/\b(?:t|say)\('([a-z][\w-]*)'/g)].map((m) => m[1]));
   }
   assert.ok(named.length > 100, `${named.length} messages named`);
   assert.deepEqual(named.filter((id) => !known.has(id)), []);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import './english.mjs';
 import { button } from '../../ui/js/problem.js';
 
 const again = () => 'again';

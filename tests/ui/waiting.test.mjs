@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import './english.mjs';
 import { lead } from '../../ui/js/waiting.js';
 
 test('with no browser started, the view does not say a page opened', () => {

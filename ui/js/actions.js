@@ -38,7 +38,7 @@ export function createActions({ activate, onRename, onDelete, onMove, onVersions
     // Names that cannot be file names here were not saved: say which.
     if (choice.refused) onProblem(choice.refused);
     if (choice.conflicts.length) {
-      const answer = await askAboutConflicts(choice.conflicts, 'Replace them with the copies from Dropbox, keep both (the new copy gets a number), or skip them.');
+      const answer = await askAboutConflicts(choice.conflicts, t('conflict-download'));
       returnFocus();
       await api.resolveConflicts(answer);
     }
@@ -106,7 +106,7 @@ export function createActions({ activate, onRename, onDelete, onMove, onVersions
     select(entries) {
       current = entries;
       const one = entries.length === 1 ? entries[0] : null;
-      const saveLabel = one?.kind === 'folder' ? 'Download as .zip…' : 'Save as…';
+      const saveLabel = t(one?.kind === 'folder' ? 'act-zip' : 'act-save');
       for (const b of [$('act-save'), menu.querySelector('[data-act="save"]')]) {
         b.textContent = saveLabel;
         b.disabled = !one;

@@ -170,7 +170,7 @@ export function createBrowser({ onProblem, onHeard, withWriteAccess }) {
     if (changed) selectionChanged();
     $('summary-text').textContent = rows.summary(w);
     $('loading-more').hidden = w.complete;
-    $('loading-more').textContent = `Loading more… ${w.total.toLocaleString()} so far`;
+    $('loading-more').textContent = t('loading-more', { count: w.total });
   }
 
   let scrollQueued = false;

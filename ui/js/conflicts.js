@@ -2,6 +2,7 @@
 // both or skip, for all of them at once.
 
 import * as fmt from './format.js';
+import { t } from './l10n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,8 +11,8 @@ const $ = (id) => document.getElementById(id);
 export function askAboutConflicts(names, text) {
   const dialog = $('conflict-dialog');
   $('conflict-title').textContent = names.length === 1
-    ? `“${fmt.displayName(names[0])}” is already there`
-    : `${names.length} items are already there`;
+    ? t('conflict-title-one', { name: fmt.displayName(names[0]) })
+    : t('conflict-title-many', { count: names.length });
   $('conflict-text').textContent = text;
   $('conflict-names').replaceChildren(...names.map((n) => {
     const li = document.createElement('li');

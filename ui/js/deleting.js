@@ -8,6 +8,7 @@
 // tell).
 
 import * as api from './api.js';
+import { t } from './l10n.js';
 import { displayName } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,8 +16,9 @@ const $ = (id) => document.getElementById(id);
 /** How long the toast stays once nothing holds it, in ms. */
 const SHOWN_FOR = 10000;
 
-function items(n, one) {
-  return n === 1 && one ? `“${displayName(one)}”` : `${n.toLocaleString()} items`;
+/** The message `id` about `n` entries: its `-one` form naming the one, when there is one. */
+function about(id, n, one) {
+  return n === 1 && one ? t(`${id}-one`, { name: displayName(one) }) : t(`${id}-many`, { count: n });
 }
 
 /** `onChanged()` after the listing changed; `onProblem(problem, retry)`. */
@@ -62,7 +64,7 @@ export function createDeleting({ onChanged, onProblem }) {
   const along = (doing) => {
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = ({ done, total }) => {
-      if (total > 1) show(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`, false, { done, total });
+      if (total > 1) show(t(`${doing}-progress`, { done, total }), false, { done, total });
     };
     return channel;
   };
@@ -71,24 +73,21 @@ export function createDeleting({ onChanged, onProblem }) {
   function notDone(list, retry) {
     if (!list.length) return;
     const [first] = list;
-    const others = list.length > 1 ? ` (and ${list.length - 1} more)` : '';
-    onProblem({
-      ...first.problem,
-      message: `“${displayName(first.name)}”${others}: ${first.problem.message}`,
-    }, retry);
+    const said = { name: displayName(first.name), more: list.length - 1, problem: first.problem.message };
+    onProblem({ ...first.problem, message: t(list.length > 1 ? 'not-done-more' : 'not-done', said) }, retry);
   }
 
   async function remove(entries) {
     if (busy || !entries.length) return;
     busy = true;
     const one = entries.length === 1 ? entries[0].name : null;
-    show(`Deleting ${items(entries.length, one)}…`, false, 'working');
+    show(about('deleting', entries.length, one), false, 'working');
     try {
-      const done = await api.deleteEntries(entries.map((e) => e.path_lower), along('Deleting'));
+      const done = await api.deleteEntries(entries.map((e) => e.path_lower), along('deleting'));
       onChanged();
       if (done.deleted) {
         undo = done.undo ?? null;
-        show(`Deleted ${items(done.deleted, one)}`, undo !== null);
+        show(about('deleted', done.deleted, one), undo !== null);
       } else {
         hide();
       }
@@ -105,11 +104,11 @@ export function createDeleting({ onChanged, onProblem }) {
     if (busy || undo === null) return;
     busy = true;
     const id = undo;
-    show('Restoring…', false, 'working');
+    show(t('restoring'), false, 'working');
     try {
-      const done = await api.undoDelete(id, along('Restoring'));
+      const done = await api.undoDelete(id, along('restoring'));
       onChanged();
-      show(`Restored ${items(done.restored)}`, false);
+      show(t('restored-many', { count: done.restored }), false);
       undo = done.not_done.length ? id : null;
       notDone(done.not_done, () => { undo = id; undoLast(); });
     } catch (e) {

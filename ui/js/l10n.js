@@ -15,10 +15,15 @@ let bundles = [];
 /** The language in use (a BCP 47 tag), for Intl formatting. */
 export let locale = 'en';
 
+/** The right-to-left pseudo-language: English turned around (a right-to-left override
+ * around each text), laid out right to left. */
+const PSEUDO_RTL = 'ar-XB';
+
 /** A bundle of `language` from its catalogue texts. */
 export function bundleOf(language, texts) {
   // Isolation is added by t() to text placeables (names) only, so numbers stay plain.
-  const bundle = new FluentBundle(language, { useIsolating: false });
+  const transform = language === PSEUDO_RTL ? (text) => `\u202E${text}\u202C` : undefined;
+  const bundle = new FluentBundle(language, { useIsolating: false, transform });
   for (const text of texts) bundle.addResource(new FluentResource(text));
   return bundle;
 }
@@ -50,7 +55,7 @@ function message(id) {
 
 /** Arguments that are someone's text (a file name, a query): isolated (U+2068…U+2069),
  * so their own direction never reorders the sentence around them. */
-const ISOLATED = new Set(['name', 'query']);
+const ISOLATED = new Set(['name', 'query', 'target']);
 
 /** The message `id` with `args`; its id when no catalogue has it (a test catches that). */
 export function t(id, args) {

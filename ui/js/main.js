@@ -117,7 +117,7 @@ function accountButton(account) {
   email.textContent = account.email;
   who.append(name, email);
   b.append(initials, who);
-  b.setAttribute('aria-label', `Switch to ${name.textContent} ${account.email}`.trim());
+  b.setAttribute('aria-label', t('switch-to', { name: name.textContent, email: account.email ?? '' }).trim());
   b.addEventListener('click', () => switchTo(account.account_id));
   li.append(b);
   return li;
@@ -127,7 +127,7 @@ async function switchTo(accountId) {
   clearProblem();
   browser.reset();
   show('loading');
-  $('loading-text').textContent = 'Switching account…';
+  $('loading-text').textContent = t('switching-account');
   try {
     applyStatus(await api.switchAccount(accountId));
   } catch (e) {
@@ -339,7 +339,7 @@ async function copyLink() {
   try {
     link = await api.startLink();
     await navigator.clipboard.writeText(link);
-    $('copy-feedback').textContent = 'Link copied. Paste it into your browser.';
+    $('copy-feedback').textContent = t('link-copied');
   } catch (e) {
     $('copy-feedback').textContent = link || api.asProblem(e).message;
   }
@@ -387,9 +387,7 @@ let pendingWrites = [];
 
 function showAccess(may) {
   mayWrite = may;
-  $('account-access').textContent = may
-    ? 'Dropdesk may add files to this folder.'
-    : 'Dropdesk only reads this folder until your first upload asks Dropbox.';
+  $('account-access').textContent = t(may ? 'access-write' : 'access-read');
 }
 
 /** Do `then` (an upload) once Dropbox lets Dropdesk write: at once if it does already,
@@ -434,7 +432,7 @@ function afterWriteSignIn(result) {
       break;
     default:
       setStatus('connected', t('status-connected'));
-      accountNote('Nothing was uploaded: Dropbox still lets Dropdesk only read this folder. Upload asks again.');
+      accountNote(t('write-declined'));
   }
 }
 
@@ -443,7 +441,7 @@ async function uploaded(choice) {
   if (choice.conflicts.length) {
     const answer = await askAboutConflicts(
       choice.conflicts,
-      'Replace them at Dropbox with yours (only if nobody changed them since), keep both (yours gets a number), or skip them.',
+      t('conflict-upload'),
     );
     browser.focus();
     uploaded(await api.resolveUploadConflicts(answer));

@@ -5,12 +5,22 @@
 // go is said, and nothing is overwritten.
 
 import * as api from './api.js';
+import { t } from './l10n.js';
 import * as fmt from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
-function items(entries) {
-  return entries.length === 1 ? `“${fmt.displayName(entries[0].name)}”` : `${entries.length.toLocaleString()} items`;
+/** The message `id` about `entries`: its `-one` form naming the one, or `-many`. */
+function about(id, entries, args = {}) {
+  return entries.length === 1
+    ? t(`${id}-one`, { ...args, name: fmt.displayName(entries[0].name) })
+    : t(`${id}-many`, { ...args, count: entries.length });
+}
+
+/** The folder at `path` as a sentence names it: where something goes (`place`), or where
+ * it is (`in`), which some languages say differently. */
+function place(path, as = 'place') {
+  return path ? t(`${as}-folder`, { name: fmt.displayName(path.split('/').pop()) }) : t(`${as}-root`);
 }
 
 const parentOf = (path) => path.slice(0, path.lastIndexOf('/'));
@@ -26,22 +36,24 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
   // ---- Doing it ---------------------------------------------------------------------------
 
   async function relocate(entries, into, copy) {
-    const doing = copy ? 'Copying' : 'Moving';
+    const doing = copy ? 'copying' : 'moving';
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = ({ done, total }) => {
-      if (total > 1) say(`${doing} ${done.toLocaleString()} of ${total.toLocaleString()}…`, { done, total });
+      if (total > 1) say(t(`${doing}-progress`, { done, total }), { done, total });
     };
-    say(`${doing} ${items(entries)}…`, 'working');
+    say(about(doing, entries), 'working');
     try {
       const r = await api.relocate(entries.map((e) => e.path_lower), into.path, into.lower, copy, channel);
       onChanged();
-      const where = into.path ? `“${fmt.displayName(into.path.split('/').pop())}”` : 'the app folder';
-      if (r.done) say(`${copy ? 'Copied' : 'Moved'} ${r.done === entries.length ? items(entries) : `${r.done.toLocaleString()} items`} to ${where}`);
+      const where = place(into.path);
+      const done = copy ? 'copied' : 'moved';
+      if (r.done === entries.length) say(about(done, entries, { where }));
+      else if (r.done) say(t(`${done}-many`, { count: r.done, where }));
       else say('');
       if (r.not_done.length) {
         const [first] = r.not_done;
-        const others = r.not_done.length > 1 ? ` (and ${r.not_done.length - 1} more)` : '';
-        onProblem({ ...first.problem, message: `“${fmt.displayName(first.name)}”${others}: ${first.problem.message}` });
+        const said = { name: fmt.displayName(first.name), more: r.not_done.length - 1, problem: first.problem.message };
+        onProblem({ ...first.problem, message: t(r.not_done.length > 1 ? 'not-done-more' : 'not-done', said) });
       }
     } catch (e) {
       say('');
@@ -87,10 +99,10 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
       li.append(b);
       crumbs.append(li);
     };
-    crumb('App folder', { path: '', lower: '' });
+    crumb(t('app-folder'), { path: '', lower: '' });
     parts.forEach((p, i) => crumb(p, { path: `/${parts.slice(0, i + 1).join('/')}`, lower: `/${lowers.slice(0, i + 1).join('/')}` }));
     crumbs.lastElementChild.firstElementChild.setAttribute('aria-current', 'location');
-    $('picker-status').textContent = 'Loading folders…';
+    $('picker-status').textContent = t('picker-loading');
     pickerList.replaceChildren();
     try {
       const folders = await api.subfolders(at.path, at.lower);
@@ -111,10 +123,11 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
       focusPickerRow(0);
       const already = !picking.copy && picking.entries.every((e) => parentOf(e.path_lower) === at.lower);
       $('picker-go').disabled = already;
-      const where = at.path ? `“${fmt.displayName(parts[parts.length - 1])}”` : 'the app folder';
+      const where = place(at.path);
+      const open = picking.folders.length ? ` ${t('picker-open-below')}` : '';
       $('picker-status').textContent = already
-        ? `${items(picking.entries)} ${picking.entries.length === 1 ? 'is' : 'are'} already in ${where}.`
-        : `${picking.copy ? 'Copy' : 'Move'} ${items(picking.entries)} into ${where}${picking.folders.length ? ', or open a folder below (Enter).' : '.'}`;
+        ? about('picker-already', picking.entries, { where: place(at.path, 'in') })
+        : about(picking.copy ? 'picker-copy' : 'picker-move', picking.entries, { where }) + open;
     } catch (e) {
       picker.close();
       onProblem(api.asProblem(e), () => ask(picking.entries, picking.copy));
@@ -125,8 +138,8 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
   function ask(entries, copy) {
     if (!entries.length) return;
     picking = { entries, copy, at: null, folders: [], focused: 0 };
-    $('picker-title').textContent = copy ? 'Copy to…' : 'Move to…';
-    $('picker-go').textContent = copy ? 'Copy here' : 'Move here';
+    $('picker-title').textContent = t(copy ? 'picker-copy-title' : 'picker-title');
+    $('picker-go').textContent = t(copy ? 'picker-copy-go' : 'picker-go');
     picker.showModal();
     pickerList.focus();
     pickIn(here());
@@ -161,7 +174,7 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
   function hold(entries, copy) {
     if (!entries.length) return;
     clipboard = { entries, copy };
-    say(`${copy ? 'Copied' : 'Cut'} ${items(entries)}: open a folder and paste (Ctrl+V)`);
+    say(about(copy ? 'clip-copied' : 'clip-cut', entries));
   }
 
   function paste() {
@@ -218,8 +231,8 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
     drag.target = targetAt(e.clientX, e.clientY);
     mark(drag.target);
     ghost.textContent = drag.target
-      ? `${e.ctrlKey ? 'Copy' : 'Move'} ${items(drag.entries)} to “${drag.target.element.textContent}”`
-      : `${items(drag.entries)}`;
+      ? about(e.ctrlKey ? 'drag-copy' : 'drag-move', drag.entries, { target: drag.target.element.textContent })
+      : about('drag', drag.entries);
     ghost.style.left = `${e.clientX + 14}px`;
     ghost.style.top = `${e.clientY + 10}px`;
   });

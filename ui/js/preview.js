@@ -4,6 +4,7 @@
 // problem that only a new sign-in mends (the grant was revoked) goes to `onProblem`, which
 // takes the window to the reconnect state, as every other path does.
 
+import { t } from './l10n.js';
 import * as api from './api.js';
 import * as fmt from './format.js';
 
@@ -38,7 +39,7 @@ export function createPreview({ onProblem }) {
     text.textContent = p.kind === 'text' ? p.text : '';
     const note = $('preview-note');
     note.hidden = p.kind === 'picture' || (p.kind === 'text' && p.whole);
-    note.textContent = p.kind === 'text' ? 'The first 64 KB of the file.' : 'No preview for this kind of file.';
+    note.textContent = t(p.kind === 'text' ? 'preview-start-only' : 'no-preview');
     $('preview-name').textContent = name;
     $('preview-size').textContent = fmt.size(p.size);
     const [, exact] = fmt.date(p.modified);
@@ -72,8 +73,8 @@ export function createPreview({ onProblem }) {
       const entry = entries.length === 1 ? entries[0] : null;
       wanted = entry?.kind === 'file' ? entry.path_lower : null;
       delete $('preview').dataset.shown;
-      if (!entry) { empty(entries.length ? `${entries.length} items selected.` : 'Select a file to see a preview.'); return; }
-      if (entry.kind === 'folder') { empty('A folder: open it to see what is inside.'); return; }
+      if (!entry) { empty(entries.length ? t('preview-many', { count: entries.length }) : t('preview-empty')); return; }
+      if (entry.kind === 'folder') { empty(t('preview-folder')); return; }
       if (!on) return;
       timer = setTimeout(() => load(entry), SETTLE_MS);
     },

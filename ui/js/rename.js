@@ -5,6 +5,7 @@
 // meanwhile (a live change, a scroll) do not take it away; it follows its row.
 
 import * as api from './api.js';
+import { t } from './l10n.js';
 import { stemLength } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -78,7 +79,7 @@ export function createRename({ onRenamed, onProblem, rowOf, returnFocus }) {
       input.value = entry.name;
       why.hidden = true;
       input.removeAttribute('aria-invalid');
-      input.setAttribute('aria-label', `New name for ${entry.name}`);
+      input.setAttribute('aria-label', t('rename-label', { name: entry.name }));
       box.hidden = false;
       place();
       input.focus();

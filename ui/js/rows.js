@@ -70,7 +70,7 @@ export function renderCrumbs(crumbs, { path, lower }, go) {
     li.append(b);
     crumbs.append(li);
   };
-  add('App folder', { path: '', lower: '' }, parts.length === 0);
+  add(t('app-folder'), { path: '', lower: '' }, parts.length === 0);
   parts.forEach((p, i) => {
     const upTo = (list) => `/${list.slice(0, i + 1).join('/')}`;
     add(p, { path: upTo(parts), lower: upTo(lowers) }, i === parts.length - 1);

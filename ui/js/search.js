@@ -66,11 +66,11 @@ export function createSearch({ onOpen, onProblem, onShow }) {
       name.textContent = fmt.displayName(entry.name);
       const where = document.createElement('span');
       where.className = 'where';
-      where.textContent = `in ${fmt.displayName(folderOf(entry)) || 'App folder'}`;
+      where.textContent = t('found-in', { folder: fmt.displayName(folderOf(entry)) || t('app-folder') });
       text.append(name, where);
       const size = document.createElement('span');
       size.className = 'muted small';
-      size.textContent = entry.kind === 'file' ? fmt.size(entry.size) : 'Folder';
+      size.textContent = entry.kind === 'file' ? fmt.size(entry.size) : t('kind-folder');
       b.append(icon, text, size);
       b.addEventListener('click', () => { selected = i; render(); });
       b.addEventListener('dblclick', () => open(i));

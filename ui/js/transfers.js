@@ -5,6 +5,7 @@
 // Channel; this module only draws them.
 
 import * as api from './api.js';
+import { t as say } from './l10n.js';
 import * as fmt from './format.js';
 import { openAsking } from './program-dialog.js';
 
@@ -32,27 +33,27 @@ export function createTransfers({ onProblem, onStale, onShow, onAllowWriting }) 
     switch (t.state) {
       case 'running':
       case 'waiting':
-        return [button('Cancel', () => act(api.cancelTransfer(t.id)), `Cancel ${name}`)];
+        return [button(say('transfer-cancel'), () => act(api.cancelTransfer(t.id)), say('transfer-cancel-named', { name }))];
       case 'done':
         if (t.purpose === 'upload') {
           return t.uploaded_to
-            ? [button('Show in Dropdesk', () => onShow(t.uploaded_to, t.uploaded_to_lower), `Show ${name} in Dropdesk`)]
+            ? [button(say('transfer-show'), () => onShow(t.uploaded_to, t.uploaded_to_lower), say('transfer-show-named', { name }))]
             : [];
         }
         return [
-          button('Open', () => act(openAsking(t.name, (program) => api.openTransferred(t.id, false, program))), `Open ${name}`),
-          button('Show in folder', () => act(api.openTransferred(t.id, true)), `Show ${name} in its folder`),
+          button(say('transfer-open'), () => act(openAsking(t.name, (program) => api.openTransferred(t.id, false, program))), say('transfer-open-named', { name })),
+          button(say('transfer-folder'), () => act(api.openTransferred(t.id, true)), say('transfer-folder-named', { name })),
         ];
       case 'failed': {
         if (t.problem?.action === 'allow_writing') {
-          return [button('Allow uploads…', () => onAllowWriting(t.id), `Allow uploads, then retry ${name}`)];
+          return [button(say('action-allow-writing'), () => onAllowWriting(t.id), say('transfer-allow-named', { name }))];
         }
         const resume = t.problem?.code === 'transfer_interrupted';
-        const label = resume ? 'Resume' : 'Retry';
-        return [button(label, () => act(api.retryTransfer(t.id)), `${label} ${name}`)];
+        const label = say(resume ? 'transfer-resume' : 'action-retry');
+        return [button(label, () => act(api.retryTransfer(t.id)), say(resume ? 'transfer-resume-named' : 'transfer-retry-named', { name }))];
       }
       default:
-        return [button('Retry', () => act(api.retryTransfer(t.id)), `Retry ${name}`)];
+        return [button(say('action-retry'), () => act(api.retryTransfer(t.id)), say('transfer-retry-named', { name }))];
     }
   }
 

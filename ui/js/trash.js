@@ -5,6 +5,7 @@
 // undone from.
 
 import * as api from './api.js';
+import { t } from './l10n.js';
 import * as fmt from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -19,14 +20,14 @@ export function createTrash({ here, onChanged, onProblem, withWriteAccess, retur
   async function restore(file, li) {
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = ({ done, total }) => {
-      if (total > 1) status.textContent = `Restoring ${done.toLocaleString()} of ${total.toLocaleString()}…`;
+      if (total > 1) status.textContent = t('restoring-progress', { done, total });
     };
     try {
-      if (file.kind === 'folder') status.textContent = `Restoring “${fmt.displayName(file.name)}”…`;
+      if (file.kind === 'folder') status.textContent = t('restoring-one', { name: fmt.displayName(file.name) });
       await api.restoreDeleted(file.path, file.rev, channel);
       onChanged();
       li.remove();
-      status.textContent = `Restored “${fmt.displayName(file.name)}”.`;
+      status.textContent = t('restored-one', { name: fmt.displayName(file.name) });
       (list.querySelector('button') ?? $('deleted-close')).focus();
     } catch (e) {
       dialog.close();
@@ -42,15 +43,13 @@ export function createTrash({ here, onChanged, onProblem, withWriteAccess, retur
     const about = document.createElement('span');
     about.className = 'muted small';
     const [, when] = fmt.date(file.deleted_at);
-    const what = file.kind === 'folder'
-      ? `Folder · ${file.held.toLocaleString()} item${file.held === 1 ? '' : 's'} in it`
-      : fmt.size(file.size);
-    about.textContent = when ? `${what} · deleted ${when}` : what;
+    const what = file.kind === 'folder' ? t('deleted-folder-held', { count: file.held }) : fmt.size(file.size);
+    about.textContent = when ? t('deleted-when', { what, when }) : what;
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'button secondary small';
-    b.textContent = 'Restore';
-    b.setAttribute('aria-label', `Restore “${fmt.displayName(file.name)}”`);
+    b.textContent = t('restore');
+    b.setAttribute('aria-label', t('restore-named', { name: fmt.displayName(file.name) }));
     b.addEventListener('click', () => {
       const at = here();
       dialog.close();
@@ -66,18 +65,17 @@ export function createTrash({ here, onChanged, onProblem, withWriteAccess, retur
 
   /** Show what was deleted in the folder `at` (the folder in view), then do `then`. */
   async function show(at = here(), then) {
-    const where = at.path ? `“${fmt.displayName(at.path.split('/').pop())}”` : 'the app folder';
-    $('deleted-title').textContent = `Deleted files in ${where}`;
+    $('deleted-title').textContent = at.path
+      ? t('deleted-in-folder', { name: fmt.displayName(at.path.split('/').pop()) })
+      : t('deleted-in-root');
     list.replaceChildren();
-    status.textContent = 'Looking for deleted files…';
+    status.textContent = t('deleted-looking');
     dialog.showModal();
     $('deleted-close').focus();
     try {
       const files = await api.deletedFiles(at.path);
       list.replaceChildren(...files.map(row));
-      status.textContent = files.length
-        ? `${files.length.toLocaleString()} deleted item${files.length === 1 ? '' : 's'}, newest first.`
-        : 'Nothing was deleted here, or Dropbox no longer keeps it.';
+      status.textContent = files.length ? t('deleted-count', { count: files.length }) : t('deleted-none');
       then?.();
     } catch (e) {
       dialog.close();

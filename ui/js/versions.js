@@ -6,6 +6,7 @@
 // can be restored in turn.
 
 import * as api from './api.js';
+import { t } from './l10n.js';
 import * as fmt from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -50,38 +51,39 @@ export function createVersions({ onChanged, onProblem, withWriteAccess, returnFo
       const size = document.createElement('span');
       size.className = 'muted small';
       // Dropbox says who made a version only in a shared folder.
-      const by = { you: ' · by you', another: ' · by another person sharing the folder' }[v.by] ?? '';
-      size.textContent = `${fmt.size(v.size)}${v.current ? ' · current' : ''}${by}`;
+      size.textContent = [
+        fmt.size(v.size),
+        v.current && t('version-current'),
+        v.by && t(`version-by-${v.by}`),
+      ].filter(Boolean).join(' · ');
       const acts = document.createElement('span');
       acts.className = 'row';
       acts.append(
-        button('Preview', () => preview(v, exact)),
-        button('Save a copy…', () => guarded(() => api.saveVersion(file.path_lower, v.rev))),
-        button('Restore', () => restoreAsked(v, exact), v.current),
+        button(t('version-preview'), () => preview(v, exact)),
+        button(t('version-save'), () => guarded(() => api.saveVersion(file.path_lower, v.rev))),
+        button(t('restore'), () => restoreAsked(v, exact), v.current),
       );
-      for (const b of acts.children) b.setAttribute('aria-label', `${b.textContent.replace('…', '')}: the version of ${exact}`);
+      for (const b of acts.children) b.setAttribute('aria-label', t('version-action', { action: b.textContent.replace('…', ''), when: exact }));
       li.append(when, size, acts);
       return li;
     }));
   }
 
   async function load() {
-    status.textContent = 'Loading versions…';
+    status.textContent = t('versions-loading');
     shown.hidden = true;
     await guarded(async () => {
       const versions = await api.versions(file.path_lower);
       draw(versions);
-      status.textContent = versions.length === 1
-        ? 'Dropbox keeps no earlier version of this file.'
-        : `${versions.length} versions, newest first.`;
+      status.textContent = versions.length === 1 ? t('versions-only-one') : t('versions-count', { count: versions.length });
     }, () => show(file));
   }
 
   async function preview(v, exact) {
     await guarded(async () => {
       const p = await api.previewVersion(file.path_lower, v.rev);
-      shown.textContent = p.kind === 'text' ? p.text : 'No preview for this kind of file.';
-      shown.setAttribute('aria-label', `The start of the version of ${exact}`);
+      shown.textContent = p.kind === 'text' ? p.text : t('no-preview');
+      shown.setAttribute('aria-label', t('version-start', { when: exact }));
       shown.hidden = false;
       shown.focus();
     });
@@ -92,7 +94,7 @@ export function createVersions({ onChanged, onProblem, withWriteAccess, returnFo
       await api.restoreVersion(file.path_lower, v.rev);
       onChanged();
       await load();
-      status.textContent = `Restored the version of ${exact}. The version it replaced is kept here too.`;
+      status.textContent = t('version-restored', { when: exact });
     }, () => restore(v, exact));
   }
 
@@ -106,7 +108,7 @@ export function createVersions({ onChanged, onProblem, withWriteAccess, returnFo
   /** Show the versions of `entry` (a file), then do `then`. */
   function show(entry, then) {
     file = entry;
-    $('versions-title').textContent = `Versions of “${fmt.displayName(entry.name)}”`;
+    $('versions-title').textContent = t('versions-of', { name: fmt.displayName(entry.name) });
     list.replaceChildren();
     dialog.showModal();
     $('versions-close').focus();

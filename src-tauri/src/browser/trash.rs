@@ -48,7 +48,17 @@ pub enum Was {
     Folder { held: usize },
 }
 
-/// A deleted file as `list_revisions` tells it.
+/// What a deleted entry is, as `list_revisions` tells it.
+enum Looked {
+    File(GoneFile),
+    /// Not a file: a folder (a deleted folder has no revisions).
+    Folder,
+    /// Nothing to restore: something is at that path again (or Dropbox keeps no
+    /// revision of it).
+    Back,
+}
+
+/// A deleted file: the revision it had.
 struct GoneFile {
     path: String,
     rev: String,
@@ -64,9 +74,9 @@ impl Browser {
         gone.truncate(LOOKED_UP);
         let mut found = Vec::new();
         let mut folders = Vec::new();
-        for (d, file) in self.deleted_files(gone).await? {
-            match file {
-                Some(f) => found.push(DeletedEntry {
+        for (d, looked) in self.look_up(gone).await? {
+            match looked {
+                Looked::File(f) => found.push(DeletedEntry {
                     name: d.name,
                     path: f.path,
                     deleted_at: f.deleted_at,
@@ -75,7 +85,8 @@ impl Browser {
                         size: f.size,
                     },
                 }),
-                None => folders.push(d),
+                Looked::Folder => folders.push(d),
+                Looked::Back => {}
             }
         }
         if !folders.is_empty() {
@@ -84,10 +95,13 @@ impl Browser {
                 let inside = within(&below, &d);
                 let sample = inside.iter().take(WHEN_FROM).map(|&d| d.clone()).collect();
                 let when = self
-                    .deleted_files(sample)
+                    .look_up(sample)
                     .await?
                     .into_iter()
-                    .filter_map(|(_, f)| f?.deleted_at)
+                    .filter_map(|(_, looked)| match looked {
+                        Looked::File(f) => f.deleted_at,
+                        Looked::Folder | Looked::Back => None,
+                    })
                     .max();
                 found.push(DeletedEntry {
                     name: d.name,
@@ -101,27 +115,30 @@ impl Browser {
         Ok(found)
     }
 
-    /// Each deleted entry with what it is as a file, a few at once, in order; `None` for
-    /// one that is not a deleted file (a folder, or a file back meanwhile).
-    async fn deleted_files(
+    /// What each deleted entry is, a few at once, in order.
+    async fn look_up(
         &self,
         entries: Vec<DeletedMetadata>,
-    ) -> Result<Vec<(DeletedMetadata, Option<GoneFile>)>, SessionError> {
+    ) -> Result<Vec<(DeletedMetadata, Looked)>, SessionError> {
         let session = &self.session;
         stream::iter(entries)
             .map(|d| async move {
                 let at = d.path_display.clone().unwrap_or_default();
-                let file = match session.list_revisions(&at).await {
-                    Ok(r) if r.is_deleted => r.entries.into_iter().next().map(|last| GoneFile {
-                        path: at,
-                        rev: last.rev,
-                        size: last.size,
-                        deleted_at: r.server_deleted,
-                    }),
-                    Ok(_) | Err(SessionError::Api(ApiError::Route { .. })) => None,
+                let looked = match session.list_revisions(&at).await {
+                    Ok(r) if r.is_deleted => match r.entries.into_iter().next() {
+                        Some(last) => Looked::File(GoneFile {
+                            path: at,
+                            rev: last.rev,
+                            size: last.size,
+                            deleted_at: r.server_deleted,
+                        }),
+                        None => Looked::Back,
+                    },
+                    Ok(_) => Looked::Back,
+                    Err(SessionError::Api(ApiError::Route { .. })) => Looked::Folder,
                     Err(e) => return Err(e),
                 };
-                Ok((d, file))
+                Ok((d, looked))
             })
             .buffered(AT_ONCE)
             .collect::<Vec<_>>()
@@ -172,13 +189,14 @@ impl Browser {
             folders: vec![(path.to_string(), key)],
         };
         let mut files = Vec::new();
-        for (d, file) in self.deleted_files(inside).await? {
-            match file {
-                Some(f) => files.push(f),
-                None => gone.folders.push((
+        for (d, looked) in self.look_up(inside).await? {
+            match looked {
+                Looked::File(f) => files.push(f),
+                Looked::Folder => gone.folders.push((
                     d.path_display.unwrap_or_default(),
                     d.path_lower.unwrap_or_default(),
                 )),
+                Looked::Back => {}
             }
         }
         gone.files = with_the_folder(files);

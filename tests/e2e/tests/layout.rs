@@ -3,7 +3,8 @@
 //! whole on hover; the list's columns
 //! resize by pointer and keyboard and keep their width at the next start. A German
 //! desktop gets the window in German, with German sizes and dates, nothing cut off either;
-//! so does a desktop at twice the text size in a high-contrast theme.
+//! so does a desktop at twice the text size in a high-contrast theme. The right-to-left
+//! pseudo-language mirrors the layout and keeps each file name's own direction.
 
 use std::time::Duration;
 
@@ -299,5 +300,58 @@ async fn at_twice_the_text_size_in_high_contrast_nothing_is_cut_off_and_every_co
         focus[0] != "none" && focus[1].as_f64().unwrap() >= 3.0,
         "focus still shows: {focus}"
     );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_right_to_left_pseudo_language_mirrors_the_window_and_names_keep_their_direction() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let s = setup_with(&desktop, |_| {}).await;
+    // A name that would pass for a PDF if its right-to-left override were obeyed.
+    e2e::fixture::fakebox_control(
+        &s.fakebox,
+        reqwest::Method::POST,
+        "files",
+        json!({"ops": [{"op": "add_file", "path": "/invoice\u{202E}fdp.exe", "content": "x"}]}),
+    )
+    .await;
+    let mut env = app_env(&s, BROWSER, "allow");
+    env.push(("LANGUAGE", "ar_XB".into()));
+    let app = App::launch(&desktop, &env, &[])
+        .await
+        .expect("app launches");
+    app.click("connect").await.unwrap();
+    wait_for_name(&app, &s).await;
+    let laid = wait(
+        &app,
+        "the window right to left, with its rows",
+        "const r = (sel) => document.querySelector(sel).getBoundingClientRect(); \
+         return document.querySelectorAll('#entries .entry').length > 3 \
+           && [document.documentElement.dir, \
+               r('.account').left > r('.browser').left, \
+               r('#back').left > r('#forward').left, \
+               r('#entries .entry .name').right > r('#entries .entry .date').right, \
+               document.getElementById('act-upload').textContent];",
+    )
+    .await;
+    assert_eq!(
+        laid,
+        json!(["rtl", true, true, true, "\u{202E}Upload…\u{202C}"]),
+        "mirrored: the account card, Back before Forward, a row's name before its date, \
+         the words turned around"
+    );
+    let name = wait(
+        &app,
+        "the disguised name, shown without its override",
+        "const l = [...document.querySelectorAll('#entries .entry .label')] \
+           .find(l => l.textContent.startsWith('invoice')); \
+         return l && [l.textContent, getComputedStyle(l).unicodeBidi];",
+    )
+    .await;
+    assert_eq!(name, json!(["invoicefdp.exe", "isolate"]));
+    let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
+    assert_eq!(clipped, json!([]), "cut off right to left");
+    app.screenshot("right-to-left").await.unwrap();
     app.quit().await;
 }

@@ -517,7 +517,8 @@ async fn rows_dragged_by_the_pointer_onto_a_folder_row_move_into_it() {
     let ghost = wait(
         &app,
         "the drag saying where the rows go",
-        "const g = document.getElementById('drag-ghost'); return !g.hidden && g.textContent;",
+        "const g = document.getElementById('drag-ghost'); \
+         return !g.hidden && g.textContent.replace(/[\\u2066-\\u2069]/g, '');",
     )
     .await;
     assert_eq!(ghost, "Move 2 items to “Music”");
@@ -529,7 +530,7 @@ async fn rows_dragged_by_the_pointer_onto_a_folder_row_move_into_it() {
     let said = wait(
         &app,
         "the move said",
-        "const t = document.getElementById('toast-text').textContent; \
+        "const t = document.getElementById('toast-text').textContent.replace(/[\\u2066-\\u2069]/g, ''); \
          return t.startsWith('Moved') && t;",
     )
     .await;
@@ -639,7 +640,8 @@ async fn a_file_cut_and_pasted_in_another_folder_and_one_moved_by_the_picker_go_
     let said = wait(
         &app,
         "the move said",
-        "const t = document.getElementById('toast-text').textContent; return t.startsWith('Moved') && t;",
+        "const t = document.getElementById('toast-text').textContent.replace(/[\\u2066-\\u2069]/g, ''); \
+         return t.startsWith('Moved') && t;",
     )
     .await;
     assert_eq!(said, "Moved “file2.txt” to “Projects”");
