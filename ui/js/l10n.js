@@ -12,8 +12,6 @@ import { useLocale } from './format.js';
 const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'he', 'ur']);
 
 let bundles = [];
-/** The language in use (a BCP 47 tag), for Intl formatting. */
-export let locale = 'en';
 
 /** The right-to-left pseudo-language: English turned around (a right-to-left override
  * around each text), laid out right to left. */
@@ -41,8 +39,7 @@ export function start({ language, texts, fallback }) {
 /** Speak with `list` (the language's bundle first, then English): also for tests. */
 export function use(list) {
   bundles = list;
-  locale = list[0]?.locales[0] ?? 'en';
-  useLocale(locale);
+  useLocale(list[0]?.locales[0] ?? 'en');
 }
 
 function message(id) {
