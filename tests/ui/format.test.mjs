@@ -1,10 +1,11 @@
-// Unit tests of the UI's formatting (sizes, dates, file kinds, a name's stem), run with
+// Unit tests of the UI's formatting (sizes, dates, file kinds, a name's stem, a transfer's line), run with
 // `node --test`.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as fmt from '../../ui/js/format.js';
+import './english.mjs';
 
 test('sizes in human units', () => {
   assert.equal(fmt.size(0), '0 B');
@@ -48,26 +49,26 @@ test('names lose the bidi controls that would disguise their extension', () => {
 });
 
 test('a running transfer says how much, how fast and how long', async () => {
-  const { transferLine } = await import('../../ui/js/format.js');
+  const { transferLine } = await import('../../ui/js/transfer-line.js');
   const line = transferLine({ state: 'running', done: 1_500_000, total: 4_000_000, bytes_per_sec: 500_000, seconds_left: 5 });
   assert.equal(line, '1.5 MB of 4.0 MB · 500 KB/s · 5 s left');
 });
 
 test('a waiting transfer says how long it waits; a failed one its problem', async () => {
-  const { transferLine } = await import('../../ui/js/format.js');
+  const { transferLine } = await import('../../ui/js/transfer-line.js');
   assert.equal(transferLine({ state: 'waiting', done: 0, total: 10, wait_secs: 30 }), '0 B of 10 B · waiting 30 s before trying again');
   assert.equal(transferLine({ state: 'failed', done: 5, total: 10, problem: { title: 'Download interrupted' } }), 'Download interrupted');
 });
 
 test('a replace that met a newer version says where the upload was kept', async () => {
-  const { transferLine } = await import('../../ui/js/format.js');
+  const { transferLine } = await import('../../ui/js/transfer-line.js');
   const line = transferLine({ state: 'done', done: 4, total: 4, conflicted: true, uploaded_to: '/Notes/plan (conflicted copy).txt' });
-  assert.equal(line, 'Changed at Dropbox meanwhile: theirs is kept, yours is beside it as “plan (conflicted copy).txt”');
+  assert.equal(line, 'Changed at Dropbox meanwhile: theirs is kept, yours is beside it as “\u2068plan (conflicted copy).txt\u2069”');
   assert.equal(transferLine({ state: 'done', done: 4, total: 4, conflicted: false, uploaded_to: '/plan.txt' }), 'Done · 4 B');
 });
 
 test('durations read as a person would say them', async () => {
-  const { duration } = await import('../../ui/js/format.js');
+  const { duration } = await import('../../ui/js/transfer-line.js');
   assert.equal(duration(0.2), '1 s');
   assert.equal(duration(125), '2 min');
   assert.equal(duration(3900), '1 h 5 min');

@@ -68,7 +68,7 @@ test('every data-l10n-id of the page and every t() of the scripts is in the Engl
   assert.deepEqual(named.filter((id) => !known.has(id)), []);
 });
 
-test('German counts, plurals, sizes and dates; a missing message falls back to English', () => {
+test('German counts, plurals, sizes, dates and a transfer; a missing message falls back to English', async () => {
   const bundle = (language) => l10n.bundleOf(language, files.map((f) => read(language, f)));
   l10n.use([bundle('de'), l10n.bundleOf('en', ['only-english = Only in English'])]);
   assert.equal(
@@ -82,6 +82,11 @@ test('German counts, plurals, sizes and dates; a missing message falls back to E
     l10n.t('search-none', { query: 'שלום' }),
     'Keine Namen passen zu „\u2068שלום\u2069“.',
     'a query keeps its own direction',
+  );
+  const { transferLine } = await import('../../ui/js/transfer-line.js');
+  assert.equal(
+    transferLine({ state: 'running', done: 1_500_000, total: 4_000_000, bytes_per_sec: 500_000, seconds_left: 125 }),
+    '1,5 MB von 4,0 MB · 500 KB/s · noch 2 min',
   );
   l10n.use([bundle('en')]);
   assert.equal(l10n.t('folder-summary', { folders: 1, files: 1234, size: '5 B' }), '1 folder · 1,234 files · 5 B');

@@ -2,6 +2,8 @@
 // names must match src-tauri/src/command_names.rs; a test checks). Errors arrive as
 // { code, title, message, action, retry_in? } problems.
 
+import { t } from './l10n.js';
+
 const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 
 export const appInfo = () => invoke('app_info');
@@ -114,5 +116,5 @@ export const folderSeek = (pathLower, spec, prefix, from) =>
  * failure of the IPC bridge itself, which never reached Rust, is worded here. */
 export function asProblem(error) {
   if (error && typeof error === 'object' && 'title' in error) return error;
-  return { code: 'ipc', title: 'Something went wrong', message: String(error), action: 'retry' };
+  return { code: 'ipc', title: t('ipc-failed'), message: String(error), action: 'retry' };
 }

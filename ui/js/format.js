@@ -80,37 +80,6 @@ export function displayName(name) {
   return name.replace(BIDI_CONTROLS, '');
 }
 
-/** A short duration: "45 s", "3 min", "1 h 5 min". */
-export function duration(secs) {
-  if (secs < 60) return `${Math.max(1, Math.round(secs))} s`;
-  if (secs < 3600) return `${Math.round(secs / 60)} min`;
-  const h = Math.floor(secs / 3600);
-  const m = Math.round((secs % 3600) / 60);
-  return m ? `${h} h ${m} min` : `${h} h`;
-}
-
-/** The line under a transfer's bar: bytes done of total, speed and time left, or its state. */
-export function transferLine(t) {
-  const of = t.total ? `${size(t.done)} of ${size(t.total)}` : size(t.done);
-  switch (t.state) {
-    case 'running': {
-      const parts = [of];
-      if (t.bytes_per_sec) parts.push(`${size(t.bytes_per_sec)}/s`);
-      if (t.seconds_left != null) parts.push(`${duration(t.seconds_left)} left`);
-      return parts.join(' · ');
-    }
-    case 'waiting': return `${of} · waiting ${duration(t.wait_secs ?? 1)} before trying again`;
-    case 'done':
-      if (t.conflicted) {
-        const kept = displayName(t.uploaded_to.split('/').pop());
-        return `Changed at Dropbox meanwhile: theirs is kept, yours is beside it as “${kept}”`;
-      }
-      return t.total ? `Done · ${size(t.total)}` : 'Done';
-    case 'cancelled': return 'Cancelled';
-    default: return t.problem ? t.problem.title : 'Failed';
-  }
-}
-
 /** How much of `name` is its stem, selected first when renaming: a folder's whole name, a
  * file's up to the dot of its extension (a leading dot is part of the name: `.bashrc` is
  * all stem). */

@@ -30,7 +30,7 @@ export function createPreview({ onProblem }) {
     img.hidden = p.kind !== 'picture';
     if (p.kind === 'picture') {
       img.src = p.image;
-      img.alt = `Thumbnail of ${name}`;
+      img.alt = t('preview-thumbnail', { name });
     } else {
       img.removeAttribute('src');
     }

@@ -2,13 +2,14 @@
 // `is_program` first): "Open anyway" or not, as browsers ask before running a download.
 
 import * as fmt from './format.js';
+import { t } from './l10n.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Ask whether to open `name`, a program; resolves true for "Open anyway". */
 export function askToOpenProgram(name) {
   const dialog = $('program-dialog');
-  $('program-title').textContent = `Open “${fmt.displayName(name)}”?`;
+  $('program-title').textContent = t('program-title', { name: fmt.displayName(name) });
   const back = document.activeElement;
   return new Promise((resolve) => {
     const done = (answer) => {

@@ -8,6 +8,7 @@ import * as api from './api.js';
 import { t as say } from './l10n.js';
 import * as fmt from './format.js';
 import { openAsking } from './program-dialog.js';
+import { transferLine } from './transfer-line.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,7 +82,7 @@ export function createTransfers({ onProblem, onStale, onShow, onAllowWriting }) 
     bar.max = t.total || 1;
     bar.value = t.state === 'done' ? bar.max : Math.min(t.done, bar.max);
     bar.setAttribute('aria-label', `${label}: ${t.state}`);
-    line.textContent = fmt.transferLine(t);
+    line.textContent = transferLine(t);
     if (li.dataset.state !== t.state || t.state === 'failed') actions.replaceChildren(...buttons(t));
     li.dataset.state = t.state;
     li.dataset.done = String(t.done);

@@ -155,6 +155,9 @@ waiting-no-browser-code = Dropdesk konnte deinen Browser nicht starten. Öffne d
 preview-start-only = Die ersten 64 KB der Datei.
 preview-many = { $count } Einträge ausgewählt.
 preview-folder = Ein Ordner: öffne ihn, um zu sehen, was darin ist.
+preview-thumbnail = Vorschaubild von { $name }
+program-title = „{ $name }“ öffnen?
+ipc-failed = Etwas ist schiefgegangen
 loading-more = Es wird mehr geladen… bisher { $count }
 
 ## Die Kontokarte und die Anmeldung.
@@ -183,6 +186,19 @@ transfer-allow-named = Hochladen erlauben, dann { $name } erneut versuchen
 transfer-resume = Fortsetzen
 transfer-resume-named = { $name } fortsetzen
 transfer-retry-named = { $name } erneut versuchen
+transfer-of = { $done } von { $total }
+transfer-speed = { $size }/s
+transfer-left = noch { $duration }
+transfer-waiting = { $of } · wartet { $duration }, dann neuer Versuch
+transfer-conflicted = Bei Dropbox inzwischen geändert: die dortige Fassung bleibt, deine liegt daneben als „{ $name }“
+transfer-done = Fertig
+transfer-done-size = Fertig · { $size }
+transfer-cancelled = Abgebrochen
+transfer-failed = Fehlgeschlagen
+duration-seconds = { $seconds } s
+duration-minutes = { $minutes } min
+duration-hours = { $hours } h
+duration-hours-minutes = { $hours } h { $minutes } min
 
 ## Umbenennen an Ort und Stelle.
 rename-label = Neuer Name für { $name }

@@ -155,6 +155,9 @@ waiting-no-browser-code = Dropdesk could not start your browser. Open the page b
 preview-start-only = The first 64 KB of the file.
 preview-many = { $count } items selected.
 preview-folder = A folder: open it to see what is inside.
+preview-thumbnail = Thumbnail of { $name }
+program-title = Open “{ $name }”?
+ipc-failed = Something went wrong
 loading-more = Loading more… { $count } so far
 
 ## The account card and signing in.
@@ -183,6 +186,19 @@ transfer-allow-named = Allow uploads, then retry { $name }
 transfer-resume = Resume
 transfer-resume-named = Resume { $name }
 transfer-retry-named = Retry { $name }
+transfer-of = { $done } of { $total }
+transfer-speed = { $size }/s
+transfer-left = { $duration } left
+transfer-waiting = { $of } · waiting { $duration } before trying again
+transfer-conflicted = Changed at Dropbox meanwhile: theirs is kept, yours is beside it as “{ $name }”
+transfer-done = Done
+transfer-done-size = Done · { $size }
+transfer-cancelled = Cancelled
+transfer-failed = Failed
+duration-seconds = { $seconds } s
+duration-minutes = { $minutes } min
+duration-hours = { $hours } h
+duration-hours-minutes = { $hours } h { $minutes } min
 
 ## Renaming in place.
 rename-label = New name for { $name }
