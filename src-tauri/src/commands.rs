@@ -42,13 +42,14 @@ pub fn ui_ready() {
 #[tauri::command]
 pub fn catalogues() -> Catalogues {
     use crate::languages;
-    let language = languages::choose(&languages::desktop(), &languages::available());
+    use languages::Speaker::Window;
+    let language = languages::of_desktop();
     Catalogues {
         language: language.to_string(),
-        texts: languages::catalogues(language),
+        texts: languages::catalogues(language, Window),
         fallback: match language {
             languages::FALLBACK => Vec::new(),
-            _ => languages::catalogues(languages::FALLBACK),
+            _ => languages::catalogues(languages::FALLBACK, Window),
         },
     }
 }

@@ -3,7 +3,8 @@
 //! locale is C; then `LC_ALL`, `LC_MESSAGES`, `LANG`), read from the environment, so a
 //! language is followed even where its locale is not installed; the first of them that
 //! Dropdesk has catalogues for (`ui/locales/<language>/*.ftl`, built in), else English;
-//! and those catalogues, with English's for any message a language lacks.
+//! and those catalogues, with English's for any message a language lacks: the window's
+//! (formatted by its scripts) apart from the core's (`core.ftl`, see `phrasebook.rs`).
 
 include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 
@@ -37,8 +38,19 @@ pub fn choose<'a>(wanted: &[String], available: &[&'a str]) -> &'a str {
         .unwrap_or(FALLBACK)
 }
 
-/// The catalogue texts of `language` (English's for the pseudo-language).
-pub fn catalogues(language: &str) -> Vec<&'static str> {
+/// The catalogue of what the core says (problems, notes): Rust formats these itself.
+pub const CORE: &str = "core.ftl";
+
+/// Who speaks a catalogue: the window's scripts and page, or the core.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Speaker {
+    Window,
+    Core,
+}
+
+/// The catalogue texts of `language` (English's for the pseudo-language) that `speaker`
+/// speaks.
+pub fn catalogues(language: &str, speaker: Speaker) -> Vec<&'static str> {
     let language = if language == PSEUDO_RTL {
         FALLBACK
     } else {
@@ -46,9 +58,14 @@ pub fn catalogues(language: &str) -> Vec<&'static str> {
     };
     CATALOGUES
         .iter()
-        .filter(|(l, _, _)| *l == language)
+        .filter(|(l, file, _)| *l == language && (*file == CORE) == (speaker == Speaker::Core))
         .map(|(_, _, text)| *text)
         .collect()
+}
+
+/// The language the desktop asks for, of those Dropdesk speaks.
+pub fn of_desktop() -> &'static str {
+    choose(&desktop(), &available())
 }
 
 /// The languages the variable values ask for; `get` reads a variable.
@@ -107,9 +124,12 @@ mod tests {
     #[test]
     fn english_and_german_are_built_in() {
         assert_eq!(available(), ["de", "en", "ar-XB"]);
-        assert!(catalogues("de")
+        assert!(catalogues("de", Speaker::Window)
             .iter()
             .any(|t| t.contains("Mit Dropbox verbinden")));
+        let core = catalogues("de", Speaker::Core);
+        assert_eq!(core.len(), 1);
+        assert!(core[0].contains("Schlüsselbund"));
     }
 
     fn with(vars: &[(&str, &str)]) -> Vec<String> {

@@ -22,6 +22,7 @@ pub mod languages;
 pub mod last_seen;
 pub mod listing;
 pub mod messages;
+pub mod phrasebook;
 pub mod process;
 pub mod secret;
 pub mod session;

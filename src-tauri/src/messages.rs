@@ -1,10 +1,12 @@
-//! The one writer of sentences: every typed outcome and error of the core becomes what the
-//! window shows. A [`Problem`] has a stable `code` (tests and the UI match on it), a
-//! title, a message a person can act on, and the action the banner offers. Every match
-//! here is exhaustive, so a new error does not compile until it is worded. Never includes
-//! a token (none of the types worded here can hold one). Long by design: it is the
-//! only place sentences are written.
+//! The one writer of the core's sentences: every typed outcome and error of the core
+//! becomes what the window shows, in the desktop's language (the words are in
+//! `ui/locales/<language>/core.ftl`, see `phrasebook.rs`). A [`Problem`] has a stable
+//! `code` (tests and the UI match on it), a title, a message a person can act on, and the
+//! action the banner offers. Every match here is exhaustive, so a new error does not
+//! compile until it is worded. Never includes a token (none of the types worded here can
+//! hold one).
 
+use fluent_bundle::{FluentArgs, FluentValue};
 use oauth2::basic::BasicErrorResponseType;
 
 use crate::auth::{PortsBusy, TokenError};
@@ -13,6 +15,7 @@ use crate::config::{self, ConfigError, Source};
 use crate::dropbox::{ApiError, AuthError, PathError, RouteError};
 use crate::error::{FileProblem, SessionError};
 use crate::files::{self, Phase};
+use crate::phrasebook::{self, args, text};
 use crate::session::{ConnectOutcome, Heard, Revoke};
 use crate::vault::{Store, VaultError};
 use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Problem, Status};
@@ -21,15 +24,26 @@ use crate::view::{self, AccountView, Action, ConnectResult, Disconnected, Proble
 /// that gave no wait of its own. Rust's retry policy has already tried a few times.
 const RETRY_IN_SECS: u64 = 10;
 
-fn problem(code: &'static str, title: &str, message: impl Into<String>, action: Action) -> Problem {
+/// The problem `code` worded by message `id` (its value and its `title`) with `args`.
+fn problem(code: &'static str, id: &str, args: FluentArgs, action: Action) -> Problem {
+    let book = phrasebook::desktop();
     Problem {
         code,
-        title: title.into(),
-        message: message.into(),
+        title: book.attribute(id, "title", &args),
+        message: book.say(id, &args),
         action,
         retry_in: None,
         as_of: None,
     }
+}
+
+/// The text of message `id` with `args`.
+fn say(id: &str, args: FluentArgs) -> String {
+    phrasebook::desktop().say(id, &args)
+}
+
+fn no_args() -> FluentArgs<'static> {
+    FluentArgs::new()
 }
 
 /// Any failure of a session call.
@@ -43,39 +57,28 @@ pub fn session(e: &SessionError) -> Problem {
         SessionError::Revoked => revoked(),
         SessionError::AuthFailed { error, description } => problem(
             "authorize_failed",
-            "Dropbox could not connect Dropdesk",
-            format!(
-                "Dropbox reported '{error}' {description}. If you set your own app key, check its redirect \
-                 URIs and permissions in the App Console."
-            ),
+            "authorize-failed",
+            args([("error", text(error)), ("description", text(description))]),
             Action::Reconnect,
         ),
-        SessionError::CodeRefused => problem(
-            "code_refused",
-            "That code did not work",
-            "Dropbox did not accept the code: it may be mistyped, already used or expired. Open the page \
-             again for a new code, then paste it here.",
-            Action::Dismiss,
-        ),
+        SessionError::CodeRefused => {
+            problem("code_refused", "code-refused", no_args(), Action::Dismiss)
+        }
         SessionError::ListenerFailed => problem(
             "listener_failed",
-            "The sign-in listener stopped",
-            "Dropdesk's sign-in listener stopped answering, so the sign-in ended and its port is free again. \
-             Connect again.",
+            "listener-failed",
+            no_args(),
             Action::Reconnect,
         ),
         SessionError::NotConnected => problem(
             "not_connected",
-            "Not connected",
-            "Connect Dropbox first.",
+            "not-connected",
+            no_args(),
             Action::Reconnect,
         ),
-        SessionError::NotWaiting => problem(
-            "not_waiting",
-            "No sign-in in progress",
-            "Use Connect Dropbox to start one.",
-            Action::Dismiss,
-        ),
+        SessionError::NotWaiting => {
+            problem("not_waiting", "not-waiting", no_args(), Action::Dismiss)
+        }
     };
     if e.is_transient() {
         let secs = match e {
@@ -83,7 +86,8 @@ pub fn session(e: &SessionError) -> Problem {
             _ => RETRY_IN_SECS,
         };
         p.retry_in = Some(secs);
-        p.message = format!("{} Dropdesk retries by itself in {secs} s.", p.message);
+        let again = say("retries-by-itself", args([("seconds", secs.into())]));
+        p.message = format!("{} {again}", p.message);
     }
     p
 }
@@ -98,42 +102,38 @@ fn keychain(e: &VaultError) -> Problem {
     match e {
         VaultError::Unavailable(detail) => problem(
             "keychain_unavailable",
-            "No keychain available",
-            format!(
-                "Dropdesk keeps your Dropbox sign-in only in the system keychain, and none answered ({detail}). \
-                 On GNOME, start GNOME Keyring (gnome-keyring-daemon --start --components=secrets); on KDE, enable \
-                 KWallet's Secret Service; then retry."
-            ),
+            "keychain-unavailable",
+            args([("detail", text(detail))]),
             Action::Retry,
         ),
         VaultError::Locked(_) => problem(
             "keychain_locked",
-            "Keychain locked",
-            "Your keychain is locked or refused access. Unlock your login keyring (for example in Passwords and Keys), then retry.",
+            "keychain-locked",
+            no_args(),
             Action::Retry,
         ),
         VaultError::Timeout => problem(
             "keychain_timeout",
-            "Keychain not answering",
-            "The keychain did not answer in time. If an unlock prompt is open, answer it, then retry.",
+            "keychain-timeout",
+            no_args(),
             Action::Retry,
         ),
         VaultError::Corrupt => problem(
             "keychain_corrupt",
-            "Saved sign-in unreadable",
-            "The Dropbox sign-in saved in your keychain cannot be read. Disconnect and connect again.",
+            "keychain-corrupt",
+            no_args(),
             Action::Reconnect,
         ),
         VaultError::Overtaken => problem(
             "keychain_overtaken",
-            "Sign-in not kept",
-            "Dropdesk stopped keeping this sign-in because it was given up meanwhile. Connect again.",
+            "keychain-overtaken",
+            no_args(),
             Action::Reconnect,
         ),
         VaultError::Other(detail) => problem(
             "keychain_error",
-            "Keychain error",
-            format!("The keychain failed: {detail}. Retry, or restart your session's keyring."),
+            "keychain-error",
+            args([("detail", text(detail))]),
             Action::Retry,
         ),
     }
@@ -141,22 +141,17 @@ fn keychain(e: &VaultError) -> Problem {
 
 fn api(e: &ApiError) -> Problem {
     match e {
-        ApiError::Network(_) => problem(
-            "offline",
-            "You're offline",
-            "Dropdesk cannot reach Dropbox. Check your connection; your sign-in is kept.",
-            Action::Retry,
-        ),
+        ApiError::Network(_) => problem("offline", "offline", no_args(), Action::Retry),
         ApiError::RateLimited { retry_after } => problem(
             "rate_limited",
-            "Dropbox asked to slow down",
-            format!("Dropbox asked Dropdesk to wait {} seconds.", retry_after.as_secs()),
+            "rate-limited",
+            args([("seconds", retry_after.as_secs().into())]),
             Action::Retry,
         ),
         ApiError::Server { status } => problem(
             "server_error",
-            "Dropbox is having trouble",
-            format!("Dropbox answered with a server error ({status}). Your sign-in is kept; try again shortly."),
+            "server-error",
+            args([("status", status.into())]),
             Action::Retry,
         ),
         ApiError::Unauthorized(tag) => unauthorized(*tag),
@@ -168,28 +163,12 @@ fn api(e: &ApiError) -> Problem {
         ApiError::Route { error, summary, .. } => route(*error, summary),
         ApiError::BadRequest { route, status } => problem(
             "bad_request",
-            "Dropbox refused a request",
-            format!(
-                "Dropbox refused Dropdesk's request to {route} ({status}). If you set your own app key, check \
-                 its settings in the App Console; otherwise please report this."
-            ),
+            "bad-request",
+            args([("route", text(route)), ("status", status.into())]),
             Action::Retry,
         ),
-        ApiError::Decode(_) => problem(
-            "bad_answer",
-            "Unexpected answer from Dropbox",
-            "Dropbox sent an answer Dropdesk does not understand. Retry; if it keeps happening, please report it.",
-            Action::Retry,
-        ),
-        ApiError::Untrusted => problem(
-            "untrusted",
-            "Dropbox's identity could not be verified",
-            "The server that answered did not prove it is Dropbox, so Dropdesk sent it nothing. A network \
-             that intercepts secure connections (a company proxy, a hotel or airport sign-in page) or a wrong \
-             date and time on this computer can cause this. Sign in to the network or correct the clock, then \
-             Retry.",
-            Action::Retry,
-        ),
+        ApiError::Decode(_) => problem("bad_answer", "bad-answer", no_args(), Action::Retry),
+        ApiError::Untrusted => problem("untrusted", "untrusted", no_args(), Action::Retry),
     }
 }
 
@@ -197,28 +176,29 @@ fn unauthorized(tag: AuthError) -> Problem {
     match tag {
         AuthError::MissingScope => problem(
             "missing_scope",
-            "Dropdesk lacks a permission",
-            "Dropbox says this sign-in does not allow what Dropdesk asked. If you use your own app key, tick \
-             account_info.read, files.metadata.read and files.content.read in the App Console, then reconnect.",
+            "missing-scope",
+            no_args(),
             Action::Reconnect,
         ),
         AuthError::UserSuspended => problem(
             "account_suspended",
-            "Dropbox account suspended",
-            "Dropbox says this account is suspended. Sign in on dropbox.com to see why.",
+            "account-suspended",
+            no_args(),
             Action::Reconnect,
         ),
-        AuthError::ExpiredAccessToken | AuthError::InvalidAccessToken | AuthError::Other => problem(
-            "sign_in_refused",
-            "Dropbox refused the sign-in",
-            "Dropbox no longer accepts Dropdesk's sign-in. Reconnect to keep using Dropdesk.",
-            Action::Reconnect,
-        ),
+        AuthError::ExpiredAccessToken | AuthError::InvalidAccessToken | AuthError::Other => {
+            problem(
+                "sign_in_refused",
+                "sign-in-refused",
+                no_args(),
+                Action::Reconnect,
+            )
+        }
     }
 }
 
-/// Why Dropbox did not take a file.
-/// A size as the window writes it: decimal units, one decimal below 100 ("1.5 GB").
+/// A size as the window writes it: decimal units, one decimal below 100 ("1.5 GB"), with
+/// the language's decimal point.
 fn size_text(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut n = bytes as f64;
@@ -228,9 +208,11 @@ fn size_text(bytes: u64) -> String {
         unit += 1;
     }
     let digits = if unit == 0 || n >= 100.0 { 0 } else { 1 };
-    format!("{n:.digits$} {}", UNITS[unit])
+    let number = format!("{n:.digits$}").replace('.', &say("decimal-point", no_args()));
+    format!("{number} {}", UNITS[unit])
 }
 
+/// Why Dropbox did not take a file.
 fn upload_route(error: RouteError, summary: &str) -> Problem {
     use crate::dropbox::Conflict;
     match error {
@@ -239,14 +221,14 @@ fn upload_route(error: RouteError, summary: &str) -> Problem {
         } => match conflict {
             Conflict::FileAncestor => problem(
                 "file_in_the_way",
-                "A file is in the way",
-                "A file has the name of a folder this upload goes into. Rename or move that file, then retry.",
+                "file-in-the-way",
+                no_args(),
                 Action::Retry,
             ),
             _ => problem(
                 "name_taken",
-                "The name is taken",
-                "Something with this name is already in that folder (or it changed at Dropbox meanwhile), so Dropdesk replaced nothing. Nothing was lost.",
+                "name-taken-meanwhile",
+                no_args(),
                 Action::Dismiss,
             ),
         },
@@ -254,32 +236,27 @@ fn upload_route(error: RouteError, summary: &str) -> Problem {
             path: PathError::InsufficientSpace,
         } => problem(
             "insufficient_space",
-            "Your Dropbox is full",
-            "Dropbox has no room for this file. Free some space in your Dropbox (or get more), then retry.",
+            "insufficient-space",
+            no_args(),
             Action::Retry,
         ),
         RouteError::Path {
             path: PathError::DisallowedName | PathError::MalformedPath,
-        } => problem(
-            "name_refused",
-            "Dropbox does not take this name",
-            "Dropbox refuses this file's name. Rename the file on this computer, then upload it again.",
-            Action::Dismiss,
-        ),
+        } => problem("name_refused", "name-not-taken", no_args(), Action::Dismiss),
         RouteError::TooLarge
         | RouteError::LookupFailed {
             lookup_failed: crate::dropbox::UploadSessionError::TooLarge,
         } => problem(
             "file_too_large",
-            "The file is too large for Dropbox",
-            "Dropbox takes files of up to 2 TiB (2,199,019,061,248 bytes).",
+            "file-too-large",
+            no_args(),
             Action::Dismiss,
         ),
         RouteError::ContentHashMismatch => file(&FileProblem::UploadDamaged),
         _ => problem(
             "upload_failed",
-            "Dropbox did not take the file",
-            format!("Dropbox said: {summary}. Retry."),
+            "upload-failed",
+            args([("summary", text(summary))]),
             Action::Retry,
         ),
     }
@@ -291,20 +268,15 @@ fn route(error: RouteError, summary: &str) -> Problem {
             path: PathError::NotFound | PathError::NotFolder,
         } => problem(
             "folder_not_found",
-            "Folder not found",
-            "This folder no longer exists in your app folder.",
+            "folder-not-found",
+            no_args(),
             Action::Retry,
         ),
-        RouteError::Reset => problem(
-            "listing_reset",
-            "The folder changed",
-            "Dropbox asked Dropdesk to list this folder again. Retry.",
-            Action::Retry,
-        ),
+        RouteError::Reset => problem("listing_reset", "listing-reset", no_args(), Action::Retry),
         _ => problem(
             "route_error",
-            "Dropbox could not list this folder",
-            format!("Dropbox said: {summary}. Retry, or open another folder."),
+            "route-error",
+            args([("summary", text(summary))]),
             Action::Retry,
         ),
     }
@@ -314,27 +286,24 @@ fn token(e: &TokenError) -> Problem {
     match e {
         TokenError::Unavailable(_) => problem(
             "sign_in_server_unreachable",
-            "Dropbox could not be reached",
-            "The sign-in server could not be reached or failed. Check your connection; your sign-in is kept.",
+            "sign-in-server-unreachable",
+            no_args(),
             Action::Retry,
         ),
         TokenError::Rejected { error, .. } => {
             let why = match error {
-                BasicErrorResponseType::InvalidGrant => {
-                    "the sign-in code expired or was already used"
-                }
-                BasicErrorResponseType::InvalidClient | BasicErrorResponseType::UnauthorizedClient => {
-                    "it does not know this app key, or the app may not use PKCE sign-in"
-                }
-                BasicErrorResponseType::InvalidScope => "the app does not have the permissions Dropdesk asks for",
+                BasicErrorResponseType::InvalidGrant => "invalid-grant",
+                BasicErrorResponseType::InvalidClient
+                | BasicErrorResponseType::UnauthorizedClient => "invalid-client",
+                BasicErrorResponseType::InvalidScope => "invalid-scope",
                 BasicErrorResponseType::InvalidRequest
                 | BasicErrorResponseType::UnsupportedGrantType
-                | BasicErrorResponseType::Extension(_) => "the request was not accepted",
+                | BasicErrorResponseType::Extension(_) => "other",
             };
             problem(
                 "sign_in_refused_by_dropbox",
-                "Dropbox refused the sign-in",
-                format!("Dropbox refused the sign-in ({error}): {why}. Connect again to start over."),
+                "sign-in-refused-by-dropbox",
+                args([("error", text(error)), ("why", why.into())]),
                 Action::Reconnect,
             )
         }
@@ -345,141 +314,106 @@ fn file(f: &FileProblem) -> Problem {
     match f {
         FileProblem::Disk { folder, kind } => {
             let why = match kind {
-                std::io::ErrorKind::StorageFull => "the disk is full",
-                std::io::ErrorKind::PermissionDenied => "Dropdesk may not write there",
-                _ => "the folder could not be written",
+                std::io::ErrorKind::StorageFull => "full",
+                std::io::ErrorKind::PermissionDenied => "denied",
+                _ => "other",
             };
             problem(
                 "file_not_written",
-                "The file could not be saved",
-                format!("Dropdesk could not save the file in {folder}: {why}. Free some space or fix the folder, then retry."),
+                "file-not-written",
+                args([("folder", text(folder)), ("why", why.into())]),
                 Action::Retry,
             )
         }
-        FileProblem::Corrupt => problem(
-            "file_corrupt",
-            "The download was damaged",
-            "What arrived does not match the file at Dropbox, so Dropdesk kept nothing. Retry.",
-            Action::Retry,
-        ),
+        FileProblem::Corrupt => problem("file_corrupt", "file-corrupt", no_args(), Action::Retry),
         FileProblem::NameNotAllowed => problem(
             "file_name_not_allowed",
-            "This file's name cannot be used here",
-            "Rename the file at Dropbox, then open it again.",
+            "file-name-not-allowed",
+            no_args(),
             Action::Dismiss,
         ),
-        FileProblem::Gone => problem(
-            "file_gone",
-            "The file is no longer there",
-            "It changed or was removed at Dropbox meanwhile. The folder shows what is there now.",
-            Action::Dismiss,
-        ),
-        FileProblem::Changed => problem(
-            "file_changed",
-            "The file changed at Dropbox",
-            "Someone changed this file while it was downloading, so Dropdesk kept nothing. The folder now shows the new version; open or save it again.",
-            Action::Dismiss,
-        ),
+        FileProblem::Gone => problem("file_gone", "file-gone", no_args(), Action::Dismiss),
+        FileProblem::Changed => problem("file_changed", "file-changed", no_args(), Action::Dismiss),
         FileProblem::Cancelled => problem(
             "transfer_cancelled",
-            "Cancelled",
-            "The download was cancelled and nothing of it was kept.",
+            "transfer-cancelled",
+            no_args(),
             Action::Dismiss,
         ),
-        FileProblem::IsProgram => problem(
-            "is_program",
-            "This file is a program",
-            "Opening it may run it on this computer, with everything you may do. Open it only if you trust where it came from.",
-            Action::Dismiss,
-        ),
+        FileProblem::IsProgram => problem("is_program", "is-program", no_args(), Action::Dismiss),
         FileProblem::Unreadable { file, kind } => {
             let why = match kind {
-                std::io::ErrorKind::PermissionDenied => "you may not read it",
-                std::io::ErrorKind::NotFound => "it is no longer there",
-                _ => "reading it failed",
+                std::io::ErrorKind::PermissionDenied => "denied",
+                std::io::ErrorKind::NotFound => "gone",
+                _ => "other",
             };
             problem(
                 "file_unreadable",
-                "The file could not be read",
-                format!("Dropdesk could not upload {file}: {why}. Fix that, then retry."),
+                "file-unreadable",
+                args([("file", text(file)), ("why", why.into())]),
                 Action::Retry,
             )
         }
         FileProblem::ChangedWhileUploading { file } => problem(
             "file_changed_here",
-            "The file changed while it was uploading",
-            format!("{file} changed on this computer during the upload, so Dropdesk committed nothing of it. Retry when it is saved."),
+            "file-changed-here",
+            args([("file", text(file))]),
             Action::Retry,
         ),
-        FileProblem::NotAFile => problem(
-            "not_a_file",
-            "A link was not followed",
-            "Dropdesk does not follow links out of what you chose to upload.",
-            Action::Dismiss,
-        ),
+        FileProblem::NotAFile => problem("not_a_file", "not-a-file", no_args(), Action::Dismiss),
         FileProblem::NotAllUploaded {
             refused,
             first,
             why,
         } => problem(
             "not_all_uploaded",
-            "Some files were not uploaded",
-            format!(
-                "{refused} of the folder's files did not go up; the first is {first}: {} The rest are in \
-                 your Dropbox. Retry uploads the folder again; files already there are left as they are.",
-                session(why).message
-            ),
+            "not-all-uploaded",
+            args([
+                ("refused", refused.into()),
+                ("first", text(first)),
+                ("why", session(why).message.into()),
+            ]),
             Action::Retry,
         ),
         FileProblem::NoRoom { needed, free } => problem(
             "insufficient_space",
-            "Your Dropbox is full",
-            format!(
-                "Dropbox needs {} more room for this upload ({} is free). Free some space in your Dropbox (or get more), then retry.",
-                size_text(*needed),
-                size_text(*free)
-            ),
+            "no-room",
+            args([
+                ("needed", size_text(*needed).into()),
+                ("free", size_text(*free).into()),
+            ]),
             Action::Retry,
         ),
         FileProblem::NameRefused(why) => {
-            use crate::files::names::NameProblem;
-            let message = match why {
-                NameProblem::Empty => "Type a name.".to_string(),
-                NameProblem::Dots => "“.” and “..” mean this folder and the one above it, so Dropbox does not take them as names.".to_string(),
-                NameProblem::Slash => "A name cannot contain “/”: Dropbox reads it as a folder in the path.".to_string(),
-                NameProblem::SpaceAtEnd => "Dropbox does not take a name that ends with a space. Remove it.".to_string(),
-                NameProblem::TooLong => format!(
-                    "Dropbox takes names of up to {} bytes; this one is longer. Shorten it.",
-                    crate::files::names::MAX_NAME_BYTES
-                ),
-                NameProblem::Reserved => "Dropbox keeps this name out of every folder (it belongs to the system). Choose another.".to_string(),
+            use crate::files::names::{NameProblem, MAX_NAME_BYTES};
+            let why = match why {
+                NameProblem::Empty => "empty",
+                NameProblem::Dots => "dots",
+                NameProblem::Slash => "slash",
+                NameProblem::SpaceAtEnd => "space-at-end",
+                NameProblem::TooLong => "too-long",
+                NameProblem::Reserved => "reserved",
             };
-            problem("name_refused", "Dropbox does not take this name", message, Action::Dismiss)
+            problem(
+                "name_refused",
+                "name-refused",
+                args([("why", why.into()), ("bytes", MAX_NAME_BYTES.into())]),
+                Action::Dismiss,
+            )
         }
         FileProblem::NameTaken { name } => problem(
             "name_taken",
-            "The name is taken",
-            format!("“{name}” is already in this folder (Dropbox matches names whatever their case). Choose another name."),
+            "name-taken",
+            args([("name", text(name))]),
             Action::Dismiss,
         ),
-        FileProblem::IntoItself => problem(
-            "into_itself",
-            "A folder cannot go into itself",
-            "The folder chosen is the one being moved or copied, or a folder inside it. Choose another folder.",
-            Action::Dismiss,
-        ),
-        FileProblem::UploadDamaged => problem(
-            "upload_damaged",
-            "The upload was damaged",
-            "What Dropbox stored does not match the file on this computer. Retry.",
-            Action::Retry,
-        ),
-        FileProblem::NoOpener => problem(
-            "no_opener",
-            "No program opened the file",
-            "Dropdesk downloaded the file, but no program is set to open files of this type. Set a default program for it in your desktop's settings.",
-            Action::Dismiss,
-        ),
+        FileProblem::IntoItself => {
+            problem("into_itself", "into-itself", no_args(), Action::Dismiss)
+        }
+        FileProblem::UploadDamaged => {
+            problem("upload_damaged", "upload-damaged", no_args(), Action::Retry)
+        }
+        FileProblem::NoOpener => problem("no_opener", "no-opener", no_args(), Action::Dismiss),
     }
 }
 
@@ -492,98 +426,90 @@ fn ports(p: &PortsBusy) -> Problem {
         .join(", ");
     problem(
         "ports_busy",
-        "Sign-in listener unavailable",
-        format!(
-            "Dropdesk could not open its sign-in listener: ports {list} on 127.0.0.1 are all in use. Close the \
-             program using them, or set other registered ports with redirect_ports in config.toml."
-        ),
+        "ports-busy",
+        args([("ports", list.into())]),
         Action::Retry,
     )
 }
 
 pub fn revoked() -> Problem {
-    problem(
-        "revoked",
-        "Dropbox access was revoked",
-        "Dropdesk's access was removed (perhaps on dropbox.com). Reconnect to keep using Dropdesk.",
-        Action::Reconnect,
-    )
+    problem("revoked", "revoked", no_args(), Action::Reconnect)
 }
 
 /// Where the Dropbox app key in use came from, for the account panel and the log (never
 /// the key itself); `None` for the demo's.
 pub fn key_source(from: Option<&Source>) -> Option<String> {
-    Some(match from? {
-        Source::BuiltIn => "Dropbox app key: built into this package".into(),
-        Source::Environment => "Dropbox app key: from DROPBOX_APP_KEY".into(),
-        Source::File(path) => format!("Dropbox app key: from {}", path.display()),
-    })
+    let (source, file) = match from? {
+        Source::BuiltIn => ("built-in", String::new()),
+        Source::Environment => ("environment", String::new()),
+        Source::File(path) => ("file", path.display().to_string()),
+    };
+    Some(say(
+        "key-source",
+        args([("source", source.into()), ("file", text(file))]),
+    ))
 }
 
 /// A setting that cannot be used: the window opens only to say so.
 pub fn settings(e: &ConfigError) -> Problem {
-    let origin = match &e.origin {
-        Source::File(path) => format!("its settings in {}", path.display()),
-        Source::Environment => "its settings from the environment".into(),
-        Source::BuiltIn => "the app key built into this package".into(),
+    let (origin, file) = match &e.origin {
+        Source::File(path) => ("file", path.display().to_string()),
+        Source::Environment => ("environment", String::new()),
+        Source::BuiltIn => ("built-in", String::new()),
     };
-    let key = match (&e.key, e.at_byte) {
-        (Some(key), _) => key.clone(),
-        (None, Some(at)) => format!("(the file, at byte {at})"),
-        (None, None) => "(the file)".into(),
+    let key: FluentValue = match (&e.key, e.at_byte) {
+        (Some(key), _) => text(key),
+        (None, Some(at)) => say("settings-file-at", args([("byte", at.into())])).into(),
+        (None, None) => say("settings-whole-file", no_args()).into(),
     };
     let what = match &e.problem {
-        config::Problem::Unreadable(io) => format!("the file cannot be read ({io})"),
-        config::Problem::Invalid(detail) => format!("this is not valid here ({detail})"),
-        config::Problem::UnknownKey => {
-            "unknown field; check its spelling against the README".into()
+        config::Problem::Unreadable(io) => say("settings-unreadable", args([("detail", text(io))])),
+        config::Problem::Invalid(detail) => {
+            say("settings-invalid", args([("detail", text(detail))]))
         }
-        config::Problem::AppKey => {
-            "an app key is the letters and digits shown as 'App key' in the Dropbox App Console"
-                .into()
-        }
-        config::Problem::NoPorts => "list at least one port".into(),
-        config::Problem::NotPortList(text) => {
-            format!("'{text}' is not a comma-separated list of port numbers")
-        }
-        config::Problem::Port(p) => format!("{p} is not a port between 1024 and 65535"),
-        config::Problem::Timeout(secs) => format!("{secs} is outside 10 to 3600 seconds"),
-        config::Problem::NotUrl(text) => format!("'{text}' must be an http(s) URL with a host"),
-        config::Problem::Insecure(text) => {
-            format!("'{text}' uses plain http to another machine; use https (http is only for 127.0.0.1)")
-        }
+        config::Problem::UnknownKey => say("settings-unknown-key", no_args()),
+        config::Problem::AppKey => say("settings-app-key", no_args()),
+        config::Problem::NoPorts => say("settings-no-ports", no_args()),
+        config::Problem::NotPortList(t) => say("settings-not-port-list", args([("text", text(t))])),
+        config::Problem::Port(p) => say("settings-port", args([("port", p.into())])),
+        config::Problem::Timeout(secs) => say("settings-timeout", args([("seconds", secs.into())])),
+        config::Problem::NotUrl(t) => say("settings-not-url", args([("text", text(t))])),
+        config::Problem::Insecure(t) => say("settings-insecure", args([("text", text(t))])),
     };
     problem(
         "settings",
-        "Settings need attention",
-        format!("Dropdesk cannot use {origin}: {key}: {what}. Fix this, then restart Dropdesk."),
+        "settings",
+        args([
+            ("origin", origin.into()),
+            ("file", text(file)),
+            ("key", key),
+            ("what", what.into()),
+        ]),
+        Action::Dismiss,
+    )
+}
+
+/// A build with no app key of its own and no demo, started with none configured: where
+/// to put one.
+pub fn no_app_key(file_place: Option<&std::path::Path>) -> Problem {
+    let file = file_place.map_or_else(
+        || say("the-settings-file", no_args()).into(),
+        |p| text(p.display()),
+    );
+    problem(
+        "no_app_key",
+        "no-app-key",
+        args([("file", file)]),
         Action::Dismiss,
     )
 }
 
 /// The built-in emulator of the demo did not start.
-/// A build with no app key of its own and no demo, started with none configured: where
-/// to put one.
-pub fn no_app_key(file_place: Option<&std::path::Path>) -> Problem {
-    let file = file_place.map_or("the settings file".into(), |p| p.display().to_string());
-    problem(
-        "no_app_key",
-        "This build has no Dropbox app key",
-        format!(
-            "Dropdesk needs a Dropbox app key to sign in, and this build carries none. Put \
-             app_key = \"your key\" in {file}, or set DROPBOX_APP_KEY, then start Dropdesk \
-             again. A package built with DROPDESK_APP_KEY carries its own (README, \
-             \"For packagers\")."
-        ),
-        Action::Dismiss,
-    )
-}
-
 pub fn demo_failed(detail: &str) -> Problem {
     problem(
         "demo_failed",
-        "The demo could not start",
-        format!("The demo could not start its emulated Dropbox ({detail}). Restart Dropdesk."),
+        "demo-failed",
+        args([("detail", text(detail))]),
         Action::Dismiss,
     )
 }
@@ -591,18 +517,17 @@ pub fn demo_failed(detail: &str) -> Problem {
 /// Where the sign-in is kept, said next to the account.
 fn sign_in(store: Store) -> String {
     let place = match store {
-        Store::GnomeKeyring => "your GNOME Keyring (Secret Service)",
-        Store::KWallet => "your KDE Wallet (Secret Service)",
-        Store::KeePassXc => "KeePassXC (Secret Service)",
-        Store::SecretService => "your system keychain (Secret Service)",
-        Store::MacKeychain => "your macOS Keychain",
-        Store::WindowsCredentials => "Windows Credential Manager",
-        Store::Memory => "memory only (a test build)",
+        Store::GnomeKeyring => "gnome-keyring",
+        Store::KWallet => "kwallet",
+        Store::KeePassXc => "keepassxc",
+        Store::SecretService => "secret-service",
+        Store::MacKeychain => "mac-keychain",
+        Store::WindowsCredentials => "windows-credentials",
+        Store::Memory => "memory",
     };
-    format!("Signed in; kept in {place}.")
+    say("signed-in", args([("store", place.into())]))
 }
 
-/// What the window shows after a restore or a status check.
 /// The status the window shows; a problem names `held`, the account whose grant it is.
 pub fn status(r: Result<AccountView, SessionError>, held: Option<String>) -> Status {
     match r {
@@ -636,12 +561,11 @@ pub fn connect_result(o: ConnectOutcome) -> ConnectResult {
             account,
         },
         ConnectOutcome::Declined => ConnectResult::Declined {
-            note: "You declined the request in your browser. Connect again whenever you like."
-                .into(),
+            note: say("declined", no_args()),
         },
         ConnectOutcome::Cancelled => ConnectResult::Cancelled,
         ConnectOutcome::TimedOut => ConnectResult::TimedOut {
-            note: "The sign-in timed out before Dropbox answered. Connect again to retry.".into(),
+            note: say("timed-out", no_args()),
         },
         ConnectOutcome::Failed(e) => ConnectResult::Failed {
             problem: session(&e),
@@ -650,22 +574,21 @@ pub fn connect_result(o: ConnectOutcome) -> ConnectResult {
 }
 
 pub fn disconnected(r: Revoke) -> Disconnected {
-    let message = match r {
+    let id = match r {
         Revoke {
             was_connected: false,
             ..
-        } => "Dropdesk was not connected.",
-        Revoke { confirmed: true, .. } => {
-            "Disconnected. Dropbox confirmed that Dropdesk's access is revoked, and the sign-in was removed from this computer."
-        }
-        Revoke { confirmed: false, .. } => {
-            "Disconnected on this computer, but Dropbox could not confirm the revoke. To be sure, remove Dropdesk under \
-             Settings → Connected apps on dropbox.com."
-        }
+        } => "disconnect-not-connected",
+        Revoke {
+            confirmed: true, ..
+        } => "disconnect-confirmed",
+        Revoke {
+            confirmed: false, ..
+        } => "disconnect-unconfirmed",
     };
     Disconnected {
         revoke_confirmed: r.confirmed,
-        message: message.into(),
+        message: say(id, no_args()),
         remaining: r.remaining,
     }
 }
@@ -675,8 +598,10 @@ pub fn progress(p: browser::Progress) -> view::Progress {
         // Offline with the stored copy on screen: say how old it is.
         (SessionError::Api(ApiError::Network(_)), Some(at)) => {
             let mut offline = session(e);
-            offline.message = format!(
-                "Offline — showing the folder as of {{time}}. Dropdesk retries by itself in {RETRY_IN_SECS} s."
+            // The window puts the moment in for `{time}`, written for its language.
+            offline.message = say(
+                "offline-as-of",
+                args([("time", "{time}".into()), ("seconds", RETRY_IN_SECS.into())]),
             );
             offline.as_of = Some(at);
             offline
@@ -697,9 +622,9 @@ pub fn progress(p: browser::Progress) -> view::Progress {
 
 pub fn opened(o: browser::Opened) -> view::Opened {
     view::Opened {
-        notice: o.vanished.map(|name| {
-            format!("“{name}” no longer exists; showing the nearest folder that does.")
-        }),
+        notice: o
+            .vanished
+            .map(|name| say("folder-vanished", args([("name", text(name))]))),
         path: o.path,
         path_lower: o.path_lower,
         from_cache: o.from_cache,
@@ -774,20 +699,20 @@ fn transfer_problem(e: &SessionError, purpose: files::Purpose) -> Problem {
             files::Purpose::Upload,
         ) => problem(
             "write_not_allowed",
-            "Dropdesk may not add files",
-            "Dropbox says this sign-in lets Dropdesk only read. Allow uploads in your browser, and this upload starts again.",
+            "write-not-allowed",
+            no_args(),
             Action::AllowWriting,
         ),
         (SessionError::Api(ApiError::Network(_)), files::Purpose::Upload) => problem(
             "transfer_interrupted",
-            "Upload interrupted",
-            "The connection to Dropbox broke off. What Dropbox received is kept there: Resume carries on from there.",
+            "upload-interrupted",
+            no_args(),
             Action::Retry,
         ),
         (SessionError::Api(ApiError::Network(_)), _) => problem(
             "transfer_interrupted",
-            "Download interrupted",
-            "The connection to Dropbox broke off. What arrived is kept: Resume carries on from there.",
+            "download-interrupted",
+            no_args(),
             Action::Retry,
         ),
         (e, _) => session(e),
@@ -819,7 +744,6 @@ pub fn preview(p: browser::preview::Preview) -> view::Preview {
     }
 }
 
-/// What came of "Download to folder…": `None` when the dialog was cancelled.
 /// What came of "Download to folder…": `refused` are the names that cannot be file names
 /// here, which were not saved.
 pub fn save_choice(
@@ -834,20 +758,13 @@ pub fn save_choice(
     let refused = (chosen && !refused.is_empty()).then(|| {
         let names = refused
             .iter()
-            .map(|n| format!("“{n}”"))
+            .map(|n| say("quoted-name", args([("name", text(n))])))
             .collect::<Vec<_>>()
             .join(", ");
         problem(
             "names_refused",
-            if refused.len() == 1 {
-                "A file was not saved"
-            } else {
-                "Some files were not saved"
-            },
-            format!(
-                "These names cannot be used for files on this computer: {names}. Rename them at \
-                 Dropbox, then save them again; everything else was saved."
-            ),
+            "names-refused",
+            args([("names", names.into()), ("count", refused.len().into())]),
             Action::Dismiss,
         )
     });

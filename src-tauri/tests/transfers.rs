@@ -518,7 +518,7 @@ async fn a_name_that_cannot_be_a_file_name_here_is_named_not_skipped_silently() 
     let problem = shown.refused.expect("the window is told");
     assert_eq!(problem.code, "names_refused");
     assert!(
-        problem.message.contains("“..\\..\\x.txt”"),
+        problem.message.contains("“\u{2068}..\\..\\x.txt\u{2069}”"),
         "{}",
         problem.message
     );

@@ -460,7 +460,10 @@ async fn a_program_is_opened_only_after_the_person_says_so() {
         .expect("the question is asked first");
     // The name is isolated (U+2068…U+2069) in the sentence, as every name is.
     let title = app.text("program-title").await.unwrap().unwrap_or_default();
-    assert_eq!(title.replace(['\u{2068}', '\u{2069}'], ""), "Open “Setup.desktop”?");
+    assert_eq!(
+        title.replace(['\u{2068}', '\u{2069}'], ""),
+        "Open “Setup.desktop”?"
+    );
     app.click("program-cancel").await.unwrap();
     assert!(!app.visible("program-dialog").await.unwrap());
     assert!(!opened.exists(), "nothing opened on \"Don't open\"");

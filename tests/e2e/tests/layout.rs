@@ -195,10 +195,15 @@ async fn a_german_desktop_gets_the_window_in_german_with_german_sizes_and_dates(
         "const text = (id) => document.getElementById(id).textContent; \
          return text('status-text') === 'Verbunden' && [text('act-upload'), \
            document.getElementById('search').placeholder, text('summary-text'), \
-           [...document.querySelectorAll('#entries .entry .date')].map(d => d.textContent)];",
+           [...document.querySelectorAll('#entries .entry .date')].map(d => d.textContent), \
+           text('account-store')];",
     )
     .await;
     assert_eq!(shown[0], "Hochladen…");
+    assert_eq!(
+        shown[4], "Angemeldet; aufbewahrt in deinem GNOME-Schlüsselbund (Secret Service).",
+        "what the core says comes in German too"
+    );
     assert_eq!(shown[1], "Überall suchen (Strg+K)");
     let summary = shown[2].as_str().unwrap();
     assert!(

@@ -107,9 +107,10 @@ async fn ctrl_shift_n_makes_a_folder_and_selects_it_and_a_refused_or_taken_name_
     keys.type_text("DOCUMENTS");
     keys.press("Return");
     let why = refused(&app).await;
+    // The name is isolated (U+2068…U+2069) in the sentence, as every name is.
     assert!(
-        why.contains("“DOCUMENTS” is already in this folder"),
-        "{why}"
+        why.contains("“\u{2068}DOCUMENTS\u{2069}” is already in this folder"),
+        "{why:?}"
     );
     assert_eq!(
         at_fakebox(&s, "/DOCUMENTS").await["path_display"],
@@ -234,8 +235,8 @@ async fn a_name_taken_at_dropbox_after_the_listing_is_reported_and_both_files_st
     assert!(
         why.as_str()
             .unwrap()
-            .contains("“Budget 2027.xlsx” is already in this folder"),
-        "{why}"
+            .contains("“\u{2068}Budget 2027.xlsx\u{2069}” is already in this folder"),
+        "{why:?}"
     );
     let moves = control(&s, reqwest::Method::GET, "state").await["requests"]
         .as_array()
