@@ -16,12 +16,14 @@
 //!   and the user's part of a sign-in played over HTTP.
 //! - [`atspi`]: what a screen reader gets from the window over AT-SPI.
 //! - [`attack`]: hostile clients of the sign-in listener over raw TCP.
+//! - [`chromium`]: headless Chromium through chromedriver.
 //! - the `e2e-browser` binary: a stand-in for the user's browser that drives headless
-//!   Chromium through chromedriver to press Allow or Cancel on the consent page.
+//!   Chromium to press Allow or Cancel on the consent page.
 
 pub mod app;
 pub mod atspi;
 pub mod attack;
+pub mod chromium;
 pub mod desktop;
 pub mod dialog;
 pub mod drag;

@@ -63,6 +63,17 @@ impl WebDriver {
         .await
     }
 
+    /// A Chrome DevTools Protocol command (chromedriver only), such as an emulated media
+    /// feature.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, WdError> {
+        send(
+            self.http
+                .post(self.url("/goog/cdp/execute"))
+                .json(&json!({"cmd": cmd, "params": params})),
+        )
+        .await
+    }
+
     pub async fn navigate(&self, url: &str) -> Result<(), WdError> {
         send(self.http.post(self.url("/url")).json(&json!({"url": url}))).await?;
         Ok(())

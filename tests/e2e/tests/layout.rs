@@ -360,3 +360,101 @@ async fn the_right_to_left_pseudo_language_mirrors_the_window_and_names_keep_the
     app.screenshot("right-to-left").await.unwrap();
     app.quit().await;
 }
+
+/// What each part of the forced-colors page looks like: [id, background, colour, border
+/// top (width, style, colour), a label's colour].
+const LOOKS: &str = "
+    return [...document.querySelectorAll('[id]')].map((e) => {
+      const s = getComputedStyle(e);
+      const label = e.querySelector('.label');
+      return [e.id, s.backgroundColor, s.color,
+              [s.borderTopWidth, s.borderTopStyle, s.borderTopColor],
+              label ? getComputedStyle(label).color : null];
+    });";
+
+/// Windows' contrast themes reach the page as forced colors (WebView2 is Chromium), which
+/// WebKitGTK does not have: the window's own style sheet, in Chromium with forced colors
+/// emulated, still shows which row is selected and which filter is pressed, and every
+/// button, the banner and the notice keep an edge.
+#[tokio::test]
+async fn in_forced_colors_the_selection_a_pressed_filter_and_every_edge_stay_visible() {
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("support/forced-colors.html");
+    let chromium = e2e::chromium::Chromium::start("forced-colors")
+        .await
+        .expect("Chromium starts");
+    let wd = &chromium.wd;
+    wd.navigate(&format!("file://{}", page.display()))
+        .await
+        .unwrap();
+    wd.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "forced-colors", "value": "active"}]}),
+    )
+    .await
+    .expect("forced colors emulated");
+    let forced = wd
+        .execute(
+            "return matchMedia('(forced-colors: active)').matches;",
+            json!([]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(forced, json!(true));
+    let looks = wd.execute(LOOKS, json!([])).await.unwrap();
+    chromium.close().await;
+    let part = |id: &str| {
+        looks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l[0] == id)
+            .unwrap_or_else(|| panic!("{id} on the page: {looks}"))
+            .clone()
+    };
+    // A colour without its alpha: a transparent row shows the page's colour, and forced
+    // colours keep only the alpha of ours.
+    let rgb = |c: &Value| -> Vec<String> {
+        c.as_str()
+            .unwrap()
+            .split(|ch: char| !ch.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .take(3)
+            .map(str::to_string)
+            .collect()
+    };
+    let (selected, page) = (part("selected"), part("page"));
+    assert_ne!(
+        rgb(&selected[1]),
+        rgb(&page[1]),
+        "the selected row stands out: {selected} on {page}"
+    );
+    assert_ne!(
+        rgb(&selected[1]),
+        rgb(&selected[2]),
+        "its text can be read on it: {selected}"
+    );
+    assert_eq!(selected[4], selected[2], "its name too: {selected}");
+    for id in [
+        "primary",
+        "secondary",
+        "ghost",
+        "danger",
+        "pressed",
+        "unpressed",
+        "icon",
+        "banner",
+        "notice",
+    ] {
+        let p = part(id);
+        let edge = &p[3];
+        assert!(
+            edge[1] == "solid" && edge[0] != "0px" && edge[2] != p[1],
+            "{id} has an edge: {p}"
+        );
+    }
+    assert_ne!(
+        part("pressed")[3][0],
+        part("unpressed")[3][0],
+        "a pressed filter looks pressed"
+    );
+}

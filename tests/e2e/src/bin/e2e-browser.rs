@@ -12,7 +12,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use e2e::procs::{free_port, port_open, wait_until, Proc};
+use e2e::chromium::Chromium;
 use e2e::webdriver::WebDriver;
 use serde_json::json;
 
@@ -70,38 +70,9 @@ fn main() {
 }
 
 async fn act(url: &str, mode: &str) -> Result<(), String> {
-    let port = free_port();
-    let mut cmd = Command::new("chromedriver");
-    cmd.arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let _driver = Proc::spawn("chromedriver", cmd).map_err(|e| e.to_string())?;
-    wait_until(Duration::from_secs(20), "chromedriver", || {
-        port_open(port).then_some(())
-    })?;
-    let profile = std::env::temp_dir().join(format!("e2e-browser-{}", std::process::id()));
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        },
-    });
-    let wd = WebDriver::connect(
-        &format!("http://127.0.0.1:{port}"),
-        caps,
-        Duration::from_secs(90),
-        Duration::from_secs(30),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let result = drive(&wd, url, mode).await;
-    let _ = wd.quit().await;
-    let _ = std::fs::remove_dir_all(&profile);
+    let chromium = Chromium::start("e2e-browser").await?;
+    let result = drive(&chromium.wd, url, mode).await;
+    chromium.close().await;
     result
 }
 
