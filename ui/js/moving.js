@@ -94,13 +94,13 @@ export function createMoving({ list, entriesAt, rowEntry, here, onChanged, say, 
       const li = document.createElement('li');
       const b = document.createElement('button');
       b.type = 'button';
-      b.textContent = fmt.displayName(label);
+      b.textContent = label;
       b.addEventListener('click', () => pickIn(target));
       li.append(b);
       crumbs.append(li);
     };
     crumb(t('app-folder'), { path: '', lower: '' });
-    parts.forEach((p, i) => crumb(p, { path: `/${parts.slice(0, i + 1).join('/')}`, lower: `/${lowers.slice(0, i + 1).join('/')}` }));
+    parts.forEach((p, i) => crumb(fmt.displayName(p), { path: `/${parts.slice(0, i + 1).join('/')}`, lower: `/${lowers.slice(0, i + 1).join('/')}` }));
     crumbs.lastElementChild.firstElementChild.setAttribute('aria-current', 'location');
     $('picker-status').textContent = t('picker-loading');
     pickerList.replaceChildren();

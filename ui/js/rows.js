@@ -59,7 +59,7 @@ export function renderCrumbs(crumbs, { path, lower }, go) {
     const li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
-    b.textContent = fmt.displayName(label);
+    b.textContent = label;
     // A long name is cut to fit: the whole of it on hover.
     b.title = b.textContent;
     // Where rows dragged onto it go.
@@ -73,7 +73,7 @@ export function renderCrumbs(crumbs, { path, lower }, go) {
   add(t('app-folder'), { path: '', lower: '' }, parts.length === 0);
   parts.forEach((p, i) => {
     const upTo = (list) => `/${list.slice(0, i + 1).join('/')}`;
-    add(p, { path: upTo(parts), lower: upTo(lowers) }, i === parts.length - 1);
+    add(fmt.displayName(p), { path: upTo(parts), lower: upTo(lowers) }, i === parts.length - 1);
   });
 }
 

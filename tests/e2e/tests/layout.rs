@@ -337,14 +337,24 @@ async fn the_right_to_left_pseudo_language_mirrors_the_window_and_names_keep_the
                r('.account').left > r('.browser').left, \
                r('#back').left > r('#forward').left, \
                r('#entries .entry .name').right > r('#entries .entry .date').right, \
-               document.getElementById('act-upload').textContent];",
+               document.getElementById('act-upload').textContent, \
+               document.querySelector('#crumbs button').textContent, \
+               document.getElementById('account-store').textContent.startsWith('\\u202ESigned in')];",
     )
     .await;
     assert_eq!(
         laid,
-        json!(["rtl", true, true, true, "\u{202E}Upload…\u{202C}"]),
+        json!([
+            "rtl",
+            true,
+            true,
+            true,
+            "\u{202E}Upload…\u{202C}",
+            "\u{202E}App folder\u{202C}",
+            true
+        ]),
         "mirrored: the account card, Back before Forward, a row's name before its date, \
-         the words turned around"
+         the words turned around, the core's too"
     );
     let name = wait(
         &app,
