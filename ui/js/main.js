@@ -451,7 +451,7 @@ async function uploaded(choice) {
   const first = choice.refused[0];
   showProblem({
     ...first.problem,
-    message: `${first.name}: ${first.problem.message}${choice.refused.length > 1 ? ` (and ${choice.refused.length - 1} more not uploaded)` : ''}`,
+    message: t('upload-refused', { name: fmt.displayName(first.name), message: first.problem.message, more: choice.refused.length - 1 }),
   });
 }
 
@@ -548,8 +548,8 @@ function showAccount(account, signIn) {
   if (account.offline) $('usage-text').textContent = '';
   else {
     $('usage-text').textContent = account.allocated
-      ? `${fmt.size(account.used)} of ${fmt.size(account.allocated)} used`
-      : `${fmt.size(account.used)} used`;
+      ? t('usage-of', { used: fmt.size(account.used), allocated: fmt.size(account.allocated) })
+      : t('usage', { used: fmt.size(account.used) });
   }
 }
 

@@ -196,13 +196,18 @@ async fn a_german_desktop_gets_the_window_in_german_with_german_sizes_and_dates(
          return text('status-text') === 'Verbunden' && [text('act-upload'), \
            document.getElementById('search').placeholder, text('summary-text'), \
            [...document.querySelectorAll('#entries .entry .date')].map(d => d.textContent), \
-           text('account-store')];",
+           text('account-store'), text('usage-text')];",
     )
     .await;
     assert_eq!(shown[0], "Hochladen…");
     assert_eq!(
         shown[4], "Angemeldet; aufbewahrt in deinem GNOME-Schlüsselbund (Secret Service).",
         "what the core says comes in German too"
+    );
+    let usage = shown[5].as_str().unwrap();
+    assert!(
+        usage.contains(" von ") && usage.ends_with(" TB belegt"),
+        "{usage}"
     );
     assert_eq!(shown[1], "Überall suchen (Strg+K)");
     let summary = shown[2].as_str().unwrap();

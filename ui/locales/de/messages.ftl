@@ -210,3 +210,12 @@ conflict-title-many = { $count ->
        *[other] { $count } Einträge sind schon dort
     }
 found-in = in { $folder }
+
+## Wie viel der Dropbox belegt ist.
+usage-of = { $used } von { $allocated } belegt
+usage = { $used } belegt
+upload-refused = { $name }: { $message }{ $more ->
+        [0] {""}
+        [one] {" "}(und { $more } weitere nicht hochgeladen)
+       *[other] {" "}(und { $more } weitere nicht hochgeladen)
+    }

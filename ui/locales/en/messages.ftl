@@ -210,3 +210,12 @@ conflict-title-many = { $count ->
        *[other] { $count } items are already there
     }
 found-in = in { $folder }
+
+## How much of the Dropbox is used.
+usage-of = { $used } of { $allocated } used
+usage = { $used } used
+upload-refused = { $name }: { $message }{ $more ->
+        [0] {""}
+        [one] {" "}(and { $more } more not uploaded)
+       *[other] {" "}(and { $more } more not uploaded)
+    }
