@@ -3,7 +3,8 @@
 //! whole on hover; the list's columns
 //! resize by pointer and keyboard and keep their width at the next start. A German
 //! desktop gets the window in German, with German sizes and dates, nothing cut off either;
-//! so does a desktop at twice the text size in a high-contrast theme. The right-to-left
+//! so does a desktop at twice the text size in a high-contrast theme, and the window
+//! follows the desktop into high contrast and back while it runs. The right-to-left
 //! pseudo-language mirrors the layout and keeps each file name's own direction.
 
 use std::time::Duration;
@@ -373,6 +374,64 @@ async fn the_right_to_left_pseudo_language_mirrors_the_window_and_names_keep_the
     let clipped = app.wd.execute(CLIPPED, json!([])).await.unwrap();
     assert_eq!(clipped, json!([]), "cut off right to left");
     app.screenshot("right-to-left").await.unwrap();
+    app.quit().await;
+}
+
+/// The desktop switches to a high-contrast theme while Dropdesk runs (as GNOME's setting
+/// reaches GTK: over XSETTINGS, here from xsettingsd), and back: the window follows each
+/// change at once, without a restart.
+#[tokio::test]
+async fn the_window_follows_the_desktop_into_high_contrast_and_back_while_it_runs() {
+    let _one_at_a_time = e2e::serial().await;
+    let desktop = Desktop::start().expect("desktop session");
+    let conf = desktop.dir.join("xsettingsd.conf");
+    let theme = |name: &str| {
+        std::fs::write(&conf, format!("Net/ThemeName \"{name}\"\n")).unwrap();
+    };
+    theme("Adwaita");
+    let mut cmd = desktop.command("xsettingsd");
+    cmd.arg("-c")
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let settings = e2e::procs::Proc::spawn("xsettingsd", cmd).expect("xsettingsd");
+    // xsettingsd reads its file again on SIGHUP and tells every GTK program.
+    let reload = || {
+        let sent = std::process::Command::new("kill")
+            .args(["-HUP", &settings.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    };
+    let s = setup_with(&desktop, |_| {}).await;
+    let app = App::launch(&desktop, &app_env(&s, BROWSER, "allow"), &[])
+        .await
+        .expect("app launches");
+    let contrast = "return document.readyState === 'complete' \
+        && [document.documentElement.dataset.contrast ?? 'normal', \
+            getComputedStyle(document.body).backgroundColor];";
+    let before = wait(&app, "the page", contrast).await;
+    assert_eq!(before[0], "normal", "{before}");
+    theme("HighContrast");
+    reload();
+    let high = wait(
+        &app,
+        "high contrast, followed",
+        "return document.documentElement.dataset.contrast === 'more' \
+          && getComputedStyle(document.body).backgroundColor;",
+    )
+    .await;
+    assert_ne!(high, before[1], "the page's colours change too");
+    theme("Adwaita");
+    reload();
+    let back = wait(
+        &app,
+        "the ordinary theme again",
+        "return !document.documentElement.dataset.contrast \
+          && getComputedStyle(document.body).backgroundColor;",
+    )
+    .await;
+    assert_eq!(back, before[1]);
     app.quit().await;
 }
 
