@@ -9,6 +9,8 @@ use std::pin::Pin;
 use rfd::{AsyncFileDialog, FileHandle};
 use tauri::{AppHandle, Runtime, WebviewWindow};
 
+use crate::messages::{dialog_title, FileDialog};
+
 type Chosen = Pin<Box<dyn Future<Output = Option<FileHandle>> + Send>>;
 
 /// Where the dialogs open: the Downloads folder, else home (never GTK's "Recent", where a
@@ -24,7 +26,7 @@ fn start_dir() -> Option<PathBuf> {
 async fn ask<R: Runtime>(
     app: &AppHandle<R>,
     window: &WebviewWindow<R>,
-    title: &'static str,
+    title: FileDialog,
     open: impl FnOnce(AsyncFileDialog) -> Chosen + Send + 'static,
 ) -> Option<PathBuf> {
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -32,7 +34,7 @@ async fn ask<R: Runtime>(
     app.run_on_main_thread(move || {
         let mut dialog = AsyncFileDialog::new()
             .set_parent(&window)
-            .set_title(title)
+            .set_title(dialog_title(title))
             .set_can_create_directories(true);
         if let Some(dir) = start_dir() {
             dialog = dialog.set_directory(dir);
@@ -51,7 +53,7 @@ pub async fn save_target<R: Runtime>(
     name: &str,
 ) -> Option<PathBuf> {
     let name = name.to_owned();
-    ask(app, window, "Save a copy", move |d| {
+    ask(app, window, FileDialog::SaveCopy, move |d| {
         Box::pin(d.set_file_name(name).save_file())
     })
     .await
@@ -69,11 +71,11 @@ pub async fn to_upload<R: Runtime>(
     let asked = app.run_on_main_thread(move || {
         let mut dialog = AsyncFileDialog::new()
             .set_parent(&window)
-            .set_title(if folders {
-                "Upload folders to Dropbox"
+            .set_title(dialog_title(if folders {
+                FileDialog::UploadFolders
             } else {
-                "Upload to Dropbox"
-            });
+                FileDialog::Upload
+            }));
         if let Some(dir) = dirs::home_dir() {
             dialog = dialog.set_directory(dir);
         }
@@ -100,7 +102,7 @@ pub async fn to_upload<R: Runtime>(
 
 /// The folder "Download to folder…" puts copies in; `None` when cancelled.
 pub async fn folder<R: Runtime>(app: &AppHandle<R>, window: &WebviewWindow<R>) -> Option<PathBuf> {
-    ask(app, window, "Download to folder", |d| {
+    ask(app, window, FileDialog::DownloadTo, |d| {
         Box::pin(d.pick_folder())
     })
     .await

@@ -514,6 +514,25 @@ pub fn demo_failed(detail: &str) -> Problem {
     )
 }
 
+/// A native file dialog Dropdesk opens.
+#[derive(Clone, Copy, Debug)]
+pub enum FileDialog {
+    SaveCopy,
+    Upload,
+    UploadFolders,
+    DownloadTo,
+}
+
+/// The title of a native file dialog.
+pub fn dialog_title(d: FileDialog) -> String {
+    match d {
+        FileDialog::SaveCopy => say("dialog-save-copy", no_args()),
+        FileDialog::Upload => say("dialog-upload", no_args()),
+        FileDialog::UploadFolders => say("dialog-upload-folders", no_args()),
+        FileDialog::DownloadTo => say("dialog-download-to", no_args()),
+    }
+}
+
 /// Where the sign-in is kept, said next to the account.
 fn sign_in(store: Store) -> String {
     let place = match store {
@@ -574,21 +593,21 @@ pub fn connect_result(o: ConnectOutcome) -> ConnectResult {
 }
 
 pub fn disconnected(r: Revoke) -> Disconnected {
-    let id = match r {
+    let message = match r {
         Revoke {
             was_connected: false,
             ..
-        } => "disconnect-not-connected",
+        } => say("disconnect-not-connected", no_args()),
         Revoke {
             confirmed: true, ..
-        } => "disconnect-confirmed",
+        } => say("disconnect-confirmed", no_args()),
         Revoke {
             confirmed: false, ..
-        } => "disconnect-unconfirmed",
+        } => say("disconnect-unconfirmed", no_args()),
     };
     Disconnected {
         revoke_confirmed: r.confirmed,
-        message: say(id, no_args()),
+        message,
         remaining: r.remaining,
     }
 }

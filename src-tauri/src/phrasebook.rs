@@ -14,6 +14,7 @@ use crate::languages::{self, Speaker};
 
 /// The core's catalogues of one language, English's behind them.
 pub struct Phrasebook {
+    language: String,
     bundles: Vec<FluentBundle<FluentResource>>,
 }
 
@@ -24,7 +25,15 @@ impl Phrasebook {
         if language != languages::FALLBACK {
             bundles.push(bundle(languages::FALLBACK));
         }
-        Phrasebook { bundles }
+        Phrasebook {
+            language: language.to_string(),
+            bundles,
+        }
+    }
+
+    /// The language's BCP 47 tag ("de").
+    pub fn language(&self) -> &str {
+        &self.language
     }
 
     /// The text of message `id` with `args`; its id when no catalogue has it (a test
@@ -162,14 +171,17 @@ mod tests {
         );
     }
 
-    /// Every message messages.rs names (the first literal given to `say`, the second to
-    /// `problem`) is in English's `core.ftl`. (The window's catalogue test checks that every
+    /// Every message messages.rs and the browser's pages name (the first argument of `say`
+    /// and `render`, the second of `problem`, each a literal) is in English's `core.ftl`. (The window's catalogue test checks that every
     /// language has every message of English's, with the same placeables: this file too.)
     #[test]
     fn every_message_the_core_names_is_in_the_english_catalogue() {
-        let source = include_str!("messages.rs");
         let mut named = Vec::new();
-        for (call, nth) in [("say(", 0), ("problem(", 1)] {
+        for (source, call, nth) in [
+            (include_str!("messages.rs"), "say(", 0),
+            (include_str!("messages.rs"), "problem(", 1),
+            (include_str!("auth/page.rs"), "render(", 0),
+        ] {
             for (at, _) in source.match_indices(call) {
                 let before = source[..at].chars().next_back();
                 if source[..at].ends_with("fn ")
@@ -177,7 +189,12 @@ mod tests {
                 {
                     continue;
                 }
-                let mut literals = source[at + call.len()..].split('"').skip(1).step_by(2);
+                // Only calls whose first argument is a literal.
+                let args = &source[at + call.len()..];
+                if !args.trim_start().starts_with('"') {
+                    continue;
+                }
+                let mut literals = args.split('"').skip(1).step_by(2);
                 named.extend(literals.nth(nth));
             }
         }

@@ -1,6 +1,10 @@
 //! The small pages the browser tab shows after the redirect: self-contained HTML with
 //! inline styles, no scripts and no external resources; they say what happened and to
-//! return to Dropdesk.
+//! return to Dropdesk, in the desktop's language (`core.ftl`'s `page-*` messages).
+
+use fluent_bundle::FluentArgs;
+
+use crate::phrasebook::{self, args, text};
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -10,9 +14,14 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn render(title: &str, message: &str) -> String {
+/// The page of message `id` (its `title` and its text) with `args`.
+fn render(id: &str, args: FluentArgs) -> String {
+    let book = phrasebook::desktop();
+    let title = escape(&book.attribute(id, "title", &args));
+    let message = escape(&book.say(id, &args));
+    let lang = book.language();
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width\"><title>{title} · Dropdesk</title>\
 <style>:root{{color-scheme:light dark}}body{{margin:0;font:16px/1.5 system-ui,sans-serif;\
 background:#f4f6fb;color:#1d2433;display:grid;place-items:center;min-height:100vh}}\
@@ -24,61 +33,36 @@ box-shadow:0 4px 24px #0b1b4a1f}}h1{{font-size:1.3rem;margin:0 0 .5rem}}p{{margi
 }
 
 pub fn approved() -> String {
-    render(
-        "You're connected",
-        "Dropdesk has your approval. You can close this tab and return to Dropdesk.",
-    )
+    render("page-approved", FluentArgs::new())
 }
 
 pub fn declined() -> String {
-    render(
-        "Request declined",
-        "You declined to connect Dropdesk. You can close this tab and return to Dropdesk; connect again any time.",
-    )
+    render("page-declined", FluentArgs::new())
 }
 
 pub fn failed(error: &str, description: &str) -> String {
     render(
-        "Dropbox could not connect Dropdesk",
-        &format!(
-            "Dropbox said: {} {}. Close this tab and return to Dropdesk to try again.",
-            escape(error),
-            escape(description)
-        ),
+        "page-failed",
+        args([("error", text(error)), ("description", text(description))]),
     )
 }
 
 pub fn stale_link() -> String {
-    render(
-        "This sign-in link has expired",
-        "It does not belong to the sign-in Dropdesk is waiting for. Return to Dropdesk and use Connect Dropbox again.",
-    )
+    render("page-stale-link", FluentArgs::new())
 }
 
 pub fn not_for_us() -> String {
-    render(
-        "Nothing here",
-        "This address is only used by Dropdesk while you sign in.",
-    )
+    render("page-not-for-us", FluentArgs::new())
 }
 
 pub fn other_browser() -> String {
-    render(
-        "This sign-in did not start here",
-        "Dropdesk accepts the answer only in the browser where its sign-in began. Return to Dropdesk and use Connect Dropbox again.",
-    )
+    render("page-other-browser", FluentArgs::new())
 }
 
 pub fn start_used() -> String {
-    render(
-        "This sign-in link was already used",
-        "Each of Dropdesk's sign-in links opens Dropbox once. Return to Dropdesk and press Open the page again for a new one.",
-    )
+    render("page-start-used", FluentArgs::new())
 }
 
 pub fn redirecting() -> String {
-    render(
-        "On to Dropbox…",
-        "Taking you to Dropbox to approve Dropdesk.",
-    )
+    render("page-redirecting", FluentArgs::new())
 }

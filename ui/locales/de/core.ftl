@@ -199,3 +199,27 @@ no-app-key = Dropdesk braucht zum Anmelden einen Dropbox-App-Schlüssel, und die
     .title = Dieser Build hat keinen Dropbox-App-Schlüssel
 demo-failed = Die Demo konnte ihre nachgebildete Dropbox nicht starten ({ $detail }). Starte Dropdesk neu.
     .title = Die Demo konnte nicht starten
+
+## Die Titel der Dateidialoge.
+dialog-save-copy = Eine Kopie speichern
+dialog-upload = Zu Dropbox hochladen
+dialog-upload-folders = Ordner zu Dropbox hochladen
+dialog-download-to = In Ordner herunterladen
+
+## Die Seiten, die der Browser am Ende einer Anmeldung zeigt.
+page-approved = Dropdesk hat deine Zustimmung. Du kannst diesen Tab schließen und zu Dropdesk zurückkehren.
+    .title = Du bist verbunden
+page-declined = Du hast abgelehnt, Dropdesk zu verbinden. Du kannst diesen Tab schließen und zu Dropdesk zurückkehren; verbinden kannst du dich jederzeit.
+    .title = Anfrage abgelehnt
+page-failed = Dropbox sagte: { $error } { $description }. Schließe diesen Tab und kehre zu Dropdesk zurück, um es noch einmal zu versuchen.
+    .title = Dropbox konnte Dropdesk nicht verbinden
+page-stale-link = Er gehört nicht zu der Anmeldung, auf die Dropdesk wartet. Kehre zu Dropdesk zurück und wähle erneut „Mit Dropbox verbinden“.
+    .title = Dieser Anmeldelink ist abgelaufen
+page-not-for-us = Diese Adresse nutzt Dropdesk nur, während du dich anmeldest.
+    .title = Hier ist nichts
+page-other-browser = Dropdesk nimmt die Antwort nur in dem Browser an, in dem die Anmeldung begann. Kehre zu Dropdesk zurück und wähle erneut „Mit Dropbox verbinden“.
+    .title = Diese Anmeldung hat nicht hier begonnen
+page-start-used = Jeder Anmeldelink von Dropdesk öffnet Dropbox nur einmal. Kehre zu Dropdesk zurück und wähle „Seite erneut öffnen“ für einen neuen.
+    .title = Dieser Anmeldelink wurde schon benutzt
+page-redirecting = Du wirst zu Dropbox gebracht, um Dropdesk zuzustimmen.
+    .title = Weiter zu Dropbox…

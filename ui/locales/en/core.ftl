@@ -196,3 +196,27 @@ no-app-key = Dropdesk needs a Dropbox app key to sign in, and this build carries
     .title = This build has no Dropbox app key
 demo-failed = The demo could not start its emulated Dropbox ({ $detail }). Restart Dropdesk.
     .title = The demo could not start
+
+## The titles of the file dialogs.
+dialog-save-copy = Save a copy
+dialog-upload = Upload to Dropbox
+dialog-upload-folders = Upload folders to Dropbox
+dialog-download-to = Download to folder
+
+## The pages the browser shows at the end of a sign-in.
+page-approved = Dropdesk has your approval. You can close this tab and return to Dropdesk.
+    .title = You're connected
+page-declined = You declined to connect Dropdesk. You can close this tab and return to Dropdesk; connect again any time.
+    .title = Request declined
+page-failed = Dropbox said: { $error } { $description }. Close this tab and return to Dropdesk to try again.
+    .title = Dropbox could not connect Dropdesk
+page-stale-link = It does not belong to the sign-in Dropdesk is waiting for. Return to Dropdesk and use Connect Dropbox again.
+    .title = This sign-in link has expired
+page-not-for-us = This address is only used by Dropdesk while you sign in.
+    .title = Nothing here
+page-other-browser = Dropdesk accepts the answer only in the browser where its sign-in began. Return to Dropdesk and use Connect Dropbox again.
+    .title = This sign-in did not start here
+page-start-used = Each of Dropdesk's sign-in links opens Dropbox once. Return to Dropdesk and press Open the page again for a new one.
+    .title = This sign-in link was already used
+page-redirecting = Taking you to Dropbox to approve Dropdesk.
+    .title = On to Dropbox…
